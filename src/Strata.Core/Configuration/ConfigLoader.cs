@@ -1,0 +1,96 @@
+using System.Globalization;
+using Strata.Errors;
+
+namespace Strata.Configuration;
+
+/// <summary>Builds a <see cref="StrataConfig"/> from defaults, <c>strata.yml</c> and the environment.</summary>
+public static class ConfigLoader
+{
+    /// <summary>The configuration file's name in the project folder.</summary>
+    public const string FileName = "strata.yml";
+
+    /// <summary>Loads and validates the configuration of the project in <paramref name="projectDirectory"/>.</summary>
+    public static StrataConfig Load(string projectDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var project = Path.GetFullPath(projectDirectory);
+        if (!Directory.Exists(project))
+        {
+            throw new ConfigurationException($"project folder {project} does not exist; create it or pass --project with an existing folder");
+        }
+
+        var values = Settings.All.Where(s => !s.IsSecret)
+            .ToDictionary(s => s.Path, s => new ConfigValue(s, s.Default, "default"), StringComparer.Ordinal);
+
+        var file = Path.Combine(project, FileName);
+        if (File.Exists(file))
+        {
+            var shown = Path.GetRelativePath(Environment.CurrentDirectory, file);
+            var display = shown.StartsWith("..", StringComparison.Ordinal) ? file : shown;
+            foreach (var entry in YamlSettingsReader.Read(file, display))
+            {
+                var origin = $"{display}:{entry.Line}:{entry.Column}";
+                values[entry.Definition.Path] = new ConfigValue(entry.Definition, Validate(entry.Definition, entry.Value, origin), origin);
+            }
+        }
+
+        foreach (var setting in Settings.All.Where(s => !s.IsSecret))
+        {
+            if (environment.TryGetValue(setting.EnvironmentVariable, out var value))
+            {
+                var origin = $"env {setting.EnvironmentVariable}";
+                values[setting.Path] = new ConfigValue(setting, Validate(setting, value, origin), origin);
+            }
+        }
+
+        return new StrataConfig(project, values, environment);
+    }
+
+    private static string? Validate(SettingDefinition setting, string? value, string origin)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        switch (setting.Kind)
+        {
+            case SettingKind.Integer:
+                if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var whole) || !InRange(setting, whole))
+                {
+                    throw Invalid(setting, value, origin, "a whole number");
+                }
+
+                return whole.ToString(CultureInfo.InvariantCulture);
+            case SettingKind.Number:
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !InRange(setting, number))
+                {
+                    throw Invalid(setting, value, origin, "a number");
+                }
+
+                return number.ToString(CultureInfo.InvariantCulture);
+            case SettingKind.Boolean:
+                return value.ToLowerInvariant() switch
+                {
+                    "true" or "yes" or "on" => "true",
+                    "false" or "no" or "off" => "false",
+                    _ => throw Invalid(setting, value, origin, "true or false"),
+                };
+            default:
+                return value;
+        }
+    }
+
+    private static bool InRange(SettingDefinition setting, double value) =>
+        (setting.Minimum is null || value >= setting.Minimum) && (setting.Maximum is null || value <= setting.Maximum);
+
+    private static ConfigurationException Invalid(SettingDefinition setting, string value, string origin, string expected)
+    {
+        var range = setting switch
+        {
+            { Minimum: { } min, Maximum: { } max } => FormattableString.Invariant($" from {min} to {max}"),
+            _ => "",
+        };
+        return new ConfigurationException($"{origin}: {setting.Path} must be {expected}{range}, not '{value}'");
+    }
+}

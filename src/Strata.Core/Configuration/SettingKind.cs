@@ -1,0 +1,23 @@
+namespace Strata.Configuration;
+
+/// <summary>The type a setting's value must parse as.</summary>
+public enum SettingKind
+{
+    /// <summary>Any text.</summary>
+    Text,
+
+    /// <summary>A whole number.</summary>
+    Integer,
+
+    /// <summary>A decimal number.</summary>
+    Number,
+
+    /// <summary><c>true</c> or <c>false</c>.</summary>
+    Boolean,
+
+    /// <summary>A file or folder; relative paths are relative to the project folder.</summary>
+    Path,
+
+    /// <summary>A password or token: never in <c>strata.yml</c>, never printed.</summary>
+    Secret,
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Strata.Errors;
+using Strata.Secrets;
+
+namespace Strata.Configuration;
+
+/// <summary>The effective configuration of one project: defaults, then <c>strata.yml</c>, then <c>STRATA_*</c> variables.</summary>
+/// <remarks>Values are validated when loaded, so a typed getter never fails later with a vaguer message.</remarks>
+public sealed class StrataConfig
+{
+    private readonly IReadOnlyDictionary<string, ConfigValue> _values;
+    private readonly IReadOnlyDictionary<string, string> _environment;
+
+    internal StrataConfig(
+        string projectDirectory,
+        IReadOnlyDictionary<string, ConfigValue> values,
+        IReadOnlyDictionary<string, string> environment)
+    {
+        ProjectDirectory = projectDirectory;
+        _values = values;
+        _environment = environment;
+        SecretStore = new SecretStore(Path.Combine(StateDirectory, "secrets"));
+    }
+
+    /// <summary>The project folder (holds <c>strata.yml</c>).</summary>
+    public string ProjectDirectory { get; }
+
+    /// <summary>Strata's own state for this project: <c>.strata/</c> under the project folder.</summary>
+    public string StateDirectory => Path.Combine(ProjectDirectory, ".strata");
+
+    /// <summary>Local secrets, one file each.</summary>
+    public SecretStore SecretStore { get; }
+
+    /// <summary>Every non-secret setting with its value and origin, in display order, plus secrets as <c>***</c>.</summary>
+    public IEnumerable<ConfigValue> Values => Settings.All.Select(Get);
+
+    /// <summary>The effective value of a setting with its origin (secrets resolved through <see cref="Secret"/>).</summary>
+    public ConfigValue Get(SettingDefinition setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return setting.IsSecret ? ResolveSecret(setting) : _values[setting.Path];
+    }
+
+    /// <summary>A text setting, or null when unset.</summary>
+    public string? Text(SettingDefinition setting) => Get(setting).Value is { Length: > 0 } value ? value : null;
+
+    /// <summary>An integer setting, or null when unset.</summary>
+    public int? Integer(SettingDefinition setting) =>
+        Text(setting) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A number setting, or null when unset.</summary>
+    public double? Number(SettingDefinition setting) =>
+        Text(setting) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>A path setting made absolute against the project folder, or null when unset.</summary>
+    public string? FullPath(SettingDefinition setting) =>
+        Text(setting) is { } value ? Path.GetFullPath(value, ProjectDirectory) : null;
+
+    /// <summary>A secret from <c>STRATA_…</c>, <c>STRATA_…_FILE</c> or the secret store, or null when none is set.</summary>
+    public string? Secret(SettingDefinition setting) => ResolveSecret(setting).Value;
+
+    private ConfigValue ResolveSecret(SettingDefinition setting)
+    {
+        var variable = setting.EnvironmentVariable;
+        if (_environment.TryGetValue(variable, out var direct) && direct.Length > 0)
+        {
+            return new ConfigValue(setting, direct, $"env {variable}");
+        }
+
+        if (_environment.TryGetValue(variable + "_FILE", out var file) && file.Length > 0)
+        {
+            var path = Path.GetFullPath(file, ProjectDirectory);
+            try
+            {
+                return new ConfigValue(setting, File.ReadAllText(path).TrimEnd('\r', '\n'), $"env {variable}_FILE");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigurationException(
+                    $"{variable}_FILE points at {path}, which cannot be read ({ex.GetType().Name}); fix the path or the file's permissions", ex);
+            }
+        }
+
+        return SecretStore.Read(setting.SecretFileName) is { } stored
+            ? new ConfigValue(setting, stored, $"secret store .strata/secrets/{setting.SecretFileName}")
+            : new ConfigValue(setting, null, "unset");
+    }
+}

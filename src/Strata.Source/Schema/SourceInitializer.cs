@@ -1,0 +1,213 @@
+using Npgsql;
+using Strata.Configuration;
+using Strata.Errors;
+using Strata.Secrets;
+using Strata.Source.Connection;
+
+namespace Strata.Source.Schema;
+
+/// <summary>
+/// Applies, idempotently, what change data capture needs on a source server: the business database and schema
+/// with its tables (REPLICA IDENTITY FULL), a least-privilege CDC login and a publication of the schema.
+/// </summary>
+public sealed class SourceInitializer
+{
+    private readonly SourceEndpoint _endpoint;
+    private readonly SourceSettings _settings;
+    private readonly Func<string?> _cdcPassword;
+    private readonly SecretStore _secrets;
+
+    /// <summary>Creates the initializer.</summary>
+    /// <param name="endpoint">The server, reached as a login allowed to create databases, roles and publications.</param>
+    /// <param name="settings">Names of the database, schema, role and publication.</param>
+    /// <param name="cdcPassword">The configured CDC password, if any (read lazily so it is not required when the role exists).</param>
+    /// <param name="secrets">Where a generated CDC password is kept.</param>
+    public SourceInitializer(SourceEndpoint endpoint, SourceSettings settings, Func<string?> cdcPassword, SecretStore secrets)
+    {
+        _endpoint = endpoint;
+        _settings = settings;
+        _cdcPassword = cdcPassword;
+        _secrets = secrets;
+    }
+
+    /// <summary>Applies everything; returns one line per change made (empty when nothing needed doing).</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
+    {
+        var changes = new List<string>();
+        await using (var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken))
+        {
+            await RequireLogicalWalAsync(maintenance, cancellationToken);
+            if (!await ExistsAsync(maintenance, "SELECT 1 FROM pg_database WHERE datname = $1", [_settings.Database], cancellationToken))
+            {
+                await ExecuteAsync(maintenance, $"CREATE DATABASE {Sql.Identifier(_settings.Database)}", cancellationToken);
+                changes.Add($"created database {_settings.Database}");
+            }
+        }
+
+        await using var connection = await _endpoint.OpenAsync(_settings.Database, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await ApplySchemaAsync(connection, changes, cancellationToken);
+            await ApplyCdcRoleAsync(connection, changes, cancellationToken);
+            await ApplyPublicationAsync(connection, changes, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == "42501")
+        {
+            throw new SourceException(
+                $"login '{_endpoint.User}' on {_endpoint.Address} lacks a privilege source init needs ({ex.MessageText}); " +
+                "run it as a superuser or a role with CREATEROLE and ownership of the database", ex);
+        }
+
+        return changes;
+    }
+
+    private async Task RequireLogicalWalAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SHOW wal_level", connection);
+        var level = (string?)await command.ExecuteScalarAsync(cancellationToken);
+        if (level != "logical")
+        {
+            throw new SourceException(
+                $"wal_level is '{level}' on {_endpoint.Address}, but change data capture needs 'logical'; " +
+                "run `ALTER SYSTEM SET wal_level = logical;` as a superuser, then restart the server");
+        }
+    }
+
+    private async Task ApplySchemaAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
+    {
+        var schema = Sql.Identifier(_settings.Schema);
+        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_namespace WHERE nspname = $1", [_settings.Schema], cancellationToken))
+        {
+            await ExecuteAsync(connection, $"CREATE SCHEMA {schema}", cancellationToken);
+            changes.Add($"created schema {_settings.Schema}");
+        }
+
+        foreach (var (table, create) in SourceTables.CreateStatements(schema))
+        {
+            var qualified = Sql.Qualified(_settings.Schema, table);
+            if (!await ExistsAsync(connection, "SELECT 1 WHERE to_regclass($1) IS NOT NULL", [qualified], cancellationToken))
+            {
+                await ExecuteAsync(connection, create, cancellationToken);
+                changes.Add($"created table {_settings.Schema}.{table}");
+            }
+
+            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_class WHERE oid = to_regclass($1) AND relreplident = 'f'", [qualified], cancellationToken))
+            {
+                await ExecuteAsync(connection, $"ALTER TABLE {qualified} REPLICA IDENTITY FULL", cancellationToken);
+                changes.Add($"set REPLICA IDENTITY FULL on {_settings.Schema}.{table}");
+            }
+        }
+
+        foreach (var (name, table, columns) in SourceTables.Indexes)
+        {
+            if (!await ExistsAsync(connection, "SELECT 1 WHERE to_regclass($1) IS NOT NULL", [Sql.Qualified(_settings.Schema, name)], cancellationToken))
+            {
+                await ExecuteAsync(connection, $"CREATE INDEX {Sql.Identifier(name)} ON {Sql.Qualified(_settings.Schema, table)} ({columns})", cancellationToken);
+                changes.Add($"created index {_settings.Schema}.{name}");
+            }
+        }
+    }
+
+    private async Task ApplyCdcRoleAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
+    {
+        var role = Sql.Identifier(_settings.CdcUser);
+        var secretName = Settings.SourceCdcPassword.SecretFileName;
+        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_roles WHERE rolname = $1", [_settings.CdcUser], cancellationToken))
+        {
+            var password = _cdcPassword() ?? _secrets.GetOrCreate(secretName);
+            await ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN REPLICATION PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
+            changes.Add($"created CDC login {_settings.CdcUser} (password in the secret store or {Settings.SourceCdcPassword.EnvironmentVariable})");
+        }
+        else
+        {
+            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", [_settings.CdcUser], cancellationToken))
+            {
+                await ExecuteAsync(connection, $"ALTER ROLE {role} LOGIN REPLICATION", cancellationToken);
+                changes.Add($"gave {_settings.CdcUser} LOGIN and REPLICATION");
+            }
+
+            if (_cdcPassword() is null)
+            {
+                // The role exists but nobody told us its password: give it a new one we keep.
+                var password = _secrets.GetOrCreate(secretName);
+                await ExecuteAsync(connection, $"ALTER ROLE {role} PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
+                changes.Add($"set a new password for {_settings.CdcUser} (kept in the secret store)");
+            }
+        }
+
+        var database = Sql.Identifier(_settings.Database);
+        if (!await ExistsAsync(connection,
+            "SELECT 1 FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1 AND r.rolname = $2 AND a.privilege_type = 'CONNECT'",
+            [_settings.Database, _settings.CdcUser], cancellationToken))
+        {
+            await ExecuteAsync(connection, $"GRANT CONNECT ON DATABASE {database} TO {role}", cancellationToken);
+            changes.Add($"granted CONNECT on {_settings.Database} to {_settings.CdcUser}");
+        }
+
+        if (!await ExistsAsync(connection, "SELECT 1 WHERE has_schema_privilege($2, $1, 'USAGE')", [_settings.Schema, _settings.CdcUser], cancellationToken))
+        {
+            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {Sql.Identifier(_settings.Schema)} TO {role}", cancellationToken);
+            changes.Add($"granted USAGE on schema {_settings.Schema} to {_settings.CdcUser}");
+        }
+
+        foreach (var table in SourceTables.Names)
+        {
+            var qualified = Sql.Qualified(_settings.Schema, table);
+            if (!await ExistsAsync(connection, "SELECT 1 WHERE has_table_privilege($2, $1, 'SELECT')", [qualified, _settings.CdcUser], cancellationToken))
+            {
+                await ExecuteAsync(connection, $"GRANT SELECT ON {qualified} TO {role}", cancellationToken);
+                changes.Add($"granted SELECT on {_settings.Schema}.{table} to {_settings.CdcUser}");
+            }
+        }
+
+        // Tables added to the schema later are published too (FOR TABLES IN SCHEMA), so the CDC login may read them.
+        if (!await ExistsAsync(connection,
+            "SELECT 1 FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a JOIN pg_roles r ON r.oid = a.grantee " +
+            "WHERE n.nspname = $1 AND r.rolname = $2 AND d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND a.privilege_type = 'SELECT'",
+            [_settings.Schema, _settings.CdcUser], cancellationToken))
+        {
+            await ExecuteAsync(connection, $"ALTER DEFAULT PRIVILEGES IN SCHEMA {Sql.Identifier(_settings.Schema)} GRANT SELECT ON TABLES TO {role}", cancellationToken);
+            changes.Add($"granted SELECT on future tables of {_settings.Schema} to {_settings.CdcUser}");
+        }
+    }
+
+    private async Task ApplyPublicationAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
+    {
+        var publication = Sql.Identifier(_settings.Publication);
+        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_publication WHERE pubname = $1", [_settings.Publication], cancellationToken))
+        {
+            await ExecuteAsync(connection, $"CREATE PUBLICATION {publication} FOR TABLES IN SCHEMA {Sql.Identifier(_settings.Schema)}", cancellationToken);
+            changes.Add($"created publication {_settings.Publication} for the tables of schema {_settings.Schema}");
+            return;
+        }
+
+        foreach (var table in SourceTables.Names)
+        {
+            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3",
+                [_settings.Publication, _settings.Schema, table], cancellationToken))
+            {
+                await ExecuteAsync(connection, $"ALTER PUBLICATION {publication} ADD TABLE {Sql.Qualified(_settings.Schema, table)}", cancellationToken);
+                changes.Add($"added {_settings.Schema}.{table} to publication {_settings.Publication}");
+            }
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Npgsql;
+using Strata.Output;
+using Strata.Source.Seeding;
+
+namespace Strata.Source.Workload;
+
+/// <summary>
+/// Replays the business database's live workload (customers, products, orders) at the original rates times a speed factor,
+/// each change in its own transaction, until cancelled or for a fixed duration.
+/// </summary>
+/// <remarks>
+/// Each job keeps its own schedule: run N starts at N × period ÷ speed. A job that falls behind runs its late
+/// runs back to back, so the mix of operations stays that of the original even when the server cannot keep up.
+/// </remarks>
+public sealed class WorkloadSimulator
+{
+    private static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(1);
+    private readonly string _connectionString;
+    private readonly WorkloadOperations _operations;
+    private readonly IStrataConsole _console;
+
+    /// <summary>Creates a simulator for the tables in <paramref name="schema"/>.</summary>
+    public WorkloadSimulator(string connectionString, string schema, IStrataConsole console)
+    {
+        _connectionString = connectionString;
+        _operations = new WorkloadOperations(schema);
+        _console = console;
+    }
+
+    /// <summary>Runs the workload; returns the operations made. Cancelling stops it cleanly after the transactions in flight.</summary>
+    public async Task<WorkloadStats> RunAsync(SimulateOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var stats = new WorkloadStats();
+        var seed = options.Seed ?? Random.Shared.NextInt64();
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = options.OrderWorkers + 4 };
+        await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Duration is { } duration)
+        {
+            stop.CancelAfter(duration);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var jobs = WorkloadJob.Original(options.OrderWorkers)
+            .Select((job, index) => RunJobAsync(job, index, dataSource, options, seed, stats, clock, stop.Token))
+            .ToList();
+        var reporter = ReportAsync(stats, clock, stop.Token);
+        try
+        {
+            await Task.WhenAll(jobs);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped by duration or Ctrl+C: every committed change stays committed.
+        }
+
+        await reporter;
+        return stats;
+    }
+
+    private async Task RunJobAsync(
+        WorkloadJob job, int jobIndex, NpgsqlDataSource dataSource, SimulateOptions options, long seed, WorkloadStats stats, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        var interval = job.Period / options.Speed;
+        for (long run = 0; !cancellationToken.IsCancellationRequested; run++)
+        {
+            var due = interval * run;
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed, cancellationToken);
+            }
+
+            var thisRun = run;
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, job.OperationsPerRun),
+                new ParallelOptions { MaxDegreeOfParallelism = job.Workers, CancellationToken = cancellationToken },
+                async (operation, token) =>
+                {
+                    var random = new Random(unchecked((int)new RowRandom(seed, jobIndex, (thisRun * 1000) + operation).Next()));
+                    await RunOperationAsync(jobIndex, dataSource, random, options, stats, token);
+                });
+        }
+    }
+
+    private async Task RunOperationAsync(
+        int jobIndex, NpgsqlDataSource dataSource, Random random, SimulateOptions options, WorkloadStats stats, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                switch (jobIndex)
+                {
+                    case 0:
+                        stats.Add(await _operations.CustomerAsync(connection, random, cancellationToken));
+                        break;
+                    case 1:
+                        stats.Add(await _operations.ProductAsync(connection, random, cancellationToken));
+                        break;
+                    default:
+                        if (options.DeleteRate > 0 && random.NextDouble() < options.DeleteRate)
+                        {
+                            if (await _operations.DeleteAsync(connection, random, cancellationToken) is { } deleted)
+                            {
+                                stats.Add(deleted);
+                            }
+                        }
+                        else
+                        {
+                            var (operation, items) = await _operations.OrderAsync(connection, random, cancellationToken);
+                            if (items >= 0)
+                            {
+                                stats.Add(operation, items);
+                            }
+                        }
+
+                        break;
+                }
+
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState is "40001" or "40P01" && attempt < 5)
+            {
+                // Two workers raced for the same rows; the original jobs would have queued. Try again.
+            }
+        }
+    }
+
+    private async Task ReportAsync(WorkloadStats stats, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        long last = 0;
+        var lastTime = clock.Elapsed;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(LiveInterval, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            var now = clock.Elapsed;
+            var total = stats.Total;
+            var rate = (total - last) / (now - lastTime).TotalSeconds;
+            _console.Live(
+                $"{total:N0} operations, {rate:N0} ops/s — customers {stats.Customers:N0}, products {stats.Products:N0}, orders {stats.Orders:N0} ({stats.ItemsInserted:N0} items)");
+            (last, lastTime) = (total, now);
+        }
+    }
+}
