@@ -10,7 +10,10 @@ public static class ConfigLoader
     public const string FileName = "strata.yml";
 
     /// <summary>Loads and validates the configuration of the project in <paramref name="projectDirectory"/>.</summary>
-    public static StrataConfig Load(string projectDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="projectDirectory">The project folder.</param>
+    /// <param name="environment">Environment variables (<c>STRATA_*</c> override the file).</param>
+    /// <param name="workingDirectory">Messages show the file relative to this folder.</param>
+    public static StrataConfig Load(string projectDirectory, IReadOnlyDictionary<string, string> environment, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var project = Path.GetFullPath(projectDirectory);
@@ -25,7 +28,7 @@ public static class ConfigLoader
         var file = Path.Combine(project, FileName);
         if (File.Exists(file))
         {
-            var shown = Path.GetRelativePath(Environment.CurrentDirectory, file);
+            var shown = Path.GetRelativePath(workingDirectory ?? Environment.CurrentDirectory, file);
             var display = shown.StartsWith("..", StringComparison.Ordinal) ? file : shown;
             foreach (var entry in YamlSettingsReader.Read(file, display))
             {

@@ -14,15 +14,23 @@ internal static class YamlSettingsReader
     public static IReadOnlyList<Entry> Read(string file, string displayName)
     {
         var stream = new YamlStream();
+        using var reader = new StreamReader(file);
+        var parser = new PositionTrackingParser(new Parser(reader));
         try
         {
-            using var reader = new StreamReader(file);
-            stream.Load(reader);
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             throw new ConfigurationException(
                 $"{displayName}:{ex.Start.Line}:{ex.Start.Column}: not valid YAML ({FirstSentence(ex)}); fix the file or delete it to use the defaults");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner fails this way on some unterminated constructs; the last good position is ours to report.
+            throw new ConfigurationException(
+                $"{displayName}:{parser.Last.Line}:{parser.Last.Column}: not valid YAML (unterminated value after this point, e.g. an unclosed [ or quote); " +
+                "fix the file or delete it to use the defaults");
         }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
@@ -80,6 +88,25 @@ internal static class YamlSettingsReader
             {
                 throw new ConfigurationException($"{where}: '{path}' takes a single value, not a list or mapping");
             }
+        }
+    }
+
+    /// <summary>Remembers where the last event that parsed well ended.</summary>
+    private sealed class PositionTrackingParser(IParser inner) : IParser
+    {
+        public Mark Last { get; private set; } = Mark.Empty;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (inner.Current is { } current)
+            {
+                Last = current.End;
+            }
+
+            return moved;
         }
     }
 

@@ -31,7 +31,11 @@ public sealed partial class PostgresBinaries
 
     /// <summary>Finds the programs: the configured folder, else <c>pg_config --bindir</c>, else the newest <c>/usr/lib/postgresql/*/bin</c>.</summary>
     /// <exception cref="MissingBinaryException">No usable server programs were found; the message gives the install command.</exception>
-    public static async Task<PostgresBinaries> FindAsync(string? configured, CancellationToken cancellationToken = default)
+    public static Task<PostgresBinaries> FindAsync(string? configured, CancellationToken cancellationToken = default) =>
+        FindAsync(configured, "pg_config", "/usr/lib/postgresql", cancellationToken);
+
+    /// <summary>As <see cref="FindAsync(string?, CancellationToken)"/>, searching <paramref name="pgConfig"/> and <paramref name="packageRoot"/>.</summary>
+    internal static async Task<PostgresBinaries> FindAsync(string? configured, string pgConfig, string packageRoot, CancellationToken cancellationToken)
     {
         if (configured is not null)
         {
@@ -41,7 +45,7 @@ public sealed partial class PostgresBinaries
                     "fix the setting or remove it to search the usual places");
         }
 
-        foreach (var candidate in await CandidatesAsync(cancellationToken))
+        foreach (var candidate in await CandidatesAsync(pgConfig, packageRoot, cancellationToken))
         {
             if (await ProbeAsync(candidate, cancellationToken) is { } found)
             {
@@ -54,12 +58,12 @@ public sealed partial class PostgresBinaries
             "install them with `sudo apt-get install -y postgresql` or set source.local.bin_dir");
     }
 
-    private static async Task<List<string>> CandidatesAsync(CancellationToken cancellationToken)
+    private static async Task<List<string>> CandidatesAsync(string pgConfig, string packageRoot, CancellationToken cancellationToken)
     {
         var candidates = new List<string>();
         try
         {
-            var result = await ProcessRunner.RunAsync("pg_config", ["--bindir"], cancellationToken: cancellationToken);
+            var result = await ProcessRunner.RunAsync(pgConfig, ["--bindir"], cancellationToken: cancellationToken);
             if (result.ExitCode == 0)
             {
                 candidates.Add(result.Output.Trim());
@@ -70,10 +74,9 @@ public sealed partial class PostgresBinaries
             // No pg_config on PATH: fall back to the Debian layout.
         }
 
-        const string debianRoot = "/usr/lib/postgresql";
-        if (System.IO.Directory.Exists(debianRoot))
+        if (System.IO.Directory.Exists(packageRoot))
         {
-            candidates.AddRange(System.IO.Directory.GetDirectories(debianRoot)
+            candidates.AddRange(System.IO.Directory.GetDirectories(packageRoot)
                 .Select(d => (Directory: d, Major: int.TryParse(Path.GetFileName(d), NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) ? m : 0))
                 .OrderByDescending(d => d.Major)
                 .Select(d => Path.Combine(d.Directory, "bin")));

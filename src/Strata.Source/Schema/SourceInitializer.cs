@@ -37,9 +37,9 @@ public sealed class SourceInitializer
         await using (var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken))
         {
             await RequireLogicalWalAsync(maintenance, cancellationToken);
-            if (!await ExistsAsync(maintenance, "SELECT 1 FROM pg_database WHERE datname = $1", [_settings.Database], cancellationToken))
+            if (!await maintenance.ExistsAsync("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, _settings.Database))
             {
-                await ExecuteAsync(maintenance, $"CREATE DATABASE {Sql.Identifier(_settings.Database)}", cancellationToken);
+                await maintenance.ExecuteAsync($"CREATE DATABASE {Sql.Identifier(_settings.Database)}", cancellationToken);
                 changes.Add($"created database {_settings.Database}");
             }
         }
@@ -65,8 +65,7 @@ public sealed class SourceInitializer
 
     private async Task RequireLogicalWalAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SHOW wal_level", connection);
-        var level = (string?)await command.ExecuteScalarAsync(cancellationToken);
+        var level = await connection.ScalarAsync<string>("SHOW wal_level", cancellationToken);
         if (level != "logical")
         {
             throw new SourceException(
@@ -78,33 +77,33 @@ public sealed class SourceInitializer
     private async Task ApplySchemaAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
     {
         var schema = Sql.Identifier(_settings.Schema);
-        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_namespace WHERE nspname = $1", [_settings.Schema], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_namespace WHERE nspname = $1", cancellationToken, _settings.Schema))
         {
-            await ExecuteAsync(connection, $"CREATE SCHEMA {schema}", cancellationToken);
+            await connection.ExecuteAsync($"CREATE SCHEMA {schema}", cancellationToken);
             changes.Add($"created schema {_settings.Schema}");
         }
 
         foreach (var (table, create) in SourceTables.CreateStatements(schema))
         {
             var qualified = Sql.Qualified(_settings.Schema, table);
-            if (!await ExistsAsync(connection, "SELECT 1 WHERE to_regclass($1) IS NOT NULL", [qualified], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, qualified))
             {
-                await ExecuteAsync(connection, create, cancellationToken);
+                await connection.ExecuteAsync(create, cancellationToken);
                 changes.Add($"created table {_settings.Schema}.{table}");
             }
 
-            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_class WHERE oid = to_regclass($1) AND relreplident = 'f'", [qualified], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 FROM pg_class WHERE oid = to_regclass($1) AND relreplident = 'f'", cancellationToken, qualified))
             {
-                await ExecuteAsync(connection, $"ALTER TABLE {qualified} REPLICA IDENTITY FULL", cancellationToken);
+                await connection.ExecuteAsync($"ALTER TABLE {qualified} REPLICA IDENTITY FULL", cancellationToken);
                 changes.Add($"set REPLICA IDENTITY FULL on {_settings.Schema}.{table}");
             }
         }
 
         foreach (var (name, table, columns) in SourceTables.Indexes)
         {
-            if (!await ExistsAsync(connection, "SELECT 1 WHERE to_regclass($1) IS NOT NULL", [Sql.Qualified(_settings.Schema, name)], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, Sql.Qualified(_settings.Schema, name)))
             {
-                await ExecuteAsync(connection, $"CREATE INDEX {Sql.Identifier(name)} ON {Sql.Qualified(_settings.Schema, table)} ({columns})", cancellationToken);
+                await connection.ExecuteAsync($"CREATE INDEX {Sql.Identifier(name)} ON {Sql.Qualified(_settings.Schema, table)} ({columns})", cancellationToken);
                 changes.Add($"created index {_settings.Schema}.{name}");
             }
         }
@@ -114,17 +113,17 @@ public sealed class SourceInitializer
     {
         var role = Sql.Identifier(_settings.CdcUser);
         var secretName = Settings.SourceCdcPassword.SecretFileName;
-        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_roles WHERE rolname = $1", [_settings.CdcUser], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", cancellationToken, _settings.CdcUser))
         {
             var password = _cdcPassword() ?? _secrets.GetOrCreate(secretName);
-            await ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN REPLICATION PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
+            await connection.ExecuteAsync($"CREATE ROLE {role} LOGIN REPLICATION PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
             changes.Add($"created CDC login {_settings.CdcUser} (password in the secret store or {Settings.SourceCdcPassword.EnvironmentVariable})");
         }
         else
         {
-            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", [_settings.CdcUser], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", cancellationToken, _settings.CdcUser))
             {
-                await ExecuteAsync(connection, $"ALTER ROLE {role} LOGIN REPLICATION", cancellationToken);
+                await connection.ExecuteAsync($"ALTER ROLE {role} LOGIN REPLICATION", cancellationToken);
                 changes.Add($"gave {_settings.CdcUser} LOGIN and REPLICATION");
             }
 
@@ -132,43 +131,39 @@ public sealed class SourceInitializer
             {
                 // The role exists but nobody told us its password: give it a new one we keep.
                 var password = _secrets.GetOrCreate(secretName);
-                await ExecuteAsync(connection, $"ALTER ROLE {role} PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
+                await connection.ExecuteAsync($"ALTER ROLE {role} PASSWORD {Sql.Literal(ScramVerifier.Create(password))}", cancellationToken);
                 changes.Add($"set a new password for {_settings.CdcUser} (kept in the secret store)");
             }
         }
 
         var database = Sql.Identifier(_settings.Database);
-        if (!await ExistsAsync(connection,
-            "SELECT 1 FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1 AND r.rolname = $2 AND a.privilege_type = 'CONNECT'",
-            [_settings.Database, _settings.CdcUser], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1 AND r.rolname = $2 AND a.privilege_type = 'CONNECT'", cancellationToken, _settings.Database, _settings.CdcUser))
         {
-            await ExecuteAsync(connection, $"GRANT CONNECT ON DATABASE {database} TO {role}", cancellationToken);
+            await connection.ExecuteAsync($"GRANT CONNECT ON DATABASE {database} TO {role}", cancellationToken);
             changes.Add($"granted CONNECT on {_settings.Database} to {_settings.CdcUser}");
         }
 
-        if (!await ExistsAsync(connection, "SELECT 1 WHERE has_schema_privilege($2, $1, 'USAGE')", [_settings.Schema, _settings.CdcUser], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 WHERE has_schema_privilege($2, $1, 'USAGE')", cancellationToken, _settings.Schema, _settings.CdcUser))
         {
-            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {Sql.Identifier(_settings.Schema)} TO {role}", cancellationToken);
+            await connection.ExecuteAsync($"GRANT USAGE ON SCHEMA {Sql.Identifier(_settings.Schema)} TO {role}", cancellationToken);
             changes.Add($"granted USAGE on schema {_settings.Schema} to {_settings.CdcUser}");
         }
 
         foreach (var table in SourceTables.Names)
         {
             var qualified = Sql.Qualified(_settings.Schema, table);
-            if (!await ExistsAsync(connection, "SELECT 1 WHERE has_table_privilege($2, $1, 'SELECT')", [qualified, _settings.CdcUser], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 WHERE has_table_privilege($2, $1, 'SELECT')", cancellationToken, qualified, _settings.CdcUser))
             {
-                await ExecuteAsync(connection, $"GRANT SELECT ON {qualified} TO {role}", cancellationToken);
+                await connection.ExecuteAsync($"GRANT SELECT ON {qualified} TO {role}", cancellationToken);
                 changes.Add($"granted SELECT on {_settings.Schema}.{table} to {_settings.CdcUser}");
             }
         }
 
         // Tables added to the schema later are published too (FOR TABLES IN SCHEMA), so the CDC login may read them.
-        if (!await ExistsAsync(connection,
-            "SELECT 1 FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a JOIN pg_roles r ON r.oid = a.grantee " +
-            "WHERE n.nspname = $1 AND r.rolname = $2 AND d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND a.privilege_type = 'SELECT'",
-            [_settings.Schema, _settings.CdcUser], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a JOIN pg_roles r ON r.oid = a.grantee " +
+            "WHERE n.nspname = $1 AND r.rolname = $2 AND d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = current_user) AND a.privilege_type = 'SELECT'", cancellationToken, _settings.Schema, _settings.CdcUser))
         {
-            await ExecuteAsync(connection, $"ALTER DEFAULT PRIVILEGES IN SCHEMA {Sql.Identifier(_settings.Schema)} GRANT SELECT ON TABLES TO {role}", cancellationToken);
+            await connection.ExecuteAsync($"ALTER DEFAULT PRIVILEGES IN SCHEMA {Sql.Identifier(_settings.Schema)} GRANT SELECT ON TABLES TO {role}", cancellationToken);
             changes.Add($"granted SELECT on future tables of {_settings.Schema} to {_settings.CdcUser}");
         }
     }
@@ -176,38 +171,20 @@ public sealed class SourceInitializer
     private async Task ApplyPublicationAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
     {
         var publication = Sql.Identifier(_settings.Publication);
-        if (!await ExistsAsync(connection, "SELECT 1 FROM pg_publication WHERE pubname = $1", [_settings.Publication], cancellationToken))
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_publication WHERE pubname = $1", cancellationToken, _settings.Publication))
         {
-            await ExecuteAsync(connection, $"CREATE PUBLICATION {publication} FOR TABLES IN SCHEMA {Sql.Identifier(_settings.Schema)}", cancellationToken);
+            await connection.ExecuteAsync($"CREATE PUBLICATION {publication} FOR TABLES IN SCHEMA {Sql.Identifier(_settings.Schema)}", cancellationToken);
             changes.Add($"created publication {_settings.Publication} for the tables of schema {_settings.Schema}");
             return;
         }
 
         foreach (var table in SourceTables.Names)
         {
-            if (!await ExistsAsync(connection, "SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3",
-                [_settings.Publication, _settings.Schema, table], cancellationToken))
+            if (!await connection.ExistsAsync("SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3", cancellationToken, _settings.Publication, _settings.Schema, table))
             {
-                await ExecuteAsync(connection, $"ALTER PUBLICATION {publication} ADD TABLE {Sql.Qualified(_settings.Schema, table)}", cancellationToken);
+                await connection.ExecuteAsync($"ALTER PUBLICATION {publication} ADD TABLE {Sql.Qualified(_settings.Schema, table)}", cancellationToken);
                 changes.Add($"added {_settings.Schema}.{table} to publication {_settings.Publication}");
             }
         }
-    }
-
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

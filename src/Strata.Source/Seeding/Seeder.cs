@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using NpgsqlTypes;
 using Strata.Output;
+using Strata.Source.Connection;
 using Strata.Source.Schema;
 
 namespace Strata.Source.Seeding;
@@ -37,7 +38,7 @@ public sealed class Seeder
         await using (var connection = await OpenAsync(cancellationToken))
         {
             var tables = string.Join(", ", SourceTables.Names.Select(Table));
-            await ExecuteAsync(connection, $"TRUNCATE {tables} RESTART IDENTITY", cancellationToken);
+            await connection.ExecuteAsync($"TRUNCATE {tables} RESTART IDENTITY", cancellationToken);
         }
 
         await _console.RunWithProgressAsync(async board =>
@@ -63,12 +64,11 @@ public sealed class Seeder
             foreach (var (table, key) in new[] { ("customers", "customer_id"), ("products", "product_id"), ("orders", "order_id"), ("order_items", "order_item_id") })
             {
                 // New rows from the live workload continue after the sample ids.
-                await ExecuteAsync(connection,
-                    $"SELECT setval(pg_get_serial_sequence('{Table(table)}', '{key}'), greatest(1, (SELECT max({key}) FROM {Table(table)})), (SELECT count(*) > 0 FROM {Table(table)}))",
+                await connection.ExecuteAsync($"SELECT setval(pg_get_serial_sequence('{Table(table)}', '{key}'), greatest(1, (SELECT max({key}) FROM {Table(table)})), (SELECT count(*) > 0 FROM {Table(table)}))",
                     cancellationToken);
             }
 
-            await ExecuteAsync(connection, $"ANALYZE {string.Join(", ", SourceTables.Names.Select(Table))}", cancellationToken);
+            await connection.ExecuteAsync($"ANALYZE {string.Join(", ", SourceTables.Names.Select(Table))}", cancellationToken);
         }
 
         return new SeedResult(
@@ -200,11 +200,5 @@ public sealed class Seeder
         var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using Strata.Source.Connection;
 using Strata.Source.Schema;
 
 namespace Strata.Source.Workload;
@@ -78,8 +79,7 @@ internal sealed class WorkloadOperations
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Lock the customer so two workers cannot both decide it has no open order today.
-        var customerId = await ScalarAsync<long?>(connection,
-            $"SELECT customer_id FROM {_customers} WHERE customer_id >= (SELECT min(customer_id) + floor($1 * (max(customer_id) - min(customer_id) + 1))::bigint FROM {_customers}) ORDER BY customer_id LIMIT 1 FOR UPDATE",
+        var customerId = await connection.ScalarAsync<long?>($"SELECT customer_id FROM {_customers} WHERE customer_id >= (SELECT min(customer_id) + floor($1 * (max(customer_id) - min(customer_id) + 1))::bigint FROM {_customers}) ORDER BY customer_id LIMIT 1 FOR UPDATE",
             cancellationToken, random.NextDouble());
         if (customerId is null)
         {
@@ -88,27 +88,23 @@ internal sealed class WorkloadOperations
             return (WorkloadOperation.OrderStatusUpdate, -1);
         }
 
-        var openOrder = await ScalarAsync<long?>(connection,
-            $"SELECT order_id FROM {_orders} WHERE customer_id = $1 AND order_date = current_date AND status <> 'COMPLETED' ORDER BY order_id LIMIT 1",
+        var openOrder = await connection.ScalarAsync<long?>($"SELECT order_id FROM {_orders} WHERE customer_id = $1 AND order_date = current_date AND status <> 'COMPLETED' ORDER BY order_id LIMIT 1",
             cancellationToken, customerId.Value);
         if (openOrder is { } orderId)
         {
-            await ScalarAsync<object>(connection,
-                $"UPDATE {_orders} SET status = $2, updated_at = current_timestamp(3) WHERE order_id = $1",
+            await connection.ScalarAsync<object>($"UPDATE {_orders} SET status = $2, updated_at = current_timestamp(3) WHERE order_id = $1",
                 cancellationToken, orderId, Catalog.NextStatuses[random.Next(Catalog.NextStatuses.Count)]);
             await transaction.CommitAsync(cancellationToken);
             return (WorkloadOperation.OrderStatusUpdate, 0);
         }
 
-        var newOrderId = (await ScalarAsync<long?>(connection,
-            $"INSERT INTO {_orders} (order_date, delivery_date, customer_id, status) VALUES (current_date, current_date + 10, $1, 'PENDING') RETURNING order_id",
+        var newOrderId = (await connection.ScalarAsync<long?>($"INSERT INTO {_orders} (order_date, delivery_date, customer_id, status) VALUES (current_date, current_date + 10, $1, 'PENDING') RETURNING order_id",
             cancellationToken, customerId.Value))!.Value;
         var count = random.Next(20, 31);
         var picks = Enumerable.Range(0, count).Select(_ => random.NextDouble()).ToArray();
         var quantities = Enumerable.Range(0, count).Select(_ => random.Next(1000)).ToArray();
         // The fix: the items go on the order just inserted (newOrderId), in the same transaction.
-        await ScalarAsync<object>(connection,
-            $"""
+        await connection.ScalarAsync<object>($"""
             INSERT INTO {_items} (order_id, product_id, quanity)
             SELECT $1, (SELECT product_id FROM {_products} WHERE product_id >= b.lo + floor(p.pick * (b.hi - b.lo + 1))::bigint ORDER BY product_id LIMIT 1), p.quantity
             FROM unnest($2::float8[], $3::int[]) AS p(pick, quantity),
@@ -123,8 +119,7 @@ internal sealed class WorkloadOperations
     public async Task<WorkloadOperation?> DeleteAsync(NpgsqlConnection connection, Random random, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var orderId = await ScalarAsync<long?>(connection,
-            $"SELECT order_id FROM {_orders} WHERE order_id >= (SELECT min(order_id) + floor($1 * (max(order_id) - min(order_id) + 1))::bigint FROM {_orders}) ORDER BY order_id LIMIT 1 FOR UPDATE",
+        var orderId = await connection.ScalarAsync<long?>($"SELECT order_id FROM {_orders} WHERE order_id >= (SELECT min(order_id) + floor($1 * (max(order_id) - min(order_id) + 1))::bigint FROM {_orders}) ORDER BY order_id LIMIT 1 FOR UPDATE",
             cancellationToken, random.NextDouble());
         if (orderId is null)
         {
@@ -134,15 +129,14 @@ internal sealed class WorkloadOperations
         WorkloadOperation? done;
         if (random.Next(2) == 0)
         {
-            await ScalarAsync<object>(connection, $"DELETE FROM {_items} WHERE order_id = $1", cancellationToken, orderId.Value);
-            await ScalarAsync<object>(connection, $"DELETE FROM {_orders} WHERE order_id = $1", cancellationToken, orderId.Value);
+            await connection.ScalarAsync<object>($"DELETE FROM {_items} WHERE order_id = $1", cancellationToken, orderId.Value);
+            await connection.ScalarAsync<object>($"DELETE FROM {_orders} WHERE order_id = $1", cancellationToken, orderId.Value);
             done = WorkloadOperation.OrderDelete;
         }
         else
         {
             // Only from orders with several items, so that every order keeps at least one.
-            var deleted = await ScalarAsync<long?>(connection,
-                $"""
+            var deleted = await connection.ScalarAsync<long?>($"""
                 DELETE FROM {_items} WHERE order_item_id = (
                     SELECT max(order_item_id) FROM {_items} WHERE order_id = $1 HAVING count(*) > 1)
                 RETURNING order_item_id
@@ -153,17 +147,5 @@ internal sealed class WorkloadOperations
 
         await transaction.CommitAsync(cancellationToken);
         return done;
-    }
-
-    private static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        var result = await command.ExecuteScalarAsync(cancellationToken);
-        return result is null or DBNull ? default : (T)result;
     }
 }

@@ -11,7 +11,8 @@ namespace Strata.Source.Workload;
 /// </summary>
 /// <remarks>
 /// Each job keeps its own schedule: run N starts at N × period ÷ speed. A job that falls behind runs its late
-/// runs back to back, so the mix of operations stays that of the original even when the server cannot keep up.
+/// runs back to back, and no job starts a run while another is more than one of its own runs behind, so the
+/// mix of operations stays that of the original even when the server cannot keep up with the speed asked for.
 /// </remarks>
 public sealed class WorkloadSimulator
 {
@@ -35,7 +36,8 @@ public sealed class WorkloadSimulator
         options.Validate();
         var stats = new WorkloadStats();
         var seed = options.Seed ?? Random.Shared.NextInt64();
-        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = options.OrderWorkers + 4 };
+        // The same few statements run thousands of times: let Npgsql prepare them once per connection.
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = options.OrderWorkers + 4, MaxAutoPrepare = 32 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -45,8 +47,10 @@ public sealed class WorkloadSimulator
         }
 
         var clock = Stopwatch.StartNew();
-        var jobs = WorkloadJob.Original(options.OrderWorkers)
-            .Select((job, index) => RunJobAsync(job, index, dataSource, options, seed, stats, clock, stop.Token))
+        var schedule = WorkloadJob.Original(options.OrderWorkers);
+        var completed = new long[schedule.Count];
+        var jobs = schedule
+            .Select((job, index) => RunJobAsync(schedule, completed, index, dataSource, options, seed, stats, clock, stop.Token))
             .ToList();
         var reporter = ReportAsync(stats, clock, stop.Token);
         try
@@ -59,12 +63,22 @@ public sealed class WorkloadSimulator
         }
 
         await reporter;
+        stats.WorkloadTime = schedule.Select((job, k) => job.Period * Interlocked.Read(ref completed[k])).Min();
         return stats;
     }
 
     private async Task RunJobAsync(
-        WorkloadJob job, int jobIndex, NpgsqlDataSource dataSource, SimulateOptions options, long seed, WorkloadStats stats, Stopwatch clock, CancellationToken cancellationToken)
+        IReadOnlyList<WorkloadJob> schedule,
+        long[] completed,
+        int jobIndex,
+        NpgsqlDataSource dataSource,
+        SimulateOptions options,
+        long seed,
+        WorkloadStats stats,
+        Stopwatch clock,
+        CancellationToken cancellationToken)
     {
+        var job = schedule[jobIndex];
         var interval = job.Period / options.Speed;
         for (long run = 0; !cancellationToken.IsCancellationRequested; run++)
         {
@@ -72,6 +86,13 @@ public sealed class WorkloadSimulator
             if (due > clock.Elapsed)
             {
                 await Task.Delay(due - clock.Elapsed, cancellationToken);
+            }
+
+            // Wait for any job more than one of its runs behind this run's start (in workload time).
+            var start = job.Period * run;
+            while (Enumerable.Range(0, schedule.Count).Any(k => schedule[k].Period * (Interlocked.Read(ref completed[k]) + 1) < start))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(2), cancellationToken);
             }
 
             var thisRun = run;
@@ -83,6 +104,7 @@ public sealed class WorkloadSimulator
                     var random = new Random(unchecked((int)new RowRandom(seed, jobIndex, (thisRun * 1000) + operation).Next()));
                     await RunOperationAsync(jobIndex, dataSource, random, options, stats, token);
                 });
+            Interlocked.Increment(ref completed[jobIndex]);
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class WorkloadStats
     /// <summary>Order items inserted with new orders.</summary>
     public long ItemsInserted => Interlocked.Read(ref _items);
 
+    /// <summary>How much of the original workload's time has been replayed (all jobs are at least this far).</summary>
+    public TimeSpan WorkloadTime { get; internal set; }
+
     /// <summary>Every count by name, for JSON output.</summary>
     public IReadOnlyDictionary<string, long> ToDictionary() =>
         Enum.GetValues<WorkloadOperation>().ToDictionary(o => o.ToString(), o => this[o]);

@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Strata.Cli.Commands.Source;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Configuration;
+using Strata.Source.Workload;
+
+namespace Strata.Cli.Commands;
+
+/// <summary><c>strata up</c>: the platform on its embedded defaults. For now: the local source and its live workload.</summary>
+internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<UpCommand.Options>(runtime, console)
+{
+    internal sealed class Options : GlobalSettings
+    {
+        [CommandOption("--speed <X>")]
+        [Description("Speed of the simulated workload (default: simulate.speed, 1)")]
+        public double? Speed { get; init; }
+
+        [CommandOption("--no-simulate")]
+        [Description("Do not run the simulated workload")]
+        public bool NoSimulate { get; init; }
+
+        [CommandOption("--delete-rate <R>")]
+        [Description("Share of order operations that delete, 0 to 1 (default: simulate.delete_rate, 0)")]
+        public double? DeleteRate { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
+    {
+        var config = LoadConfig(settings);
+        var source = new Strata.Source.SourceService(config, Console);
+        if (source.Settings.IsLocal)
+        {
+            SourceUpCommand.Report(Console, await source.UpAsync(cancellationToken: cancellationToken), json: false);
+        }
+        else
+        {
+            Console.Info($"Using the existing source at {source.Endpoint().Address}; its data is never changed by `strata up`.");
+        }
+
+        if (settings.NoSimulate || !source.Settings.IsLocal)
+        {
+            Console.Info("Running; press Ctrl+C to stop.");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return 0;
+        }
+
+        var options = new SimulateOptions
+        {
+            Speed = settings.Speed ?? config.Number(Settings.SimulateSpeed) ?? 1,
+            DeleteRate = settings.DeleteRate ?? config.Number(Settings.SimulateDeleteRate) ?? 0,
+        };
+        Console.Info($"Simulating the live workload at ×{options.Speed:0.###}; press Ctrl+C to stop.");
+        var started = DateTime.UtcNow;
+        var stats = await source.SimulateAsync(options, cancellationToken);
+        SourceSimulateCommand.Report(Console, stats, DateTime.UtcNow - started, json: false);
+        return 0;
+    }
+}

@@ -1,0 +1,123 @@
+using System.Reflection;
+using Npgsql;
+using Spectre.Console.Cli;
+using Strata.Cli.Commands;
+using Strata.Cli.Commands.Source;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Errors;
+
+namespace Strata.Cli;
+
+/// <summary>The <c>strata</c> command line: commands, help, and the one-line error policy.</summary>
+public static class StrataApp
+{
+    /// <summary>Exit code of a user error (bad setting, file, argument, unreachable server, missing program).</summary>
+    public const int UserErrorExitCode = 1;
+
+    /// <summary>Exit code of an unexpected failure (a bug).</summary>
+    public const int UnexpectedErrorExitCode = 2;
+
+    /// <summary>Runs one command line; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliRuntime runtime, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(runtime);
+        var debug = args.Contains("--debug", StringComparer.Ordinal);
+        var console = new SpectreStrataConsole(runtime);
+        var app = new CommandApp();
+        app.Configure(config => Configure(config, runtime, console));
+        try
+        {
+            return await app.RunAsync(args, cancellationToken);
+        }
+        catch (Exception ex) when (ex is StrataException or CommandAppException)
+        {
+            return Fail(runtime, debug, ex, UserErrorExitCode, ex.Message);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            return Fail(runtime, debug, ex, UserErrorExitCode, $"lost the connection to PostgreSQL ({ex.Message}); check that the server runs and try again");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            runtime.Error.WriteLine("stopped.");
+            return 130;
+        }
+        catch (Exception ex)
+        {
+            return Fail(runtime, debug, ex, UnexpectedErrorExitCode,
+                $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Strata; run again with --debug and report the stack trace)");
+        }
+    }
+
+    private static int Fail(CliRuntime runtime, bool debug, Exception exception, int exitCode, string message)
+    {
+        // One line, whatever the message carried: the line is what scripts and people read.
+        runtime.Error.WriteLine("error: " + string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        if (debug)
+        {
+            runtime.Error.WriteLine(exception.ToString());
+        }
+
+        return exitCode;
+    }
+
+    private static void Configure(IConfigurator config, CliRuntime runtime, SpectreStrataConsole console)
+    {
+        config.SetApplicationName("strata");
+        config.SetApplicationVersion(typeof(StrataApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0");
+        config.ConfigureConsole(console.Ansi);
+        config.PropagateExceptions();
+        config.Settings.Registrar.RegisterInstance(runtime);
+        config.Settings.Registrar.RegisterInstance(console);
+        config.Settings.StrictParsing = true;
+
+        config.AddCommand<UpCommand>("up")
+            .WithDescription("Run the platform on its embedded defaults: the local source with its live workload (more parts follow)")
+            .WithExample("up")
+            .WithExample("up", "--speed", "10")
+            .WithExample("up", "--no-simulate");
+
+        config.AddBranch("source", source =>
+        {
+            source.SetDescription("The source database: a local development cluster, or the CDC set-up of an existing server");
+            source.AddCommand<SourceUpCommand>("up")
+                .WithDescription("Create (first time) and start the local source cluster, apply init, and load the initial data")
+                .WithExample("source", "up")
+                .WithExample("source", "up", "--port", "0");
+            source.AddCommand<SourceInitCommand>("init")
+                .WithDescription("Create the database, schema, tables, CDC login and publication (idempotent)")
+                .WithExample("source", "init")
+                .WithExample("source", "init", "--connection", "\"Host=db.example.com;Port=5432;Username=admin\"");
+            source.AddCommand<SourceSeedCommand>("seed")
+                .WithDescription("Replace the source tables' rows with deterministic sample data (binary COPY)")
+                .WithExample("source", "seed", "--customers", "1000", "--products", "500", "--orders", "400000", "--items-per-order", "25", "--seed", "7");
+            source.AddCommand<SourceSimulateCommand>("simulate")
+                .WithDescription("Run the live workload (customers, products, orders) at the original rates times --speed")
+                .WithExample("source", "simulate")
+                .WithExample("source", "simulate", "--speed", "1000", "--duration", "20s", "--delete-rate", "0.05");
+            source.AddCommand<SourceStatusCommand>("status")
+                .WithDescription("Whether the source runs, where, and its row counts")
+                .WithExample("source", "status", "--json");
+            source.AddCommand<SourceDownCommand>("down")
+                .WithDescription("Stop the local source (--purge also deletes it)")
+                .WithExample("source", "down")
+                .WithExample("source", "down", "--purge");
+        });
+
+        config.AddCommand<DoctorCommand>("doctor")
+            .WithDescription("Check the PostgreSQL programs, the source, wal_level, replication capacity, the CDC login and the publication")
+            .WithExample("doctor")
+            .WithExample("doctor", "--json");
+
+        config.AddBranch("config", branch =>
+        {
+            branch.SetDescription("The project's configuration");
+            branch.AddCommand<ConfigShowCommand>("show")
+                .WithDescription("Show every setting's effective value and where it came from (secrets as ***)")
+                .WithExample("config", "show")
+                .WithExample("config", "show", "--json", "--project", "analytics");
+        });
+    }
+}

@@ -1,0 +1,31 @@
+using Npgsql;
+
+namespace Strata.Source.Connection;
+
+/// <summary>Short forms for the one-value queries and statements the source code runs.</summary>
+internal static class NpgsqlConnectionExtensions
+{
+    /// <summary>Runs <paramref name="sql"/> with positional parameters <c>$1, $2, …</c> and returns the first value, or default.</summary>
+    public static async Task<T?> ScalarAsync<T>(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var result = await command.ExecuteScalarAsync(cancellationToken);
+        return result is null or DBNull ? default : (T)result;
+    }
+
+    /// <summary>True when <paramref name="sql"/> returns a row.</summary>
+    public static async Task<bool> ExistsAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
+        await connection.ScalarAsync<object>(sql, cancellationToken, parameters) is not null;
+
+    /// <summary>Runs a statement without parameters.</summary>
+    public static async Task ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,106 @@
+using Npgsql;
+using Strata.Secrets;
+using Strata.Source.Local;
+
+namespace Strata.Testing;
+
+/// <summary>
+/// The one throwaway PostgreSQL server of a test run: a fresh cluster (initdb) on a free loopback port with
+/// <c>wal_level=logical</c>, started on first use and deleted when the test process exits.
+/// </summary>
+/// <remarks>
+/// Built on Strata's own <see cref="LocalCluster"/>, so it works as root (the server runs as the <c>postgres</c>
+/// OS user) and as a normal user. Missing server programs fail every test that needs the server, with the fix.
+/// </remarks>
+public sealed class PostgresServer
+{
+    /// <summary>The superuser the tests connect as.</summary>
+    public const string Superuser = "strata_test";
+
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private PostgresServer(LocalCluster cluster, string password)
+    {
+        Cluster = cluster;
+        Password = password;
+    }
+
+    /// <summary>The cluster.</summary>
+    public LocalCluster Cluster { get; }
+
+    /// <summary>The superuser's password.</summary>
+    public string Password { get; }
+
+    /// <summary>The loopback port.</summary>
+    public int Port => Cluster.State!.Port;
+
+    /// <summary>The server of this test run, started on first use.</summary>
+    public static Task<PostgresServer> GetAsync() => Shared.Value;
+
+    /// <summary>A superuser connection string for <paramref name="database"/>.</summary>
+    public string ConnectionString(string database = "postgres", string? user = null, string? password = null) => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = Port,
+        Username = user ?? Superuser,
+        Password = password ?? Password,
+        Database = database,
+        Pooling = false,
+        Timeout = 15,
+    }.ConnectionString;
+
+    /// <summary>Opens a connection (superuser unless told otherwise).</summary>
+    public async Task<NpgsqlConnection> OpenAsync(string database = "postgres", string? user = null, string? password = null)
+    {
+        var connection = new NpgsqlConnection(ConnectionString(database, user, password));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Runs SQL as the superuser.</summary>
+    public async Task ExecuteAsync(string sql, string database = "postgres")
+    {
+        await using var connection = await OpenAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Runs a query as the superuser and returns its first value.</summary>
+    public async Task<T?> ScalarAsync<T>(string sql, string database = "postgres")
+    {
+        await using var connection = await OpenAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+
+    private static async Task<PostgresServer> StartAsync()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"strata-tests-{Environment.ProcessId}");
+        var cluster = new LocalCluster(Path.Combine(directory, "pg"));
+        var password = SecretStore.Generate();
+        // A throwaway server: durability traded for speed.
+        var settings = new Dictionary<string, string>
+        {
+            ["fsync"] = "off",
+            ["synchronous_commit"] = "off",
+            ["full_page_writes"] = "off",
+            ["max_connections"] = "200",
+            ["shared_buffers"] = "'256MB'",
+        };
+        await cluster.CreateAsync(Superuser, password, extraSettings: settings);
+        await cluster.StartAsync();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                cluster.StopAsync().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        };
+        return new PostgresServer(cluster, password);
+    }
+}
