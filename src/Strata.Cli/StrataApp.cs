@@ -72,6 +72,7 @@ public static class StrataApp
         config.Settings.Registrar.RegisterInstance(runtime);
         config.Settings.Registrar.RegisterInstance(console);
         config.Settings.StrictParsing = true;
+        config.SetInterceptor(new JsonModeInterceptor(console));
 
         config.AddCommand<UpCommand>("up")
             .WithDescription("Run the platform on its embedded defaults: the local source with its live workload (more parts follow)")

@@ -76,6 +76,7 @@ public sealed class PostgresServer
 
     private static async Task<PostgresServer> StartAsync()
     {
+        RemoveLeftovers();
         var directory = Path.Combine(Path.GetTempPath(), $"strata-tests-{Environment.ProcessId}");
         var cluster = new LocalCluster(Path.Combine(directory, "pg"));
         var password = SecretStore.Generate();
@@ -102,5 +103,26 @@ public sealed class PostgresServer
             }
         };
         return new PostgresServer(cluster, password);
+    }
+
+    /// <summary>Deletes the clusters of earlier test runs whose process is gone (a killed run cannot clean up after itself).</summary>
+    private static void RemoveLeftovers()
+    {
+        foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "strata-tests-*"))
+        {
+            if (int.TryParse(Path.GetFileName(stale)["strata-tests-".Length..], out var pid) && !File.Exists($"/proc/{pid}/stat"))
+            {
+                try
+                {
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 }

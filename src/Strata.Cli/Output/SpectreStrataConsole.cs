@@ -40,7 +40,15 @@ internal sealed class SpectreStrataConsole : IStrataConsole
     /// <summary>The underlying Spectre console (also used for help text).</summary>
     public IAnsiConsole Ansi { get; }
 
-    public bool IsInteractive => _runtime.IsTerminal;
+    /// <summary>
+    /// Set for <c>--json</c>: standard output then carries the JSON document alone, and every line for people
+    /// (progress, live status, messages) goes to standard error as plain text.
+    /// </summary>
+    public bool JsonMode { get; set; }
+
+    public bool IsInteractive => _runtime.IsTerminal && !JsonMode;
+
+    private TextWriter Human => JsonMode ? _runtime.Error : _runtime.Output;
 
     public void Info(string text) => Line(text, null);
 
@@ -83,12 +91,12 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         var widths = headers.Select((_, i) => all.Max(r => i < r.Count ? r[i].Length : 0)).ToArray();
         if (title is not null)
         {
-            _runtime.Output.WriteLine(title);
+            Human.WriteLine(title);
         }
 
         foreach (var row in all)
         {
-            _runtime.Output.WriteLine(string.Join("  ", row.Select((cell, i) => i == row.Count - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+            Human.WriteLine(string.Join("  ", row.Select((cell, i) => i == row.Count - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
         }
     }
 
@@ -105,12 +113,12 @@ internal sealed class SpectreStrataConsole : IStrataConsole
             if (IsInteractive)
             {
                 // Rewrite the line in place: carriage return, text, erase to end of line.
-                _runtime.Output.Write($"\r{text}\u001b[K");
+                Human.Write($"\r{text}\u001b[K");
                 _liveLineOpen = true;
             }
             else if (_sinceLive.Elapsed >= PlainInterval)
             {
-                _runtime.Output.WriteLine(text);
+                Human.WriteLine(text);
                 _sinceLive.Restart();
             }
         }
@@ -129,7 +137,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
             return;
         }
 
-        var board = new PlainProgressBoard(_runtime.Output);
+        var board = new PlainProgressBoard(Human);
         using var timer = new Timer(_ => board.Print(), null, PlainInterval, PlainInterval);
         await work(board);
         board.Print(final: true);
@@ -144,7 +152,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         }
         else
         {
-            _runtime.Output.WriteLine(text);
+            Human.WriteLine(text);
         }
     }
 
@@ -154,7 +162,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         {
             if (_liveLineOpen)
             {
-                _runtime.Output.WriteLine();
+                Human.WriteLine();
                 _liveLineOpen = false;
             }
         }

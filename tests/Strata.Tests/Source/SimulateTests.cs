@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Strata.Testing;
+
+namespace Strata.Tests.Source;
+
+public sealed class SimulateTests : IAsyncLifetime
+{
+    private const string NoOpenOrderWithoutItems =
+        "SELECT count(*) FROM operations.orders o WHERE o.status <> 'COMPLETED' AND NOT EXISTS (SELECT 1 FROM operations.order_items i WHERE i.order_id = o.order_id)";
+
+    private PostgresServer _server = null!;
+    private TestProject _project = null!;
+
+    public async Task InitializeAsync()
+    {
+        _server = await PostgresServer.GetAsync();
+        _project = TestProject.OnSharedServer(_server, "simulate");
+        Assert.Equal(0, (await _project.RunAsync("source", "init")).ExitCode);
+        Assert.Equal(0, (await _project.RunAsync("source", "seed")).ExitCode);
+    }
+
+    public Task DisposeAsync()
+    {
+        _project.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task At_speed_1000_for_20s_open_orders_have_items_and_the_mix_matches_the_rates()
+    {
+        var result = await _project.RunAsync("source", "simulate", "--speed", "1000", "--duration", "20s", "--seed", "3", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Output);
+        var root = json.RootElement;
+        var customers = root.GetProperty("customers").GetInt64();
+        var products = root.GetProperty("products").GetInt64();
+        var orders = root.GetProperty("orders").GetInt64();
+        var workloadSeconds = root.GetProperty("workload_seconds").GetDouble();
+
+        // Original rates per second at speed 1: customers 6 per 2 min, products 11 per 2 min, orders 101 per minute.
+        // Every job is within one of its runs of the replayed workload time.
+        Assert.True(workloadSeconds > 600, $"only {workloadSeconds} s of workload replayed in 20 s");
+        Assert.InRange(customers, workloadSeconds / 120 * 6, (workloadSeconds / 120 + 2) * 6);
+        Assert.InRange(products, workloadSeconds / 120 * 11, (workloadSeconds / 120 + 2) * 11);
+        Assert.InRange(orders, workloadSeconds / 60 * 101, (workloadSeconds / 60 + 2) * 101);
+        var operations = root.GetProperty("operations");
+        Assert.True(operations.GetProperty("OrderInsert").GetInt64() > 0);
+        Assert.True(operations.GetProperty("OrderStatusUpdate").GetInt64() > 0);
+        Assert.Equal(0, operations.GetProperty("OrderDelete").GetInt64());
+
+        // The first version's bug: open orders without items. Fixed: none.
+        Assert.Equal(0L, await _server.ScalarAsync<long>(NoOpenOrderWithoutItems, _project.Database));
+        var itemsOnNewOrders = await _server.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.order_items i JOIN operations.orders o USING (order_id) WHERE o.order_date = current_date", _project.Database);
+        Assert.Equal(root.GetProperty("items_inserted").GetInt64(), itemsOnNewOrders);
+    }
+
+    [Fact]
+    public async Task Deletes_keep_every_order_with_items()
+    {
+        var result = await _project.RunAsync("source", "simulate", "--speed", "2000", "--duration", "4s", "--delete-rate", "0.3", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Output);
+        var operations = json.RootElement.GetProperty("operations");
+        Assert.True(operations.GetProperty("OrderDelete").GetInt64() > 0);
+        Assert.True(operations.GetProperty("OrderItemDelete").GetInt64() > 0);
+        Assert.Equal(0L, await _server.ScalarAsync<long>(NoOpenOrderWithoutItems, _project.Database));
+        Assert.Equal(0L, await _server.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.order_items i WHERE NOT EXISTS (SELECT 1 FROM operations.orders o WHERE o.order_id = i.order_id)", _project.Database));
+    }
+
+    [Fact]
+    public async Task Cancelling_stops_cleanly_with_a_summary()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+
+        var result = await _project.RunAsync(stop.Token, "source", "simulate", "--speed", "100");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Stopped after", result.Output, StringComparison.Ordinal);
+    }
+}
