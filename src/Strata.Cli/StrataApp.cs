@@ -35,7 +35,7 @@ public static class StrataApp
         {
             return Fail(runtime, debug, ex, UserErrorExitCode, ex.Message);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException)
+        catch (NpgsqlException ex) when (ex is not PostgresException || IsServerGoingAway(ex))
         {
             return Fail(runtime, debug, ex, UserErrorExitCode, $"lost the connection to PostgreSQL ({ex.Message}); check that the server runs and try again");
         }
@@ -50,6 +50,10 @@ public static class StrataApp
                 $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Strata; run again with --debug and report the stack trace)");
         }
     }
+
+    /// <summary>Connection-class (08) and operator-intervention (57) errors: the server went away, not a bug.</summary>
+    private static bool IsServerGoingAway(NpgsqlException exception) =>
+        exception is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal));
 
     private static int Fail(CliRuntime runtime, bool debug, Exception exception, int exitCode, string message)
     {

@@ -66,6 +66,8 @@ public sealed class SourceEndpoint
         Database = database,
         ApplicationName = applicationName,
         Timeout = 10,
+        // Commands open few, short-lived connections; a pooled one could be dead after a server restart.
+        Pooling = false,
         CommandTimeout = 0,
         IncludeErrorDetail = false,
     }.ConnectionString;
@@ -98,8 +100,8 @@ public sealed class SourceEndpoint
                 $"set its password in {Settings.SourcePassword.EnvironmentVariable} or {Settings.SourcePassword.EnvironmentVariable}_FILE", exception),
             PostgresException { SqlState: "3D000" } => new SourceException(
                 $"database '{database}' does not exist on {Address}; create it with `strata source init`", exception),
-            PostgresException { SqlState: "57P03" } => new SourceException(
-                $"PostgreSQL at {Address} is starting up or shutting down; try again in a moment", exception, isTransient: true),
+            PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => new SourceException(
+                $"PostgreSQL at {Address} is starting up, shutting down or restarting; try again in a moment", exception, isTransient: true),
             PostgresException pg => new SourceException($"PostgreSQL at {Address} refused the connection: {pg.MessageText}", exception),
             _ when Unwrap<SocketException>(exception) is { } socket => new SourceException(
                 $"cannot reach the source PostgreSQL at {Address} ({socket.SocketErrorCode}); {start}", exception, isTransient: true),

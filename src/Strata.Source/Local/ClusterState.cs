@@ -7,7 +7,8 @@ namespace Strata.Source.Local;
 /// <param name="BinDirectory">Where the server programs that created it live.</param>
 /// <param name="Version">Server version that created it.</param>
 /// <param name="OsUser">OS user owning the data when Strata ran as root, else null.</param>
-public sealed record ClusterState(int Port, string BinDirectory, string Version, string? OsUser)
+/// <param name="DataRoot">Folder holding <c>data/</c> and <c>log/</c> when not the cluster's own folder (see <see cref="LocalCluster"/>).</param>
+public sealed record ClusterState(int Port, string BinDirectory, string Version, string? OsUser, string? DataRoot = null)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 

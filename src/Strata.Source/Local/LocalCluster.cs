@@ -5,11 +5,14 @@ namespace Strata.Source.Local;
 /// <summary>A PostgreSQL cluster Strata creates and runs itself on a loopback port, with <c>wal_level=logical</c>.</summary>
 /// <remarks>
 /// <c>initdb</c> and <c>pg_ctl</c> refuse to run as root, so as root every server program runs as
-/// <see cref="OsUser"/> and the folders it writes are handed to that user.
+/// <see cref="OsUser"/> and the folders it writes are handed to that user. When that user cannot reach the
+/// cluster's folder (a project under <c>/root</c>, say), the data goes to <c>/var/lib/strata/clusters/…</c>
+/// instead and <c>cluster.json</c> remembers where.
 /// </remarks>
 public sealed class LocalCluster
 {
     private readonly string? _configuredBinDirectory;
+    private string? _dataRoot;
 
     /// <summary>Describes the cluster in <paramref name="directory"/> (which need not exist yet).</summary>
     public LocalCluster(string directory, string? configuredBinDirectory = null, string osUser = "postgres")
@@ -26,10 +29,12 @@ public sealed class LocalCluster
     public string OsUser { get; }
 
     /// <summary>PostgreSQL's data folder.</summary>
-    public string DataDirectory => Path.Combine(Directory, "data");
+    public string DataDirectory => Path.Combine(DataRoot, "data");
 
     /// <summary>The server log.</summary>
-    public string LogFile => Path.Combine(Directory, "log", "postgresql.log");
+    public string LogFile => Path.Combine(DataRoot, "log", "postgresql.log");
+
+    private string DataRoot => _dataRoot ?? State?.DataRoot ?? Directory;
 
     /// <summary>What Strata remembers about the cluster, or null before it is created.</summary>
     public ClusterState? State => ClusterState.Read(StateFile);
@@ -66,8 +71,9 @@ public sealed class LocalCluster
                 $"{DataDirectory} holds files but no cluster Strata knows; move it away or run `strata source down --purge`");
         }
 
+        _dataRoot = await ChooseDataRootAsync(cancellationToken);
         await PrepareDirectoriesAsync(cancellationToken);
-        var passwordFile = Path.Combine(Directory, "log", ".pwfile");
+        var passwordFile = Path.Combine(DataRoot, "log", ".pwfile");
         await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
         try
         {
@@ -76,7 +82,7 @@ public sealed class LocalCluster
                 binaries.Program("initdb"),
                 ["-D", DataDirectory, "-U", superuser, $"--pwfile={passwordFile}", "--auth=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
                 RunAs,
-                Directory,
+                DataRoot,
                 TimeSpan.FromMinutes(3),
                 cancellationToken);
             if (result.ExitCode != 0)
@@ -106,7 +112,9 @@ public sealed class LocalCluster
 
         var lines = settings.Select(s => $"{s.Key} = {s.Value}");
         await File.AppendAllLinesAsync(Path.Combine(DataDirectory, "postgresql.conf"), ["", "# Strata", .. lines], cancellationToken);
-        new ClusterState(port == 0 ? FreePort.Find() : port, binaries.Directory, binaries.Version, RunAs).Write(StateFile);
+        System.IO.Directory.CreateDirectory(Directory);
+        new ClusterState(port == 0 ? FreePort.Find() : port, binaries.Directory, binaries.Version, RunAs, _dataRoot == Directory ? null : _dataRoot)
+            .Write(StateFile);
         return true;
     }
 
@@ -144,7 +152,7 @@ public sealed class LocalCluster
             Path.Combine(state.BinDirectory, "pg_ctl"),
             ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", $"-p {state.Port}", "start"],
             RunAs,
-            Directory,
+            DataRoot,
             TimeSpan.FromSeconds(90),
             cancellationToken);
         if (result.ExitCode != 0)
@@ -166,7 +174,7 @@ public sealed class LocalCluster
         }
 
         var result = await ProcessRunner.RunAsync(
-            Path.Combine(state.BinDirectory, "pg_ctl"), ["-D", DataDirectory, "status"], RunAs, Directory, cancellationToken: cancellationToken);
+            Path.Combine(state.BinDirectory, "pg_ctl"), ["-D", DataDirectory, "status"], RunAs, DataRoot, cancellationToken: cancellationToken);
         return result.ExitCode == 0;
     }
 
@@ -182,7 +190,7 @@ public sealed class LocalCluster
             Path.Combine(State!.BinDirectory, "pg_ctl"),
             ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"],
             RunAs,
-            Directory,
+            DataRoot,
             TimeSpan.FromSeconds(90),
             cancellationToken);
         if (result.ExitCode != 0)
@@ -196,10 +204,34 @@ public sealed class LocalCluster
     /// <summary>Deletes the cluster's folder and everything in it (the server must be stopped).</summary>
     public void Purge()
     {
+        if (DataRoot != Directory && System.IO.Directory.Exists(DataRoot))
+        {
+            System.IO.Directory.Delete(DataRoot, recursive: true);
+        }
+
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
+    }
+
+    private async Task<string> ChooseDataRootAsync(CancellationToken cancellationToken)
+    {
+        if (RunAs is not { } user)
+        {
+            return Directory;
+        }
+
+        var parent = Path.GetDirectoryName(Directory)!;
+        System.IO.Directory.CreateDirectory(parent);
+        var reach = await ProcessRunner.RunAsync("test", ["-x", parent], user, "/", cancellationToken: cancellationToken);
+        if (reach.ExitCode == 0)
+        {
+            return Directory;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Directory)))[..16];
+        return Path.Combine("/var/lib/strata/clusters", hash);
     }
 
     private async Task PrepareDirectoriesAsync(CancellationToken cancellationToken)
