@@ -3,8 +3,6 @@ using Spectre.Console.Cli;
 using Strata.Cli.Commands.Source;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
-using Strata.Configuration;
-using Strata.Source.Workload;
 
 namespace Strata.Cli.Commands;
 
@@ -53,11 +51,7 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             return 0;
         }
 
-        var options = new SimulateOptions
-        {
-            Speed = settings.Speed ?? config.Number(Settings.SimulateSpeed) ?? 1,
-            DeleteRate = settings.DeleteRate ?? config.Number(Settings.SimulateDeleteRate) ?? 0,
-        };
+        var options = SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate);
         Console.Info($"Simulating the live workload at ×{options.Speed:0.###}; press Ctrl+C to stop.");
         var started = DateTime.UtcNow;
         var stats = await source.SimulateAsync(options, cancellationToken);

@@ -82,63 +82,54 @@ public sealed class Seeder
             stopwatch.Elapsed);
     }
 
-    private async Task CopyCustomersAsync(SampleRows rows, SeedOptions options, IProgressTask progress, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {Table("customers")} (customer_id, customer_name, is_active, customer_address, updated_at, created_at) FROM STDIN (FORMAT binary)",
+    private Task CopyCustomersAsync(SampleRows rows, SeedOptions options, IProgressTask progress, CancellationToken cancellationToken) =>
+        CopyAsync(
+            "customers (customer_id, customer_name, is_active, customer_address, updated_at, created_at)",
+            1,
+            options.Customers + 1L,
+            progress,
+            (writer, id) =>
+            {
+                var row = rows.CustomerAt(id);
+                writer.Write(row.Id, NpgsqlDbType.Bigint);
+                writer.Write(row.Name, NpgsqlDbType.Varchar);
+                writer.Write(row.IsActive, NpgsqlDbType.Boolean);
+                writer.Write(row.Address, NpgsqlDbType.Varchar);
+                writer.Write(row.CreatedAt, NpgsqlDbType.Timestamp);
+                writer.Write(row.CreatedAt, NpgsqlDbType.Timestamp);
+            },
             cancellationToken);
-        for (long id = 1; id <= options.Customers; id++)
-        {
-            var row = rows.CustomerAt(id);
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(row.Id, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(row.Name, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(row.IsActive, NpgsqlDbType.Boolean, cancellationToken);
-            await writer.WriteAsync(row.Address, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.Timestamp, cancellationToken);
-            await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.Timestamp, cancellationToken);
-            Report(progress, id, options.Customers);
-        }
 
-        await writer.CompleteAsync(cancellationToken);
-    }
-
-    private async Task CopyProductsAsync(SampleRows rows, SeedOptions options, IProgressTask progress, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {Table("products")} (product_id, product_name, barcode, unity_price, is_active, updated_at, created_at) FROM STDIN (FORMAT binary)",
+    private Task CopyProductsAsync(SampleRows rows, SeedOptions options, IProgressTask progress, CancellationToken cancellationToken) =>
+        CopyAsync(
+            "products (product_id, product_name, barcode, unity_price, is_active, updated_at, created_at)",
+            1,
+            options.Products + 1L,
+            progress,
+            (writer, id) =>
+            {
+                var row = rows.ProductAt(id);
+                writer.Write(row.Id, NpgsqlDbType.Bigint);
+                writer.Write(row.Name, NpgsqlDbType.Varchar);
+                writer.Write(row.Barcode, NpgsqlDbType.Varchar);
+                writer.Write(row.Price, NpgsqlDbType.Numeric);
+                writer.Write(row.IsActive, NpgsqlDbType.Boolean);
+                writer.Write(row.CreatedAt, NpgsqlDbType.Timestamp);
+                writer.Write(row.CreatedAt, NpgsqlDbType.Timestamp);
+            },
             cancellationToken);
-        for (long id = 1; id <= options.Products; id++)
-        {
-            var row = rows.ProductAt(id);
-            await writer.StartRowAsync(cancellationToken);
-            await writer.WriteAsync(row.Id, NpgsqlDbType.Bigint, cancellationToken);
-            await writer.WriteAsync(row.Name, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(row.Barcode, NpgsqlDbType.Varchar, cancellationToken);
-            await writer.WriteAsync(row.Price, NpgsqlDbType.Numeric, cancellationToken);
-            await writer.WriteAsync(row.IsActive, NpgsqlDbType.Boolean, cancellationToken);
-            await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.Timestamp, cancellationToken);
-            await writer.WriteAsync(row.CreatedAt, NpgsqlDbType.Timestamp, cancellationToken);
-            Report(progress, id, options.Products);
-        }
-
-        await writer.CompleteAsync(cancellationToken);
-    }
 
     private async Task CopyOrdersAndItemsAsync(
         SampleRows rows, SeedOptions options, long first, long end, IProgressTask orderProgress, IProgressTask itemProgress, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {Table("orders")} (order_id, order_date, delivery_date, customer_id, status, updated_at, created_at) FROM STDIN (FORMAT binary)",
-            cancellationToken))
-        {
-            for (var id = first; id < end; id++)
+        await CopyAsync(
+            "orders (order_id, order_date, delivery_date, customer_id, status, updated_at, created_at)",
+            first,
+            end,
+            orderProgress,
+            (writer, id) =>
             {
                 var row = rows.OrderAt(id);
-                writer.StartRow();
                 writer.Write(row.Id, NpgsqlDbType.Bigint);
                 writer.Write(row.OrderDate, NpgsqlDbType.Date);
                 writer.Write(row.OrderDate.AddDays(10), NpgsqlDbType.Date);
@@ -146,51 +137,60 @@ public sealed class Seeder
                 writer.Write(row.Status, NpgsqlDbType.Varchar);
                 writer.Write(row.UpdatedAt, NpgsqlDbType.Timestamp);
                 writer.Write(row.CreatedAt, NpgsqlDbType.Timestamp);
-                Report(orderProgress, id - first + 1, end - first);
-            }
+            },
+            cancellationToken);
 
-            await writer.CompleteAsync(cancellationToken);
-        }
-
-        await using (var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {Table("order_items")} (order_item_id, order_id, product_id, quanity, updated_at, created_at) FROM STDIN (FORMAT binary)",
-            cancellationToken))
-        {
-            long written = 0;
-            var total = (end - first) * options.ItemsPerOrder;
-            for (var orderId = first; orderId < end; orderId++)
+        // Item ids are dense per order, so this stream's items are the id range of its orders.
+        var perOrder = options.ItemsPerOrder;
+        var order = rows.OrderAt(first);
+        await CopyAsync(
+            "order_items (order_item_id, order_id, product_id, quanity, updated_at, created_at)",
+            ((first - 1) * perOrder) + 1,
+            ((end - 1) * perOrder) + 1,
+            itemProgress,
+            (writer, id) =>
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var order = rows.OrderAt(orderId);
-                for (var k = 0; k < options.ItemsPerOrder; k++)
+                var orderId = ((id - 1) / perOrder) + 1;
+                if (order.Id != orderId)
                 {
-                    var item = rows.ItemAt((orderId - 1) * options.ItemsPerOrder + k + 1, order);
-                    // Synchronous writes: the importer buffers, and per-value async calls cost more than the I/O they save.
-                    writer.StartRow();
-                    writer.Write(item.Id, NpgsqlDbType.Bigint);
-                    writer.Write(item.OrderId, NpgsqlDbType.Bigint);
-                    writer.Write(item.ProductId, NpgsqlDbType.Bigint);
-                    writer.Write(item.Quantity, NpgsqlDbType.Integer);
-                    writer.Write(item.CreatedAt, NpgsqlDbType.Timestamp);
-                    writer.Write(item.CreatedAt, NpgsqlDbType.Timestamp);
-                    Report(itemProgress, ++written, total);
+                    order = rows.OrderAt(orderId);
                 }
-            }
 
-            await writer.CompleteAsync(cancellationToken);
-        }
+                var item = rows.ItemAt(id, order);
+                writer.Write(item.Id, NpgsqlDbType.Bigint);
+                writer.Write(item.OrderId, NpgsqlDbType.Bigint);
+                writer.Write(item.ProductId, NpgsqlDbType.Bigint);
+                writer.Write(item.Quantity, NpgsqlDbType.Integer);
+                writer.Write(item.CreatedAt, NpgsqlDbType.Timestamp);
+                writer.Write(item.CreatedAt, NpgsqlDbType.Timestamp);
+            },
+            cancellationToken);
     }
 
-    private static void Report(IProgressTask progress, long done, long total)
+    /// <summary>Writes rows <paramref name="first"/> to <paramref name="end"/> (exclusive) of a table with one binary COPY.</summary>
+    private async Task CopyAsync(
+        string tableAndColumns, long first, long end, IProgressTask progress, Action<NpgsqlBinaryImporter, long> writeRow, CancellationToken cancellationToken)
     {
-        if (done % ProgressStep == 0)
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var writer = await connection.BeginBinaryImportAsync(
+            $"COPY {Sql.Identifier(_schema)}.{tableAndColumns} FROM STDIN (FORMAT binary)", cancellationToken);
+        var reported = first;
+        for (var id = first; id < end; id++)
         {
-            progress.Increment(ProgressStep);
+            if (id - reported == ProgressStep)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                progress.Increment(ProgressStep);
+                reported = id;
+            }
+
+            // Synchronous writes: the importer buffers, and per-value async calls cost more than the I/O they save.
+            writer.StartRow();
+            writeRow(writer, id);
         }
-        else if (done == total)
-        {
-            progress.Increment(total % ProgressStep);
-        }
+
+        await writer.CompleteAsync(cancellationToken);
+        progress.Increment(end - reported);
     }
 
     private string Table(string name) => Sql.Qualified(_schema, name);

@@ -37,7 +37,7 @@ public sealed class WorkloadSimulator
         var stats = new WorkloadStats();
         var seed = options.Seed ?? Random.Shared.NextInt64();
         // The same few statements run thousands of times: let Npgsql prepare them once per connection.
-        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { MaxPoolSize = options.OrderWorkers + 4, MaxAutoPrepare = 32 };
+        var builder = new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = true, MaxPoolSize = options.OrderWorkers + 4, MaxAutoPrepare = 32 };
         await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

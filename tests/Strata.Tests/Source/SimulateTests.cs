@@ -1,34 +1,22 @@
 using System.Text.Json;
-using Strata.Testing;
 
 namespace Strata.Tests.Source;
 
-public sealed class SimulateTests : IAsyncLifetime
+public sealed class SimulateTests() : SharedServerTest("simulate", initialize: true)
 {
     private const string NoOpenOrderWithoutItems =
         "SELECT count(*) FROM operations.orders o WHERE o.status <> 'COMPLETED' AND NOT EXISTS (SELECT 1 FROM operations.order_items i WHERE i.order_id = o.order_id)";
 
-    private PostgresServer _server = null!;
-    private TestProject _project = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _server = await PostgresServer.GetAsync();
-        _project = TestProject.OnSharedServer(_server, "simulate");
-        Assert.Equal(0, (await _project.RunAsync("source", "init")).ExitCode);
-        Assert.Equal(0, (await _project.RunAsync("source", "seed")).ExitCode);
-    }
-
-    public Task DisposeAsync()
-    {
-        _project.Dispose();
-        return Task.CompletedTask;
+        await base.InitializeAsync();
+        Assert.Equal(0, (await Project.RunAsync("source", "seed")).ExitCode);
     }
 
     [Fact]
     public async Task At_speed_1000_for_20s_open_orders_have_items_and_the_mix_matches_the_rates()
     {
-        var result = await _project.RunAsync("source", "simulate", "--speed", "1000", "--duration", "20s", "--seed", "3", "--json");
+        var result = await Project.RunAsync("source", "simulate", "--speed", "1000", "--duration", "20s", "--seed", "3", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Output);
@@ -50,25 +38,25 @@ public sealed class SimulateTests : IAsyncLifetime
         Assert.Equal(0, operations.GetProperty("OrderDelete").GetInt64());
 
         // The first version's bug: open orders without items. Fixed: none.
-        Assert.Equal(0L, await _server.ScalarAsync<long>(NoOpenOrderWithoutItems, _project.Database));
-        var itemsOnNewOrders = await _server.ScalarAsync<long>(
-            "SELECT count(*) FROM operations.order_items i JOIN operations.orders o USING (order_id) WHERE o.order_date = current_date", _project.Database);
+        Assert.Equal(0L, await Server.ScalarAsync<long>(NoOpenOrderWithoutItems, Project.Database));
+        var itemsOnNewOrders = await Server.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.order_items i JOIN operations.orders o USING (order_id) WHERE o.order_date = current_date", Project.Database);
         Assert.Equal(root.GetProperty("items_inserted").GetInt64(), itemsOnNewOrders);
     }
 
     [Fact]
     public async Task Deletes_keep_every_order_with_items()
     {
-        var result = await _project.RunAsync("source", "simulate", "--speed", "2000", "--duration", "4s", "--delete-rate", "0.3", "--json");
+        var result = await Project.RunAsync("source", "simulate", "--speed", "2000", "--duration", "4s", "--delete-rate", "0.3", "--json");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         using var json = JsonDocument.Parse(result.Output);
         var operations = json.RootElement.GetProperty("operations");
         Assert.True(operations.GetProperty("OrderDelete").GetInt64() > 0);
         Assert.True(operations.GetProperty("OrderItemDelete").GetInt64() > 0);
-        Assert.Equal(0L, await _server.ScalarAsync<long>(NoOpenOrderWithoutItems, _project.Database));
-        Assert.Equal(0L, await _server.ScalarAsync<long>(
-            "SELECT count(*) FROM operations.order_items i WHERE NOT EXISTS (SELECT 1 FROM operations.orders o WHERE o.order_id = i.order_id)", _project.Database));
+        Assert.Equal(0L, await Server.ScalarAsync<long>(NoOpenOrderWithoutItems, Project.Database));
+        Assert.Equal(0L, await Server.ScalarAsync<long>(
+            "SELECT count(*) FROM operations.order_items i WHERE NOT EXISTS (SELECT 1 FROM operations.orders o WHERE o.order_id = i.order_id)", Project.Database));
     }
 
     [Fact]
@@ -76,7 +64,7 @@ public sealed class SimulateTests : IAsyncLifetime
     {
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
 
-        var result = await _project.RunAsync(stop.Token, "source", "simulate", "--speed", "100");
+        var result = await Project.RunAsync(stop.Token, "source", "simulate", "--speed", "100");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Stopped after", result.Output, StringComparison.Ordinal);

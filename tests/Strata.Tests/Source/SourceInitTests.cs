@@ -1,30 +1,14 @@
 using Npgsql;
-using Strata.Testing;
 
 namespace Strata.Tests.Source;
 
-public sealed class SourceInitTests : IAsyncLifetime
+public sealed class SourceInitTests() : SharedServerTest("init")
 {
-    private PostgresServer _server = null!;
-    private TestProject _project = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await PostgresServer.GetAsync();
-        _project = TestProject.OnSharedServer(_server, "init");
-    }
-
-    public Task DisposeAsync()
-    {
-        _project.Dispose();
-        return Task.CompletedTask;
-    }
-
     [Fact]
-    public async Task Init_on_an_existing_server_is_idempotent_and_least_privilege()
+    public async Task Init_on_an_existingServer_is_idempotent_and_least_privilege()
     {
-        var first = await _project.RunAsync("source", "init");
-        var second = await _project.RunAsync("source", "init");
+        var first = await Project.RunAsync("source", "init");
+        var second = await Project.RunAsync("source", "init");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("created database t_init", first.Output, StringComparison.Ordinal);
@@ -33,21 +17,21 @@ public sealed class SourceInitTests : IAsyncLifetime
         Assert.Contains("nothing changed", second.Output, StringComparison.Ordinal);
 
         // Tables exactly as the business database has them, REPLICA IDENTITY FULL, all published.
-        var columns = await _server.ScalarAsync<string>(
+        var columns = await Server.ScalarAsync<string>(
             "SELECT string_agg(column_name || ' ' || data_type || coalesce('(' || character_maximum_length || ')', ''), ', ' ORDER BY ordinal_position) " +
-            "FROM information_schema.columns WHERE table_schema = 'operations' AND table_name = 'products'", _project.Database);
+            "FROM information_schema.columns WHERE table_schema = 'operations' AND table_name = 'products'", Project.Database);
         Assert.Equal(
             "product_id bigint, product_name character varying(500), barcode character varying(26), unity_price numeric, is_active boolean, " +
             "updated_at timestamp without time zone, updated_by bigint, created_at timestamp without time zone, created_by bigint",
             columns);
-        Assert.Equal(4, await _server.ScalarAsync<long>(
+        Assert.Equal(4, await Server.ScalarAsync<long>(
             "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'operations' AND c.relkind = 'r' AND c.relreplident = 'f'",
-            _project.Database));
-        Assert.Equal(4, await _server.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pub_init' AND schemaname = 'operations'", _project.Database));
+            Project.Database));
+        Assert.Equal(4, await Server.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_publication_tables WHERE pubname = 'pub_init' AND schemaname = 'operations'", Project.Database));
 
-        var cdcPassword = File.ReadAllText(Path.Combine(_project.Directory, ".strata", "secrets", "source_cdc_password"));
-        await using var cdc = await _server.OpenAsync(_project.Database, _project.CdcUser, cdcPassword);
+        var cdcPassword = File.ReadAllText(Path.Combine(Project.Directory, ".strata", "secrets", "source_cdc_password"));
+        await using var cdc = await Server.OpenAsync(Project.Database, Project.CdcUser, cdcPassword);
         Assert.True(await ScalarAsync<bool>(cdc, "SELECT rolreplication AND NOT rolsuper AND NOT rolcreatedb AND NOT rolcreaterole FROM pg_roles WHERE rolname = current_user"));
         Assert.Equal(0L, await ScalarAsync<long>(cdc, "SELECT count(*) FROM operations.orders WHERE false"));
 
@@ -58,11 +42,11 @@ public sealed class SourceInitTests : IAsyncLifetime
         Assert.Equal("42501", create.SqlState);
 
         // It cannot read outside the published tables.
-        await _server.ExecuteAsync("CREATE SCHEMA IF NOT EXISTS private; CREATE TABLE IF NOT EXISTS private.salaries (amount int)", _project.Database);
+        await Server.ExecuteAsync("CREATE SCHEMA IF NOT EXISTS private; CREATE TABLE IF NOT EXISTS private.salaries (amount int)", Project.Database);
         var read = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync<object>(cdc, "SELECT * FROM private.salaries"));
         Assert.Equal("42501", read.SqlState);
 
-        var doctor = await _project.RunAsync("doctor");
+        var doctor = await Project.RunAsync("doctor");
         Assert.True(doctor.ExitCode == 0, doctor.ToString());
         Assert.DoesNotContain("✗", doctor.Output, StringComparison.Ordinal);
     }
@@ -70,7 +54,7 @@ public sealed class SourceInitTests : IAsyncLifetime
     [Fact]
     public async Task Init_with_a_connection_that_carries_a_password_is_refused()
     {
-        var result = await _project.RunAsync("source", "init", "--connection", "Host=127.0.0.1;Username=x;Password=oops-in-history");
+        var result = await Project.RunAsync("source", "init", "--connection", "Host=127.0.0.1;Username=x;Password=oops-in-history");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(["error: --connection must not carry a password (it would land in shell history); put it in STRATA_SOURCE_PASSWORD or STRATA_SOURCE_PASSWORD_FILE"], result.ErrorLines);

@@ -32,10 +32,8 @@ internal sealed class SourceSimulateCommand(CliRuntime runtime, SpectreStrataCon
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        var options = new SimulateOptions
+        var options = OptionsFrom(config, settings.Speed, settings.DeleteRate) with
         {
-            Speed = settings.Speed ?? config.Number(Settings.SimulateSpeed) ?? 1,
-            DeleteRate = settings.DeleteRate ?? config.Number(Settings.SimulateDeleteRate) ?? 0,
             Duration = settings.Duration is null ? null : DurationParser.Parse(settings.Duration, "--duration"),
             Seed = settings.Seed,
         };
@@ -50,6 +48,13 @@ internal sealed class SourceSimulateCommand(CliRuntime runtime, SpectreStrataCon
         Report(Console, stats, DateTime.UtcNow - started, settings.Json);
         return 0;
     }
+
+    /// <summary>Workload options from the command line, falling back to <c>simulate.*</c> settings (shared with <c>strata up</c>).</summary>
+    internal static SimulateOptions OptionsFrom(StrataConfig config, double? speed, double? deleteRate) => new()
+    {
+        Speed = speed ?? config.Number(Settings.SimulateSpeed) ?? 1,
+        DeleteRate = deleteRate ?? config.Number(Settings.SimulateDeleteRate) ?? 0,
+    };
 
     /// <summary>Prints the totals of a workload run (shared with <c>strata up</c>).</summary>
     internal static void Report(SpectreStrataConsole console, WorkloadStats stats, TimeSpan elapsed, bool json)

@@ -1,0 +1,27 @@
+using System.Globalization;
+using Strata.Bench;
+
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|all] [--orders N] [--items-per-order N] [--seconds S]
+var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+var directory = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../work"));
+var source = await BenchSource.UpAsync(directory);
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, {DateTime.UtcNow:yyyy-MM-dd}");
+if (what is "seed" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Seed");
+    Console.WriteLine(await SeedBenchmark.RunAsync(source, Option("--orders", 400_000), Option("--items-per-order", 25)));
+}
+
+if (what is "simulate" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Simulate");
+    Console.WriteLine(await SimulateBenchmark.RunAsync(source, TimeSpan.FromSeconds(Option("--seconds", 60))));
+}
