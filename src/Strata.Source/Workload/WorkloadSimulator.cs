@@ -17,6 +17,7 @@ namespace Strata.Source.Workload;
 public sealed class WorkloadSimulator
 {
     private static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(10);
     private readonly string _connectionString;
     private readonly WorkloadOperations _operations;
     private readonly IStrataConsole _console;
@@ -155,8 +156,9 @@ public sealed class WorkloadSimulator
 
     private async Task ReportAsync(WorkloadStats stats, Stopwatch clock, CancellationToken cancellationToken)
     {
-        long last = 0;
-        var lastTime = clock.Elapsed;
+        // The rate over the last ten seconds: the jobs run in bursts, so a one-second rate jumps between 0 and peaks.
+        var window = new Queue<(TimeSpan Time, long Total)>();
+        window.Enqueue((clock.Elapsed, 0));
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -170,10 +172,16 @@ public sealed class WorkloadSimulator
 
             var now = clock.Elapsed;
             var total = stats.Total;
-            var rate = (total - last) / (now - lastTime).TotalSeconds;
+            while (window.Count > 1 && now - window.Peek().Time > RateWindow)
+            {
+                window.Dequeue();
+            }
+
+            var (since, before) = window.Peek();
+            var rate = (total - before) / (now - since).TotalSeconds;
+            window.Enqueue((now, total));
             _console.Live(
                 $"{total:N0} operations, {rate:N0} ops/s — customers {stats.Customers:N0}, products {stats.Products:N0}, orders {stats.Orders:N0} ({stats.ItemsInserted:N0} items)");
-            (last, lastTime) = (total, now);
         }
     }
 }
