@@ -111,6 +111,17 @@ public static class StrataApp
                 .WithExample("source", "down", "--purge");
         });
 
+        config.AddBranch<JsonSettings>("ingest", ingest =>
+        {
+            ingest.SetDescription("Change data capture from the source into the warehouse's bronze layer, exactly once");
+            ingest.SetDefaultCommand<Commands.Ingest.IngestCommand>();
+            ingest.AddExample("ingest");
+            ingest.AddExample("ingest", "--once");
+            ingest.AddCommand<Commands.Ingest.IngestStatusCommand>("status")
+                .WithDescription("The slot, its lag, the checkpoint, and each bronze table's rows and newest change")
+                .WithExample("ingest", "status", "--json");
+        });
+
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Check the PostgreSQL programs, the source, wal_level, replication capacity, the CDC login and the publication")
             .WithExample("doctor")

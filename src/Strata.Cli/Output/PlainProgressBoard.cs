@@ -35,7 +35,7 @@ internal sealed class PlainProgressBoard(TextWriter output) : IProgressBoard
 
                 var seconds = Math.Max(_clock.Elapsed.TotalSeconds, 1e-3);
                 output.WriteLine(finished
-                    ? $"{task.Name}: {task.Total:N0} done"
+                    ? $"{task.Name}: {done:N0} done"
                     : $"{task.Name}: {done:N0} of {task.Total:N0} ({100.0 * done / Math.Max(task.Total, 1):0}%, {done / seconds:N0}/s)");
                 task.Reported = finished;
             }

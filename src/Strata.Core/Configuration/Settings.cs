@@ -64,12 +64,58 @@ public static class Settings
     public static readonly SettingDefinition SimulateDeleteRate = new("simulate.delete_rate", SettingKind.Number, "0",
         "Share of order operations that delete an order or an order item (0 to 1)", 0, 1);
 
+    /// <summary>Warehouse engine.</summary>
+    public static readonly SettingDefinition WarehouseEngine = new("warehouse.engine", SettingKind.Text, "duckdb",
+        "Warehouse engine: duckdb (embedded file) or postgres (a server)");
+
+    /// <summary>DuckDB file.</summary>
+    public static readonly SettingDefinition WarehousePath = new("warehouse.path", SettingKind.Path, ".strata/warehouse.duckdb",
+        "The DuckDB warehouse file");
+
+    /// <summary>PostgreSQL warehouse host.</summary>
+    public static readonly SettingDefinition WarehouseHost = new("warehouse.host", SettingKind.Text, null,
+        "Host of the PostgreSQL warehouse; unset means the local source cluster");
+
+    /// <summary>PostgreSQL warehouse port.</summary>
+    public static readonly SettingDefinition WarehousePort = new("warehouse.port", SettingKind.Integer, null,
+        "Port of the PostgreSQL warehouse; unset means 5432, or the local source cluster's port", 1, 65535);
+
+    /// <summary>PostgreSQL warehouse login.</summary>
+    public static readonly SettingDefinition WarehouseUser = new("warehouse.user", SettingKind.Text, null,
+        "Login of the PostgreSQL warehouse; unset means source.user on the local cluster");
+
+    /// <summary>Its password.</summary>
+    public static readonly SettingDefinition WarehousePassword = new("warehouse.password", SettingKind.Secret, null,
+        "Password of warehouse.user (the local cluster's admin password when unset there)");
+
+    /// <summary>PostgreSQL warehouse database.</summary>
+    public static readonly SettingDefinition WarehouseDatabase = new("warehouse.database", SettingKind.Text, "strata_warehouse",
+        "Database of the PostgreSQL warehouse (created on the local cluster when missing)");
+
+    /// <summary>Pipeline name.</summary>
+    public static readonly SettingDefinition IngestPipeline = new("ingest.pipeline", SettingKind.Text, "finance",
+        "Name of the ingestion pipeline (names its checkpoint and, by default, its slot)");
+
+    /// <summary>Replication slot.</summary>
+    public static readonly SettingDefinition IngestSlot = new("ingest.slot", SettingKind.Text, null,
+        "Logical replication slot; unset means strata_<pipeline>");
+
+    /// <summary>Changes per batch.</summary>
+    public static readonly SettingDefinition IngestBatchSize = new("ingest.batch_size", SettingKind.Integer, "10000",
+        "A batch is written when it holds this many changes…", 1, 10_000_000);
+
+    /// <summary>Batch age.</summary>
+    public static readonly SettingDefinition IngestFlushMilliseconds = new("ingest.flush_ms", SettingKind.Integer, "200",
+        "…or when its oldest change is this many milliseconds old", 1, 600_000);
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         SourceHost, SourcePort, SourceUser, SourcePassword, SourceDatabase, SourceMaintenanceDatabase, SourceSchema,
         SourcePublication, SourceCdcUser, SourceCdcPassword, LocalBinDir, LocalDataDir, LocalOsUser,
         SimulateSpeed, SimulateDeleteRate,
+        WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

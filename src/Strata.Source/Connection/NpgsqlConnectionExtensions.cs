@@ -3,7 +3,7 @@ using Npgsql;
 namespace Strata.Source.Connection;
 
 /// <summary>Short forms for the one-value queries and statements the source code runs.</summary>
-internal static class NpgsqlConnectionExtensions
+public static class NpgsqlConnectionExtensions
 {
     /// <summary>Runs <paramref name="sql"/> with positional parameters <c>$1, $2, …</c> and returns the first value, or default.</summary>
     public static async Task<T?> ScalarAsync<T>(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)

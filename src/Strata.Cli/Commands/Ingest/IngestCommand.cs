@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Configuration;
+using Strata.Ingestion;
+
+namespace Strata.Cli.Commands.Ingest;
+
+/// <summary><c>strata ingest</c>: change data capture into bronze.</summary>
+internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<IngestCommand.Options>(runtime, console)
+{
+    internal sealed class Options : JsonSettings
+    {
+        [CommandOption("--once")]
+        [Description("Catch up to the WAL position current at start, commit, and exit")]
+        public bool Once { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
+    {
+        var config = LoadConfig(settings);
+        var service = new IngestionService(config, Console);
+        var options = new IngestOptions
+        {
+            Once = settings.Once,
+            BatchSize = config.Integer(Settings.IngestBatchSize) ?? 10_000,
+            FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Settings.IngestFlushMilliseconds) ?? 200),
+        };
+        if (!settings.Once && !settings.Json)
+        {
+            Console.Info($"Ingesting pipeline {service.Pipeline} through slot {service.Slot}; Ctrl+C stops after the current batch.");
+        }
+
+        var result = await service.RunAsync(options, cancellationToken);
+        if (settings.Json)
+        {
+            Console.Json(result);
+        }
+        else
+        {
+            Console.Success(
+                $"{(result.SnapshotRows > 0 ? $"Snapshot {result.SnapshotRows:N0} rows; " : "")}{result.Changes:N0} changes in {result.Transactions:N0} transactions written; " +
+                $"checkpoint {result.ConfirmedLsn}.");
+        }
+
+        return 0;
+    }
+}

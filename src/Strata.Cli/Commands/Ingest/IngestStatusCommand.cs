@@ -1,0 +1,34 @@
+using System.Globalization;
+using Spectre.Console.Cli;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Ingestion;
+
+namespace Strata.Cli.Commands.Ingest;
+
+/// <summary><c>strata ingest status</c>.</summary>
+internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<JsonSettings>(runtime, console)
+{
+    public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
+    {
+        var status = await new IngestionService(LoadConfig(settings), Console).StatusAsync(cancellationToken);
+        if (settings.Json)
+        {
+            Console.Json(status);
+            return 0;
+        }
+
+        Console.Table(["", "value"],
+        [
+            ["pipeline", status.Pipeline],
+            ["slot", $"{status.Slot} ({status.SlotState})"],
+            ["confirmed LSN (server)", status.ConfirmedLsn ?? "-"],
+            ["checkpoint LSN (bronze)", status.CheckpointLsn ?? "-"],
+            ["lag", status.LagBytes is { } b ? $"{b:N0} bytes" : "-"],
+            ["freshness", status.LagSeconds is { } s ? $"{s:0.0} s behind the newest applied change" : "-"],
+        ], "Ingestion");
+        Console.Table(["bronze table", "rows", "last change (UTC)"],
+            status.Tables.Select(t => (IReadOnlyList<string>)[t.Table, t.Rows.ToString("N0", CultureInfo.InvariantCulture), t.LastChange?.ToString("u", CultureInfo.InvariantCulture) ?? "-"]));
+        return 0;
+    }
+}

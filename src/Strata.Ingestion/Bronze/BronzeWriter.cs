@@ -1,0 +1,168 @@
+using Strata.Ingestion.Catalog;
+using Strata.Output;
+using Strata.Warehouse;
+
+namespace Strata.Ingestion.Bronze;
+
+/// <summary>
+/// Keeps the bronze tables in step with the source tables and appends batches of changes together with the
+/// pipeline's checkpoint, in one warehouse transaction.
+/// </summary>
+internal sealed class BronzeWriter
+{
+    private readonly IWarehouse _warehouse;
+    private readonly string _pipeline;
+    private readonly string _slot;
+    private readonly IStrataConsole _console;
+    private readonly Dictionary<string, BronzeTable> _tables = new(StringComparer.Ordinal);
+
+    public BronzeWriter(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console)
+    {
+        _warehouse = warehouse;
+        _pipeline = pipeline;
+        _slot = slot;
+        _console = console;
+    }
+
+    public IWarehouse Warehouse => _warehouse;
+
+    /// <summary>The last source LSN whose changes are all in bronze, or null before the first checkpoint.</summary>
+    public async Task<ulong?> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var rows = await _warehouse.QueryAsync(
+            $"SELECT confirmed_lsn FROM {_warehouse.Qualify(MetadataTables.Schema, "checkpoints")} WHERE pipeline = {_warehouse.Parameter(1)}",
+            [_pipeline], cancellationToken);
+        return rows.Count == 0 || rows[0][0] is null ? null : (ulong)Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Creates the bronze table of <paramref name="table"/>, or brings it up to date with the source's columns.</summary>
+    public async Task<BronzeTable> EnsureTableAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        var existing = await _warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken);
+        var known = await KnownSourceTypesAsync(table, cancellationToken);
+        if (existing is null)
+        {
+            var columns = table.Columns.Select(c => new WarehouseColumn(c.Name, c.Type)).Concat(BronzeTable.MetadataColumns).ToList();
+            await _warehouse.CreateTableAsync(BronzeTable.Schema, table.BronzeName, columns, cancellationToken);
+        }
+        else
+        {
+            var names = existing.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var column in table.Columns)
+            {
+                if (!names.Contains(column.Name))
+                {
+                    await _warehouse.AddColumnAsync(BronzeTable.Schema, table.BronzeName, new WarehouseColumn(column.Name, column.Type), cancellationToken);
+                    _console.Info($"{table.DisplayName}: new column {column.Name} ({column.SourceType}) added to bronze");
+                }
+                else if (known.TryGetValue(column.Name, out var before) && before != column.SourceType && !IsWidening(before, column.SourceType))
+                {
+                    throw new IngestionException(
+                        $"column {column.Name} of {table.DisplayName} changed type from {before} to {column.SourceType}, which bronze cannot hold in one column; " +
+                        $"run `strata ingest --resync {table.DisplayName}` to take a fresh snapshot of the table");
+                }
+            }
+
+            foreach (var gone in known.Keys.Where(k => table.Columns.All(c => c.Name != k)))
+            {
+                _console.Warning($"{table.DisplayName}: column {gone} was dropped at the source; bronze keeps it, null from now on");
+            }
+        }
+
+        await RecordSourceTypesAsync(table, known.Keys.Where(k => table.Columns.All(c => c.Name != k)).ToList(), cancellationToken);
+        var bronze = new BronzeTable(table.BronzeName, (await _warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken))!);
+        _tables[table.BronzeName] = bronze;
+        return bronze;
+    }
+
+    /// <summary>Appends <paramref name="changes"/> and moves the checkpoint to <paramref name="checkpoint"/>, atomically.</summary>
+    public async Task WriteAsync(IReadOnlyList<Change> changes, ulong checkpoint, CancellationToken cancellationToken)
+    {
+        var ingestedAt = DateTime.UtcNow;
+        await using var transaction = await _warehouse.BeginAsync(cancellationToken);
+        foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
+        {
+            var bronze = _tables[group.Key];
+            await using var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken);
+            var values = new object?[bronze.Columns.Count];
+            foreach (var change in group)
+            {
+                Fill(values, bronze, change, ingestedAt);
+                appender.Append(values);
+            }
+
+            await appender.CompleteAsync(cancellationToken);
+        }
+
+        await WriteCheckpointAsync(transaction, checkpoint, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Writes the checkpoint row inside <paramref name="transaction"/>.</summary>
+    public Task WriteCheckpointAsync(IWarehouseTransaction transaction, ulong checkpoint, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            $"INSERT INTO {_warehouse.Qualify(MetadataTables.Schema, "checkpoints")} (pipeline, slot, confirmed_lsn, updated_at) " +
+            $"VALUES ({_warehouse.Parameter(1)}, {_warehouse.Parameter(2)}, {_warehouse.Parameter(3)}, {_warehouse.Parameter(4)}) " +
+            "ON CONFLICT (pipeline) DO UPDATE SET slot = excluded.slot, confirmed_lsn = excluded.confirmed_lsn, updated_at = excluded.updated_at",
+            [_pipeline, _slot, (long)checkpoint, DateTime.UtcNow],
+            cancellationToken);
+
+    /// <summary>Sets the metadata columns and the source values of one row.</summary>
+    public static void Fill(object?[] values, BronzeTable bronze, Change change, DateTime ingestedAt)
+    {
+        var source = bronze.SourceColumns;
+        for (var i = 0; i < source.Count; i++)
+        {
+            values[i] = change.Values.TryGetValue(source[i].Name, out var value) ? value : null;
+        }
+
+        var m = source.Count;
+        values[m] = change.Operation.ToString();
+        values[m + 1] = (long)change.Lsn;
+        values[m + 2] = change.Sequence;
+        values[m + 3] = change.TransactionId;
+        values[m + 4] = change.CommitTime;
+        values[m + 5] = ingestedAt;
+    }
+
+    private async Task<Dictionary<string, string>> KnownSourceTypesAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        var rows = await _warehouse.QueryAsync(
+            $"SELECT column_name, source_type FROM {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} WHERE table_name = {_warehouse.Parameter(1)}",
+            [table.BronzeName], cancellationToken);
+        return rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+    }
+
+    private async Task RecordSourceTypesAsync(SourceTable table, IReadOnlyList<string> dropped, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _warehouse.BeginAsync(cancellationToken);
+        foreach (var column in table.Columns)
+        {
+            await transaction.ExecuteAsync(
+                $"INSERT INTO {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} (table_name, column_name, source_type, dropped) " +
+                $"VALUES ({_warehouse.Parameter(1)}, {_warehouse.Parameter(2)}, {_warehouse.Parameter(3)}, false) " +
+                "ON CONFLICT (table_name, column_name) DO UPDATE SET source_type = excluded.source_type, dropped = false",
+                [table.BronzeName, column.Name, column.SourceType], cancellationToken);
+        }
+
+        foreach (var column in dropped)
+        {
+            await transaction.ExecuteAsync(
+                $"UPDATE {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} SET dropped = true " +
+                $"WHERE table_name = {_warehouse.Parameter(1)} AND column_name = {_warehouse.Parameter(2)}",
+                [table.BronzeName, column], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static bool IsWidening(string before, string after) =>
+        (before, after) switch
+        {
+            ("smallint", "integer" or "bigint") => true,
+            ("integer", "bigint") => true,
+            ("real", "double precision") => true,
+            _ when before.StartsWith("character varying", StringComparison.Ordinal) && (after == "text" || after.StartsWith("character varying", StringComparison.Ordinal)) => true,
+            _ => false,
+        };
+}

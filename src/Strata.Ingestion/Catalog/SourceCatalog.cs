@@ -1,0 +1,43 @@
+using Npgsql;
+
+namespace Strata.Ingestion.Catalog;
+
+/// <summary>Reads the tables of a publication and their columns from the source.</summary>
+public static class SourceCatalog
+{
+    /// <summary>The publication's tables, each with its columns mapped to warehouse types.</summary>
+    public static async Task<IReadOnlyList<SourceTable>> ReadAsync(NpgsqlConnection connection, string publication, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        const string sql = """
+            SELECT pt.schemaname, pt.tablename, a.attname, format_type(a.atttypid, a.atttypmod),
+                   coalesce(bt.typname, t.typname), t.typcategory, a.atttypmod,
+                   coalesce(a.attnum = ANY (i.indkey), false)
+            FROM pg_publication_tables pt
+            JOIN pg_class c ON c.relname = pt.tablename
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = pt.schemaname
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            JOIN pg_type t ON t.oid = a.atttypid
+            LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype
+            LEFT JOIN pg_index i ON i.indrelid = c.oid AND i.indisprimary
+            WHERE pt.pubname = $1
+            ORDER BY pt.schemaname, pt.tablename, a.attnum
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = publication });
+        var columns = new List<(string Schema, string Table, SourceColumn Column)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var (type, castToText) = TypeMapping.Map(reader.GetString(4), reader.GetChar(5).ToString(), reader.GetInt32(6));
+                columns.Add((reader.GetString(0), reader.GetString(1),
+                    new SourceColumn(reader.GetString(2), reader.GetString(3), type, castToText, reader.GetBoolean(7))));
+            }
+        }
+
+        return columns.GroupBy(c => (c.Schema, c.Table))
+            .Select(g => new SourceTable(g.Key.Schema, g.Key.Table, g.Select(c => c.Column).ToList()))
+            .ToList();
+    }
+}

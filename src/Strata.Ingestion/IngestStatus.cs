@@ -1,0 +1,35 @@
+namespace Strata.Ingestion;
+
+/// <summary>The state of ingestion, for <c>strata ingest status</c>.</summary>
+public sealed record IngestStatus
+{
+    /// <summary>Pipeline name.</summary>
+    public required string Pipeline { get; init; }
+
+    /// <summary>Slot name.</summary>
+    public required string Slot { get; init; }
+
+    /// <summary>"active", "inactive", "missing" or "lost".</summary>
+    public required string SlotState { get; init; }
+
+    /// <summary>The LSN the server has been told is safe (its <c>confirmed_flush_lsn</c>).</summary>
+    public string? ConfirmedLsn { get; init; }
+
+    /// <summary>The last source commit LSN in bronze.</summary>
+    public string? CheckpointLsn { get; init; }
+
+    /// <summary>WAL the server keeps for the slot: current position − confirmed position.</summary>
+    public long? LagBytes { get; init; }
+
+    /// <summary>Now − commit time of the newest change in bronze.</summary>
+    public double? LagSeconds { get; init; }
+
+    /// <summary>Per bronze table: rows and newest change.</summary>
+    public IReadOnlyList<BronzeTableStatus> Tables { get; init; } = [];
+}
+
+/// <summary>One bronze table's size and freshness.</summary>
+/// <param name="Table">Bronze table name.</param>
+/// <param name="Rows">Rows (all versions).</param>
+/// <param name="LastChange">Commit time of its newest change, if any.</param>
+public sealed record BronzeTableStatus(string Table, long Rows, DateTime? LastChange);

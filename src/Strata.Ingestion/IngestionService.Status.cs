@@ -1,0 +1,59 @@
+using System.Globalization;
+using NpgsqlTypes;
+using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Streaming;
+
+namespace Strata.Ingestion;
+
+public sealed partial class IngestionService
+{
+    /// <summary>The slot as the source sees it and bronze as the warehouse has it.</summary>
+    public async Task<IngestStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var cdc = CdcEndpoint();
+        SlotState? slot;
+        await using (var source = await cdc.OpenAsync(_source.Database, cancellationToken))
+        {
+            slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        }
+
+        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await MetadataTables.EnsureAsync(warehouse, cancellationToken);
+        var checkpoint = await new BronzeWriter(warehouse, Pipeline, Slot, _console).ReadCheckpointAsync(cancellationToken);
+        var tables = new List<BronzeTableStatus>();
+        var names = await warehouse.QueryAsync(
+            $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} ORDER BY table_name", null, cancellationToken);
+        foreach (var name in names.Select(r => (string)r[0]!))
+        {
+            var rows = await warehouse.QueryAsync(
+                $"SELECT count(*), max(CASE WHEN _op <> 'r' THEN _commit_ts END) FROM {warehouse.Qualify(BronzeTable.Schema, name)}", null, cancellationToken);
+            tables.Add(new BronzeTableStatus(name, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture), ToUtc(rows[0][1])));
+        }
+
+        var newest = tables.Select(t => t.LastChange).Where(t => t is not null).DefaultIfEmpty().Max();
+        return new IngestStatus
+        {
+            Pipeline = Pipeline,
+            Slot = Slot,
+            SlotState = slot switch
+            {
+                null => "missing",
+                { WalStatus: "lost" } => "lost",
+                { Active: true } => "active",
+                _ => "inactive",
+            },
+            ConfirmedLsn = slot?.ConfirmedFlushLsn,
+            CheckpointLsn = checkpoint is { } c ? new NpgsqlLogSequenceNumber(c).ToString() : null,
+            LagBytes = slot?.LagBytes,
+            LagSeconds = newest is { } n ? Math.Max(0, (DateTime.UtcNow - n).TotalSeconds) : null,
+            Tables = tables,
+        };
+    }
+
+    private static DateTime? ToUtc(object? value) => value switch
+    {
+        DateTime d => d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime(),
+        DateTimeOffset o => o.UtcDateTime,
+        _ => null,
+    };
+}

@@ -1,0 +1,204 @@
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+using Strata.Configuration;
+using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Snapshot;
+using Strata.Ingestion.Streaming;
+using Strata.Output;
+using Strata.Source;
+using Strata.Source.Connection;
+using Strata.Warehouse;
+
+namespace Strata.Ingestion;
+
+/// <summary>
+/// Change data capture from the source's publication into the warehouse's bronze layer, exactly once:
+/// a consistent snapshot through the slot's exported snapshot, then the pgoutput stream from its consistent point.
+/// </summary>
+public sealed partial class IngestionService
+{
+    private readonly StrataConfig _config;
+    private readonly IStrataConsole _console;
+    private readonly SourceSettings _source;
+
+    /// <summary>Creates the service for a project's configuration.</summary>
+    public IngestionService(StrataConfig config, IStrataConsole console)
+    {
+        _config = config;
+        _console = console;
+        _source = SourceSettings.From(config);
+        Pipeline = config.Text(Settings.IngestPipeline)!;
+        Slot = config.Text(Settings.IngestSlot) ?? $"strata_{Pipeline}";
+    }
+
+    /// <summary>The pipeline's name.</summary>
+    public string Pipeline { get; }
+
+    /// <summary>The replication slot's name.</summary>
+    public string Slot { get; }
+
+    /// <summary>Snapshot (first run), then stream until cancelled or, with <see cref="IngestOptions.Once"/>, caught up.</summary>
+    public async Task<IngestResult> RunAsync(IngestOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var cdc = CdcEndpoint();
+        var connectionString = cdc.ConnectionString(_source.Database, "strata ingest");
+        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await MetadataTables.EnsureAsync(warehouse, cancellationToken);
+        var writer = new BronzeWriter(warehouse, Pipeline, Slot, _console);
+
+        await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
+        await RequireLogicalWalAsync(source, cdc, cancellationToken);
+        var tables = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
+        if (tables.Count == 0)
+        {
+            throw new IngestionException(
+                $"publication {_source.Publication} on {cdc.Address} does not exist or publishes no table this login can see; run `strata source init`");
+        }
+
+        foreach (var table in tables.Values)
+        {
+            await writer.EnsureTableAsync(table, cancellationToken);
+        }
+
+        var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
+        var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        slot?.ThrowIfUnusable(Slot, cdc.Address);
+
+        await using var replication = new LogicalReplicationConnection(connectionString);
+        await OpenReplicationAsync(replication, cdc, cancellationToken);
+
+        long snapshotRows = 0;
+        PgOutputReplicationSlot replicationSlot;
+        if (checkpoint is null)
+        {
+            if (slot is not null)
+            {
+                // Left by a snapshot that did not finish: its exported snapshot is gone, so start over.
+                await replication.DropReplicationSlot(Slot, wait: true, cancellationToken);
+            }
+
+            await RemovePartialSnapshotAsync(warehouse, cancellationToken);
+            replicationSlot = await replication.CreatePgOutputReplicationSlot(
+                Slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+            var consistentPoint = (ulong)replicationSlot.ConsistentPoint;
+            _console.Info($"Created slot {Slot}; taking a consistent snapshot at {replicationSlot.ConsistentPoint}.");
+            snapshotRows = await new Snapshotter(writer, connectionString, Pipeline, _console)
+                .RunAsync(replicationSlot.SnapshotName!, consistentPoint, tables.Values.ToList(), cancellationToken);
+            checkpoint = consistentPoint - 1;
+            await using var transaction = await warehouse.BeginAsync(cancellationToken);
+            await writer.WriteCheckpointAsync(transaction, checkpoint.Value, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            if (slot is null)
+            {
+                throw new IngestionException(
+                    $"replication slot {Slot} is missing on {cdc.Address} (dropped?), so changes since {new NpgsqlLogSequenceNumber(checkpoint.Value)} cannot be streamed; " +
+                    "run `strata ingest --resync` to take a fresh snapshot");
+            }
+
+            replicationSlot = new PgOutputReplicationSlot(Slot);
+        }
+
+        var decoder = new PgOutputDecoder(
+            relation => ResolveRelationAsync(relation, tables, source, writer, cancellationToken),
+            new ToastFiller(warehouse, _console));
+        var pump = new StreamPump(replication, source, writer, decoder, options, _console);
+        try
+        {
+            await pump.RunAsync(replicationSlot, _source.Publication, checkpoint.Value, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C: every written batch is checkpointed; the one in memory is read again next time.
+        }
+
+        return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString());
+    }
+
+    private SourceEndpoint CdcEndpoint()
+    {
+        var password = _config.Secret(Settings.SourceCdcPassword)
+            ?? throw new IngestionException(
+                $"no password for the CDC login {_source.CdcUser}: run `strata source init` (it generates one) or set {Settings.SourceCdcPassword.EnvironmentVariable}");
+        return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password);
+    }
+
+    private static async Task RequireLogicalWalAsync(NpgsqlConnection source, SourceEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        var level = await source.ScalarAsync<string>("SHOW wal_level", cancellationToken);
+        if (level != "logical")
+        {
+            throw new IngestionException(
+                $"wal_level is '{level}' on {endpoint.Address}, but change data capture needs 'logical'; " +
+                "run `ALTER SYSTEM SET wal_level = logical;` as a superuser, then restart the server");
+        }
+    }
+
+    private static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await replication.Open(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is "28000" or "42501")
+        {
+            throw new IngestionException(
+                $"login {endpoint.User} may not open a replication connection to {endpoint.Address} ({ex.MessageText}); run `strata source init` to give it REPLICATION", ex);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw endpoint.Translate(ex, "replication");
+        }
+    }
+
+    private async Task RemovePartialSnapshotAsync(IWarehouse warehouse, CancellationToken cancellationToken)
+    {
+        var partial = await warehouse.QueryAsync(
+            $"SELECT table_name, snapshot_lsn FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",
+            [Pipeline], cancellationToken);
+        if (partial.Count == 0)
+        {
+            return;
+        }
+
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        foreach (var row in partial)
+        {
+            await transaction.ExecuteAsync(
+                $"DELETE FROM {warehouse.Qualify(BronzeTable.Schema, (string)row[0]!)} WHERE _op = 'r' AND _lsn = {warehouse.Parameter(1)}",
+                [row[1]], cancellationToken);
+        }
+
+        await transaction.ExecuteAsync(
+            $"DELETE FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}", [Pipeline], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        _console.Info($"Removed the rows of an unfinished snapshot ({partial.Count} table(s)); taking a new one.");
+    }
+
+    private async Task<SourceTable> ResolveRelationAsync(
+        RelationMessage relation, Dictionary<string, SourceTable> tables, NpgsqlConnection source, BronzeWriter writer, CancellationToken cancellationToken)
+    {
+        var name = $"{relation.Namespace}.{relation.RelationName}";
+        var columns = relation.Columns.Select(c => c.ColumnName).ToList();
+        if (tables.TryGetValue(name, out var known) && known.Columns.Select(c => c.Name).SequenceEqual(columns))
+        {
+            return known;
+        }
+
+        // A new table in the publication, or its columns changed: read the catalog again and bring bronze up to date.
+        var fresh = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).FirstOrDefault(t => t.DisplayName == name)
+            ?? new SourceTable(relation.Namespace, relation.RelationName, relation.Columns
+                .Select(c => new Catalog.SourceColumn(c.ColumnName, "text", WarehouseType.Text, true, (c.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0))
+                .ToList());
+        await writer.EnsureTableAsync(fresh, cancellationToken);
+        tables[name] = fresh;
+        return fresh;
+    }
+}

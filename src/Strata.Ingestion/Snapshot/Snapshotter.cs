@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Npgsql;
+using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Catalog;
+using Strata.Output;
+
+namespace Strata.Ingestion.Snapshot;
+
+/// <summary>
+/// Copies every published table into bronze as <c>_op = 'r'</c> rows, inside the slot's exported snapshot, so that
+/// the stream that follows from the slot's consistent point has no gap and no overlap.
+/// </summary>
+internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console)
+{
+    /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
+    public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        await console.RunWithProgressAsync(async board =>
+        {
+            var estimates = await EstimateRowsAsync(tables, cancellationToken);
+            var tasks = tables.ToDictionary(t => t.BronzeName, t => board.Add($"snapshot {t.DisplayName}", estimates.GetValueOrDefault(t.DisplayName)));
+            foreach (var table in tables)
+            {
+                total += await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], cancellationToken);
+            }
+        });
+        return total;
+    }
+
+    private async Task<long> CopyTableAsync(string snapshotName, ulong lsn, SourceTable table, IProgressTask progress, CancellationToken cancellationToken)
+    {
+        var bronze = await writer.EnsureTableAsync(table, cancellationToken);
+        var warehouse = writer.Warehouse;
+        await using var source = new NpgsqlConnection(sourceConnectionString);
+        await source.OpenAsync(cancellationToken);
+        await using var sourceTransaction = await source.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'", source, sourceTransaction))
+        {
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var select = string.Join(", ", table.Columns.Select(c => Quote(c.Name) + (c.CastToText ? "::text" : "")));
+        var positions = bronze.SourceColumns.Select(b => table.Columns.ToList().FindIndex(c => c.Name == b.Name)).ToArray();
+        var values = new object?[bronze.Columns.Count];
+        var row = new object?[table.Columns.Count];
+        var snapshotTime = DateTime.UtcNow;
+        long count = 0;
+        var clock = Stopwatch.StartNew();
+
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
+        await using (var exporter = await source.BeginBinaryExportAsync(
+            $"COPY (SELECT {select} FROM {Quote(table.Schema)}.{Quote(table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken))
+        {
+            while (await exporter.StartRowAsync(cancellationToken) != -1)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = await ValueConversion.ReadAsync(exporter, table.Columns[i], cancellationToken);
+                }
+
+                for (var i = 0; i < positions.Length; i++)
+                {
+                    values[i] = positions[i] >= 0 ? row[positions[i]] : null;
+                }
+
+                var m = positions.Length;
+                values[m] = "r";
+                values[m + 1] = (long)lsn;
+                values[m + 2] = (int)(count % int.MaxValue);
+                values[m + 3] = null;
+                values[m + 4] = snapshotTime;
+                values[m + 5] = snapshotTime;
+                appender.Append(values);
+                if (++count % 10_000 == 0)
+                {
+                    progress.Increment(10_000);
+                }
+            }
+
+            await appender.CompleteAsync(cancellationToken);
+        }
+
+        progress.Increment(count % 10_000);
+        await transaction.ExecuteAsync(
+            $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
+            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
+            [pipeline, table.BronzeName, (long)lsn, count, DateTime.UtcNow], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        console.Info($"snapshot {table.DisplayName}: {count:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)");
+        return count;
+    }
+
+    private async Task<Dictionary<string, long>> EstimateRowsAsync(IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+    {
+        await using var source = new NpgsqlConnection(sourceConnectionString);
+        await source.OpenAsync(cancellationToken);
+        var estimates = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", source);
+            command.Parameters.Add(new NpgsqlParameter { Value = $"{Quote(table.Schema)}.{Quote(table.Name)}" });
+            estimates[table.DisplayName] = await command.ExecuteScalarAsync(cancellationToken) is long n ? n : 0;
+        }
+
+        return estimates;
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

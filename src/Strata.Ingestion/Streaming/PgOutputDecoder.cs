@@ -1,0 +1,118 @@
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using Strata.Ingestion.Catalog;
+
+namespace Strata.Ingestion.Streaming;
+
+/// <summary>
+/// Turns pgoutput messages into whole transactions of <see cref="Change"/>s, copying every value out before the
+/// next message (Npgsql reuses message objects).
+/// </summary>
+internal sealed class PgOutputDecoder
+{
+    /// <summary>Prefix of the logical messages Strata emits as heartbeats.</summary>
+    public const string HeartbeatPrefix = "strata-heartbeat";
+
+    private readonly Dictionary<uint, (SourceTable Table, string[] Columns)> _relations = [];
+    private readonly Func<RelationMessage, Task<SourceTable>> _resolveRelation;
+    private List<Change>? _changes;
+    private ulong _commitLsn;
+    private DateTime _commitTime;
+    private uint _xid;
+
+    /// <param name="resolveRelation">Finds (and brings bronze up to date with) the table a relation message describes.</param>
+    /// <param name="toastFiller">Fills values the stream left out as unchanged TOAST.</param>
+    public PgOutputDecoder(Func<RelationMessage, Task<SourceTable>> resolveRelation, ToastFiller toastFiller)
+    {
+        _resolveRelation = resolveRelation;
+        ToastFiller = toastFiller;
+    }
+
+    public ToastFiller ToastFiller { get; }
+
+    /// <summary>Handles one message; returns a transaction when its commit arrives.</summary>
+    public async Task<CommittedTransaction?> HandleAsync(PgOutputReplicationMessage message, CancellationToken cancellationToken)
+    {
+        switch (message)
+        {
+            case BeginMessage begin:
+                _changes = [];
+                _commitLsn = (ulong)begin.TransactionFinalLsn;
+                _commitTime = begin.TransactionCommitTimestamp.ToUniversalTime();
+                _xid = begin.TransactionXid;
+                return null;
+            case RelationMessage relation:
+                var table = await _resolveRelation(relation);
+                _relations[relation.RelationId] = (table, relation.Columns.Select(c => c.ColumnName).ToArray());
+                return null;
+            case InsertMessage insert:
+                Add(insert.Relation.RelationId, 'c', await ReadAsync(insert.Relation.RelationId, insert.NewRow, cancellationToken));
+                return null;
+            case FullUpdateMessage full:
+                var old = await ReadAsync(full.Relation.RelationId, full.OldRow, cancellationToken);
+                var updated = await ReadAsync(full.Relation.RelationId, full.NewRow, cancellationToken);
+                Add(full.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[full.Relation.RelationId].Table, updated, old, cancellationToken));
+                return null;
+            case IndexUpdateMessage keyed:
+                await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);
+                Add(keyed.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[keyed.Relation.RelationId].Table,
+                    await ReadAsync(keyed.Relation.RelationId, keyed.NewRow, cancellationToken), null, cancellationToken));
+                return null;
+            case UpdateMessage update:
+                Add(update.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[update.Relation.RelationId].Table,
+                    await ReadAsync(update.Relation.RelationId, update.NewRow, cancellationToken), null, cancellationToken));
+                return null;
+            case FullDeleteMessage fullDelete:
+                Add(fullDelete.Relation.RelationId, 'd', await ReadAsync(fullDelete.Relation.RelationId, fullDelete.OldRow, cancellationToken));
+                return null;
+            case KeyDeleteMessage keyDelete:
+                Add(keyDelete.Relation.RelationId, 'd', await ReadAsync(keyDelete.Relation.RelationId, keyDelete.Key, cancellationToken));
+                return null;
+            case TruncateMessage truncate:
+                foreach (var relation in truncate.Relations)
+                {
+                    Add(relation.RelationId, 't', []);
+                }
+
+                return null;
+            case LogicalDecodingMessage { Prefix: HeartbeatPrefix } heartbeat when _changes is null:
+                // Our own heartbeat, outside any transaction: every commit before it has been handed on.
+                return new CommittedTransaction(0, (ulong)heartbeat.MessageLsn, DateTime.UtcNow, []);
+            case CommitMessage commit:
+                var changes = _changes ?? [];
+                _changes = null;
+                return new CommittedTransaction(_commitLsn, (ulong)commit.TransactionEndLsn, _commitTime, changes);
+            default:
+                return null;
+        }
+    }
+
+    private void Add(uint relationId, char operation, Dictionary<string, object?> values)
+    {
+        var table = _relations[relationId].Table;
+        var change = new Change(table, operation, values, _commitLsn, _changes!.Count, _xid, _commitTime);
+        _changes.Add(change);
+        ToastFiller.Pending(change);
+    }
+
+    private async Task<Dictionary<string, object?>> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
+    {
+        var (table, names) = _relations[relationId];
+        var values = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+        var i = 0;
+        await foreach (var value in tuple.WithCancellation(cancellationToken))
+        {
+            var name = names[i++];
+            if (value.IsUnchangedToastedValue)
+            {
+                ToastFiller.MarkUnchanged(values, name);
+                continue;
+            }
+
+            var column = table.Columns.First(c => c.Name == name);
+            values[name] = value.IsDBNull ? null : ValueConversion.Parse(await value.Get<string>(cancellationToken), column, table);
+        }
+
+        return values;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using NpgsqlTypes;
+using Strata.Ingestion.Bronze;
+using Strata.Output;
+using Strata.Source.Connection;
+
+namespace Strata.Ingestion.Streaming;
+
+/// <summary>
+/// Streams pgoutput from the slot and writes it to bronze: one task reads and decodes whole transactions, the
+/// other batches them (by count or age, at transaction boundaries), writes each batch with its checkpoint in one
+/// warehouse transaction, and only then acknowledges the LSN to PostgreSQL.
+/// </summary>
+internal sealed class StreamPump(
+    LogicalReplicationConnection replication,
+    NpgsqlConnection source,
+    BronzeWriter writer,
+    PgOutputDecoder decoder,
+    IngestOptions options,
+    IStrataConsole console)
+{
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
+
+    public long Changes { get; private set; }
+
+    public long Transactions { get; private set; }
+
+    public ulong Checkpoint { get; private set; }
+
+    /// <summary>Runs until cancelled, or with <see cref="IngestOptions.Once"/> until the WAL position current at start is in bronze.</summary>
+    public async Task RunAsync(PgOutputReplicationSlot slot, string publication, ulong checkpoint, CancellationToken cancellationToken)
+    {
+        Checkpoint = checkpoint;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var channel = Channel.CreateBounded<CommittedTransaction>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
+        var replicationOptions = new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V1, binary: false, messages: true);
+        var reader = Task.Run(() => ReadAsync(slot, replicationOptions, checkpoint, channel.Writer, stop.Token), CancellationToken.None);
+
+        ulong? target = null;
+        if (options.Once)
+        {
+            // The insert position, not pg_current_wal_lsn(): after asynchronous commits the latter can lie before the last commit.
+            target = (ulong)await source.ScalarAsync<long>("SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint", cancellationToken);
+            await EmitHeartbeatAsync(cancellationToken);
+        }
+
+        try
+        {
+            await WriteAsync(channel.Reader, target, stop, cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            try
+            {
+                await reader;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    private async Task ReadAsync(
+        PgOutputReplicationSlot slot, PgOutputReplicationOptions replicationOptions, ulong checkpoint, ChannelWriter<CommittedTransaction> output, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        try
+        {
+            await foreach (var message in replication.StartReplication(slot, replicationOptions, cancellationToken, new NpgsqlLogSequenceNumber(checkpoint)))
+            {
+                if (await decoder.HandleAsync(message, cancellationToken) is not { } transaction)
+                {
+                    continue;
+                }
+
+                // Exactly once: a transaction at or below the checkpoint is already in bronze.
+                if (!transaction.IsHeartbeat && transaction.CommitLsn <= checkpoint)
+                {
+                    continue;
+                }
+
+                await output.WriteAsync(transaction, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            failure = ex;
+        }
+        finally
+        {
+            output.TryComplete(failure);
+        }
+    }
+
+    private async Task WriteAsync(ChannelReader<CommittedTransaction> input, ulong? target, CancellationTokenSource stop, CancellationToken cancellationToken)
+    {
+        var batch = new List<Change>();
+        CommittedTransaction? last = null;
+        var age = new Stopwatch();
+        var idle = Stopwatch.StartNew();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = batch.Count > 0 ? options.FlushInterval - age.Elapsed : HeartbeatInterval;
+            CommittedTransaction? next = null;
+            if (wait > TimeSpan.Zero)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(wait);
+                try
+                {
+                    if (await input.WaitToReadAsync(timeout.Token))
+                    {
+                        input.TryRead(out next);
+                    }
+                    else
+                    {
+                        await input.Completion; // rethrows the reader's failure
+                        return;
+                    }
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Batch old enough, or idle long enough for a heartbeat.
+                }
+            }
+
+            if (next is { IsHeartbeat: false })
+            {
+                if (batch.Count == 0)
+                {
+                    age.Restart();
+                }
+
+                batch.AddRange(next.Changes);
+                last = next;
+                Transactions++;
+                idle.Restart();
+            }
+
+            if (last is not null && (batch.Count >= options.BatchSize || age.Elapsed >= options.FlushInterval || next is { IsHeartbeat: true }))
+            {
+                await FlushAsync(batch, last, cancellationToken);
+                batch.Clear();
+                last = null;
+            }
+
+            if (next is { IsHeartbeat: true })
+            {
+                if (batch.Count == 0)
+                {
+                    // Nothing of ours is pending: let the server recycle WAL up to the heartbeat.
+                    replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(next.EndLsn));
+                    await replication.SendStatusUpdate(cancellationToken);
+                }
+
+                if (target is { } end && next.EndLsn >= end)
+                {
+                    return;
+                }
+            }
+
+            if (batch.Count == 0 && idle.Elapsed >= HeartbeatInterval && !options.Once)
+            {
+                await EmitHeartbeatAsync(cancellationToken);
+                idle.Restart();
+            }
+        }
+    }
+
+    private async Task FlushAsync(List<Change> batch, CommittedTransaction last, CancellationToken cancellationToken)
+    {
+        await writer.WriteAsync(batch, last.CommitLsn, cancellationToken);
+        Checkpoint = last.CommitLsn;
+        Changes += batch.Count;
+        decoder.ToastFiller.Flushed(last.CommitLsn);
+        // Acknowledge only what is committed in the warehouse.
+        replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(last.EndLsn));
+        await replication.SendStatusUpdate(cancellationToken);
+        console.Live($"{Changes:N0} changes in {Transactions:N0} transactions; checkpoint {new NpgsqlLogSequenceNumber(Checkpoint)}");
+    }
+
+    private async Task EmitHeartbeatAsync(CancellationToken cancellationToken) =>
+        await source.ExecuteAsync($"SELECT pg_logical_emit_message(false, '{PgOutputDecoder.HeartbeatPrefix}', '')", cancellationToken);
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Catalog;
+using Strata.Output;
+using Strata.Warehouse;
+
+namespace Strata.Ingestion.Streaming;
+
+/// <summary>
+/// Restores values an update left out because they are unchanged TOAST (large values the source did not rewrite):
+/// from the old row when the table has REPLICA IDENTITY FULL, else from the newest version of the row not yet
+/// written, else from bronze. Bronze never gets a null for a value that did not change.
+/// </summary>
+internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
+{
+    private static readonly object Unchanged = new();
+    private readonly ConcurrentDictionary<(string Table, string Key), (ulong Lsn, IReadOnlyDictionary<string, object?> Values)> _pending = new();
+
+    public static void MarkUnchanged(Dictionary<string, object?> values, string column) => values[column] = Unchanged;
+
+    /// <summary>Remembers a change until its batch is in bronze.</summary>
+    public void Pending(Change change)
+    {
+        if (change.Operation is 'c' or 'u' && Key(change.Table, change.Values) is { } key)
+        {
+            _pending[(change.Table.BronzeName, key)] = (change.Lsn, change.Values);
+        }
+    }
+
+    /// <summary>Forgets pending rows now in bronze (up to and including <paramref name="lsn"/>).</summary>
+    public void Flushed(ulong lsn)
+    {
+        foreach (var entry in _pending)
+        {
+            if (entry.Value.Lsn <= lsn)
+            {
+                _pending.TryRemove(entry);
+            }
+        }
+    }
+
+    public async Task<Dictionary<string, object?>> FillAsync(
+        SourceTable table, Dictionary<string, object?> values, Dictionary<string, object?>? old, CancellationToken cancellationToken)
+    {
+        var missing = values.Where(v => ReferenceEquals(v.Value, Unchanged)).Select(v => v.Key).ToList();
+        if (missing.Count == 0)
+        {
+            return values;
+        }
+
+        IReadOnlyDictionary<string, object?>? previous = null;
+        var key = Key(table, values);
+        if (key is not null && _pending.TryGetValue((table.BronzeName, key), out var pending))
+        {
+            previous = pending.Values;
+        }
+
+        foreach (var column in missing)
+        {
+            if (old is not null && old.TryGetValue(column, out var fromOld) && !ReferenceEquals(fromOld, Unchanged))
+            {
+                values[column] = fromOld;
+            }
+            else if (previous is not null && previous.TryGetValue(column, out var fromPending))
+            {
+                values[column] = fromPending;
+            }
+            else if (key is not null)
+            {
+                values[column] = await FromBronzeAsync(table, values, column, cancellationToken);
+            }
+            else
+            {
+                console.Warning($"{table.DisplayName}: an update left {column} out as unchanged, and the table has no primary key to find it by; stored as null");
+                values[column] = null;
+            }
+        }
+
+        return values;
+    }
+
+    private async Task<object?> FromBronzeAsync(SourceTable table, Dictionary<string, object?> values, string column, CancellationToken cancellationToken)
+    {
+        var keys = table.Columns.Where(c => c.IsKey).ToList();
+        var conditions = string.Join(" AND ", keys.Select((k, i) => $"{warehouse.Quote(k.Name)} = {warehouse.Parameter(i + 1)}"));
+        var rows = await warehouse.QueryAsync(
+            $"SELECT {warehouse.Quote(column)} FROM {warehouse.Qualify(BronzeTable.Schema, table.BronzeName)} " +
+            $"WHERE {conditions} AND _op IN ('r', 'c', 'u') ORDER BY _lsn DESC, _seq DESC LIMIT 1",
+            keys.Select(k => values[k.Name]).ToList(), cancellationToken);
+        return rows.Count == 0 ? null : rows[0][0];
+    }
+
+    private static string? Key(SourceTable table, IReadOnlyDictionary<string, object?> values)
+    {
+        var keys = table.Columns.Where(c => c.IsKey).ToList();
+        if (keys.Count == 0 || keys.Any(k => !values.TryGetValue(k.Name, out var v) || v is null || ReferenceEquals(v, Unchanged)))
+        {
+            return null;
+        }
+
+        return string.Join('\u001f', keys.Select(k => Convert.ToString(values[k.Name], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,100 @@
+using DuckDB.NET.Data;
+
+namespace Strata.Warehouse.DuckDb;
+
+/// <summary>
+/// The embedded default warehouse: a DuckDB file. DuckDB lets one process write a file, through one connection
+/// at a time here; readers in the same process open their own connections to the same database instance.
+/// </summary>
+public sealed class DuckDbWarehouse : WarehouseBase
+{
+    /// <summary>Decimals wider than DuckDB's 38 digits cannot be stored exactly.</summary>
+    public const int MaxDecimalPrecision = 38;
+
+    /// <summary>The type unconstrained <c>numeric</c> maps to: 28 integer and 10 fractional digits; a value beyond fails loudly.</summary>
+    public static readonly WarehouseType UnconstrainedDecimal = new(WarehouseTypeKind.Decimal, 38, 10);
+
+    private readonly DuckDBConnection _connection;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    private DuckDbWarehouse(string path, DuckDBConnection connection)
+    {
+        Location = path;
+        _connection = connection;
+    }
+
+    /// <inheritdoc />
+    public override string Engine => "duckdb";
+
+    /// <inheritdoc />
+    public override string Location { get; }
+
+    /// <inheritdoc />
+    public override WarehouseCapabilities Capabilities { get; } = new(ParallelWriters: false, MaxDecimalPrecision: MaxDecimalPrecision);
+
+    /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
+    public static async Task<DuckDbWarehouse> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connection = new DuckDBConnection($"Data Source={path}");
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (DuckDBException ex) when (ex.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            await connection.DisposeAsync();
+            throw new WarehouseException(
+                $"the warehouse {path} is in use by another process (DuckDB allows one writer); stop that process (e.g. `strata up`) or point warehouse.path elsewhere", ex);
+        }
+
+        return new DuckDbWarehouse(path, connection);
+    }
+
+    /// <inheritdoc />
+    public override string TypeName(WarehouseType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Kind switch
+        {
+            WarehouseTypeKind.Boolean => "BOOLEAN",
+            WarehouseTypeKind.Int16 => "SMALLINT",
+            WarehouseTypeKind.Int32 => "INTEGER",
+            WarehouseTypeKind.Int64 => "BIGINT",
+            WarehouseTypeKind.Float32 => "REAL",
+            WarehouseTypeKind.Float64 => "DOUBLE",
+            WarehouseTypeKind.Decimal when type.Precision is { } p && p <= MaxDecimalPrecision => $"DECIMAL({p},{type.Scale ?? 0})",
+            WarehouseTypeKind.Decimal when type.Precision is null => TypeName(UnconstrainedDecimal),
+            WarehouseTypeKind.Decimal => "VARCHAR",
+            WarehouseTypeKind.Date => "DATE",
+            WarehouseTypeKind.Time => "TIME",
+            WarehouseTypeKind.Timestamp => "TIMESTAMP",
+            WarehouseTypeKind.TimestampTz => "TIMESTAMPTZ",
+            WarehouseTypeKind.Uuid => "UUID",
+            WarehouseTypeKind.Bytes => "BLOB",
+            _ => "VARCHAR",
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            return new DuckDbTransaction(_connection, _connection.BeginTransaction(), _writer);
+        }
+        catch
+        {
+            _writer.Release();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        _writer.Dispose();
+    }
+}

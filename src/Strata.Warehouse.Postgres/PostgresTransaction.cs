@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace Strata.Warehouse.Postgres;
+
+/// <summary>A transaction on a pooled connection; COPY, statements and queries all run on it.</summary>
+internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgresWarehouse warehouse) : IWarehouseTransaction
+{
+    public async Task<IBulkAppender> AppendAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default)
+    {
+        var columnList = string.Join(", ", columns.Select(c => warehouse.Quote(c.Name)));
+        var importer = await connection.BeginBinaryImportAsync(
+            $"COPY {warehouse.Qualify(schema, table)} ({columnList}) FROM STDIN (FORMAT binary)", cancellationToken);
+        return new PostgresAppender(importer, columns);
+    }
+
+    public async Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException ex)
+        {
+            throw Rejected(ex);
+        }
+    }
+
+    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(sql, parameters);
+        try
+        {
+            var rows = new List<object?[]>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return rows;
+        }
+        catch (PostgresException ex)
+        {
+            throw Rejected(ex);
+        }
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private NpgsqlCommand Command(string sql, IReadOnlyList<object?>? parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var value in parameters ?? [])
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        }
+
+        return command;
+    }
+
+    private WarehouseException Rejected(PostgresException ex) =>
+        new($"the PostgreSQL warehouse at {warehouse.Location} rejected a statement: {ex.MessageText}", ex);
+}

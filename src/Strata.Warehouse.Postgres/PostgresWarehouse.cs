@@ -1,0 +1,86 @@
+using Npgsql;
+
+namespace Strata.Warehouse.Postgres;
+
+/// <summary>A PostgreSQL server as the warehouse: transactions per connection, bulk loads with binary COPY.</summary>
+public sealed class PostgresWarehouse : WarehouseBase
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresWarehouse(NpgsqlDataSource dataSource, string location)
+    {
+        _dataSource = dataSource;
+        Location = location;
+    }
+
+    /// <inheritdoc />
+    public override string Engine => "postgres";
+
+    /// <inheritdoc />
+    public override string Location { get; }
+
+    /// <inheritdoc />
+    public override WarehouseCapabilities Capabilities { get; } = new(ParallelWriters: true, MaxDecimalPrecision: null);
+
+    /// <summary>Connects to the warehouse database (the connection string holds the password: never log it).</summary>
+    public static async Task<PostgresWarehouse> OpenAsync(string connectionString, CancellationToken cancellationToken = default)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var location = $"{builder.Host}:{builder.Port}/{builder.Database}";
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            await using var probe = await dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            await dataSource.DisposeAsync();
+            throw new WarehouseException($"cannot reach the PostgreSQL warehouse at {location} ({ex.Message}); check warehouse.host/port/database and its password", ex);
+        }
+
+        return new PostgresWarehouse(dataSource, location);
+    }
+
+    /// <inheritdoc />
+    public override string TypeName(WarehouseType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        return type.Kind switch
+        {
+            WarehouseTypeKind.Boolean => "boolean",
+            WarehouseTypeKind.Int16 => "smallint",
+            WarehouseTypeKind.Int32 => "integer",
+            WarehouseTypeKind.Int64 => "bigint",
+            WarehouseTypeKind.Float32 => "real",
+            WarehouseTypeKind.Float64 => "double precision",
+            WarehouseTypeKind.Decimal when type.Precision is { } p => $"numeric({p},{type.Scale ?? 0})",
+            WarehouseTypeKind.Decimal => "numeric",
+            WarehouseTypeKind.Date => "date",
+            WarehouseTypeKind.Time => "time",
+            WarehouseTypeKind.Timestamp => "timestamp",
+            WarehouseTypeKind.TimestampTz => "timestamptz",
+            WarehouseTypeKind.Uuid => "uuid",
+            WarehouseTypeKind.Json => "jsonb",
+            WarehouseTypeKind.Bytes => "bytea",
+            _ => "text",
+        };
+    }
+
+    /// <inheritdoc />
+    public override async Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return new PostgresTransaction(connection, await connection.BeginTransactionAsync(cancellationToken), this);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}

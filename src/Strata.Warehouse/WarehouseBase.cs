@@ -1,0 +1,141 @@
+using System.Data.Common;
+
+namespace Strata.Warehouse;
+
+/// <summary>Standard SQL shared by the adapters; engines override what differs.</summary>
+public abstract class WarehouseBase : IWarehouse
+{
+    /// <inheritdoc />
+    public abstract string Engine { get; }
+
+    /// <inheritdoc />
+    public abstract string Location { get; }
+
+    /// <inheritdoc />
+    public abstract WarehouseCapabilities Capabilities { get; }
+
+    /// <inheritdoc />
+    public string Quote(string identifier)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    }
+
+    /// <inheritdoc />
+    public abstract string TypeName(WarehouseType type);
+
+    /// <inheritdoc />
+    public virtual string Parameter(int index) => "$" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <inheritdoc />
+    public Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default) =>
+        ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            $"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = {Parameter(1)} AND table_name = {Parameter(2)} ORDER BY ordinal_position",
+            [schema, table],
+            cancellationToken);
+        return rows.Count == 0 ? null : rows.Select(r => new WarehouseColumn((string)r[0]!, ParseTypeName((string)r[1]!))).ToList();
+    }
+
+    /// <inheritdoc />
+    public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var definitions = string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeName(c.Type)}"));
+        return ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Qualify(schema, table)} ({definitions})", null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return ExecuteAsync($"ALTER TABLE {Qualify(schema, table)} ADD COLUMN {Quote(column.Name)} {TypeName(column.Type)}", null, cancellationToken);
+    }
+
+    /// <summary><c>"schema"."table"</c>.</summary>
+    public string Qualify(string schema, string table) => $"{Quote(schema)}.{Quote(table)}";
+
+    /// <inheritdoc />
+    public abstract Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        var rows = await transaction.QueryAsync(sql, parameters, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <inheritdoc />
+    public async Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await BeginAsync(cancellationToken);
+        await transaction.ExecuteAsync(sql, parameters, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Maps an engine's information_schema type name back to a type (precision is not recovered).</summary>
+    protected virtual WarehouseType ParseTypeName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var upper = name.ToUpperInvariant();
+        return upper switch
+        {
+            "BOOLEAN" => new(WarehouseTypeKind.Boolean),
+            "SMALLINT" => new(WarehouseTypeKind.Int16),
+            "INTEGER" => WarehouseType.Int32,
+            "BIGINT" => WarehouseType.Int64,
+            "REAL" or "FLOAT" => new(WarehouseTypeKind.Float32),
+            "DOUBLE" or "DOUBLE PRECISION" => new(WarehouseTypeKind.Float64),
+            "DATE" => new(WarehouseTypeKind.Date),
+            "UUID" => new(WarehouseTypeKind.Uuid),
+            "BLOB" or "BYTEA" => new(WarehouseTypeKind.Bytes),
+            "JSON" or "JSONB" => new(WarehouseTypeKind.Json),
+            _ when upper.StartsWith("DECIMAL", StringComparison.Ordinal) || upper.StartsWith("NUMERIC", StringComparison.Ordinal) => new(WarehouseTypeKind.Decimal),
+            _ when upper.StartsWith("TIMESTAMP WITH", StringComparison.Ordinal) => WarehouseType.TimestampTz,
+            _ when upper.StartsWith("TIMESTAMP", StringComparison.Ordinal) => new(WarehouseTypeKind.Timestamp),
+            _ when upper.StartsWith("TIME", StringComparison.Ordinal) => new(WarehouseTypeKind.Time),
+            _ => WarehouseType.Text,
+        };
+    }
+
+    /// <summary>Adds positional parameters to a command.</summary>
+    protected static void AddParameters(DbCommand command, IReadOnlyList<object?>? parameters)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        foreach (var value in parameters ?? [])
+        {
+            var parameter = command.CreateParameter();
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+    }
+
+    /// <summary>Reads every row of a command.</summary>
+    protected static async Task<IReadOnlyList<object?[]>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var rows = new List<object?[]>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}
