@@ -22,14 +22,16 @@ public static class WarehouseFactory
             case "duckdb":
                 return await DuckDbWarehouse.OpenAsync(config.FullPath(Settings.WarehousePath)!, cancellationToken);
             case "postgres":
-                return await PostgresWarehouse.OpenAsync(await PostgresConnectionStringAsync(config, cancellationToken), cancellationToken);
+                var connectionString = PostgresConnectionString(config);
+                await CreateDatabaseIfMissingAsync(connectionString, cancellationToken);
+                return await PostgresWarehouse.OpenAsync(connectionString, cancellationToken);
             default:
                 throw new ConfigurationException(
                     $"{config.Get(Settings.WarehouseEngine).Origin}: warehouse.engine must be duckdb or postgres, not '{engine}'");
         }
     }
 
-    private static async Task<string> PostgresConnectionStringAsync(StrataConfig config, CancellationToken cancellationToken)
+    private static string PostgresConnectionString(StrataConfig config)
     {
         var database = config.Text(Settings.WarehouseDatabase)!;
         if (config.Text(Settings.WarehouseHost) is { } host)
@@ -46,16 +48,31 @@ public static class WarehouseFactory
         }
 
         // No host: a database of its own on the source server (the local development cluster by default).
-        var settings = SourceSettings.From(config);
-        var endpoint = SourceEndpoint.From(config, settings);
-        await using (var connection = await endpoint.OpenAsync(settings.MaintenanceDatabase, cancellationToken))
+        var endpoint = SourceEndpoint.From(config, SourceSettings.From(config));
+        return new NpgsqlConnectionStringBuilder(endpoint.ConnectionString(database, "strata warehouse")) { Pooling = true }.ConnectionString;
+    }
+
+    private static async Task CreateDatabaseIfMissingAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
+        var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
+        try
         {
-            if (await connection.ScalarAsync<object>("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, database) is null)
+            await using var connection = new NpgsqlConnection(maintenance.ConnectionString);
+            await connection.OpenAsync(cancellationToken);
+            if (await connection.ScalarAsync<object>("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, target.Database!) is null)
             {
-                await connection.ExecuteAsync($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken);
+                await connection.ExecuteAsync($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken);
             }
         }
-
-        return new NpgsqlConnectionStringBuilder(endpoint.ConnectionString(database, "strata warehouse")) { Pooling = true }.ConnectionString;
+        catch (PostgresException ex) when (ex.SqlState is "42501" or "3D000")
+        {
+            // No right to create it (or no maintenance database): opening it below says what is wrong.
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new WarehouseException(
+                $"cannot reach the PostgreSQL warehouse at {target.Host}:{target.Port} ({ex.Message}); check warehouse.host, warehouse.port and its password", ex);
+        }
     }
 }

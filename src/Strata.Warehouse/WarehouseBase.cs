@@ -100,7 +100,7 @@ public abstract class WarehouseBase : IWarehouse
             "BLOB" or "BYTEA" => new(WarehouseTypeKind.Bytes),
             "JSON" or "JSONB" => new(WarehouseTypeKind.Json),
             _ when upper.StartsWith("DECIMAL", StringComparison.Ordinal) || upper.StartsWith("NUMERIC", StringComparison.Ordinal) => new(WarehouseTypeKind.Decimal),
-            _ when upper.StartsWith("TIMESTAMP WITH", StringComparison.Ordinal) => WarehouseType.TimestampTz,
+            _ when upper.StartsWith("TIMESTAMP WITH TIME ZONE", StringComparison.Ordinal) || upper == "TIMESTAMPTZ" => WarehouseType.TimestampTz,
             _ when upper.StartsWith("TIMESTAMP", StringComparison.Ordinal) => new(WarehouseTypeKind.Timestamp),
             _ when upper.StartsWith("TIME", StringComparison.Ordinal) => new(WarehouseTypeKind.Time),
             _ => WarehouseType.Text,

@@ -1,0 +1,70 @@
+using System.Globalization;
+using Npgsql;
+using Strata.Configuration;
+using Strata.Ingestion;
+using Strata.Testing;
+using Strata.Warehouse;
+
+namespace Strata.Tests.Ingestion;
+
+/// <summary>Reads bronze back in tests, and rebuilds the current state of a table from its changelog.</summary>
+internal static class BronzeReader
+{
+    public static async Task<IWarehouse> OpenAsync(TestProject project)
+    {
+        var config = ConfigLoader.Load(project.Directory, (IReadOnlyDictionary<string, string>)project.Environment, project.Directory);
+        return await WarehouseFactory.OpenAsync(config);
+    }
+
+    public static async Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, string sql)
+    {
+        await using var warehouse = await OpenAsync(project);
+        return await warehouse.QueryAsync(sql);
+    }
+
+    /// <summary>The latest version of every key (deletes removed, truncates honoured), as normalised text rows sorted by key.</summary>
+    public static async Task<List<string>> StateAsync(TestProject project, string table, string key, string columns)
+    {
+        var rows = await QueryAsync(project, $"""
+            WITH changes AS (SELECT * FROM bronze."operations__{table}"),
+            last_truncate AS (SELECT _lsn AS lsn, _seq AS seq FROM changes WHERE _op = 't' ORDER BY _lsn DESC, _seq DESC LIMIT 1),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _lsn DESC, _seq DESC) AS rn
+                FROM changes c WHERE _op <> 't' AND NOT EXISTS (
+                    SELECT 1 FROM last_truncate t WHERE c._lsn < t.lsn OR (c._lsn = t.lsn AND c._seq < t.seq)))
+            SELECT {columns} FROM ranked WHERE rn = 1 AND _op <> 'd' ORDER BY {key}
+            """);
+        return rows.Select(Normalise).ToList();
+    }
+
+    /// <summary>The same columns read from the source table.</summary>
+    public static async Task<List<string>> SourceAsync(PostgresServer server, string database, string table, string key, string columns)
+    {
+        await using var connection = await server.OpenAsync(database);
+        await using var command = new NpgsqlCommand($"SELECT {columns} FROM operations.{table} ORDER BY {key}", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(Normalise(row));
+        }
+
+        return rows;
+    }
+
+    private static string Normalise(object?[] row) => string.Join("|", row.Select(v => v switch
+    {
+        null => "∅",
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString(),
+    }));
+}

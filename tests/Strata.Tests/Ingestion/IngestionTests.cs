@@ -1,0 +1,137 @@
+using Strata.Tests.Source;
+
+namespace Strata.Tests.Ingestion;
+
+/// <summary>Change data capture against the real source server, run once per warehouse engine.</summary>
+public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_{engine}", initialize: true)
+{
+    private const string OrderColumns = "order_id, order_date, delivery_date, customer_id, status, updated_at, created_at";
+
+    protected string Engine => engine;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
+        Project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
+        Project.Environment["STRATA_WAREHOUSE_PORT"] = Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Project.Environment["STRATA_WAREHOUSE_USER"] = Testing.PostgresServer.Superuser;
+        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = Server.Password;
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "40", "--items-per-order", "3")).ExitCode);
+    }
+
+    /// <summary>Points the project at a pipeline (slot) and warehouse of the calling test's own.</summary>
+    private async Task UsePipelineAsync(string name)
+    {
+        Project.Environment["STRATA_INGEST_PIPELINE"] = $"{engine}_{name}";
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, $"{name}.duckdb");
+        Project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}";
+        if (engine == "postgres")
+        {
+            await Server.ExecuteAsync($"DROP DATABASE IF EXISTS w_{engine}_{name}");
+        }
+    }
+
+    private async Task IngestOnceAsync()
+    {
+        var result = await Project.RunAsync("ingest", "--once");
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private Task SourceAsync(string sql) => Server.ExecuteAsync(sql, Project.Database);
+
+    [Fact]
+    public async Task Snapshot_then_stream_rebuilds_every_table_exactly_once()
+    {
+        await UsePipelineAsync("basic");
+        await IngestOnceAsync();
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "orders", "order_id", OrderColumns),
+            await BronzeReader.StateAsync(Project, "orders", "order_id", OrderColumns));
+
+        await SourceAsync("""
+            INSERT INTO operations.orders (order_date, delivery_date, customer_id, status) VALUES ('2026-02-01', '2026-02-11', 1, 'PENDING');
+            UPDATE operations.orders SET status = 'COMPLETED' WHERE order_id IN (1, 2);
+            DELETE FROM operations.order_items WHERE order_id = 3;
+            DELETE FROM operations.orders WHERE order_id = 3;
+            BEGIN; UPDATE operations.orders SET status = 'PROCESSING' WHERE order_id = 4; UPDATE operations.orders SET status = 'REPROCESSING' WHERE order_id = 4; COMMIT;
+            """);
+        var simulate = await Project.RunAsync("source", "simulate", "--speed", "2000", "--duration", "2s", "--delete-rate", "0.1");
+        Assert.True(simulate.ExitCode == 0, simulate.ToString());
+        await IngestOnceAsync();
+        await IngestOnceAsync();
+
+        foreach (var (table, key, columns) in new[]
+        {
+            ("orders", "order_id", OrderColumns),
+            ("order_items", "order_item_id", "order_item_id, order_id, product_id, quanity, updated_at, created_at"),
+            ("customers", "customer_id", "customer_id, customer_name, is_active, customer_address, updated_at, created_at"),
+            ("products", "product_id", "product_id, product_name, barcode, unity_price, is_active, updated_at, created_at"),
+        })
+        {
+            Assert.Equal(
+                await BronzeReader.SourceAsync(Server, Project.Database, table, key, columns),
+                await BronzeReader.StateAsync(Project, table, key, columns));
+            var duplicates = await BronzeReader.QueryAsync(Project,
+                $"SELECT count(*) FROM (SELECT _lsn, _seq FROM bronze.\"operations__{table}\" GROUP BY _lsn, _seq HAVING count(*) > 1) d");
+            Assert.Equal(0L, Convert.ToInt64(duplicates[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // Commit order inside one transaction: the second update of order 4 comes after the first.
+        var order4 = await BronzeReader.QueryAsync(Project,
+            "SELECT status, _op FROM bronze.operations__orders WHERE order_id = 4 AND _op = 'u' ORDER BY _lsn, _seq");
+        Assert.Equal(["PROCESSING", "REPROCESSING"], order4.Take(2).Select(r => (string)r[0]!));
+        var deleted = await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM bronze.operations__orders WHERE order_id = 3 AND _op = 'd'");
+        Assert.Equal(1L, Convert.ToInt64(deleted[0][0], System.Globalization.CultureInfo.InvariantCulture));
+
+        var status = await Project.RunAsync("ingest", "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("\"slot_state\": \"inactive\"", status.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Truncate_is_recorded()
+    {
+        await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");
+        await UsePipelineAsync("truncate");
+        await IngestOnceAsync();
+        await SourceAsync("TRUNCATE operations.scratch; INSERT INTO operations.scratch VALUES (3, 'c')");
+        await IngestOnceAsync();
+
+        var rows = await BronzeReader.QueryAsync(Project, "SELECT _op, id FROM bronze.operations__scratch ORDER BY _lsn, _seq");
+        Assert.Equal(["r", "r", "t", "c"], rows.Select(r => (string)r[0]!));
+        Assert.Null(rows[2][1]);
+        Assert.Equal(["3|c"], await BronzeReader.StateAsync(Project, "scratch", "id", "id, note"));
+    }
+
+    [Theory]
+    [InlineData("FULL")]
+    [InlineData("DEFAULT")]
+    public async Task Unchanged_toast_values_are_never_lost(string identity)
+    {
+        var table = $"toasty_{identity.ToLowerInvariant()}";
+        await SourceAsync($"""
+            CREATE TABLE IF NOT EXISTS operations.{table} (id bigint PRIMARY KEY, big text, counter int);
+            ALTER TABLE operations.{table} REPLICA IDENTITY {identity};
+            INSERT INTO operations.{table} VALUES (1, repeat(md5('x'), 1000), 0) ON CONFLICT DO NOTHING;
+            """);
+        await UsePipelineAsync($"toast_{identity.ToLowerInvariant()}");
+        await IngestOnceAsync();
+        await SourceAsync($"INSERT INTO operations.{table} VALUES (2, repeat(md5('y'), 1000), 0)");
+        await SourceAsync($"UPDATE operations.{table} SET counter = counter + 1");
+        await IngestOnceAsync();
+        await SourceAsync($"UPDATE operations.{table} SET counter = counter + 1");
+        await IngestOnceAsync();
+
+        var rows = await BronzeReader.QueryAsync(Project, $"SELECT id, length(big), counter FROM bronze.operations__{table} WHERE _op = 'u' ORDER BY _lsn, _seq");
+        Assert.Equal(4, rows.Count);
+        Assert.All(rows, r => Assert.Equal(32_000L, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, table, "id", "id, big, counter"),
+            await BronzeReader.StateAsync(Project, table, "id", "id, big, counter"));
+    }
+}
+
+public sealed class DuckDbIngestionTests() : IngestionTests("duckdb");
+
+public sealed class PostgresIngestionTests() : IngestionTests("postgres");
