@@ -24,6 +24,7 @@ public sealed partial class IngestionService
     private readonly StrataConfig _config;
     private readonly IStrataConsole _console;
     private readonly SourceSettings _source;
+    private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service for a project's configuration.</summary>
     public IngestionService(StrataConfig config, IStrataConsole console)
@@ -60,12 +61,14 @@ public sealed partial class IngestionService
                 $"publication {_source.Publication} on {cdc.Address} does not exist or publishes no table this login can see; run `strata source init`");
         }
 
+        var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
+        _unverified.UnionWith(tables.Keys);
         foreach (var table in tables.Values)
         {
-            await writer.EnsureTableAsync(table, cancellationToken);
+            // Once streaming, relation messages bring bronze up to date: the catalog may already be ahead of them.
+            await writer.EnsureTableAsync(table, followSource: checkpoint is null, cancellationToken);
         }
 
-        var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         slot?.ThrowIfUnusable(Slot, cdc.Address);
 
@@ -106,8 +109,10 @@ public sealed partial class IngestionService
             replicationSlot = new PgOutputReplicationSlot(Slot);
         }
 
+        // The decoder runs beside the batch writer: it gets a connection of its own for catalog look-ups.
+        await using var catalog = await cdc.OpenAsync(_source.Database, cancellationToken);
         var decoder = new PgOutputDecoder(
-            relation => ResolveRelationAsync(relation, tables, source, writer, cancellationToken),
+            relation => ResolveRelationAsync(relation, tables, catalog, writer, cancellationToken),
             new ToastFiller(warehouse, _console));
         var pump = new StreamPump(replication, source, writer, decoder, options, _console);
         try
@@ -186,18 +191,18 @@ public sealed partial class IngestionService
         RelationMessage relation, Dictionary<string, SourceTable> tables, NpgsqlConnection source, BronzeWriter writer, CancellationToken cancellationToken)
     {
         var name = $"{relation.Namespace}.{relation.RelationName}";
-        var columns = relation.Columns.Select(c => c.ColumnName).ToList();
-        if (tables.TryGetValue(name, out var known) && known.Columns.Select(c => c.Name).SequenceEqual(columns))
+        var columns = relation.Columns.Select(c => (c.ColumnName, c.DataTypeId, c.TypeModifier)).ToList();
+        // The first relation message of a table in this session is always checked against bronze: the source may have
+        // changed while ingestion was stopped.
+        if (tables.TryGetValue(name, out var known) && !_unverified.Remove(name) && known.Columns.Select(c => (c.Name, c.TypeOid, c.TypeModifier)).SequenceEqual(columns))
         {
             return known;
         }
 
-        // A new table in the publication, or its columns changed: read the catalog again and bring bronze up to date.
-        var fresh = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).FirstOrDefault(t => t.DisplayName == name)
-            ?? new SourceTable(relation.Namespace, relation.RelationName, relation.Columns
-                .Select(c => new Catalog.SourceColumn(c.ColumnName, "text", WarehouseType.Text, true, (c.Flags & RelationMessage.Column.ColumnFlags.PartOfKey) != 0))
-                .ToList());
-        await writer.EnsureTableAsync(fresh, cancellationToken);
+        // A new table in the publication, or its columns changed: bring bronze up to date with the message.
+        var current = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).FirstOrDefault(t => t.DisplayName == name);
+        var fresh = await SourceCatalog.FromRelationAsync(source, relation, current ?? known, cancellationToken);
+        await writer.EnsureTableAsync(fresh, followSource: true, cancellationToken);
         tables[name] = fresh;
         return fresh;
     }

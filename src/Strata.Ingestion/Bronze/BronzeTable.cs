@@ -1,8 +1,12 @@
+using Strata.Ingestion.Catalog;
 using Strata.Warehouse;
 
 namespace Strata.Ingestion.Bronze;
 
-/// <summary>A bronze table as it is in the warehouse: the source columns it has ever had, then the metadata columns.</summary>
+/// <summary>
+/// A bronze table as it is in the warehouse: every source column it has ever had plus the metadata columns, in
+/// table order (a column added at the source later lands after the metadata columns).
+/// </summary>
 internal sealed class BronzeTable
 {
     public const string Schema = "bronze";
@@ -17,18 +21,68 @@ internal sealed class BronzeTable
         new("_ingested_at", WarehouseType.TimestampTz),
     ];
 
+    private readonly int[] _metadataSlot;
+
     public BronzeTable(string name, IReadOnlyList<WarehouseColumn> columns)
     {
         Name = name;
         Columns = columns;
-        SourceColumns = columns.Take(columns.Count - MetadataColumns.Count).ToList();
+        var metadata = MetadataColumns.Select(c => c.Name).ToList();
+        _metadataSlot = columns.Select(c => metadata.IndexOf(c.Name)).ToArray();
     }
 
     public string Name { get; }
 
-    /// <summary>Every column in table order (source columns, then metadata).</summary>
+    /// <summary>Every column in table order.</summary>
     public IReadOnlyList<WarehouseColumn> Columns { get; }
 
-    /// <summary>The source columns bronze has (including ones since dropped at the source).</summary>
-    public IReadOnlyList<WarehouseColumn> SourceColumns { get; }
+    /// <summary>For each bronze column, the index of the same column in <paramref name="table"/>, or -1.</summary>
+    public int[] MapFrom(SourceTable table) =>
+        Columns.Select((c, i) => _metadataSlot[i] >= 0 ? -1 : IndexOf(table, c.Name)).ToArray();
+
+    /// <summary>Fills one bronze row from a source row laid out as <see cref="MapFrom"/>'s table.</summary>
+    public void Fill(object?[] values, int[] map, object?[] sourceRow, in ChangeMetadata metadata)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = _metadataSlot[i] >= 0 ? metadata.Value(_metadataSlot[i]) : map[i] >= 0 ? sourceRow[map[i]] : null;
+        }
+    }
+
+    /// <summary>Fills one bronze row from a change's values by name.</summary>
+    public void Fill(object?[] values, IReadOnlyDictionary<string, object?> source, in ChangeMetadata metadata)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = _metadataSlot[i] >= 0 ? metadata.Value(_metadataSlot[i])
+                : source.TryGetValue(Columns[i].Name, out var value) ? value : null;
+        }
+    }
+
+    private static int IndexOf(SourceTable table, string name)
+    {
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            if (table.Columns[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>The metadata of one bronze row, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
+internal readonly record struct ChangeMetadata(char Operation, ulong Lsn, int Sequence, long? TransactionId, DateTime CommitTime, DateTime IngestedAt)
+{
+    public object? Value(int slot) => slot switch
+    {
+        0 => Operation.ToString(),
+        1 => (long)Lsn,
+        2 => Sequence,
+        3 => TransactionId,
+        4 => CommitTime,
+        _ => IngestedAt,
+    };
 }

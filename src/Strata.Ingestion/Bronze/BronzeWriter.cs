@@ -36,10 +36,18 @@ internal sealed class BronzeWriter
     }
 
     /// <summary>Creates the bronze table of <paramref name="table"/>, or brings it up to date with the source's columns.</summary>
-    public async Task<BronzeTable> EnsureTableAsync(SourceTable table, CancellationToken cancellationToken)
+    /// <param name="table">The source table as the stream (or the snapshot) sees it.</param>
+    /// <param name="followSource">False to leave an existing bronze table as it is (the catalog may be ahead of the stream).</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<BronzeTable> EnsureTableAsync(SourceTable table, bool followSource, CancellationToken cancellationToken)
     {
         var existing = await _warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken);
-        var known = await KnownSourceTypesAsync(table, cancellationToken);
+        if (existing is not null && !followSource)
+        {
+            return _tables[table.BronzeName] = new BronzeTable(table.BronzeName, existing);
+        }
+
+        var (known, droppedBefore) = await KnownSourceTypesAsync(table, cancellationToken);
         if (existing is null)
         {
             var columns = table.Columns.Select(c => new WarehouseColumn(c.Name, c.Type)).Concat(BronzeTable.MetadataColumns).ToList();
@@ -63,7 +71,7 @@ internal sealed class BronzeWriter
                 }
             }
 
-            foreach (var gone in known.Keys.Where(k => table.Columns.All(c => c.Name != k)))
+            foreach (var gone in known.Keys.Where(k => table.Columns.All(c => c.Name != k) && !droppedBefore.Contains(k)))
             {
                 _console.Warning($"{table.DisplayName}: column {gone} was dropped at the source; bronze keeps it, null from now on");
             }
@@ -87,7 +95,7 @@ internal sealed class BronzeWriter
             var values = new object?[bronze.Columns.Count];
             foreach (var change in group)
             {
-                Fill(values, bronze, change, ingestedAt);
+                bronze.Fill(values, change.Values, new ChangeMetadata(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt));
                 appender.Append(values);
             }
 
@@ -107,30 +115,13 @@ internal sealed class BronzeWriter
             [_pipeline, _slot, (long)checkpoint, DateTime.UtcNow],
             cancellationToken);
 
-    /// <summary>Sets the metadata columns and the source values of one row.</summary>
-    public static void Fill(object?[] values, BronzeTable bronze, Change change, DateTime ingestedAt)
-    {
-        var source = bronze.SourceColumns;
-        for (var i = 0; i < source.Count; i++)
-        {
-            values[i] = change.Values.TryGetValue(source[i].Name, out var value) ? value : null;
-        }
-
-        var m = source.Count;
-        values[m] = change.Operation.ToString();
-        values[m + 1] = (long)change.Lsn;
-        values[m + 2] = change.Sequence;
-        values[m + 3] = change.TransactionId;
-        values[m + 4] = change.CommitTime;
-        values[m + 5] = ingestedAt;
-    }
-
-    private async Task<Dictionary<string, string>> KnownSourceTypesAsync(SourceTable table, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, string> Types, HashSet<string> Dropped)> KnownSourceTypesAsync(SourceTable table, CancellationToken cancellationToken)
     {
         var rows = await _warehouse.QueryAsync(
-            $"SELECT column_name, source_type FROM {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} WHERE table_name = {_warehouse.Parameter(1)}",
+            $"SELECT column_name, source_type, dropped FROM {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} WHERE table_name = {_warehouse.Parameter(1)}",
             [table.BronzeName], cancellationToken);
-        return rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+        return (rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal),
+            rows.Where(r => r[2] is true).Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal));
     }
 
     private async Task RecordSourceTypesAsync(SourceTable table, IReadOnlyList<string> dropped, CancellationToken cancellationToken)

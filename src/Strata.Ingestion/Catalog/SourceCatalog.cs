@@ -12,7 +12,7 @@ public static class SourceCatalog
         const string sql = """
             SELECT pt.schemaname, pt.tablename, a.attname, format_type(a.atttypid, a.atttypmod),
                    coalesce(bt.typname, t.typname), t.typcategory, a.atttypmod,
-                   coalesce(a.attnum = ANY (i.indkey), false)
+                   coalesce(a.attnum = ANY (i.indkey), false), a.atttypid
             FROM pg_publication_tables pt
             JOIN pg_class c ON c.relname = pt.tablename
             JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = pt.schemaname
@@ -32,12 +32,39 @@ public static class SourceCatalog
             {
                 var (type, castToText) = TypeMapping.Map(reader.GetString(4), reader.GetChar(5).ToString(), reader.GetInt32(6));
                 columns.Add((reader.GetString(0), reader.GetString(1),
-                    new SourceColumn(reader.GetString(2), reader.GetString(3), type, castToText, reader.GetBoolean(7))));
+                    new SourceColumn(reader.GetString(2), reader.GetString(3), type, castToText, reader.GetBoolean(7), reader.GetFieldValue<uint>(8), reader.GetInt32(6))));
             }
         }
 
         return columns.GroupBy(c => (c.Schema, c.Table))
             .Select(g => new SourceTable(g.Key.Schema, g.Key.Table, g.Select(c => c.Column).ToList()))
             .ToList();
+    }
+
+    /// <summary>
+    /// The table a relation message describes, with its columns exactly as the message lists them (the catalog may
+    /// already be ahead of the stream). Keys come from the current primary key where the column still exists.
+    /// </summary>
+    public static async Task<SourceTable> FromRelationAsync(
+        NpgsqlConnection connection, Npgsql.Replication.PgOutput.Messages.RelationMessage relation, SourceTable? current, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(relation);
+        var columns = new List<SourceColumn>();
+        foreach (var column in relation.Columns)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT format_type(t.oid, $2), coalesce(bt.typname, t.typname), t.typcategory FROM pg_type t " +
+                "LEFT JOIN pg_type bt ON t.typtype = 'd' AND bt.oid = t.typbasetype WHERE t.oid = $1", connection);
+            command.Parameters.Add(new NpgsqlParameter<uint> { TypedValue = column.DataTypeId, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Oid });
+            command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = column.TypeModifier });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var (type, castToText) = TypeMapping.Map(reader.GetString(1), reader.GetChar(2).ToString(), column.TypeModifier);
+            var isKey = current?.Columns.FirstOrDefault(c => c.Name == column.ColumnName)?.IsKey ?? false;
+            columns.Add(new SourceColumn(column.ColumnName, reader.GetString(0), type, castToText, isKey, column.DataTypeId, column.TypeModifier));
+        }
+
+        return new SourceTable(relation.Namespace, relation.RelationName, columns);
     }
 }

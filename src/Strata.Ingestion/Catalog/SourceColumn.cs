@@ -8,7 +8,9 @@ namespace Strata.Ingestion.Catalog;
 /// <param name="Type">The warehouse type.</param>
 /// <param name="CastToText">True when the value travels as its PostgreSQL text form (arrays, enums, intervals, …).</param>
 /// <param name="IsKey">Part of the primary key.</param>
-public sealed record SourceColumn(string Name, string SourceType, WarehouseType Type, bool CastToText, bool IsKey);
+/// <param name="TypeOid">The type's OID, to notice a type change in the stream.</param>
+/// <param name="TypeModifier">The type modifier (e.g. varchar length), likewise.</param>
+public sealed record SourceColumn(string Name, string SourceType, WarehouseType Type, bool CastToText, bool IsKey, uint TypeOid = 0, int TypeModifier = -1);
 
 /// <summary>A published source table.</summary>
 /// <param name="Schema">Source schema.</param>

@@ -36,7 +36,8 @@ internal static class ValueConversion
             WarehouseTypeKind.Date => await exporter.ReadAsync<DateOnly>(cancellationToken),
             WarehouseTypeKind.Time => await exporter.ReadAsync<TimeOnly>(cancellationToken),
             WarehouseTypeKind.Timestamp => await exporter.ReadAsync<DateTime>(cancellationToken),
-            WarehouseTypeKind.TimestampTz => await exporter.ReadAsync<DateTime>(cancellationToken),
+            // DateTime alone would be read as timestamp without time zone.
+            WarehouseTypeKind.TimestampTz => await exporter.ReadAsync<DateTime>(NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken),
             WarehouseTypeKind.Uuid => await exporter.ReadAsync<Guid>(cancellationToken),
             WarehouseTypeKind.Bytes => await exporter.ReadAsync<byte[]>(cancellationToken),
             _ => await exporter.ReadAsync<string>(cancellationToken),

@@ -30,7 +30,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
 
     private async Task<long> CopyTableAsync(string snapshotName, ulong lsn, SourceTable table, IProgressTask progress, CancellationToken cancellationToken)
     {
-        var bronze = await writer.EnsureTableAsync(table, cancellationToken);
+        var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken);
         var warehouse = writer.Warehouse;
         await using var source = new NpgsqlConnection(sourceConnectionString);
         await source.OpenAsync(cancellationToken);
@@ -41,7 +41,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
         }
 
         var select = string.Join(", ", table.Columns.Select(c => Quote(c.Name) + (c.CastToText ? "::text" : "")));
-        var positions = bronze.SourceColumns.Select(b => table.Columns.ToList().FindIndex(c => c.Name == b.Name)).ToArray();
+        var map = bronze.MapFrom(table);
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
         var snapshotTime = DateTime.UtcNow;
@@ -60,18 +60,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
                     row[i] = await ValueConversion.ReadAsync(exporter, table.Columns[i], cancellationToken);
                 }
 
-                for (var i = 0; i < positions.Length; i++)
-                {
-                    values[i] = positions[i] >= 0 ? row[positions[i]] : null;
-                }
-
-                var m = positions.Length;
-                values[m] = "r";
-                values[m + 1] = (long)lsn;
-                values[m + 2] = (int)(count % int.MaxValue);
-                values[m + 3] = null;
-                values[m + 4] = snapshotTime;
-                values[m + 5] = snapshotTime;
+                bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
                 appender.Append(values);
                 if (++count % 10_000 == 0)
                 {

@@ -64,6 +64,7 @@ internal static class BronzeReader
         DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
+        byte[] bytes => Convert.ToHexString(bytes),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => v.ToString(),
     }));

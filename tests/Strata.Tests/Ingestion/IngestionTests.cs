@@ -130,8 +130,89 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
             await BronzeReader.SourceAsync(Server, Project.Database, table, "id", "id, big, counter"),
             await BronzeReader.StateAsync(Project, table, "id", "id, big, counter"));
     }
+
+    [Fact]
+    public async Task Schema_changes_are_followed_without_a_restart()
+    {
+        await SourceAsync("CREATE TABLE IF NOT EXISTS operations.evolving (id bigint PRIMARY KEY, a int, b text, c int); INSERT INTO operations.evolving VALUES (1, 1, 'one', 1) ON CONFLICT DO NOTHING");
+        await UsePipelineAsync("schema");
+        await IngestOnceAsync();
+        await SourceAsync("ALTER TABLE operations.evolving ADD COLUMN added numeric(10,2); INSERT INTO operations.evolving VALUES (2, 2, 'two', 2, 12.50)");
+        await SourceAsync("ALTER TABLE operations.evolving DROP COLUMN b; INSERT INTO operations.evolving (id, a, c) VALUES (3, 3, 3)");
+
+        var result = await Project.RunAsync("ingest", "--once");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("new column added (numeric(10,2)) added to bronze", result.Output, StringComparison.Ordinal);
+        Assert.Contains("column b was dropped at the source; bronze keeps it", result.Error, StringComparison.Ordinal);
+        var rows = await BronzeReader.QueryAsync(Project, "SELECT id, b, added FROM bronze.operations__evolving ORDER BY _lsn, _seq");
+        Assert.Equal(3, rows.Count);
+        Assert.Equal("one", rows[0][1]);
+        Assert.Equal(12.50m, Convert.ToDecimal(rows[1][2], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Null(rows[2][1]);
+
+        await SourceAsync("ALTER TABLE operations.evolving ALTER COLUMN a TYPE text; INSERT INTO operations.evolving (id, a, c) VALUES (4, 'four', 4)");
+        var incompatible = await Project.RunAsync("ingest", "--once");
+        Assert.True(incompatible.ExitCode == 1, incompatible.ToString());
+        Assert.Equal(
+            ["error: column a of operations.evolving changed type from integer to text, which bronze cannot hold in one column; run `strata ingest --resync operations.evolving` to take a fresh snapshot of the table"],
+            incompatible.ErrorLines);
+        await SourceAsync("DROP TABLE operations.evolving");
+    }
+
+    [Fact]
+    public async Task Types_map_without_loss()
+    {
+        await SourceAsync("""
+            DO $$ BEGIN CREATE TYPE operations.mood AS ENUM ('sad', 'happy'); EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+            CREATE TABLE IF NOT EXISTS operations.typed (
+                id int PRIMARY KEY, i2 smallint, i8 bigint, f4 real, f8 double precision, n numeric, n52 numeric(5,2),
+                t text, vc varchar(10), ch char(3), b boolean, d date, tm time, ts timestamp(3), tz timestamptz,
+                iv interval, u uuid, j json, jb jsonb, bin bytea, arr int[], m operations.mood);
+            TRUNCATE operations.typed;
+            INSERT INTO operations.typed VALUES (1, -32768, 9223372036854775807, 1.5, 2.25, 12345678901234567.0123456789, 123.45,
+                'tëxt, "quoted"', 'short', 'abc', true, '2026-02-28', '13:45:10.5', '2026-01-01 10:00:00.123', '2026-01-01 10:00:00+02',
+                '1 day 02:00:00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"a": 1}', '{"b": [1, 2]}', '\xdeadbeef', '{1,2,3}', 'happy');
+            """);
+        await UsePipelineAsync("types");
+        await IngestOnceAsync();
+        await SourceAsync("""
+            INSERT INTO operations.typed (id, i2, n, tz, arr, m, bin) VALUES (2, 7, 0.1, '2026-06-01 00:00:00+00', '{}', 'sad', '\x00');
+            INSERT INTO operations.typed (id) VALUES (3);
+            """);
+        await IngestOnceAsync();
+
+        var columns = "id, i2, i8, f4, f8, n, n52, t, vc, ch, b, d, ts, tz, u, bin";
+        var rows = await BronzeReader.StateAsync(Project, "typed", "id", columns);
+        var expected = await BronzeReader.SourceAsync(Server, Project.Database, "typed", "id", columns);
+        Assert.Equal(expected.Count, rows.Count);
+        Assert.Equal(string.Join("\n", expected), string.Join("\n", rows));
+        var text = await BronzeReader.QueryAsync(Project, "SELECT iv, arr, m, j, jb FROM bronze.operations__typed WHERE id = 1");
+        Assert.Equal("1 day 02:00:00", text[0][0]);
+        Assert.Equal("{1,2,3}", text[0][1]);
+        Assert.Equal("happy", text[0][2]);
+        Assert.Contains("\"a\": 1", Convert.ToString(text[0][3], System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
 }
 
-public sealed class DuckDbIngestionTests() : IngestionTests("duckdb");
+public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
+{
+    [Fact]
+    public async Task A_numeric_too_wide_for_duckdb_fails_loudly_naming_table_column_and_value()
+    {
+        await Server.ExecuteAsync("CREATE TABLE IF NOT EXISTS operations.wide (id int PRIMARY KEY, amount numeric)", Project.Database);
+        Project.Environment["STRATA_INGEST_PIPELINE"] = "duckdb_wide";
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, "wide.duckdb");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        await Server.ExecuteAsync("INSERT INTO operations.wide VALUES (1, 0.12345678901)", Project.Database);
+
+        var result = await Project.RunAsync("ingest", "--once");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Contains("value 0.12345678901 of bronze.operations__wide.amount does not fit DECIMAL(38,10) exactly", result.Error, StringComparison.Ordinal);
+        await Server.ExecuteAsync("DROP TABLE operations.wide", Project.Database);
+    }
+}
 
 public sealed class PostgresIngestionTests() : IngestionTests("postgres");
