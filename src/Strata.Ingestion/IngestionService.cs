@@ -70,6 +70,13 @@ public sealed partial class IngestionService
         }
 
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        for (var wait = 0; slot is { Active: true } && wait < 20; wait++)
+        {
+            // A process that just died may still hold the slot until the server notices its closed connection.
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        }
+
         slot?.ThrowIfUnusable(Slot, cdc.Address);
 
         await using var replication = new LogicalReplicationConnection(connectionString);
