@@ -14,4 +14,19 @@ public sealed record IngestOptions
 
     /// <summary>…or when its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Idle time after which a heartbeat lets the slot advance.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The options the project's configuration asks for.</summary>
+    public static IngestOptions From(Strata.Configuration.StrataConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new IngestOptions
+        {
+            BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
+            FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
+            HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
+        };
+    }
 }

@@ -1,4 +1,6 @@
 using Npgsql;
+using Polly;
+using Polly.Retry;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
@@ -25,6 +27,7 @@ public sealed partial class IngestionService
     private readonly IStrataConsole _console;
     private readonly SourceSettings _source;
     private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
+    private bool _streamed;
 
     /// <summary>Creates the service for a project's configuration.</summary>
     public IngestionService(StrataConfig config, IStrataConsole console)
@@ -43,9 +46,52 @@ public sealed partial class IngestionService
     public string Slot { get; }
 
     /// <summary>Snapshot (first run), then stream until cancelled or, with <see cref="IngestOptions.Once"/>, caught up.</summary>
+    /// <remarks>
+    /// A lost connection or a restarting server is retried with exponential backoff and jitter; each attempt resumes
+    /// from the checkpoint, so nothing is lost or written twice.
+    /// </remarks>
     public async Task<IngestResult> RunAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var retry = new ResiliencePipelineBuilder<IngestResult>()
+            .AddRetry(new RetryStrategyOptions<IngestResult>
+            {
+                // Only once streaming has worked: a bad setting or an unreachable server at start fails at once, in one line.
+                ShouldHandle = new PredicateBuilder<IngestResult>().Handle<Exception>(e => _streamed && IsTransient(e)),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(500),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                MaxRetryAttempts = options.Once ? 5 : int.MaxValue,
+                OnRetry = args =>
+                {
+                    _console.Warning($"{Describe(args.Outcome.Exception)}; resuming from the checkpoint in {args.RetryDelay.TotalSeconds:0.0} s (attempt {args.AttemptNumber + 1})");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+        return await retry.ExecuteAsync(async token => await RunAttemptAsync(options, token), cancellationToken);
+    }
+
+    /// <summary>True for failures a later attempt may not meet: the network, a server restart, an unreachable source.</summary>
+    internal static bool IsTransient(Exception exception) => exception switch
+    {
+        Errors.StrataException strata => strata.IsTransient,
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal),
+        NpgsqlException => true,
+        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+        _ => false,
+    };
+
+    private static string Describe(Exception? exception) => exception switch
+    {
+        PostgresException pg => $"the source ended the connection ({pg.SqlState}: {pg.MessageText})",
+        null => "the attempt failed",
+        _ => $"lost the connection to the source ({exception.Message})",
+    };
+
+    private async Task<IngestResult> RunAttemptAsync(IngestOptions options, CancellationToken cancellationToken)
+    {
         var cdc = CdcEndpoint();
         var connectionString = cdc.ConnectionString(_source.Database, "strata ingest");
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
@@ -70,7 +116,7 @@ public sealed partial class IngestionService
         }
 
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
-        for (var wait = 0; slot is { Active: true } && wait < 20; wait++)
+        for (var wait = 0; slot is { Active: true } && wait < 10; wait++)
         {
             // A process that just died may still hold the slot until the server notices its closed connection.
             await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
@@ -122,6 +168,7 @@ public sealed partial class IngestionService
             relation => ResolveRelationAsync(relation, tables, catalog, writer, cancellationToken),
             new ToastFiller(warehouse, _console));
         var pump = new StreamPump(replication, source, writer, decoder, options, _console);
+        _streamed = true;
         try
         {
             await pump.RunAsync(replicationSlot, _source.Publication, checkpoint.Value, cancellationToken);

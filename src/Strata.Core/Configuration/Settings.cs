@@ -108,6 +108,10 @@ public static class Settings
     public static readonly SettingDefinition IngestFlushMilliseconds = new("ingest.flush_ms", SettingKind.Integer, "200",
         "…or when its oldest change is this many milliseconds old", 1, 600_000);
 
+    /// <summary>Heartbeat interval.</summary>
+    public static readonly SettingDefinition IngestHeartbeatMilliseconds = new("ingest.heartbeat_ms", SettingKind.Integer, "10000",
+        "When no published table changes for this long, a heartbeat lets the slot's position advance (so WAL does not pile up)", 100, 3_600_000);
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -115,7 +119,7 @@ public static class Settings
         SourcePublication, SourceCdcUser, SourceCdcPassword, LocalBinDir, LocalDataDir, LocalOsUser,
         SimulateSpeed, SimulateDeleteRate,
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

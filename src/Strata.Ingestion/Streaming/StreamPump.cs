@@ -23,8 +23,6 @@ internal sealed class StreamPump(
     IngestOptions options,
     IStrataConsole console)
 {
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(10);
-
     public long Changes { get; private set; }
 
     public long Transactions { get; private set; }
@@ -105,7 +103,7 @@ internal sealed class StreamPump(
         var idle = Stopwatch.StartNew();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var wait = batch.Count > 0 ? options.FlushInterval - age.Elapsed : HeartbeatInterval;
+            var wait = batch.Count > 0 ? options.FlushInterval - age.Elapsed : options.HeartbeatInterval;
             CommittedTransaction? next = null;
             if (wait > TimeSpan.Zero)
             {
@@ -164,7 +162,7 @@ internal sealed class StreamPump(
                 }
             }
 
-            if (batch.Count == 0 && idle.Elapsed >= HeartbeatInterval && !options.Once)
+            if (batch.Count == 0 && idle.Elapsed >= options.HeartbeatInterval && !options.Once)
             {
                 await EmitHeartbeatAsync(cancellationToken);
                 idle.Restart();

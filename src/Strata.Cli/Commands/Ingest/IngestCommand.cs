@@ -2,7 +2,6 @@ using System.ComponentModel;
 using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
-using Strata.Configuration;
 using Strata.Ingestion;
 
 namespace Strata.Cli.Commands.Ingest;
@@ -21,12 +20,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
     {
         var config = LoadConfig(settings);
         var service = new IngestionService(config, Console);
-        var options = new IngestOptions
-        {
-            Once = settings.Once,
-            BatchSize = config.Integer(Settings.IngestBatchSize) ?? 10_000,
-            FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Settings.IngestFlushMilliseconds) ?? 200),
-        };
+        var options = IngestOptions.From(config) with { Once = settings.Once };
         if (!settings.Once && !settings.Json)
         {
             Console.Info($"Ingesting pipeline {service.Pipeline} through slot {service.Slot}; Ctrl+C stops after the current batch.");

@@ -1,0 +1,148 @@
+using Npgsql.Replication;
+using Strata.Tests.Source;
+
+namespace Strata.Tests.Ingestion;
+
+/// <summary>What ingestion does when the source misbehaves: one line with the fix, or a retry that resumes exactly.</summary>
+public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", initialize: true)
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "20", "--items-per-order", "2")).ExitCode);
+        Project.Environment["STRATA_INGEST_HEARTBEAT_MS"] = "500";
+    }
+
+    private void UsePipeline(string name)
+    {
+        Project.Environment["STRATA_INGEST_PIPELINE"] = name;
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, $"{name}.duckdb");
+    }
+
+    [Fact]
+    public async Task A_slot_held_by_another_process_is_one_line()
+    {
+        UsePipeline("held");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        await using var holder = await Server.OpenAsync(Project.Database);
+        using var hold = new CancellationTokenSource();
+        var replication = new Npgsql.Replication.LogicalReplicationConnection(Server.ConnectionString(Project.Database));
+        await replication.Open();
+        var stream = Task.Run(async () =>
+        {
+            try
+            {
+                var slot = new Npgsql.Replication.PgOutput.PgOutputReplicationSlot("strata_held");
+                var options = new Npgsql.Replication.PgOutput.PgOutputReplicationOptions("pub_ingest_faults", Npgsql.Replication.PgOutput.PgOutputProtocolVersion.V1);
+                await foreach (var _ in replication.StartReplication(slot, options, hold.Token))
+                {
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        await Task.Delay(500);
+
+        var result = await Project.RunAsync("ingest", "--once");
+
+        await hold.CancelAsync();
+        await stream;
+        await replication.DisposeAsync();
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Matches(@"^error: replication slot strata_held on 127\.0\.0\.1:\d+ is in use by another process \(pid \d+\); stop the other `strata ingest`", result.Error);
+    }
+
+    [Fact]
+    public async Task A_dropped_slot_says_resync_recovers()
+    {
+        UsePipeline("dropped");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        await Server.ExecuteAsync("SELECT pg_drop_replication_slot('strata_dropped')", Project.Database);
+
+        var result = await Project.RunAsync("ingest", "--once");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Contains("replication slot strata_dropped is missing", result.Error, StringComparison.Ordinal);
+        Assert.Contains("run `strata ingest --resync`", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_login_without_replication_is_told_the_fix()
+    {
+        UsePipeline("noreplication");
+        await Server.ExecuteAsync($"ALTER ROLE {Project.CdcUser} NOREPLICATION");
+        try
+        {
+            var result = await Project.RunAsync("ingest", "--once");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Single(result.ErrorLines);
+            Assert.Contains($"login {Project.CdcUser} may not open a replication connection", result.Error, StringComparison.Ordinal);
+            Assert.Contains("run `strata source init`", result.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Server.ExecuteAsync($"ALTER ROLE {Project.CdcUser} REPLICATION");
+        }
+    }
+
+    [Fact]
+    public async Task A_lost_connection_is_retried_and_resumes_from_the_checkpoint()
+    {
+        UsePipeline("retry");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(12));
+        var ingest = Project.RunAsync(stop.Token, "ingest");
+        await WaitForStreamingAsync("strata_retry");
+        await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('before the cut')", Project.Database);
+        await Task.Delay(1000);
+        await Server.ExecuteAsync("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_retry'");
+        await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the cut')", Project.Database);
+        await WaitForStreamingAsync("strata_retry");
+        await Task.Delay(2000);
+        await stop.CancelAsync();
+
+        var result = await ingest;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("resuming from the checkpoint", result.Error, StringComparison.Ordinal);
+        var rows = await BronzeReader.QueryAsync(Project,
+            "SELECT customer_name, count(*) FROM bronze.operations__customers WHERE customer_name IN ('before the cut', 'after the cut') GROUP BY customer_name ORDER BY 1");
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, r => Assert.Equal(1L, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task An_idle_source_still_advances_the_slot()
+    {
+        UsePipeline("heartbeat");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        var before = await Server.ScalarAsync<string>("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'strata_heartbeat'");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(6));
+        var ingest = Project.RunAsync(stop.Token, "ingest");
+        // Another database writes WAL; nothing published changes.
+        await Server.ExecuteAsync("CREATE TABLE IF NOT EXISTS elsewhere (id int); INSERT INTO elsewhere SELECT generate_series(1, 10000)");
+        Assert.Equal(0, (await ingest).ExitCode);
+
+        var advanced = await Server.ScalarAsync<bool>(
+            $"SELECT confirmed_flush_lsn > '{before}'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'strata_heartbeat'");
+        Assert.True(advanced, "the slot's confirmed position did not move while the source was idle");
+    }
+
+    private async Task WaitForStreamingAsync(string slot)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await Server.ScalarAsync<bool>($"SELECT coalesce(bool_or(active), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"slot {slot} never became active");
+    }
+}
