@@ -117,6 +117,7 @@ public static class StrataApp
             ingest.SetDefaultCommand<Commands.Ingest.IngestCommand>();
             ingest.AddExample("ingest");
             ingest.AddExample("ingest", "--once");
+            ingest.AddExample("ingest", "--resync", "operations.orders");
             ingest.AddCommand<Commands.Ingest.IngestStatusCommand>("status")
                 .WithDescription("The slot, its lag, the checkpoint, and each bronze table's rows and newest change")
                 .WithExample("ingest", "status", "--json");

@@ -27,6 +27,7 @@ public sealed partial class IngestionService
     private readonly IStrataConsole _console;
     private readonly SourceSettings _source;
     private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ulong> _resyncedAt = new(StringComparer.Ordinal);
     private bool _streamed;
 
     /// <summary>Creates the service for a project's configuration.</summary>
@@ -108,8 +109,9 @@ public sealed partial class IngestionService
         }
 
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
+        var resync = ResyncTables(options, tables);
         _unverified.UnionWith(tables.Keys);
-        foreach (var table in tables.Values)
+        foreach (var table in tables.Values.Where(t => !resync.Contains(t)))
         {
             // Once streaming, relation messages bring bronze up to date: the catalog may already be ahead of them.
             await writer.EnsureTableAsync(table, followSource: checkpoint is null, cancellationToken);
@@ -123,28 +125,45 @@ public sealed partial class IngestionService
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
-        slot?.ThrowIfUnusable(Slot, cdc.Address);
+        var slotLost = slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
+        if (!(slotLost && resync.Count > 0))
+        {
+            slot?.ThrowIfUnusable(Slot, cdc.Address);
+        }
 
         await using var replication = new LogicalReplicationConnection(connectionString);
         await OpenReplicationAsync(replication, cdc, cancellationToken);
+        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console);
 
         long snapshotRows = 0;
         PgOutputReplicationSlot replicationSlot;
-        if (checkpoint is null)
+        if (checkpoint is null || slotLost)
         {
+            if (checkpoint is not null && resync.Count == 0)
+            {
+                throw new IngestionException(
+                    $"replication slot {Slot} is missing on {cdc.Address} (dropped?), so changes since {new NpgsqlLogSequenceNumber(checkpoint.Value)} cannot be streamed; " +
+                    "run `strata ingest --resync` to take a fresh snapshot");
+            }
+
             if (slot is not null)
             {
-                // Left by a snapshot that did not finish: its exported snapshot is gone, so start over.
+                // Left by a snapshot that did not finish (its exported snapshot is gone), or lost: start over.
                 await replication.DropReplicationSlot(Slot, wait: true, cancellationToken);
             }
 
-            await RemovePartialSnapshotAsync(warehouse, cancellationToken);
+            if (checkpoint is null)
+            {
+                await RemovePartialSnapshotAsync(warehouse, cancellationToken);
+            }
+
             replicationSlot = await replication.CreatePgOutputReplicationSlot(
                 Slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
             var consistentPoint = (ulong)replicationSlot.ConsistentPoint;
             _console.Info($"Created slot {Slot}; taking a consistent snapshot at {replicationSlot.ConsistentPoint}.");
-            snapshotRows = await new Snapshotter(writer, connectionString, Pipeline, _console)
-                .RunAsync(replicationSlot.SnapshotName!, consistentPoint, tables.Values.ToList(), cancellationToken);
+            // After a lost slot every table missed changes: all of them are snapshotted again.
+            snapshotRows = await snapshotter.RunAsync(
+                replicationSlot.SnapshotName!, consistentPoint, tables.Values.ToList(), cancellationToken, replaceIncompatible: resync.Count > 0);
             checkpoint = consistentPoint - 1;
             await using var transaction = await warehouse.BeginAsync(cancellationToken);
             await writer.WriteCheckpointAsync(transaction, checkpoint.Value, cancellationToken);
@@ -152,22 +171,33 @@ public sealed partial class IngestionService
         }
         else
         {
-            if (slot is null)
-            {
-                throw new IngestionException(
-                    $"replication slot {Slot} is missing on {cdc.Address} (dropped?), so changes since {new NpgsqlLogSequenceNumber(checkpoint.Value)} cannot be streamed; " +
-                    "run `strata ingest --resync` to take a fresh snapshot");
-            }
-
             replicationSlot = new PgOutputReplicationSlot(Slot);
+            if (resync.Count > 0)
+            {
+                snapshotRows = await ResyncAsync(connectionString, cdc, snapshotter, resync, cancellationToken);
+            }
+        }
+
+        // A snapshot newer than the checkpoint (a resync before a restart) already holds the older changes of its table.
+        foreach (var row in await warehouse.QueryAsync(
+            $"SELECT table_name, max(snapshot_lsn) FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} GROUP BY table_name",
+            [Pipeline], cancellationToken))
+        {
+            var at = (ulong)Convert.ToInt64(row[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (at > checkpoint.Value && (!_resyncedAt.TryGetValue((string)row[0]!, out var known) || known < at))
+            {
+                _resyncedAt[(string)row[0]!] = at;
+            }
         }
 
         // The decoder runs beside the batch writer: it gets a connection of its own for catalog look-ups.
         await using var catalog = await cdc.OpenAsync(_source.Database, cancellationToken);
         var decoder = new PgOutputDecoder(
-            relation => ResolveRelationAsync(relation, tables, catalog, writer, cancellationToken),
+            (relation, lsn) => ResolveRelationAsync(relation, lsn, tables, catalog, writer, cancellationToken),
             new ToastFiller(warehouse, _console));
-        var pump = new StreamPump(replication, source, writer, decoder, options, _console);
+        // Changes older than a table's resync snapshot are already in it.
+        var pump = new StreamPump(replication, source, writer, decoder, options, _console,
+            change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn >= at);
         _streamed = true;
         try
         {
@@ -179,6 +209,44 @@ public sealed partial class IngestionService
         }
 
         return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString());
+    }
+
+    private static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
+    {
+        if (options.Resync is null)
+        {
+            return [];
+        }
+
+        if (options.Resync.Count == 0)
+        {
+            return tables.Values.ToList();
+        }
+
+        return options.Resync.Select(name => tables.TryGetValue(name, out var table) ? table : throw new IngestionException(
+                $"--resync {name}: no such published table{Text.Suggestions.DidYouMean(name, tables.Keys)}; published: {string.Join(", ", tables.Keys.Order())}"))
+            .ToList();
+    }
+
+    /// <summary>
+    /// A fresh snapshot of some tables while the main slot keeps its place: a temporary slot exports a snapshot at a
+    /// newer consistent point, the tables are copied as of it (<c>_op = 'r'</c> at that LSN), then streaming goes on from
+    /// the checkpoint. Changes older than the new snapshot order before it by <c>(_lsn, _seq)</c>, so none is duplicated in state.
+    /// </summary>
+    private async Task<long> ResyncAsync(
+        string connectionString, SourceEndpoint cdc, Snapshotter snapshotter, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+    {
+        await using var temporary = new LogicalReplicationConnection(connectionString);
+        await OpenReplicationAsync(temporary, cdc, cancellationToken);
+        var slot = await temporary.CreatePgOutputReplicationSlot(
+            $"{Slot}_resync", temporarySlot: true, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+        _console.Info($"Resyncing {string.Join(", ", tables.Select(t => t.DisplayName))} as of {slot.ConsistentPoint}.");
+        foreach (var table in tables)
+        {
+            _resyncedAt[table.BronzeName] = (ulong)slot.ConsistentPoint;
+        }
+
+        return await snapshotter.RunAsync(slot.SnapshotName!, (ulong)slot.ConsistentPoint, tables, cancellationToken, replaceIncompatible: true);
     }
 
     private SourceEndpoint CdcEndpoint()
@@ -242,9 +310,15 @@ public sealed partial class IngestionService
     }
 
     private async Task<SourceTable> ResolveRelationAsync(
-        RelationMessage relation, Dictionary<string, SourceTable> tables, NpgsqlConnection source, BronzeWriter writer, CancellationToken cancellationToken)
+        RelationMessage relation, ulong lsn, Dictionary<string, SourceTable> tables, NpgsqlConnection source, BronzeWriter writer, CancellationToken cancellationToken)
     {
         var name = $"{relation.Namespace}.{relation.RelationName}";
+        if (_resyncedAt.TryGetValue($"{relation.Namespace}__{relation.RelationName}", out var resyncedAt) && lsn < resyncedAt)
+        {
+            // A shape from before the table's resync snapshot: its changes are dropped, bronze is not touched.
+            return await SourceCatalog.FromRelationAsync(source, relation, tables.GetValueOrDefault(name), cancellationToken);
+        }
+
         var columns = relation.Columns.Select(c => (c.ColumnName, c.DataTypeId, c.TypeModifier)).ToList();
         // The first relation message of a table in this session is always checked against bronze: the source may have
         // changed while ingestion was stopped.

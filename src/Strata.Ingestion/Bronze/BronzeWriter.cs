@@ -39,8 +39,19 @@ internal sealed class BronzeWriter
     /// <param name="table">The source table as the stream (or the snapshot) sees it.</param>
     /// <param name="followSource">False to leave an existing bronze table as it is (the catalog may be ahead of the stream).</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<BronzeTable> EnsureTableAsync(SourceTable table, bool followSource, CancellationToken cancellationToken)
+    /// <param name="replaceIncompatible">Set aside a bronze table that cannot hold a changed column type (resync) instead of failing.</param>
+    public async Task<BronzeTable> EnsureTableAsync(SourceTable table, bool followSource, CancellationToken cancellationToken, bool replaceIncompatible = false)
     {
+        if (replaceIncompatible && await IncompatibleColumnAsync(table, cancellationToken) is { } changed)
+        {
+            var archived = $"{table.BronzeName}__before_{DateTime.UtcNow:yyyyMMddHHmmss}";
+            await _warehouse.ExecuteAsync($"ALTER TABLE {_warehouse.Qualify(BronzeTable.Schema, table.BronzeName)} RENAME TO {_warehouse.Quote(archived)}",
+                cancellationToken: cancellationToken);
+            await _warehouse.ExecuteAsync(
+                $"DELETE FROM {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} WHERE table_name = {_warehouse.Parameter(1)}", [table.BronzeName], cancellationToken);
+            _console.Warning($"{table.DisplayName}: column {changed} changed type incompatibly; the old changelog is kept as bronze.{archived}, a new one starts with this snapshot");
+        }
+
         var existing = await _warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken);
         if (existing is not null && !followSource)
         {
@@ -114,6 +125,12 @@ internal sealed class BronzeWriter
             "ON CONFLICT (pipeline) DO UPDATE SET slot = excluded.slot, confirmed_lsn = excluded.confirmed_lsn, updated_at = excluded.updated_at",
             [_pipeline, _slot, (long)checkpoint, DateTime.UtcNow],
             cancellationToken);
+
+    private async Task<string?> IncompatibleColumnAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        var (known, _) = await KnownSourceTypesAsync(table, cancellationToken);
+        return table.Columns.FirstOrDefault(c => known.TryGetValue(c.Name, out var before) && before != c.SourceType && !IsWidening(before, c.SourceType))?.Name;
+    }
 
     private async Task<(Dictionary<string, string> Types, HashSet<string> Dropped)> KnownSourceTypesAsync(SourceTable table, CancellationToken cancellationToken)
     {

@@ -13,7 +13,12 @@ namespace Strata.Ingestion.Snapshot;
 internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console)
 {
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
-    public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+    /// <param name="snapshotName">The exported snapshot.</param>
+    /// <param name="lsn">Its consistent point: the <c>_lsn</c> of every row.</param>
+    /// <param name="tables">The tables to copy.</param>
+    /// <param name="cancellationToken">Cancels the copy; a table not finished leaves nothing behind.</param>
+    /// <param name="replaceIncompatible">Resync: a bronze table that cannot hold the table's current columns is set aside and started anew.</param>
+    public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken, bool replaceIncompatible = false)
     {
         long total = 0;
         await console.RunWithProgressAsync(async board =>
@@ -22,15 +27,16 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
             var tasks = tables.ToDictionary(t => t.BronzeName, t => board.Add($"snapshot {t.DisplayName}", estimates.GetValueOrDefault(t.DisplayName)));
             foreach (var table in tables)
             {
-                total += await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], cancellationToken);
+                total += await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, cancellationToken);
             }
         });
         return total;
     }
 
-    private async Task<long> CopyTableAsync(string snapshotName, ulong lsn, SourceTable table, IProgressTask progress, CancellationToken cancellationToken)
+    private async Task<long> CopyTableAsync(
+        string snapshotName, ulong lsn, SourceTable table, IProgressTask progress, bool replaceIncompatible, CancellationToken cancellationToken)
     {
-        var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken);
+        var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken, replaceIncompatible);
         var warehouse = writer.Warehouse;
         await using var source = new NpgsqlConnection(sourceConnectionString);
         await source.OpenAsync(cancellationToken);

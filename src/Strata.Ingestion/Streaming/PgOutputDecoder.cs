@@ -14,15 +14,15 @@ internal sealed class PgOutputDecoder
     public const string HeartbeatPrefix = "strata-heartbeat";
 
     private readonly Dictionary<uint, (SourceTable Table, string[] Columns)> _relations = [];
-    private readonly Func<RelationMessage, Task<SourceTable>> _resolveRelation;
+    private readonly Func<RelationMessage, ulong, Task<SourceTable>> _resolveRelation;
     private List<Change>? _changes;
     private ulong _commitLsn;
     private DateTime _commitTime;
     private uint _xid;
 
-    /// <param name="resolveRelation">Finds (and brings bronze up to date with) the table a relation message describes.</param>
+    /// <param name="resolveRelation">Finds (and brings bronze up to date with) the table a relation message describes, given the commit LSN of the transaction it arrives in.</param>
     /// <param name="toastFiller">Fills values the stream left out as unchanged TOAST.</param>
-    public PgOutputDecoder(Func<RelationMessage, Task<SourceTable>> resolveRelation, ToastFiller toastFiller)
+    public PgOutputDecoder(Func<RelationMessage, ulong, Task<SourceTable>> resolveRelation, ToastFiller toastFiller)
     {
         _resolveRelation = resolveRelation;
         ToastFiller = toastFiller;
@@ -42,7 +42,7 @@ internal sealed class PgOutputDecoder
                 _xid = begin.TransactionXid;
                 return null;
             case RelationMessage relation:
-                var table = await _resolveRelation(relation);
+                var table = await _resolveRelation(relation, _commitLsn);
                 _relations[relation.RelationId] = (table, relation.Columns.Select(c => c.ColumnName).ToArray());
                 return null;
             case InsertMessage insert:

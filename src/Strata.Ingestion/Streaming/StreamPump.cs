@@ -21,7 +21,8 @@ internal sealed class StreamPump(
     BronzeWriter writer,
     PgOutputDecoder decoder,
     IngestOptions options,
-    IStrataConsole console)
+    IStrataConsole console,
+    Func<Change, bool> keep)
 {
     public long Changes { get; private set; }
 
@@ -82,7 +83,8 @@ internal sealed class StreamPump(
                     continue;
                 }
 
-                await output.WriteAsync(transaction, cancellationToken);
+                var kept = transaction.Changes.Where(keep).ToList();
+                await output.WriteAsync(kept.Count == transaction.Changes.Count ? transaction : transaction with { Changes = kept }, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

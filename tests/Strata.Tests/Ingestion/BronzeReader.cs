@@ -22,11 +22,15 @@ internal static class BronzeReader
         return await warehouse.QueryAsync(sql);
     }
 
-    /// <summary>The latest version of every key (deletes removed, truncates honoured), as normalised text rows sorted by key.</summary>
+    /// <summary>
+    /// The latest version of every key, as normalised text rows sorted by key: the newest snapshot (<c>_op = 'r'</c>)
+    /// replaces the table's state, later changes apply in <c>(_lsn, _seq)</c> order, deletes remove, truncates empty.
+    /// </summary>
     public static async Task<List<string>> StateAsync(TestProject project, string table, string key, string columns)
     {
         var rows = await QueryAsync(project, $"""
-            WITH changes AS (SELECT * FROM bronze."operations__{table}"),
+            WITH everything AS (SELECT * FROM bronze."operations__{table}"),
+            changes AS (SELECT * FROM everything WHERE _lsn >= (SELECT max(_lsn) FROM everything WHERE _op = 'r')),
             last_truncate AS (SELECT _lsn AS lsn, _seq AS seq FROM changes WHERE _op = 't' ORDER BY _lsn DESC, _seq DESC LIMIT 1),
             ranked AS (
                 SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _lsn DESC, _seq DESC) AS rn

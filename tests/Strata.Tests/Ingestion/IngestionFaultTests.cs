@@ -67,6 +67,14 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
         Assert.Single(result.ErrorLines);
         Assert.Contains("replication slot strata_dropped is missing", result.Error, StringComparison.Ordinal);
         Assert.Contains("run `strata ingest --resync`", result.Error, StringComparison.Ordinal);
+
+        await Server.ExecuteAsync("UPDATE operations.customers SET customer_address = 'moved while the slot was gone'", Project.Database);
+        var recovered = await Project.RunAsync("ingest", "--once", "--resync");
+        Assert.True(recovered.ExitCode == 0, recovered.ToString());
+        const string columns = "customer_id, customer_name, is_active, customer_address";
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "customers", "customer_id", columns),
+            await BronzeReader.StateAsync(Project, "customers", "customer_id", columns));
     }
 
     [Fact]

@@ -90,6 +90,29 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task Resync_takes_a_fresh_snapshot_of_one_table_without_breaking_the_stream()
+    {
+        await UsePipelineAsync("resync");
+        await IngestOnceAsync();
+        await SourceAsync("UPDATE operations.orders SET status = 'PROCESSING' WHERE order_id = 5; DELETE FROM operations.orders WHERE order_id = 6");
+
+        var result = await Project.RunAsync("ingest", "--once", "--resync", "operations.orders");
+        await SourceAsync("UPDATE operations.orders SET status = 'COMPLETED' WHERE order_id = 5");
+        await IngestOnceAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Resyncing operations.orders as of", result.Output, StringComparison.Ordinal);
+        var snapshots = await BronzeReader.QueryAsync(Project, "SELECT count(DISTINCT _lsn) FROM bronze.operations__orders WHERE _op = 'r'");
+        Assert.Equal(2L, Convert.ToInt64(snapshots[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "orders", "order_id", OrderColumns),
+            await BronzeReader.StateAsync(Project, "orders", "order_id", OrderColumns));
+        var unknown = await Project.RunAsync("ingest", "--once", "--resync", "operations.ordres");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("--resync operations.ordres: no such published table (did you mean 'operations.orders'?)", unknown.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Truncate_is_recorded()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");
@@ -157,6 +180,17 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(
             ["error: column a of operations.evolving changed type from integer to text, which bronze cannot hold in one column; run `strata ingest --resync operations.evolving` to take a fresh snapshot of the table"],
             incompatible.ErrorLines);
+
+        // The way out the message names.
+        var resync = await Project.RunAsync("ingest", "--once", "--resync", "operations.evolving");
+        Assert.True(resync.ExitCode == 0, resync.ToString());
+        Assert.Contains("the old changelog is kept as bronze.operations__evolving__before_", resync.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "evolving", "id", "id, a, c, added"),
+            await BronzeReader.StateAsync(Project, "evolving", "id", "id, a, c, added"));
+        await SourceAsync("INSERT INTO operations.evolving (id, a, c) VALUES (5, 'five', 5)");
+        await IngestOnceAsync();
+        Assert.Equal(5, (await BronzeReader.StateAsync(Project, "evolving", "id", "id, a")).Count);
         await SourceAsync("DROP TABLE operations.evolving");
     }
 

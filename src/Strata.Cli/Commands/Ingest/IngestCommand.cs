@@ -14,13 +14,23 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         [CommandOption("--once")]
         [Description("Catch up to the WAL position current at start, commit, and exit")]
         public bool Once { get; init; }
+
+        [CommandOption("--resync [TABLES]")]
+        [Description("Take a fresh consistent snapshot of the named tables (schema.table, comma-separated) or, with no value, of all, then stream on")]
+        public FlagValue<string>? Resync { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
         var service = new IngestionService(config, Console);
-        var options = IngestOptions.From(config) with { Once = settings.Once };
+        var options = IngestOptions.From(config) with
+        {
+            Once = settings.Once,
+            Resync = settings.Resync is { IsSet: true } resync
+                ? (resync.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : null,
+        };
         if (!settings.Once && !settings.Json)
         {
             Console.Info($"Ingesting pipeline {service.Pipeline} through slot {service.Slot}; Ctrl+C stops after the current batch.");
