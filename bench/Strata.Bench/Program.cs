@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|all] [--orders N] [--items-per-order N] [--seconds S]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -24,4 +24,25 @@ if (what is "simulate" or "all")
     Console.WriteLine();
     Console.WriteLine("### Simulate");
     Console.WriteLine(await SimulateBenchmark.RunAsync(source, TimeSpan.FromSeconds(Option("--seconds", 60))));
+}
+
+if (what is "snapshot" or "ingest" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: snapshot");
+    Console.WriteLine(await IngestBenchmark.SnapshotAsync(source));
+}
+
+if (what is "streaming" or "ingest" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: streaming");
+    Console.WriteLine(await IngestBenchmark.StreamingAsync(source, Option("--changes", 1_000_000)));
+}
+
+if (what is "latency" or "ingest" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: latency");
+    Console.WriteLine(await IngestBenchmark.LatencyAsync(source, TimeSpan.FromSeconds(Option("--seconds", 30))));
 }

@@ -9,11 +9,17 @@ public sealed record IngestOptions
     /// <summary>Tables to take a fresh snapshot of before streaming (<c>schema.table</c>); empty = none; null entries mean all.</summary>
     public IReadOnlyList<string>? Resync { get; init; }
 
+    /// <summary>Tables copied at once by a snapshot (on engines that take parallel writers).</summary>
+    public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
+
     /// <summary>A batch is written when it holds this many changes…</summary>
     public int BatchSize { get; init; } = 10_000;
 
     /// <summary>…or when its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Called after each warehouse commit with the commit time (UTC) of every source transaction it held.</summary>
+    public Action<IReadOnlyList<DateTime>, DateTime>? OnCommitted { get; init; }
 
     /// <summary>Idle time after which a heartbeat lets the slot advance.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);

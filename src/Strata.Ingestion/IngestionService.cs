@@ -110,6 +110,18 @@ public sealed partial class IngestionService
 
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var resync = ResyncTables(options, tables);
+        if (checkpoint is not null)
+        {
+            // Tables published since the last run have no bronze yet: snapshot them before streaming on.
+            foreach (var table in tables.Values)
+            {
+                if (!resync.Contains(table) && await warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken) is null)
+                {
+                    resync.Add(table);
+                }
+            }
+        }
+
         _unverified.UnionWith(tables.Keys);
         foreach (var table in tables.Values.Where(t => !resync.Contains(t)))
         {
@@ -133,7 +145,7 @@ public sealed partial class IngestionService
 
         await using var replication = new LogicalReplicationConnection(connectionString);
         await OpenReplicationAsync(replication, cdc, cancellationToken);
-        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console);
+        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, options.Threads);
 
         long snapshotRows = 0;
         PgOutputReplicationSlot replicationSlot;
@@ -193,7 +205,8 @@ public sealed partial class IngestionService
         // The decoder runs beside the batch writer: it gets a connection of its own for catalog look-ups.
         await using var catalog = await cdc.OpenAsync(_source.Database, cancellationToken);
         var decoder = new PgOutputDecoder(
-            (relation, lsn) => ResolveRelationAsync(relation, lsn, tables, catalog, writer, cancellationToken),
+            (relation, lsn) => ResolveRelationAsync(relation, lsn, tables, catalog, writer,
+                table => ResyncAsync(connectionString, cdc, snapshotter, [table], cancellationToken), cancellationToken),
             new ToastFiller(warehouse, _console));
         // Changes older than a table's resync snapshot are already in it.
         var pump = new StreamPump(replication, source, writer, decoder, options, _console,
@@ -310,7 +323,13 @@ public sealed partial class IngestionService
     }
 
     private async Task<SourceTable> ResolveRelationAsync(
-        RelationMessage relation, ulong lsn, Dictionary<string, SourceTable> tables, NpgsqlConnection source, BronzeWriter writer, CancellationToken cancellationToken)
+        RelationMessage relation,
+        ulong lsn,
+        Dictionary<string, SourceTable> tables,
+        NpgsqlConnection source,
+        BronzeWriter writer,
+        Func<SourceTable, Task<long>> snapshotNewTable,
+        CancellationToken cancellationToken)
     {
         var name = $"{relation.Namespace}.{relation.RelationName}";
         if (_resyncedAt.TryGetValue($"{relation.Namespace}__{relation.RelationName}", out var resyncedAt) && lsn < resyncedAt)
@@ -330,8 +349,17 @@ public sealed partial class IngestionService
         // A new table in the publication, or its columns changed: bring bronze up to date with the message.
         var current = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).FirstOrDefault(t => t.DisplayName == name);
         var fresh = await SourceCatalog.FromRelationAsync(source, relation, current ?? known, cancellationToken);
+        var isNew = !tables.ContainsKey(name);
         await writer.EnsureTableAsync(fresh, followSource: true, cancellationToken);
         tables[name] = fresh;
+        if (isNew)
+        {
+            // A table added to the publication while streaming: snapshot it at a newer consistent point; its changes
+            // older than that point (this transaction's among them) are in the snapshot and dropped from the stream.
+            _console.Info($"{name} joined publication {_source.Publication}; taking its snapshot.");
+            await snapshotNewTable(fresh);
+        }
+
         return fresh;
     }
 }

@@ -24,7 +24,12 @@ internal sealed class PostgresAppender(NpgsqlBinaryImporter importer, IReadOnlyL
         }
     }
 
-    public async Task CompleteAsync(CancellationToken cancellationToken = default) => await importer.CompleteAsync(cancellationToken);
+    public async Task CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        await importer.CompleteAsync(cancellationToken);
+        // The connection stays in COPY mode until the importer is disposed; the transaction goes on after this.
+        await importer.DisposeAsync();
+    }
 
     public ValueTask DisposeAsync() => importer.DisposeAsync();
 

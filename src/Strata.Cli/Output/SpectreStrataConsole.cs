@@ -132,7 +132,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         {
             await Ansi.Progress()
                 .AutoClear(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RowsPerSecondColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(context => work(new SpectreProgressBoard(context)));
             return;
         }

@@ -14,7 +14,7 @@ internal sealed class BronzeWriter
     private readonly string _pipeline;
     private readonly string _slot;
     private readonly IStrataConsole _console;
-    private readonly Dictionary<string, BronzeTable> _tables = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BronzeTable> _tables = new(StringComparer.Ordinal);
 
     public BronzeWriter(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console)
     {

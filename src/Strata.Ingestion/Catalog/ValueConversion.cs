@@ -11,37 +11,52 @@ namespace Strata.Ingestion.Catalog;
 internal static class ValueConversion
 {
     /// <summary>Reads the next value of a binary COPY row.</summary>
-    public static async Task<object?> ReadAsync(NpgsqlBinaryExporter exporter, SourceColumn column, CancellationToken cancellationToken)
+    /// <remarks>Synchronous on purpose: values come out of Npgsql's buffer, and an await per value costs more than the rare refill.</remarks>
+    public static object? Read(NpgsqlBinaryExporter exporter, SourceColumn column)
     {
         if (exporter.IsNull)
         {
-            await exporter.SkipAsync(cancellationToken);
+            exporter.Skip();
             return null;
         }
 
         if (column.CastToText)
         {
-            return await exporter.ReadAsync<string>(cancellationToken);
+            return exporter.Read<string>();
         }
 
         return column.Type.Kind switch
         {
-            WarehouseTypeKind.Boolean => await exporter.ReadAsync<bool>(cancellationToken),
-            WarehouseTypeKind.Int16 => await exporter.ReadAsync<short>(cancellationToken),
-            WarehouseTypeKind.Int32 => await exporter.ReadAsync<int>(cancellationToken),
-            WarehouseTypeKind.Int64 => await exporter.ReadAsync<long>(cancellationToken),
-            WarehouseTypeKind.Float32 => await exporter.ReadAsync<float>(cancellationToken),
-            WarehouseTypeKind.Float64 => await exporter.ReadAsync<double>(cancellationToken),
-            WarehouseTypeKind.Decimal => await exporter.ReadAsync<decimal>(cancellationToken),
-            WarehouseTypeKind.Date => await exporter.ReadAsync<DateOnly>(cancellationToken),
-            WarehouseTypeKind.Time => await exporter.ReadAsync<TimeOnly>(cancellationToken),
-            WarehouseTypeKind.Timestamp => await exporter.ReadAsync<DateTime>(cancellationToken),
+            WarehouseTypeKind.Boolean => exporter.Read<bool>(),
+            WarehouseTypeKind.Int16 => exporter.Read<short>(),
+            WarehouseTypeKind.Int32 => exporter.Read<int>(),
+            WarehouseTypeKind.Int64 => exporter.Read<long>(),
+            WarehouseTypeKind.Float32 => exporter.Read<float>(),
+            WarehouseTypeKind.Float64 => exporter.Read<double>(),
+            WarehouseTypeKind.Decimal => ReadDecimal(exporter, column),
+            WarehouseTypeKind.Date => exporter.Read<DateOnly>(),
+            WarehouseTypeKind.Time => exporter.Read<TimeOnly>(),
+            WarehouseTypeKind.Timestamp => exporter.Read<DateTime>(),
             // DateTime alone would be read as timestamp without time zone.
-            WarehouseTypeKind.TimestampTz => await exporter.ReadAsync<DateTime>(NpgsqlTypes.NpgsqlDbType.TimestampTz, cancellationToken),
-            WarehouseTypeKind.Uuid => await exporter.ReadAsync<Guid>(cancellationToken),
-            WarehouseTypeKind.Bytes => await exporter.ReadAsync<byte[]>(cancellationToken),
-            _ => await exporter.ReadAsync<string>(cancellationToken),
+            WarehouseTypeKind.TimestampTz => exporter.Read<DateTime>(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            WarehouseTypeKind.Uuid => exporter.Read<Guid>(),
+            WarehouseTypeKind.Bytes => exporter.Read<byte[]>(),
+            _ => exporter.Read<string>(),
         };
+    }
+
+    private static decimal ReadDecimal(NpgsqlBinaryExporter exporter, SourceColumn column)
+    {
+        try
+        {
+            return exporter.Read<decimal>();
+        }
+        catch (Exception ex) when (ex is OverflowException or InvalidCastException)
+        {
+            throw new IngestionException(
+                $"a value of {column.Name} ({column.SourceType}) is beyond 28 significant digits and cannot be stored exactly; nothing was written — " +
+                "constrain the source column's precision", ex);
+        }
     }
 
     /// <summary>Parses a value in PostgreSQL's text output form.</summary>

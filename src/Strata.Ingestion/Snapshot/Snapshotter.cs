@@ -10,7 +10,7 @@ namespace Strata.Ingestion.Snapshot;
 /// Copies every published table into bronze as <c>_op = 'r'</c> rows, inside the slot's exported snapshot, so that
 /// the stream that follows from the slot's consistent point has no gap and no overlap.
 /// </summary>
-internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console)
+internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, int threads = 1)
 {
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
@@ -21,14 +21,19 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
     public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken, bool replaceIncompatible = false)
     {
         long total = 0;
+        // Every copy imports the same exported snapshot; an engine with one writer (DuckDB) takes the tables in turn.
+        var parallel = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
         await console.RunWithProgressAsync(async board =>
         {
             var estimates = await EstimateRowsAsync(tables, cancellationToken);
             var tasks = tables.ToDictionary(t => t.BronzeName, t => board.Add($"snapshot {t.DisplayName}", estimates.GetValueOrDefault(t.DisplayName)));
-            foreach (var table in tables)
+            // Largest tables first, so parallel copies finish together.
+            var ordered = tables.OrderByDescending(t => estimates.GetValueOrDefault(t.DisplayName)).ToList();
+            await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (table, token) =>
             {
-                total += await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, cancellationToken);
-            }
+                var rows = await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, token);
+                Interlocked.Add(ref total, rows);
+            });
         });
         return total;
     }
@@ -59,17 +64,18 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
         await using (var exporter = await source.BeginBinaryExportAsync(
             $"COPY (SELECT {select} FROM {Quote(table.Schema)}.{Quote(table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken))
         {
-            while (await exporter.StartRowAsync(cancellationToken) != -1)
+            while (exporter.StartRow() != -1)
             {
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = await ValueConversion.ReadAsync(exporter, table.Columns[i], cancellationToken);
+                    row[i] = ValueConversion.Read(exporter, table.Columns[i]);
                 }
 
                 bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
                 appender.Append(values);
                 if (++count % 10_000 == 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     progress.Increment(10_000);
                 }
             }

@@ -100,6 +100,7 @@ internal sealed class StreamPump(
     private async Task WriteAsync(ChannelReader<CommittedTransaction> input, ulong? target, CancellationTokenSource stop, CancellationToken cancellationToken)
     {
         var batch = new List<Change>();
+        var commitTimes = new List<DateTime>();
         CommittedTransaction? last = null;
         var age = new Stopwatch();
         var idle = Stopwatch.StartNew();
@@ -137,6 +138,7 @@ internal sealed class StreamPump(
                 }
 
                 batch.AddRange(next.Changes);
+                commitTimes.Add(next.CommitTime);
                 last = next;
                 Transactions++;
                 idle.Restart();
@@ -145,7 +147,9 @@ internal sealed class StreamPump(
             if (last is not null && (batch.Count >= options.BatchSize || age.Elapsed >= options.FlushInterval || next is { IsHeartbeat: true }))
             {
                 await FlushAsync(batch, last, cancellationToken);
+                options.OnCommitted?.Invoke(commitTimes, DateTime.UtcNow);
                 batch.Clear();
+                commitTimes.Clear();
                 last = null;
             }
 

@@ -113,6 +113,29 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task A_table_added_to_the_publication_is_snapshotted_then_streamed()
+    {
+        await UsePipelineAsync("newcomer");
+        await IngestOnceAsync();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var ingest = Project.RunAsync(stop.Token, "ingest");
+        await Task.Delay(2000);
+        await SourceAsync("CREATE TABLE operations.newcomer (id int PRIMARY KEY, note text); INSERT INTO operations.newcomer VALUES (1, 'first'), (2, 'second')");
+        await Task.Delay(2000);
+        await SourceAsync("INSERT INTO operations.newcomer VALUES (3, 'third'); UPDATE operations.newcomer SET note = 'changed' WHERE id = 1");
+        await Task.Delay(2000);
+        await SourceAsync("CREATE TABLE operations.latecomer (id int PRIMARY KEY); INSERT INTO operations.latecomer VALUES (7)");
+        await stop.CancelAsync();
+        var result = await ingest;
+        await IngestOnceAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["1|changed", "2|second", "3|third"], await BronzeReader.StateAsync(Project, "newcomer", "id", "id, note"));
+        Assert.Equal(["7"], await BronzeReader.StateAsync(Project, "latecomer", "id", "id"));
+        await SourceAsync("DROP TABLE operations.newcomer; DROP TABLE operations.latecomer");
+    }
+
+    [Fact]
     public async Task Truncate_is_recorded()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");

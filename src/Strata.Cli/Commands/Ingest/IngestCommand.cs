@@ -15,6 +15,10 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         [Description("Catch up to the WAL position current at start, commit, and exit")]
         public bool Once { get; init; }
 
+        [CommandOption("--threads <N>")]
+        [Description("Tables a snapshot copies at once (PostgreSQL warehouse; DuckDB has one writer). Default: one per core")]
+        public int? Threads { get; init; }
+
         [CommandOption("--resync [TABLES]")]
         [Description("Take a fresh consistent snapshot of the named tables (schema.table, comma-separated) or, with no value, of all, then stream on")]
         public FlagValue<string>? Resync { get; init; }
@@ -27,6 +31,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         var options = IngestOptions.From(config) with
         {
             Once = settings.Once,
+            Threads = settings.Threads ?? Math.Max(1, Environment.ProcessorCount),
             Resync = settings.Resync is { IsSet: true } resync
                 ? (resync.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 : null,

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Strata.Ingestion;
+using Strata.Output;
+using Strata.Source.Workload;
+
+namespace Strata.Bench;
+
+/// <summary>
+/// Ingestion on the 10M-item data set: snapshot into DuckDB and PostgreSQL against raw binary COPY to /dev/null,
+/// streaming 1M changes against pg_recvlogical draining the same changes, and commit-to-bronze latency under the workload.
+/// </summary>
+internal static class IngestBenchmark
+{
+    private static readonly string[] Tables = ["customers", "products", "orders", "order_items"];
+
+    public static async Task<string> SnapshotAsync(BenchSource source)
+    {
+        var raw = await RawCopyAsync(source);
+        var duck = Path.Combine(source.Directory, "bench.duckdb");
+        DeleteDuckDb(duck);
+        await DropSlotAsync(source, "strata_bench_duck");
+        var (duckRows, duckSeconds) = await SnapshotIntoAsync(source, ("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", duck));
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1024 / 1024;
+
+        await DropSlotAsync(source, "strata_bench_pg");
+        await source.ExecuteAsync("SELECT 1"); // keep the connection warm
+        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(source.ConnectionString) { Database = "postgres" }.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var drop = new NpgsqlCommand("DROP DATABASE IF EXISTS strata_bench_wh", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var (pgRows, pgSeconds) = await SnapshotIntoAsync(source,
+            ("STRATA_INGEST_PIPELINE", "bench_pg"), ("STRATA_WAREHOUSE_ENGINE", "postgres"), ("STRATA_WAREHOUSE_DATABASE", "strata_bench_wh"));
+        await DropSlotAsync(source, "strata_bench_pg");
+        var rawRate = raw.Rows / raw.Seconds;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            | path | rows | seconds | rows/s | ratio |
+            | --- | ---: | ---: | ---: | ---: |
+            | `psql -c "COPY … TO STDOUT (FORMAT binary)" > /dev/null`, the four tables (ceiling) | {raw.Rows:N0} | {raw.Seconds:0.0} | {rawRate:N0} | 1.00 |
+            | `strata ingest` snapshot into DuckDB | {duckRows:N0} | {duckSeconds:0.0} | {duckRows / duckSeconds:N0} | {duckRows / duckSeconds / rawRate:0.00} |
+            | `strata ingest` snapshot into PostgreSQL (same server) | {pgRows:N0} | {pgSeconds:0.0} | {pgRows / pgSeconds:N0} | {pgRows / pgSeconds / rawRate:0.00} |
+
+            Peak memory (RSS) of the process during the DuckDB snapshot: {peak:N0} MB.
+            """);
+    }
+
+    public static async Task<string> StreamingAsync(BenchSource source, int changes)
+    {
+        var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
+        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await DropSlotAsync(source, "bench_recv");
+        await source.ExecuteAsync("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        await source.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS operations.bench_stream (id bigint PRIMARY KEY, v int, note text);
+            CREATE OR REPLACE PROCEDURE operations.bench_changes(wanted bigint) LANGUAGE plpgsql AS $$
+            DECLARE made bigint := 0; i int := 0; size int; base bigint;
+            BEGIN
+                SELECT coalesce(max(id), 0) INTO base FROM operations.bench_stream;
+                WHILE made < wanted LOOP
+                    i := i + 1;
+                    size := 1 + (i * 37) % 100;
+                    IF i % 2 = 1 OR base < size THEN
+                        INSERT INTO operations.bench_stream SELECT base + g, g, 'row ' || (base + g) FROM generate_series(1, size) g;
+                        base := base + size;
+                    ELSE
+                        UPDATE operations.bench_stream SET v = v + 1 WHERE id > base - size;
+                    END IF;
+                    made := made + size;
+                    COMMIT;
+                END LOOP;
+            END $$;
+            """);
+        await source.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"CALL operations.bench_changes({changes})"));
+        var end = await source.ScalarAsync<string>("SELECT pg_current_wal_insert_lsn()::text");
+
+        var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        var recv = new ProcessStartInfo("pg_recvlogical")
+        {
+            ArgumentList =
+            {
+                "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!,
+                "-S", "bench_recv", "--start", "-E", end, "-o", "proto_version=1", "-o", "publication_names=strata_publication", "-f", "/dev/null",
+            },
+            Environment = { ["PGPASSWORD"] = builder.Password },
+            RedirectStandardError = true,
+        };
+        var clock = Stopwatch.StartNew();
+        using (var process = Process.Start(recv)!)
+        {
+            await process.WaitForExitAsync();
+        }
+
+        var recvSeconds = clock.Elapsed.TotalSeconds;
+        await DropSlotAsync(source, "bench_recv");
+
+        clock.Restart();
+        var result = await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var strataSeconds = clock.Elapsed.TotalSeconds;
+        var recvRate = result.Changes / recvSeconds;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            | path | changes | seconds | changes/s | ratio |
+            | --- | ---: | ---: | ---: | ---: |
+            | `pg_recvlogical` (pgoutput) draining the changes to /dev/null (ceiling) | {result.Changes:N0} | {recvSeconds:0.0} | {recvRate:N0} | 1.00 |
+            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit) | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
+
+            {result.Transactions:N0} source transactions of 1–100 inserts or updates.
+            """);
+    }
+
+    public static async Task<string> LatencyAsync(BenchSource source, TimeSpan duration)
+    {
+        var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
+        var latencies = new List<double>();
+        using var stop = new CancellationTokenSource();
+        var options = new IngestOptions
+        {
+            OnCommitted = (commits, committedAt) =>
+            {
+                lock (latencies)
+                {
+                    latencies.AddRange(commits.Select(c => (committedAt - c).TotalMilliseconds));
+                }
+            },
+        };
+        var ingest = new IngestionService(config, NullConsole.Instance).RunAsync(options, stop.Token);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        lock (latencies)
+        {
+            latencies.Clear(); // catching up is not latency
+        }
+
+        await source.Service.SimulateAsync(new SimulateOptions { Speed = 100, Duration = duration });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await stop.CancelAsync();
+        await ingest;
+        latencies.Sort();
+        double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            | measure | p50 | p95 | p99 | max |
+            | --- | ---: | ---: | ---: | ---: |
+            | source commit → bronze commit (ms), `simulate --speed 100` for {duration.TotalSeconds:0} s, {latencies.Count:N0} transactions | {Percentile(0.5):0} | {Percentile(0.95):0} | {Percentile(0.99):0} | {latencies.LastOrDefault():0} |
+            """);
+    }
+
+    private static async Task<(long Rows, double Seconds)> SnapshotIntoAsync(BenchSource source, params (string, string)[] overrides)
+    {
+        var clock = Stopwatch.StartNew();
+        var result = await new IngestionService(source.Config(overrides), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        return (result.SnapshotRows, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task<(long Rows, double Seconds)> RawCopyAsync(BenchSource source)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
+        long rows = 0;
+        foreach (var table in Tables)
+        {
+            rows += await source.ScalarAsync<long>($"SELECT count(*) FROM operations.{table}");
+        }
+
+        var clock = Stopwatch.StartNew();
+        foreach (var table in Tables)
+        {
+            var info = new ProcessStartInfo("psql")
+            {
+                ArgumentList =
+                {
+                    "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture), "-U", builder.Username!, "-d", builder.Database!,
+                    "-c", $"COPY operations.{table} TO STDOUT (FORMAT binary)", "-o", "/dev/null",
+                },
+                Environment = { ["PGPASSWORD"] = builder.Password },
+            };
+            using var process = Process.Start(info)!;
+            await process.WaitForExitAsync();
+        }
+
+        return (rows, clock.Elapsed.TotalSeconds);
+    }
+
+    private static async Task DropSlotAsync(BenchSource source, string slot) =>
+        await source.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'");
+
+    private static void DeleteDuckDb(string path)
+    {
+        File.Delete(path);
+        File.Delete(path + ".wal");
+    }
+}
