@@ -169,14 +169,13 @@ public sealed partial class IngestionService
                 await RemovePartialSnapshotAsync(warehouse, cancellationToken);
             }
 
-            replicationSlot = await replication.CreatePgOutputReplicationSlot(
-                Slot, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
-            var consistentPoint = (ulong)replicationSlot.ConsistentPoint;
+            replicationSlot = await CreateSlotAsync(replication, Slot, temporary: false, cdc, cancellationToken);
+            var snapshotLsn = SnapshotLsn(replicationSlot);
             _console.Info($"Created slot {Slot}; taking a consistent snapshot at {replicationSlot.ConsistentPoint}.");
             // After a lost slot every table missed changes: all of them are snapshotted again.
             snapshotRows = await snapshotter.RunAsync(
-                replicationSlot.SnapshotName!, consistentPoint, tables.Values.ToList(), cancellationToken, replaceIncompatible: resync.Count > 0);
-            checkpoint = consistentPoint - 1;
+                replicationSlot.SnapshotName!, snapshotLsn, tables.Values.ToList(), cancellationToken, replaceIncompatible: resync.Count > 0);
+            checkpoint = snapshotLsn;
             await using var transaction = await warehouse.BeginAsync(cancellationToken);
             await writer.WriteCheckpointAsync(transaction, checkpoint.Value, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -210,7 +209,7 @@ public sealed partial class IngestionService
             new ToastFiller(warehouse, _console));
         // Changes older than a table's resync snapshot are already in it.
         var pump = new StreamPump(replication, source, writer, decoder, options, _console,
-            change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn >= at);
+            change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn > at);
         _streamed = true;
         try
         {
@@ -251,15 +250,37 @@ public sealed partial class IngestionService
     {
         await using var temporary = new LogicalReplicationConnection(connectionString);
         await OpenReplicationAsync(temporary, cdc, cancellationToken);
-        var slot = await temporary.CreatePgOutputReplicationSlot(
-            $"{Slot}_resync", temporarySlot: true, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+        var slot = await CreateSlotAsync(temporary, $"{Slot}_resync", temporary: true, cdc, cancellationToken);
         _console.Info($"Resyncing {string.Join(", ", tables.Select(t => t.DisplayName))} as of {slot.ConsistentPoint}.");
+        var snapshotLsn = SnapshotLsn(slot);
         foreach (var table in tables)
         {
-            _resyncedAt[table.BronzeName] = (ulong)slot.ConsistentPoint;
+            _resyncedAt[table.BronzeName] = snapshotLsn;
         }
 
-        return await snapshotter.RunAsync(slot.SnapshotName!, (ulong)slot.ConsistentPoint, tables, cancellationToken, replaceIncompatible: true);
+        return await snapshotter.RunAsync(slot.SnapshotName!, snapshotLsn, tables, cancellationToken, replaceIncompatible: true);
+    }
+
+    /// <summary>
+    /// The <c>_lsn</c> of a snapshot's rows: just before the slot's consistent point. The snapshot holds every commit
+    /// before that point; a transaction committing exactly at it is streamed, not in the snapshot, and must order after it.
+    /// </summary>
+    private static ulong SnapshotLsn(PgOutputReplicationSlot slot) => (ulong)slot.ConsistentPoint - 1;
+
+    private static async Task<PgOutputReplicationSlot> CreateSlotAsync(
+        LogicalReplicationConnection replication, string name, bool temporary, SourceEndpoint cdc, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await replication.CreatePgOutputReplicationSlot(
+                name, temporarySlot: temporary, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == "53400")
+        {
+            throw new IngestionException(
+                $"all replication slots on {cdc.Address} are in use, so slot {name} cannot be created; drop unused ones " +
+                "(SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active) or raise max_replication_slots", ex);
+        }
     }
 
     private SourceEndpoint CdcEndpoint()
@@ -332,7 +353,7 @@ public sealed partial class IngestionService
         CancellationToken cancellationToken)
     {
         var name = $"{relation.Namespace}.{relation.RelationName}";
-        if (_resyncedAt.TryGetValue($"{relation.Namespace}__{relation.RelationName}", out var resyncedAt) && lsn < resyncedAt)
+        if (_resyncedAt.TryGetValue($"{relation.Namespace}__{relation.RelationName}", out var resyncedAt) && lsn <= resyncedAt)
         {
             // A shape from before the table's resync snapshot: its changes are dropped, bronze is not touched.
             return await SourceCatalog.FromRelationAsync(source, relation, tables.GetValueOrDefault(name), cancellationToken);

@@ -87,6 +87,8 @@ public sealed class PostgresServer
             ["synchronous_commit"] = "off",
             ["full_page_writes"] = "off",
             ["max_connections"] = "200",
+            ["max_replication_slots"] = "100",
+            ["max_wal_senders"] = "60",
             ["shared_buffers"] = "'256MB'",
         };
         await cluster.CreateAsync(Superuser, password, extraSettings: settings);

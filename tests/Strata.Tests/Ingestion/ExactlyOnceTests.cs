@@ -60,6 +60,21 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         {
             var source = await BronzeReader.SourceAsync(Server, Project.Database, table, key, columns);
             var bronze = await BronzeReader.StateAsync(Project, table, key, columns);
+            if (!source.SequenceEqual(bronze))
+            {
+                var id = source.Except(bronze).Concat(bronze.Except(source)).First().Split('|')[0];
+                foreach (var row in await BronzeReader.QueryAsync(Project, $"SELECT _op, _lsn, _seq, _txid, _commit_ts, {columns} FROM bronze.\"operations__{table}\" WHERE {key} = {id} ORDER BY _lsn, _seq"))
+                {
+                    output.WriteLine("bronze: " + string.Join(" | ", row));
+                }
+
+                output.WriteLine("source: " + string.Join(" / ", source.Where(r => r.StartsWith(id + "|", StringComparison.Ordinal))));
+                foreach (var row in await BronzeReader.QueryAsync(Project, "SELECT * FROM _strata.checkpoints"))
+                {
+                    output.WriteLine("checkpoint: " + string.Join(" | ", row));
+                }
+            }
+
             Assert.True(source.SequenceEqual(bronze), $"{table}: source has {source.Count} rows, bronze rebuilds {bronze.Count}; first difference: " +
                 source.Except(bronze).Concat(bronze.Except(source)).FirstOrDefault());
             var duplicates = await BronzeReader.QueryAsync(Project,

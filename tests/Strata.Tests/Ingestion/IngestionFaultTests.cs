@@ -101,14 +101,14 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
     public async Task A_lost_connection_is_retried_and_resumes_from_the_checkpoint()
     {
         UsePipeline("retry");
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(12));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var ingest = Project.RunAsync(stop.Token, "ingest");
-        await WaitForStreamingAsync("strata_retry");
+        var first = await WaitForStreamingAsync("strata_retry", exceptPid: 0);
         await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('before the cut')", Project.Database);
         await Task.Delay(1000);
-        await Server.ExecuteAsync("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_retry'");
+        await Server.ExecuteAsync($"SELECT pg_terminate_backend({first})");
         await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the cut')", Project.Database);
-        await WaitForStreamingAsync("strata_retry");
+        await WaitForStreamingAsync("strata_retry", exceptPid: first);
         await Task.Delay(2000);
         await stop.CancelAsync();
 
@@ -139,18 +139,23 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
         Assert.True(advanced, "the slot's confirmed position did not move while the source was idle");
     }
 
-    private async Task WaitForStreamingAsync(string slot)
+    /// <summary>Waits until a walsender other than <paramref name="exceptPid"/> streams from the slot; returns its pid.</summary>
+    private async Task<int> WaitForStreamingAsync(string slot, int exceptPid)
     {
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 600; i++)
         {
-            if (await Server.ScalarAsync<bool>($"SELECT coalesce(bool_or(active), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"))
+            var pid = await Server.ScalarAsync<int>(
+                $"SELECT coalesce(max(r.pid), 0) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid " +
+                $"WHERE s.slot_name = '{slot}' AND r.state = 'streaming' AND r.pid <> {exceptPid}");
+            if (pid != 0)
             {
-                return;
+                return pid;
             }
 
             await Task.Delay(50);
         }
 
-        Assert.Fail($"slot {slot} never became active");
+        Assert.Fail($"slot {slot} never streamed");
+        return 0;
     }
 }

@@ -22,9 +22,11 @@ public abstract class SharedServerTest(string key, bool initialize = false) : IA
         }
     }
 
-    public virtual Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
+        // Slots pin WAL and are counted against max_replication_slots: leave none behind.
+        await Server.ExecuteAsync(
+            $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{Project.Database}' AND NOT active");
         Project.Dispose();
-        return Task.CompletedTask;
     }
 }
