@@ -15,12 +15,18 @@ public sealed class DuckDbWarehouse : WarehouseBase
     public static readonly WarehouseType UnconstrainedDecimal = new(WarehouseTypeKind.Decimal, 38, 10);
 
     private readonly DuckDBConnection _connection;
+    private readonly DuckDBConnection _reader;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _reading = new(1, 1);
 
     private DuckDbWarehouse(string path, DuckDBConnection connection)
     {
         Location = path;
         _connection = connection;
+        // Reads outside a transaction use a second connection to the same database: they see committed data and
+        // never wait for a long write transaction.
+        _reader = new DuckDBConnection(connection.ConnectionString);
+        _reader.Open();
     }
 
     /// <inheritdoc />
@@ -92,9 +98,36 @@ public sealed class DuckDbWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
+    public override async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    {
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            await using var command = _reader.CreateCommand();
+            command.CommandText = sql;
+            foreach (var value in parameters ?? [])
+            {
+                command.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
+            }
+
+            return await DuckDbCommands.ReadAllAsync(command, cancellationToken);
+        }
+        catch (DuckDBException ex)
+        {
+            throw new WarehouseException($"DuckDB rejected a query: {ex.Message.Split('\n')[0]}", ex);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public override async ValueTask DisposeAsync()
     {
+        await _reader.DisposeAsync();
         await _connection.DisposeAsync();
         _writer.Dispose();
+        _reading.Dispose();
     }
 }

@@ -63,7 +63,7 @@ public abstract class WarehouseBase : IWarehouse
     public abstract Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var transaction = await BeginAsync(cancellationToken);
         var rows = await transaction.QueryAsync(sql, parameters, cancellationToken);
