@@ -19,7 +19,7 @@ internal sealed class DuckDbTransaction(DuckDBConnection connection, DuckDBTrans
     public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var command = Command(sql, parameters);
-        return await Run(sql, () => DuckDbCommands.ReadAllAsync(command, cancellationToken));
+        return await Run(sql, () => command.ReadAllRowsAsync(cancellationToken));
     }
 
     public Task CommitAsync(CancellationToken cancellationToken = default)

@@ -110,7 +110,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
                 command.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
             }
 
-            return await DuckDbCommands.ReadAllAsync(command, cancellationToken);
+            return await command.ReadAllRowsAsync(cancellationToken);
         }
         catch (DuckDBException ex)
         {

@@ -31,20 +31,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         await using var command = Command(sql, parameters);
         try
         {
-            var rows = new List<object?[]>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                }
-
-                rows.Add(row);
-            }
-
-            return rows;
+            return await command.ReadAllRowsAsync(cancellationToken);
         }
         catch (PostgresException ex)
         {

@@ -1,5 +1,3 @@
-using System.Data.Common;
-
 namespace Strata.Warehouse;
 
 /// <summary>Standard SQL shared by the adapters; engines override what differs.</summary>
@@ -105,37 +103,5 @@ public abstract class WarehouseBase : IWarehouse
             _ when upper.StartsWith("TIME", StringComparison.Ordinal) => new(WarehouseTypeKind.Time),
             _ => WarehouseType.Text,
         };
-    }
-
-    /// <summary>Adds positional parameters to a command.</summary>
-    protected static void AddParameters(DbCommand command, IReadOnlyList<object?>? parameters)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        foreach (var value in parameters ?? [])
-        {
-            var parameter = command.CreateParameter();
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-    }
-
-    /// <summary>Reads every row of a command.</summary>
-    protected static async Task<IReadOnlyList<object?[]>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        var rows = new List<object?[]>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
     }
 }

@@ -1,12 +1,14 @@
 using System.Data.Common;
 
-namespace Strata.Warehouse.DuckDb;
+namespace Strata.Warehouse;
 
-/// <summary>Reading results into plain rows.</summary>
-internal static class DuckDbCommands
+/// <summary>Reading ADO.NET results into the plain rows <see cref="IWarehouse"/> returns, for every adapter.</summary>
+public static class DbCommandExtensions
 {
-    public static async Task<IReadOnlyList<object?[]>> ReadAllAsync(DbCommand command, CancellationToken cancellationToken)
+    /// <summary>Every row of the command's result; nulls as null, binary values copied out as <c>byte[]</c>.</summary>
+    public static async Task<IReadOnlyList<object?[]>> ReadAllRowsAsync(this DbCommand command, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var rows = new List<object?[]>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -16,7 +18,7 @@ internal static class DuckDbCommands
             {
                 row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i) switch
                 {
-                    // BLOBs come back as streams over native memory that dies with the reader: copy them out.
+                    // DuckDB hands BLOBs out as streams over memory that dies with the reader.
                     Stream stream => ReadBytes(stream),
                     var value => value,
                 };
