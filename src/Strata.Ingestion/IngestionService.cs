@@ -100,7 +100,7 @@ public sealed partial class IngestionService
         var writer = new BronzeWriter(warehouse, Pipeline, Slot, _console);
 
         await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
-        await RequireLogicalWalAsync(source, cdc, cancellationToken);
+        await cdc.RequireLogicalWalAsync(source, cancellationToken);
         var tables = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
         if (tables.Count == 0)
         {
@@ -289,17 +289,6 @@ public sealed partial class IngestionService
             ?? throw new IngestionException(
                 $"no password for the CDC login {_source.CdcUser}: run `strata source init` (it generates one) or set {Settings.SourceCdcPassword.EnvironmentVariable}");
         return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password);
-    }
-
-    private static async Task RequireLogicalWalAsync(NpgsqlConnection source, SourceEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        var level = await source.ScalarAsync<string>("SHOW wal_level", cancellationToken);
-        if (level != "logical")
-        {
-            throw new IngestionException(
-                $"wal_level is '{level}' on {endpoint.Address}, but change data capture needs 'logical'; " +
-                "run `ALTER SYSTEM SET wal_level = logical;` as a superuser, then restart the server");
-        }
     }
 
     private static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)

@@ -88,6 +88,19 @@ public sealed class SourceEndpoint
         }
     }
 
+    /// <summary>Stops with the fix when the server's <c>wal_level</c> is not <c>logical</c> (change data capture needs it).</summary>
+    public async Task RequireLogicalWalAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var level = await connection.ScalarAsync<string>("SHOW wal_level", cancellationToken);
+        if (level != "logical")
+        {
+            throw new SourceException(
+                $"wal_level is '{level}' on {Address}, but change data capture needs 'logical'; " +
+                "run `ALTER SYSTEM SET wal_level = logical;` as a superuser, then restart the server");
+        }
+    }
+
     /// <summary>Turns a connection failure into an error naming the server and what to do.</summary>
     public StrataException Translate(Exception exception, string database)
     {

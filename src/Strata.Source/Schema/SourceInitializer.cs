@@ -36,7 +36,7 @@ public sealed class SourceInitializer
         var changes = new List<string>();
         await using (var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken))
         {
-            await RequireLogicalWalAsync(maintenance, cancellationToken);
+            await _endpoint.RequireLogicalWalAsync(maintenance, cancellationToken);
             if (!await maintenance.ExistsAsync("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, _settings.Database))
             {
                 await maintenance.ExecuteAsync($"CREATE DATABASE {Sql.Identifier(_settings.Database)}", cancellationToken);
@@ -61,17 +61,6 @@ public sealed class SourceInitializer
         }
 
         return changes;
-    }
-
-    private async Task RequireLogicalWalAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        var level = await connection.ScalarAsync<string>("SHOW wal_level", cancellationToken);
-        if (level != "logical")
-        {
-            throw new SourceException(
-                $"wal_level is '{level}' on {_endpoint.Address}, but change data capture needs 'logical'; " +
-                "run `ALTER SYSTEM SET wal_level = logical;` as a superuser, then restart the server");
-        }
     }
 
     private async Task ApplySchemaAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
