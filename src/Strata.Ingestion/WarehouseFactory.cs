@@ -3,6 +3,7 @@ using Strata.Configuration;
 using Strata.Errors;
 using Strata.Source;
 using Strata.Source.Connection;
+using Strata.Source.Schema;
 using Strata.Warehouse;
 using Strata.Warehouse.DuckDb;
 using Strata.Warehouse.Postgres;
@@ -62,7 +63,7 @@ public static class WarehouseFactory
             await connection.OpenAsync(cancellationToken);
             if (await connection.ScalarAsync<object>("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, target.Database!) is null)
             {
-                await connection.ExecuteAsync($"CREATE DATABASE \"{target.Database!.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", cancellationToken);
+                await connection.ExecuteAsync($"CREATE DATABASE {Sql.Identifier(target.Database!)}", cancellationToken);
             }
         }
         catch (PostgresException ex) when (ex.SqlState is "42501" or "3D000")

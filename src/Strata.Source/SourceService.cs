@@ -142,7 +142,7 @@ public sealed class SourceService
             foreach (var table in SourceTables.Names)
             {
                 var qualified = Sql.Qualified(Settings.Schema, table);
-                if (await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, qualified))
+                if (await connection.RelationExistsAsync(qualified, cancellationToken))
                 {
                     counts[table] = await connection.ScalarAsync<long>($"SELECT count(*) FROM {qualified}", cancellationToken);
                 }
@@ -227,7 +227,7 @@ public sealed class SourceService
         await using var connection = await endpoint.OpenAsync(Settings.Database, cancellationToken);
         foreach (var table in SourceTables.Names)
         {
-            if (!await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, Sql.Qualified(Settings.Schema, table)))
+            if (!await connection.RelationExistsAsync(Sql.Qualified(Settings.Schema, table), cancellationToken))
             {
                 throw new SourceException($"table {Settings.Schema}.{table} does not exist in {Settings.Database} on {endpoint.Address}; run `strata source init`");
             }

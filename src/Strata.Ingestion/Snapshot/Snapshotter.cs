@@ -3,6 +3,7 @@ using Npgsql;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
 using Strata.Output;
+using Strata.Source.Schema;
 
 namespace Strata.Ingestion.Snapshot;
 
@@ -51,7 +52,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
             await set.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        var select = string.Join(", ", table.Columns.Select(c => Quote(c.Name) + (c.CastToText ? "::text" : "")));
+        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
         var map = bronze.MapFrom(table);
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
@@ -62,7 +63,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
         await using (var exporter = await source.BeginBinaryExportAsync(
-            $"COPY (SELECT {select} FROM {Quote(table.Schema)}.{Quote(table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken))
+            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken))
         {
             while (exporter.StartRow() != -1)
             {
@@ -101,12 +102,10 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
         foreach (var table in tables)
         {
             await using var command = new NpgsqlCommand("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", source);
-            command.Parameters.Add(new NpgsqlParameter { Value = $"{Quote(table.Schema)}.{Quote(table.Name)}" });
+            command.Parameters.Add(new NpgsqlParameter { Value = $"{Sql.Qualified(table.Schema, table.Name)}" });
             estimates[table.DisplayName] = await command.ExecuteScalarAsync(cancellationToken) is long n ? n : 0;
         }
 
         return estimates;
     }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

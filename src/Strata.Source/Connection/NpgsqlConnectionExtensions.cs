@@ -22,6 +22,10 @@ public static class NpgsqlConnectionExtensions
     public static async Task<bool> ExistsAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters) =>
         await connection.ScalarAsync<object>(sql, cancellationToken, parameters) is not null;
 
+    /// <summary>True when the relation (table, index, …) <paramref name="qualifiedName"/> exists, e.g. <c>"schema"."table"</c>.</summary>
+    public static Task<bool> RelationExistsAsync(this NpgsqlConnection connection, string qualifiedName, CancellationToken cancellationToken) =>
+        connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, qualifiedName);
+
     /// <summary>Runs a statement without parameters.</summary>
     public static async Task ExecuteAsync(this NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
     {

@@ -75,7 +75,7 @@ public sealed class SourceInitializer
         foreach (var (table, create) in SourceTables.CreateStatements(schema))
         {
             var qualified = Sql.Qualified(_settings.Schema, table);
-            if (!await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, qualified))
+            if (!await connection.RelationExistsAsync(qualified, cancellationToken))
             {
                 await connection.ExecuteAsync(create, cancellationToken);
                 changes.Add($"created table {_settings.Schema}.{table}");
@@ -90,7 +90,7 @@ public sealed class SourceInitializer
 
         foreach (var (name, table, columns) in SourceTables.Indexes)
         {
-            if (!await connection.ExistsAsync("SELECT 1 WHERE to_regclass($1) IS NOT NULL", cancellationToken, Sql.Qualified(_settings.Schema, name)))
+            if (!await connection.RelationExistsAsync(Sql.Qualified(_settings.Schema, name), cancellationToken))
             {
                 await connection.ExecuteAsync($"CREATE INDEX {Sql.Identifier(name)} ON {Sql.Qualified(_settings.Schema, table)} ({columns})", cancellationToken);
                 changes.Add($"created index {_settings.Schema}.{name}");

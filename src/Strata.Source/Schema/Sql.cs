@@ -1,7 +1,7 @@
 namespace Strata.Source.Schema;
 
 /// <summary>PostgreSQL identifier and literal quoting.</summary>
-internal static class Sql
+public static class Sql
 {
     /// <summary>Quotes an identifier: <c>"name"</c>, with inner quotes doubled.</summary>
     public static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
