@@ -109,6 +109,36 @@ internal static class IngestBenchmark
             """);
     }
 
+    /// <summary>
+    /// One source transaction of <paramref name="rows"/> inserts, ingested with the default memory budget (the rest
+    /// waits on disk) and then held whole in memory, for contrast. Run alone: the peak working set is per process.
+    /// </summary>
+    public static async Task<string> LargeTransactionAsync(BenchSource source, int rows)
+    {
+        var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
+        await source.ExecuteAsync("CREATE TABLE IF NOT EXISTS operations.bench_large (id bigint PRIMARY KEY, v int, note text)");
+        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var lines = new List<string>();
+        foreach (var (label, spillAfter) in new[] { ("spill after 100,000 changes (default)", 100_000), ("held whole in memory (spill off)", int.MaxValue) })
+        {
+            await source.ExecuteAsync(string.Create(CultureInfo.InvariantCulture,
+                $"BEGIN; TRUNCATE operations.bench_large; INSERT INTO operations.bench_large SELECT g, g, 'row ' || g FROM generate_series(1, {rows}) g; COMMIT"));
+            using var process = Process.GetCurrentProcess();
+            var before = process.WorkingSet64;
+            var clock = Stopwatch.StartNew();
+            var result = await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true, SpillAfter = spillAfter });
+            process.Refresh();
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {result.Changes:N0} | {clock.Elapsed.TotalSeconds:0.0} | {result.Changes / clock.Elapsed.TotalSeconds:N0} | {before / 1024 / 1024:N0} | {process.PeakWorkingSet64 / 1024 / 1024:N0} |"));
+        }
+
+        return $"""
+            | one transaction of {rows:N0} inserts (after a TRUNCATE) | changes | seconds | changes/s | RSS before (MB) | peak RSS (MB) |
+            | --- | ---: | ---: | ---: | ---: | ---: |
+            {string.Join(Environment.NewLine, lines)}
+            """;
+    }
+
     public static async Task<string> LatencyAsync(BenchSource source, TimeSpan duration)
     {
         var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));

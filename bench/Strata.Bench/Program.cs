@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -45,4 +45,11 @@ if (what is "latency" or "ingest" or "all")
     Console.WriteLine();
     Console.WriteLine("### Ingest: latency");
     Console.WriteLine(await IngestBenchmark.LatencyAsync(source, TimeSpan.FromSeconds(Option("--seconds", 30))));
+}
+
+if (what is "large")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: one large transaction");
+    Console.WriteLine(await IngestBenchmark.LargeTransactionAsync(source, Option("--rows", 2_000_000)));
 }

@@ -18,6 +18,9 @@ public sealed record IngestOptions
     /// <summary>…or when its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>
+    public int SpillAfter { get; init; } = 100_000;
+
     /// <summary>Called after each warehouse commit with the commit time (UTC) of every source transaction it held.</summary>
     public Action<IReadOnlyList<DateTime>, DateTime>? OnCommitted { get; init; }
 
@@ -32,6 +35,7 @@ public sealed record IngestOptions
         {
             BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
+            SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
         };
     }

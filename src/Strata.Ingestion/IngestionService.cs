@@ -203,10 +203,14 @@ public sealed partial class IngestionService
 
         // The decoder runs beside the batch writer: it gets a connection of its own for catalog look-ups.
         await using var catalog = await cdc.OpenAsync(_source.Database, cancellationToken);
-        var decoder = new PgOutputDecoder(
+        var spillDirectory = Path.Combine(_config.StateDirectory, "spill", Pipeline);
+        SpillFile.Sweep(spillDirectory);
+        using var decoder = new PgOutputDecoder(
             (relation, lsn) => ResolveRelationAsync(relation, lsn, tables, catalog, writer,
                 table => ResyncAsync(connectionString, cdc, snapshotter, [table], cancellationToken), cancellationToken),
-            new ToastFiller(warehouse, _console));
+            new ToastFiller(warehouse, _console),
+            spillDirectory,
+            options.SpillAfter);
         // Changes older than a table's resync snapshot are already in it.
         var pump = new StreamPump(replication, source, writer, decoder, options, _console,
             change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn > at);

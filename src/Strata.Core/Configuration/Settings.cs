@@ -112,6 +112,10 @@ public static class Settings
     public static readonly SettingDefinition IngestHeartbeatMilliseconds = new("ingest.heartbeat_ms", SettingKind.Integer, "10000",
         "When no published table changes for this long, a heartbeat lets the slot's position advance (so WAL does not pile up)", 100, 3_600_000);
 
+    /// <summary>Memory budget of one source transaction.</summary>
+    public static readonly SettingDefinition IngestSpillAfter = new("ingest.spill_after", SettingKind.Integer, "100000",
+        "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -119,7 +123,7 @@ public static class Settings
         SourcePublication, SourceCdcUser, SourceCdcPassword, LocalBinDir, LocalDataDir, LocalOsUser,
         SimulateSpeed, SimulateDeleteRate,
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

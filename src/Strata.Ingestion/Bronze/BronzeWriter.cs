@@ -95,26 +95,38 @@ internal sealed class BronzeWriter
     }
 
     /// <summary>Appends <paramref name="changes"/> and moves the checkpoint to <paramref name="checkpoint"/>, atomically.</summary>
-    public async Task WriteAsync(IReadOnlyList<Change> changes, ulong checkpoint, CancellationToken cancellationToken)
+    public Task<long> WriteAsync(IReadOnlyList<Change> changes, ulong checkpoint, CancellationToken cancellationToken) =>
+        WriteAsync([changes], checkpoint, cancellationToken);
+
+    /// <summary>Appends every part (read one at a time, so a large transaction never sits whole in memory) and moves the checkpoint, atomically.</summary>
+    /// <returns>The number of changes written.</returns>
+    public async Task<long> WriteAsync(IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, CancellationToken cancellationToken)
     {
         var ingestedAt = DateTime.UtcNow;
+        long written = 0;
         await using var transaction = await _warehouse.BeginAsync(cancellationToken);
-        foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
+        foreach (var changes in parts)
         {
-            var bronze = _tables[group.Key];
-            await using var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken);
-            var values = new object?[bronze.Columns.Count];
-            foreach (var change in group)
+            foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
             {
-                bronze.Fill(values, change.Values, new ChangeMetadata(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt));
-                appender.Append(values);
+                var bronze = _tables[group.Key];
+                await using var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken);
+                var values = new object?[bronze.Columns.Count];
+                foreach (var change in group)
+                {
+                    bronze.Fill(values, change.Values, new ChangeMetadata(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt));
+                    appender.Append(values);
+                }
+
+                await appender.CompleteAsync(cancellationToken);
             }
 
-            await appender.CompleteAsync(cancellationToken);
+            written += changes.Count;
         }
 
         await WriteCheckpointAsync(transaction, checkpoint, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return written;
     }
 
     /// <summary>Writes the checkpoint row inside <paramref name="transaction"/>.</summary>

@@ -6,26 +6,35 @@ namespace Strata.Ingestion.Streaming;
 
 /// <summary>
 /// Turns pgoutput messages into whole transactions of <see cref="Change"/>s, copying every value out before the
-/// next message (Npgsql reuses message objects).
+/// next message (Npgsql reuses message objects). A transaction with more changes than fit the memory budget goes on
+/// in a <see cref="SpillFile"/>.
 /// </summary>
-internal sealed class PgOutputDecoder
+internal sealed class PgOutputDecoder : IDisposable
 {
     /// <summary>Prefix of the logical messages Strata emits as heartbeats.</summary>
     public const string HeartbeatPrefix = "strata-heartbeat";
 
     private readonly Dictionary<uint, (SourceTable Table, string[] Columns)> _relations = [];
     private readonly Func<RelationMessage, ulong, Task<SourceTable>> _resolveRelation;
+    private readonly string _spillDirectory;
+    private readonly int _spillAfter;
     private List<Change>? _changes;
+    private SpillFile? _spill;
+    private int _sequence;
     private ulong _commitLsn;
     private DateTime _commitTime;
     private uint _xid;
 
     /// <param name="resolveRelation">Finds (and brings bronze up to date with) the table a relation message describes, given the commit LSN of the transaction it arrives in.</param>
     /// <param name="toastFiller">Fills values the stream left out as unchanged TOAST.</param>
-    public PgOutputDecoder(Func<RelationMessage, ulong, Task<SourceTable>> resolveRelation, ToastFiller toastFiller)
+    /// <param name="spillDirectory">Where large transactions are kept until their commit.</param>
+    /// <param name="spillAfter">Changes of one transaction held in memory before the rest go to a spill file.</param>
+    public PgOutputDecoder(Func<RelationMessage, ulong, Task<SourceTable>> resolveRelation, ToastFiller toastFiller, string spillDirectory, int spillAfter)
     {
         _resolveRelation = resolveRelation;
         ToastFiller = toastFiller;
+        _spillDirectory = spillDirectory;
+        _spillAfter = spillAfter;
     }
 
     public ToastFiller ToastFiller { get; }
@@ -36,6 +45,9 @@ internal sealed class PgOutputDecoder
         switch (message)
         {
             case BeginMessage begin:
+                _spill?.Dispose();
+                _spill = null;
+                _sequence = 0;
                 _changes = [];
                 _commitLsn = (ulong)begin.TransactionFinalLsn;
                 _commitTime = begin.TransactionCommitTimestamp.ToUniversalTime();
@@ -80,8 +92,10 @@ internal sealed class PgOutputDecoder
                 return new CommittedTransaction(0, (ulong)heartbeat.MessageLsn, DateTime.UtcNow, []);
             case CommitMessage commit:
                 var changes = _changes ?? [];
+                var spill = _spill;
                 _changes = null;
-                return new CommittedTransaction(_commitLsn, (ulong)commit.TransactionEndLsn, _commitTime, changes);
+                _spill = null;
+                return new CommittedTransaction(_commitLsn, (ulong)commit.TransactionEndLsn, _commitTime, changes, spill, _xid);
             default:
                 return null;
         }
@@ -90,10 +104,29 @@ internal sealed class PgOutputDecoder
     private void Add(uint relationId, char operation, Dictionary<string, object?> values)
     {
         var table = _relations[relationId].Table;
-        var change = new Change(table, operation, values, _commitLsn, _changes!.Count, _xid, _commitTime);
-        _changes.Add(change);
+        var change = new Change(table, operation, values, _commitLsn, _sequence++, _xid, _commitTime);
         ToastFiller.Pending(change);
+        if (_spill is not null)
+        {
+            _spill.Add(change);
+            return;
+        }
+
+        _changes!.Add(change);
+        if (_changes.Count >= _spillAfter)
+        {
+            _spill = new SpillFile(_spillDirectory);
+            foreach (var held in _changes)
+            {
+                _spill.Add(held);
+            }
+
+            _changes = [];
+        }
     }
+
+    /// <summary>Removes the spill file of a transaction whose commit never came.</summary>
+    public void Dispose() => _spill?.Dispose();
 
     private async Task<Dictionary<string, object?>> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
     {

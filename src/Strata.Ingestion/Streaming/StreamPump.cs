@@ -80,11 +80,11 @@ internal sealed class StreamPump(
                 // Exactly once: a transaction at or below the checkpoint is already in bronze.
                 if (!transaction.IsHeartbeat && transaction.CommitLsn <= checkpoint)
                 {
+                    transaction.Spill?.Dispose();
                     continue;
                 }
 
-                var kept = transaction.Changes.Where(keep).ToList();
-                await output.WriteAsync(kept.Count == transaction.Changes.Count ? transaction : transaction with { Changes = kept }, cancellationToken);
+                await output.WriteAsync(transaction, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -130,6 +130,30 @@ internal sealed class StreamPump(
                 }
             }
 
+            if (next is { Spill: { } spill })
+            {
+                // A large transaction: what is batched goes first, then it is read back from disk in parts into one warehouse transaction.
+                if (last is not null)
+                {
+                    await FlushAsync([batch], last, commitTimes, cancellationToken);
+                    batch.Clear();
+                    last = null;
+                }
+
+                using (spill)
+                {
+                    var parts = spill.Read(options.BatchSize, next.CommitLsn, next.TransactionId, next.CommitTime).Select(p => p.Where(keep).ToList());
+                    commitTimes.Add(next.CommitTime);
+                    await FlushAsync(parts, next, commitTimes, cancellationToken);
+                }
+
+                console.Info($"Large transaction {next.TransactionId}: {spill.Count:N0} changes read back from disk into one warehouse transaction.");
+
+                Transactions++;
+                idle.Restart();
+                continue;
+            }
+
             if (next is { IsHeartbeat: false })
             {
                 if (batch.Count == 0)
@@ -137,7 +161,7 @@ internal sealed class StreamPump(
                     age.Restart();
                 }
 
-                batch.AddRange(next.Changes);
+                batch.AddRange(next.Changes.Where(keep));
                 commitTimes.Add(next.CommitTime);
                 last = next;
                 Transactions++;
@@ -146,10 +170,8 @@ internal sealed class StreamPump(
 
             if (last is not null && (batch.Count >= options.BatchSize || age.Elapsed >= options.FlushInterval || next is { IsHeartbeat: true }))
             {
-                await FlushAsync(batch, last, cancellationToken);
-                options.OnCommitted?.Invoke(commitTimes, DateTime.UtcNow);
+                await FlushAsync([batch], last, commitTimes, cancellationToken);
                 batch.Clear();
-                commitTimes.Clear();
                 last = null;
             }
 
@@ -176,11 +198,13 @@ internal sealed class StreamPump(
         }
     }
 
-    private async Task FlushAsync(List<Change> batch, CommittedTransaction last, CancellationToken cancellationToken)
+    /// <summary>Writes <paramref name="parts"/> with the checkpoint of <paramref name="last"/>, and acknowledges it once committed.</summary>
+    private async Task FlushAsync(IEnumerable<IReadOnlyList<Change>> parts, CommittedTransaction last, List<DateTime> commitTimes, CancellationToken cancellationToken)
     {
-        await writer.WriteAsync(batch, last.CommitLsn, cancellationToken);
+        Changes += await writer.WriteAsync(parts, last.CommitLsn, cancellationToken);
         Checkpoint = last.CommitLsn;
-        Changes += batch.Count;
+        options.OnCommitted?.Invoke(commitTimes, DateTime.UtcNow);
+        commitTimes.Clear();
         decoder.ToastFiller.Flushed(last.CommitLsn);
         // Acknowledge only what is committed in the warehouse.
         replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(last.EndLsn));

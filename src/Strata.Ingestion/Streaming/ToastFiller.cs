@@ -18,10 +18,10 @@ internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
 
     public static void MarkUnchanged(Dictionary<string, object?> values, string column) => values[column] = Unchanged;
 
-    /// <summary>Remembers a change until its batch is in bronze.</summary>
+    /// <summary>Remembers a change until its batch is in bronze, when a later update could refer to one of its values as unchanged TOAST.</summary>
     public void Pending(Change change)
     {
-        if (change.Operation is 'c' or 'u' && Key(change.Table, change.Values) is { } key)
+        if (change.Operation is 'c' or 'u' && CouldBeToasted(change.Values) && Key(change.Table, change.Values) is { } key)
         {
             _pending[(change.Table.BronzeName, key)] = (change.Lsn, change.Values);
         }
@@ -88,6 +88,39 @@ internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
             $"WHERE {conditions} AND _op IN ('r', 'c', 'u') ORDER BY _lsn DESC, _seq DESC LIMIT 1",
             keys.Select(k => values[k.Name]).ToList(), cancellationToken);
         return rows.Count == 0 ? null : rows[0][0];
+    }
+
+    /// <summary>
+    /// False for a row version too small for PostgreSQL to have moved any value out of line: its size (over-estimated)
+    /// is under 128 bytes, the least <c>toast_tuple_target</c> a table can have, or it has no variable-length text or bytes.
+    /// Such versions are not remembered, which keeps memory flat through large transactions of ordinary rows.
+    /// </summary>
+    private static bool CouldBeToasted(IReadOnlyDictionary<string, object?> values)
+    {
+        const int leastToastTarget = 128;
+        var size = 24;
+        var variable = false;
+        foreach (var value in values.Values)
+        {
+            switch (value)
+            {
+                case string text:
+                    size += 4 + (text.Length * 3);
+                    variable = true;
+                    break;
+                case byte[] bytes:
+                    size += 4 + bytes.Length;
+                    variable = true;
+                    break;
+                case null:
+                    break;
+                default:
+                    size += 16;
+                    break;
+            }
+        }
+
+        return variable && size >= leastToastTarget;
     }
 
     private static string? Key(SourceTable table, IReadOnlyDictionary<string, object?> values)

@@ -30,7 +30,7 @@ internal static class BronzeReader
     {
         var rows = await QueryAsync(project, $"""
             WITH everything AS (SELECT * FROM bronze."operations__{table}"),
-            changes AS (SELECT * FROM everything WHERE _lsn >= (SELECT max(_lsn) FROM everything WHERE _op = 'r')),
+            changes AS (SELECT * FROM everything WHERE _lsn >= coalesce((SELECT max(_lsn) FROM everything WHERE _op = 'r'), 0)),
             last_truncate AS (SELECT _lsn AS lsn, _seq AS seq FROM changes WHERE _op = 't' ORDER BY _lsn DESC, _seq DESC LIMIT 1),
             ranked AS (
                 SELECT *, row_number() OVER (PARTITION BY {key} ORDER BY _lsn DESC, _seq DESC) AS rn

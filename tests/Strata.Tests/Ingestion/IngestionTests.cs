@@ -150,6 +150,38 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(["3|c"], await BronzeReader.StateAsync(Project, "scratch", "id", "id, note"));
     }
 
+    [Fact]
+    public async Task A_large_transaction_waits_on_disk_and_lands_in_one_warehouse_transaction()
+    {
+        await SourceAsync("""
+            CREATE TABLE IF NOT EXISTS operations.big_txn (id bigint PRIMARY KEY, big text, counter int);
+            ALTER TABLE operations.big_txn ALTER COLUMN big SET STORAGE EXTERNAL;
+            """);
+        await UsePipelineAsync("large");
+        Project.Environment["STRATA_INGEST_SPILL_AFTER"] = "1000";
+        Project.Environment["STRATA_INGEST_BATCH_SIZE"] = "1000";
+        await IngestOnceAsync();
+        // The update of row 1 leaves its out-of-line value out as unchanged: it must come from the spilled insert.
+        await SourceAsync("""
+            BEGIN;
+            INSERT INTO operations.big_txn SELECT g, CASE WHEN g = 1 THEN repeat(md5('z'), 1000) ELSE 'row ' || g END, 0 FROM generate_series(1, 25000) g;
+            UPDATE operations.big_txn SET counter = 1 WHERE id = 1;
+            COMMIT;
+            INSERT INTO operations.big_txn VALUES (25001, 'after', 0);
+            """);
+        var result = await Project.RunAsync("ingest", "--once");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("25,001 changes read back from disk", result.All, StringComparison.Ordinal);
+
+        var large = await BronzeReader.QueryAsync(Project,
+            "SELECT count(*), count(DISTINCT _lsn), min(_seq), max(_seq), max(CASE WHEN _op = 'u' THEN length(big) END) FROM bronze.operations__big_txn WHERE id <= 25000");
+        Assert.Equal([25_001L, 1L, 0L, 25_000L, 32_000L], large[0].Select(v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "big_txn", "id", "id, big, counter"),
+            await BronzeReader.StateAsync(Project, "big_txn", "id", "id, big, counter"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Project.Directory, ".strata", "spill"), "*", SearchOption.AllDirectories));
+    }
+
     [Theory]
     [InlineData("FULL")]
     [InlineData("DEFAULT")]

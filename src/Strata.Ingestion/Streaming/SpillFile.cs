@@ -1,0 +1,140 @@
+using Strata.Ingestion.Catalog;
+
+namespace Strata.Ingestion.Streaming;
+
+/// <summary>
+/// The changes of one large source transaction, kept in a file instead of memory until its commit arrives, then read
+/// back in parts. The file is removed when disposed; <see cref="Sweep"/> removes those a killed process left behind.
+/// </summary>
+internal sealed class SpillFile : IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly BinaryWriter _writer;
+    private readonly List<SourceTable> _tables = [];
+    private readonly Dictionary<SourceTable, int> _tableIndex = [];
+
+    public SpillFile(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        Path = System.IO.Path.Combine(directory, $"{Guid.NewGuid():N}.spill");
+        _stream = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
+        _writer = new BinaryWriter(_stream, System.Text.Encoding.UTF8, leaveOpen: true);
+    }
+
+    public string Path { get; }
+
+    public int Count { get; private set; }
+
+    /// <summary>Removes the spill files of earlier runs (they died before their transaction's commit was written).</summary>
+    public static void Sweep(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*.spill"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    public void Add(Change change)
+    {
+        if (!_tableIndex.TryGetValue(change.Table, out var table))
+        {
+            _tableIndex[change.Table] = table = _tables.Count;
+            _tables.Add(change.Table);
+        }
+
+        _writer.Write(table);
+        _writer.Write(change.Operation);
+        _writer.Write(change.Sequence);
+        _writer.Write(change.Values.Count);
+        foreach (var (name, value) in change.Values)
+        {
+            _writer.Write(name);
+            WriteValue(value);
+        }
+
+        Count++;
+    }
+
+    /// <summary>Reads the changes back in order, <paramref name="partSize"/> at a time.</summary>
+    public IEnumerable<IReadOnlyList<Change>> Read(int partSize, ulong lsn, long? transactionId, DateTime commitTime)
+    {
+        _writer.Flush();
+        _stream.Position = 0;
+        using var reader = new BinaryReader(_stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        var part = new List<Change>(Math.Min(partSize, Count));
+        for (var i = 0; i < Count; i++)
+        {
+            var table = _tables[reader.ReadInt32()];
+            var operation = reader.ReadChar();
+            var sequence = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            var values = new Dictionary<string, object?>(count, StringComparer.Ordinal);
+            for (var v = 0; v < count; v++)
+            {
+                values[reader.ReadString()] = ReadValue(reader);
+            }
+
+            part.Add(new Change(table, operation, values, lsn, sequence, transactionId, commitTime));
+            if (part.Count == partSize)
+            {
+                yield return part;
+                part = new List<Change>(partSize);
+            }
+        }
+
+        if (part.Count > 0)
+        {
+            yield return part;
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _stream.Dispose();
+    }
+
+    private void WriteValue(object? value)
+    {
+        switch (value)
+        {
+            case null: _writer.Write((byte)0); break;
+            case string s: _writer.Write((byte)1); _writer.Write(s); break;
+            case long l: _writer.Write((byte)2); _writer.Write(l); break;
+            case int i: _writer.Write((byte)3); _writer.Write(i); break;
+            case short h: _writer.Write((byte)4); _writer.Write(h); break;
+            case decimal m: _writer.Write((byte)5); _writer.Write(m); break;
+            case bool b: _writer.Write((byte)6); _writer.Write(b); break;
+            case double d: _writer.Write((byte)7); _writer.Write(d); break;
+            case float f: _writer.Write((byte)8); _writer.Write(f); break;
+            case DateTime t: _writer.Write((byte)9); _writer.Write(t.ToBinary()); break;
+            case DateOnly date: _writer.Write((byte)10); _writer.Write(date.DayNumber); break;
+            case TimeOnly time: _writer.Write((byte)11); _writer.Write(time.Ticks); break;
+            case Guid g: _writer.Write((byte)12); _writer.Write(g.ToByteArray()); break;
+            case byte[] bytes: _writer.Write((byte)13); _writer.Write(bytes.Length); _writer.Write(bytes); break;
+            default: throw new InvalidOperationException($"no spill encoding for {value.GetType()}");
+        }
+    }
+
+    private static object? ReadValue(BinaryReader reader) => reader.ReadByte() switch
+    {
+        0 => null,
+        1 => reader.ReadString(),
+        2 => reader.ReadInt64(),
+        3 => reader.ReadInt32(),
+        4 => reader.ReadInt16(),
+        5 => reader.ReadDecimal(),
+        6 => reader.ReadBoolean(),
+        7 => reader.ReadDouble(),
+        8 => reader.ReadSingle(),
+        9 => DateTime.FromBinary(reader.ReadInt64()),
+        10 => DateOnly.FromDayNumber(reader.ReadInt32()),
+        11 => new TimeOnly(reader.ReadInt64()),
+        12 => new Guid(reader.ReadBytes(16)),
+        13 => reader.ReadBytes(reader.ReadInt32()),
+        var tag => throw new InvalidDataException($"spill file damaged (value tag {tag})"),
+    };
+}
