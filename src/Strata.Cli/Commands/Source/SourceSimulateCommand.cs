@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
+using Strata.Text;
 using Strata.Cli.Output;
 using Strata.Configuration;
 using Strata.Source.Workload;

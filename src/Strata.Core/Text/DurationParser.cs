@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Errors;
 
-namespace Strata.Cli.Infrastructure;
+namespace Strata.Text;
 
 /// <summary>Parses durations written as <c>20s</c>, <c>5m</c>, <c>1h</c>, <c>1h30m</c>, <c>90</c> (seconds) or <c>00:01:30</c>.</summary>
 public static class DurationParser
