@@ -16,7 +16,7 @@ internal sealed class DuckDbTransaction(DuckDBConnection connection, DuckDBTrans
         await Run(sql, () => command.ExecuteNonQueryAsync(cancellationToken));
     }
 
-    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    public async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var command = Command(sql, parameters);
         return await Run(sql, () => command.ReadAllRowsAsync(cancellationToken));

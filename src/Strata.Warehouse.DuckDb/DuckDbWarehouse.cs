@@ -98,7 +98,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
-    public override async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    public override async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await _reading.WaitAsync(cancellationToken);
         try

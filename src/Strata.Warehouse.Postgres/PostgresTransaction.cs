@@ -26,7 +26,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         }
     }
 
-    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    public async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var command = Command(sql, parameters);
         try

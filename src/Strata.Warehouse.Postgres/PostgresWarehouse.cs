@@ -82,5 +82,9 @@ public sealed class PostgresWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
+    /// <remarks>PostgreSQL refuses to drop what views depend on; they are dropped too and rebuilt by their own models.</remarks>
+    public override string DropRelationSql(string schema, string name, bool isView) => base.DropRelationSql(schema, name, isView) + " CASCADE";
+
+    /// <inheritdoc />
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

@@ -6,11 +6,12 @@ namespace Strata.Warehouse;
 public static class DbCommandExtensions
 {
     /// <summary>Every row of the command's result; nulls as null, binary values copied out as <c>byte[]</c>.</summary>
-    public static async Task<IReadOnlyList<object?[]>> ReadAllRowsAsync(this DbCommand command, CancellationToken cancellationToken)
+    public static async Task<QueryResult> ReadAllRowsAsync(this DbCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var rows = new List<object?[]>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
         while (await reader.ReadAsync(cancellationToken))
         {
             var row = new object?[reader.FieldCount];
@@ -27,7 +28,7 @@ public static class DbCommandExtensions
             rows.Add(row);
         }
 
-        return rows;
+        return new QueryResult(columns, rows);
     }
 
     private static byte[] ReadBytes(Stream stream)

@@ -40,10 +40,13 @@ public interface IWarehouse : IAsyncDisposable
     Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Runs a query outside any transaction and returns its rows (values as the driver gives them).</summary>
-    Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+    Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs a statement outside any transaction.</summary>
     Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The statement that drops a table or view if it exists (and, where the engine needs it, what depends on it).</summary>
+    string DropRelationSql(string schema, string name, bool isView);
 
     /// <summary>A positional parameter marker for <paramref name="index"/> (1-based): <c>$1</c> or <c>?</c>.</summary>
     string Parameter(int index);

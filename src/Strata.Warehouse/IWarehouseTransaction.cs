@@ -14,7 +14,7 @@ public interface IWarehouseTransaction : IAsyncDisposable
     Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Runs a query inside the transaction.</summary>
-    Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
+    Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
     /// <summary>Commits.</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);

@@ -54,6 +54,10 @@ public abstract class WarehouseBase : IWarehouse
         return ExecuteAsync($"ALTER TABLE {Qualify(schema, table)} ADD COLUMN {Quote(column.Name)} {TypeName(column.Type)}", null, cancellationToken);
     }
 
+    /// <inheritdoc />
+    public virtual string DropRelationSql(string schema, string name, bool isView) =>
+        $"DROP {(isView ? "VIEW" : "TABLE")} IF EXISTS {Qualify(schema, name)}";
+
     /// <summary><c>"schema"."table"</c>.</summary>
     public string Qualify(string schema, string table) => $"{Quote(schema)}.{Quote(table)}";
 
@@ -61,7 +65,7 @@ public abstract class WarehouseBase : IWarehouse
     public abstract Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <inheritdoc />
-    public virtual async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
+    public virtual async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var transaction = await BeginAsync(cancellationToken);
         var rows = await transaction.QueryAsync(sql, parameters, cancellationToken);
