@@ -1,0 +1,192 @@
+using System.Globalization;
+using Strata.Transform.Project;
+using Strata.Warehouse;
+
+namespace Strata.Transform.Execution;
+
+/// <summary>
+/// The CDC-aware materializations. Each run reads only the changelog rows past the model's watermark (and not past
+/// what ingestion has committed whole), applies them, and moves the watermark in the same transaction — a crash
+/// never skips or repeats a change.
+/// <list type="bullet">
+/// <item><c>current_state</c>: one row per key, the latest version by <c>(_lsn, _seq)</c>; deletes remove the row,
+/// a TRUNCATE empties the table, a snapshot (<c>_op = 'r'</c>, a resync) replaces it.</item>
+/// <item><c>history</c> (SCD type 2): a row per version with <c>valid_from</c>, <c>valid_to</c>, <c>is_current</c>,
+/// <c>is_deleted</c> from source commit times; a delete adds a current tombstone; a TRUNCATE or snapshot closes every
+/// current version, and a snapshot's rows start new ones.</item>
+/// </list>
+/// </summary>
+internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata)
+{
+    private static readonly string[] Metadata = ["_op", "_lsn", "_seq", "_commit_ts"];
+
+    public async Task<(long Changes, DateTime? NewestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
+    {
+        var (schema, name) = model.Relation;
+        var source = ChangelogSource(model);
+        var existing = await Materializer.RelationKindAsync(warehouse, schema, name, cancellationToken);
+        await warehouse.EnsureSchemaAsync(schema, cancellationToken);
+        var relation = compiler.Relation(model);
+        var window = warehouse.Quote($"strata_changes__{model.Name}");
+        var batch = warehouse.Quote($"strata_batch__{model.Name}");
+
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        if (fullRefresh || existing != RelationKind.Table)
+        {
+            if (existing != RelationKind.None)
+            {
+                await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), null, cancellationToken);
+            }
+
+            await metadata.ForgetAsync(transaction, model.Name, cancellationToken);
+        }
+
+        var watermark = await metadata.WatermarkAsync(transaction, model.Name, cancellationToken);
+        var bound = await metadata.ChangelogBoundAsync(transaction, cancellationToken);
+        var after = watermark is { } w ? $"(_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq}))" : "true";
+        var upTo = bound is { } b ? $"_lsn <= {b}" : "true";
+        await transaction.ExecuteAsync(
+            $"CREATE TEMP VIEW {window} AS SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {upTo}", null, cancellationToken);
+        var sql = await compiler.CompileAsync(model, isIncremental: watermark is not null, changes: window);
+        try
+        {
+            await transaction.ExecuteAsync($"CREATE TEMP TABLE {batch} AS\n{sql}", null, cancellationToken);
+        }
+        catch (WarehouseException ex)
+        {
+            throw new TransformException($"{model.Path}: model {model.Name} failed in the warehouse: {ex.Message} (compiled SQL: {compiler.CompiledPath(model.Path)})", ex);
+        }
+
+        var columns = (await transaction.QueryAsync($"SELECT * FROM {batch} LIMIT 0", null, cancellationToken)).Columns;
+        foreach (var required in Metadata.Concat(model.Config.UniqueKey).Where(c => !columns.Contains(c)))
+        {
+            throw new TransformException(
+                $"{model.Path}: model {model.Name} is {model.Config.Materialized} and its select must carry column {required} " +
+                $"(select the key and {{{{ changelog_columns() }}}} from the source)");
+        }
+
+        var values = columns.Where(c => c is not "_op" and not "_seq").ToList();
+        var history = model.Config.Materialized == Materializations.History;
+        if (fullRefresh || existing != RelationKind.Table)
+        {
+            var extra = history ? ", _seq, _commit_ts AS valid_from, _commit_ts AS valid_to, true AS is_current, false AS is_deleted" : "";
+            await transaction.ExecuteAsync($"CREATE TABLE {relation} AS SELECT {List(values.Select(warehouse.Quote))}{extra} FROM {batch} WHERE 1 = 0", null, cancellationToken);
+        }
+
+        var newest = await transaction.QueryAsync($"SELECT _lsn, _seq, _commit_ts FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
+        long changes = 0;
+        DateTime? newestCommit = null;
+        if (newest.Count > 0)
+        {
+            changes = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
+            var resets = await ResetsAsync(transaction, batch, cancellationToken);
+            var keys = model.Config.UniqueKey.Select(warehouse.Quote).ToList();
+            if (history)
+            {
+                await ApplyHistoryAsync(transaction, relation, batch, keys, values, resets, cancellationToken);
+            }
+            else
+            {
+                await ApplyCurrentStateAsync(transaction, model, relation, batch, keys, values, resets.LastOrDefault(), cancellationToken);
+            }
+
+            newestCommit = newest[0][2] as DateTime?;
+            await metadata.SetWatermarkAsync(transaction, model.Name, TransformMetadata.Long(newest[0][0]), TransformMetadata.Long(newest[0][1]), newestCommit, cancellationToken);
+        }
+
+        await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
+        await transaction.ExecuteAsync($"DROP VIEW {window}", null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (changes, newestCommit);
+    }
+
+    private SourceTable ChangelogSource(Model model)
+    {
+        var sources = model.SourceRefs.Select(s => s.Split('.', 2)).Select(p => compiler.Source(p[0], p[1])).ToList();
+        if (sources.Count != 1 || !sources[0].IsChangelog)
+        {
+            throw new TransformException(
+                $"{model.Path}: model {model.Name} is {model.Config.Materialized} and must read exactly one changelog source " +
+                $"(a source with changelog: true in sources.yml); it reads {(sources.Count == 0 ? "none" : string.Join(", ", sources.Select(s => s.FullName + (s.IsChangelog ? "" : " (not a changelog)"))))}");
+        }
+
+        return sources[0];
+    }
+
+    /// <summary>
+    /// The points in the batch after which earlier state no longer counts, in order: each TRUNCATE at its position,
+    /// each snapshot just before its first row.
+    /// </summary>
+    private async Task<List<Reset>> ResetsAsync(IWarehouseTransaction transaction, string batch, CancellationToken cancellationToken)
+    {
+        var rows = await transaction.QueryAsync(
+            $"SELECT _lsn, _seq, _commit_ts FROM {batch} WHERE _op = 't' UNION ALL SELECT _lsn, -1, min(_commit_ts) FROM {batch} WHERE _op = 'r' GROUP BY _lsn",
+            null, cancellationToken);
+        return rows.Select(r => new Reset(TransformMetadata.Long(r[0]), TransformMetadata.Long(r[1]), (DateTime)r[2]!))
+            .OrderBy(r => r.Lsn).ThenBy(r => r.Seq).ToList();
+    }
+
+    private async Task ApplyCurrentStateAsync(
+        IWarehouseTransaction transaction, Model model, string relation, string batch, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
+    {
+        var latest = warehouse.Quote($"strata_latest__{model.Name}");
+        if (reset is not null)
+        {
+            await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
+        }
+
+        var partition = string.Join(", ", keys);
+        await transaction.ExecuteAsync(
+            $"CREATE TEMP TABLE {latest} AS SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {partition} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
+            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1", null, cancellationToken);
+        var quoted = values.Select(warehouse.Quote).ToList();
+        var updates = string.Join(", ", quoted.Except(keys).Select(c => $"{c} = s.{c}"));
+        await transaction.ExecuteAsync(
+            $"MERGE INTO {relation} AS t USING {latest} AS s ON {Materializer.Join(keys, "t", "s")}\n" +
+            "WHEN MATCHED AND s._op = 'd' THEN DELETE\n" +
+            $"WHEN MATCHED THEN UPDATE SET {updates}\n" +
+            $"WHEN NOT MATCHED AND s._op <> 'd' THEN INSERT ({List(quoted)}) VALUES ({string.Join(", ", quoted.Select(c => $"s.{c}"))})",
+            null, cancellationToken);
+        await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
+    }
+
+    private async Task ApplyHistoryAsync(
+        IWarehouseTransaction transaction, string relation, string batch, List<string> keys, List<string> values, List<Reset> resets, CancellationToken cancellationToken)
+    {
+        var quoted = values.Select(warehouse.Quote).ToList();
+        var partition = string.Join(", ", keys);
+        Reset? previous = null;
+        foreach (var reset in resets.Cast<Reset?>().Append(null))
+        {
+            var segment = $"{After(previous)} AND {Before(reset)} AND _op <> 't'";
+            // Close the current version of every key that changes in this segment, at its first change.
+            await transaction.ExecuteAsync(
+                $"UPDATE {relation} AS t SET valid_to = f.first_ts, is_current = false " +
+                $"FROM (SELECT {partition}, min(_commit_ts) AS first_ts FROM {batch} WHERE {segment} GROUP BY {partition}) AS f " +
+                $"WHERE t.is_current AND {Materializer.Join(keys, "t", "f")}", null, cancellationToken);
+            await transaction.ExecuteAsync(
+                $"INSERT INTO {relation} ({List(quoted)}, _seq, valid_from, valid_to, is_current, is_deleted) " +
+                $"SELECT {List(quoted)}, _seq, _commit_ts, lead(_commit_ts) OVER w, lead(_lsn) OVER w IS NULL, _op = 'd' " +
+                $"FROM {batch} WHERE {segment} WINDOW w AS (PARTITION BY {partition} ORDER BY _lsn, _seq)", null, cancellationToken);
+            if (reset is { } r)
+            {
+                await transaction.ExecuteAsync(
+                    $"UPDATE {relation} SET valid_to = {warehouse.Parameter(1)}, is_current = false WHERE is_current", [r.CommitTime], cancellationToken);
+            }
+
+            previous = reset;
+        }
+    }
+
+    private static string After(Reset? reset) => reset is { } r
+        ? string.Create(CultureInfo.InvariantCulture, $"(_lsn > {r.Lsn} OR (_lsn = {r.Lsn} AND _seq > {r.Seq}))")
+        : "true";
+
+    private static string Before(Reset? reset) => reset is { } r
+        ? string.Create(CultureInfo.InvariantCulture, $"(_lsn < {r.Lsn} OR (_lsn = {r.Lsn} AND _seq < {r.Seq}))")
+        : "true";
+
+    private static string List(IEnumerable<string> columns) => string.Join(", ", columns);
+
+    private readonly record struct Reset(long Lsn, long Seq, DateTime CommitTime);
+}

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using Strata.Output;
+using Strata.Transform.Graph;
+using Strata.Transform.Project;
+using Strata.Transform.Testing;
+using Strata.Warehouse;
+
+namespace Strata.Transform.Execution;
+
+/// <summary>
+/// Runs selected models in dependency order, independent ones in parallel where the warehouse takes several
+/// writers; with tests on, each model's tests run once it is built. A failed model, or a failed error-severity test,
+/// skips everything downstream of it; the rest goes on.
+/// </summary>
+internal sealed class DagRunner(
+    ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, IStrataConsole console, string runId)
+{
+    private readonly Materializer _materializer = new(warehouse, compiler);
+    private readonly ChangelogMaterializer _changelog = new(warehouse, compiler, metadata);
+    private readonly TestRunner _tests = new(graph, warehouse, compiler);
+
+    public async Task<(List<ModelResult> Models, List<TestResult> Tests)> RunAsync(
+        HashSet<string> selected, bool runModels, bool runTests, bool fullRefresh, int threads, CancellationToken cancellationToken)
+    {
+        var models = new List<ModelResult>();
+        var tests = new List<TestResult>();
+        var order = graph.Order.Where(m => selected.Contains(m.Name)).ToList();
+        var pendingTests = runTests
+            ? graph.Project.Tests.Where(t => t.Refs.All(selected.Contains)).ToList()
+            : [];
+        var finished = new HashSet<string>(StringComparer.Ordinal);
+        var blocked = new Dictionary<string, string>(StringComparer.Ordinal);
+        var running = new Dictionary<Task, Model>();
+        var parallel = warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
+
+        while (order.Count > 0 || running.Count > 0)
+        {
+            foreach (var model in order.ToList())
+            {
+                if (running.Count >= parallel)
+                {
+                    break;
+                }
+
+                var parents = model.Refs.Where(selected.Contains).ToList();
+                if (parents.FirstOrDefault(blocked.ContainsKey) is { } failedParent)
+                {
+                    order.Remove(model);
+                    blocked[model.Name] = failedParent;
+                    var skip = new ModelResult(model.Name, model.Config.Materialized, "skipped", null, DateTime.UtcNow, TimeSpan.Zero, $"skipped: upstream {failedParent} failed");
+                    models.Add(skip);
+                    await metadata.RecordRunAsync(runId, skip, cancellationToken);
+                    console.Warning($"SKIP   {model.Name} (upstream {failedParent} failed)");
+                    continue;
+                }
+
+                if (parents.All(finished.Contains))
+                {
+                    order.Remove(model);
+                    running[RunModelAsync(model, runModels, fullRefresh, cancellationToken)] = model;
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                continue;
+            }
+
+            var done = await Task.WhenAny(running.Keys);
+            var ended = running[done];
+            running.Remove(done);
+            var result = await (Task<ModelResult?>)done;
+            if (result is not null)
+            {
+                models.Add(result);
+                await metadata.RecordRunAsync(runId, result, cancellationToken);
+                if (result.Status == "error")
+                {
+                    blocked[ended.Name] = ended.Name;
+                    continue;
+                }
+            }
+
+            finished.Add(ended.Name);
+            foreach (var test in pendingTests.Where(t => t.Refs.All(r => finished.Contains(r) || !selected.Contains(r))).ToList())
+            {
+                pendingTests.Remove(test);
+                var outcome = await _tests.RunAsync(test, cancellationToken);
+                tests.Add(outcome);
+                await metadata.RecordTestAsync(runId, outcome, cancellationToken);
+                Report(outcome);
+                if (outcome.Blocks && test.Model is not null && runModels)
+                {
+                    blocked[test.Model] = $"{test.Model} (test {test.Name})";
+                    finished.Remove(test.Model);
+                }
+            }
+        }
+
+        foreach (var test in pendingTests)
+        {
+            var reason = test.Refs.FirstOrDefault(blocked.ContainsKey) is { } failed ? $"skipped: {blocked[failed]} failed" : "skipped";
+            var skipped = new TestResult(test.Name, test.Model, test.Severity, "skipped", 0, null, DateTime.UtcNow, TimeSpan.Zero, reason);
+            tests.Add(skipped);
+            await metadata.RecordTestAsync(runId, skipped, cancellationToken);
+        }
+
+        return (models, tests);
+    }
+
+    private async Task<ModelResult?> RunModelAsync(Model model, bool build, bool fullRefresh, CancellationToken cancellationToken)
+    {
+        if (!build || model.Config.Materialized == Materializations.Ephemeral)
+        {
+            return null;
+        }
+
+        await Task.Yield();
+        var started = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            long? rows;
+            DateTime? newest = null;
+            if (Materializations.ReadsChangelog(model.Config.Materialized))
+            {
+                (var changes, newest) = await _changelog.BuildAsync(model, fullRefresh, cancellationToken);
+                rows = changes;
+            }
+            else
+            {
+                rows = await _materializer.BuildAsync(model, fullRefresh, cancellationToken);
+            }
+
+            console.Info($"OK     {model.Name} ({model.Config.Materialized}{(rows is null ? "" : $", {rows:N0} {(Materializations.ReadsChangelog(model.Config.Materialized) ? "changes" : "rows")}")}) in {clock.Elapsed.TotalSeconds:0.00} s");
+            return new ModelResult(model.Name, model.Config.Materialized, "success", rows, started, clock.Elapsed, null, newest);
+        }
+        catch (Exception ex) when (ex is TransformException or WarehouseException)
+        {
+            var message = ex is WarehouseException
+                ? $"{model.Path}: model {model.Name} failed in the warehouse: {ex.Message} (compiled SQL: {compiler.CompiledPath(model.Path)})"
+                : ex.Message;
+            console.Warning($"ERROR  {model.Name}: {message}");
+            return new ModelResult(model.Name, model.Config.Materialized, "error", null, started, clock.Elapsed, message);
+        }
+    }
+
+    private void Report(TestResult result)
+    {
+        var line = $"{result.Status.ToUpperInvariant(),-6} {result.Test}{(result.Failures > 0 ? $": {result.Failures:N0} failing row(s), e.g. {result.Sample}" : "")}{(result.Error is null ? "" : $": {result.Error}")}";
+        switch (result.Status)
+        {
+            case "pass":
+                console.Info(line);
+                break;
+            case "warn":
+                console.Warning(line);
+                break;
+            default:
+                console.Warning(line);
+                break;
+        }
+    }
+}

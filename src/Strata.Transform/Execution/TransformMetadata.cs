@@ -1,0 +1,80 @@
+using System.Globalization;
+using Strata.Warehouse;
+
+namespace Strata.Transform.Execution;
+
+/// <summary>
+/// The transformation's tables in <c>_strata</c>: each changelog model's watermark (written in the same transaction
+/// as the model), every model run and every test result.
+/// </summary>
+internal sealed class TransformMetadata(IWarehouse warehouse)
+{
+    public const string Schema = "_strata";
+
+    private static readonly WarehouseType Text = new(WarehouseTypeKind.Text);
+    private static readonly WarehouseType Int64 = new(WarehouseTypeKind.Int64);
+    private static readonly WarehouseType Timestamp = new(WarehouseTypeKind.Timestamp);
+
+    public string ModelState => warehouse.Qualify(Schema, "model_state");
+
+    public string ModelRuns => warehouse.Qualify(Schema, "model_runs");
+
+    public string TestResults => warehouse.Qualify(Schema, "test_results");
+
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
+        await warehouse.CreateTableAsync(Schema, "model_state", [
+            new("model", Text), new("lsn", Int64), new("seq", Int64), new("commit_ts", Timestamp), new("updated_at", Timestamp)], cancellationToken);
+        await warehouse.CreateTableAsync(Schema, "model_runs", [
+            new("run_id", Text), new("model", Text), new("materialized", Text), new("status", Text), new("rows_changed", Int64),
+            new("started_at", Timestamp), new("duration_ms", Int64), new("error", Text)], cancellationToken);
+        await warehouse.CreateTableAsync(Schema, "test_results", [
+            new("run_id", Text), new("test", Text), new("model", Text), new("severity", Text), new("status", Text), new("failures", Int64),
+            new("sample", Text), new("started_at", Timestamp), new("duration_ms", Int64), new("error", Text)], cancellationToken);
+    }
+
+    /// <summary>The last changelog position a model has taken in, or null when it starts from scratch.</summary>
+    public async Task<(long Lsn, long Seq)?> WatermarkAsync(IWarehouseTransaction transaction, string model, CancellationToken cancellationToken)
+    {
+        var rows = await transaction.QueryAsync($"SELECT lsn, seq FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+        return rows.Count == 0 ? null : (Long(rows[0][0]), Long(rows[0][1]));
+    }
+
+    public async Task SetWatermarkAsync(IWarehouseTransaction transaction, string model, long lsn, long seq, DateTime? commitTime, CancellationToken cancellationToken)
+    {
+        await transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+        await transaction.ExecuteAsync(
+            $"INSERT INTO {ModelState} VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
+            [model, lsn, seq, commitTime, DateTime.UtcNow], cancellationToken);
+    }
+
+    public Task ForgetAsync(IWarehouseTransaction transaction, string model, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+
+    /// <summary>The highest source position every pipeline has committed to bronze (changes past it may still arrive), or null without ingestion.</summary>
+    public async Task<long?> ChangelogBoundAsync(IWarehouseTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (await warehouse.GetColumnsAsync(Schema, "checkpoints", cancellationToken) is null)
+        {
+            return null;
+        }
+
+        var rows = await transaction.QueryAsync($"SELECT min(confirmed_lsn) FROM {warehouse.Qualify(Schema, "checkpoints")}", null, cancellationToken);
+        return rows[0][0] is null ? null : Long(rows[0][0]);
+    }
+
+    public Task RecordRunAsync(string runId, ModelResult result, CancellationToken cancellationToken) =>
+        warehouse.ExecuteAsync(
+            $"INSERT INTO {ModelRuns} VALUES ({string.Join(", ", Enumerable.Range(1, 8).Select(warehouse.Parameter))})",
+            [runId, result.Model, result.Materialized, result.Status, result.RowsChanged, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
+            cancellationToken);
+
+    public Task RecordTestAsync(string runId, TestResult result, CancellationToken cancellationToken) =>
+        warehouse.ExecuteAsync(
+            $"INSERT INTO {TestResults} VALUES ({string.Join(", ", Enumerable.Range(1, 10).Select(warehouse.Parameter))})",
+            [runId, result.Test, result.Model, result.Severity, result.Status, result.Failures, result.Sample, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
+            cancellationToken);
+
+    internal static long Long(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,160 @@
+using Fluid;
+
+namespace Strata.Transform.Project;
+
+/// <summary>A loaded analytics project: models, sources, tests and macros, with every template parsed once.</summary>
+public sealed class AnalyticsProject
+{
+    internal AnalyticsProject(
+        string name, string directory, IReadOnlyDictionary<string, object?> vars, IReadOnlyList<Model> models,
+        IReadOnlyList<SourceTable> sources, IReadOnlyList<DataTest> tests, IReadOnlyList<(string Path, IFluidTemplate Template)> macros)
+    {
+        Name = name;
+        Directory = directory;
+        Vars = vars;
+        Models = models;
+        Sources = sources;
+        Tests = tests;
+        Macros = macros;
+    }
+
+    /// <summary>The project's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its folder.</summary>
+    public string Directory { get; }
+
+    /// <summary>Values for <c>var('name')</c>.</summary>
+    public IReadOnlyDictionary<string, object?> Vars { get; }
+
+    /// <summary>Every enabled model.</summary>
+    public IReadOnlyList<Model> Models { get; }
+
+    /// <summary>Every source table.</summary>
+    public IReadOnlyList<SourceTable> Sources { get; }
+
+    /// <summary>Generic and singular data tests.</summary>
+    public IReadOnlyList<DataTest> Tests { get; }
+
+    internal IReadOnlyList<(string Path, IFluidTemplate Template)> Macros { get; }
+}
+
+/// <summary>How a model is built.</summary>
+public static class Materializations
+{
+    /// <summary>A view.</summary>
+    public const string View = "view";
+
+    /// <summary>A table rebuilt each run.</summary>
+    public const string Table = "table";
+
+    /// <summary>Not built: inlined as a CTE where referenced.</summary>
+    public const string Ephemeral = "ephemeral";
+
+    /// <summary>A table that takes new rows each run (merge, append or delete+insert).</summary>
+    public const string Incremental = "incremental";
+
+    /// <summary>One row per key, the latest version from a changelog.</summary>
+    public const string CurrentState = "current_state";
+
+    /// <summary>Every version of every key from a changelog (SCD type 2).</summary>
+    public const string History = "history";
+
+    /// <summary>All of them.</summary>
+    public static IReadOnlyList<string> All { get; } = [View, Table, Ephemeral, Incremental, CurrentState, History];
+
+    /// <summary>True for the kinds that read a changelog past a watermark.</summary>
+    public static bool ReadsChangelog(string materialized) => materialized is CurrentState or History;
+}
+
+/// <summary>A model's resolved settings.</summary>
+public sealed record ModelConfig(
+    string Materialized, string Schema, IReadOnlyList<string> UniqueKey, string IncrementalStrategy, IReadOnlyList<string> Tags, bool Enabled);
+
+/// <summary>A column as a yml file documents it.</summary>
+public sealed record ModelColumn(string Name, string? Description);
+
+/// <summary>A SQL model.</summary>
+public sealed class Model
+{
+    internal Model(string name, string path, string sql, IFluidTemplate template)
+    {
+        Name = name;
+        Path = path;
+        Sql = sql;
+        Template = template;
+    }
+
+    /// <summary>Unique name (the file name without <c>.sql</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>Path relative to the project folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The template text.</summary>
+    public string Sql { get; }
+
+    internal IFluidTemplate Template { get; }
+
+    /// <summary>Resolved settings (folder defaults, then yml, then the file's <c>config()</c>).</summary>
+    public ModelConfig Config { get; internal set; } = null!;
+
+    /// <summary>From yml.</summary>
+    public string? Description { get; internal set; }
+
+    /// <summary>Documented columns.</summary>
+    public IReadOnlyList<ModelColumn> Columns { get; internal set; } = [];
+
+    /// <summary>Models it refers to.</summary>
+    public IReadOnlyList<string> Refs { get; internal set; } = [];
+
+    /// <summary>Sources it reads (<c>source.table</c>).</summary>
+    public IReadOnlyList<string> SourceRefs { get; internal set; } = [];
+
+    /// <summary>Unique id in the graph.</summary>
+    public string Id => $"model.{Name}";
+
+    /// <summary>The relation's name in the warehouse (schema, table).</summary>
+    public (string Schema, string Name) Relation => (Config.Schema, Name);
+}
+
+/// <summary>A table of a source (for Strata: a bronze changelog).</summary>
+/// <param name="Source">The source's name (<c>bronze</c>).</param>
+/// <param name="Name">The table's name in the project (<c>orders</c>).</param>
+/// <param name="Schema">Warehouse schema.</param>
+/// <param name="Identifier">Warehouse table name.</param>
+/// <param name="IsChangelog">Holds Strata changelog columns.</param>
+/// <param name="LoadedAtField">Column that tells how fresh the data is.</param>
+/// <param name="WarnAfter">Freshness warning threshold.</param>
+/// <param name="ErrorAfter">Freshness error threshold.</param>
+/// <param name="Path">File that declares it.</param>
+public sealed record SourceTable(
+    string Source, string Name, string Schema, string Identifier, bool IsChangelog, string? LoadedAtField, TimeSpan? WarnAfter, TimeSpan? ErrorAfter, string Path)
+{
+    /// <summary><c>source.table</c>.</summary>
+    public string FullName => $"{Source}.{Name}";
+
+    /// <summary>Unique id in the graph.</summary>
+    public string Id => $"source.{FullName}";
+}
+
+/// <summary>A data test: generic (on a model or column, from yml) or singular (a SQL file returning failing rows).</summary>
+/// <param name="Name">Unique name.</param>
+/// <param name="Kind">Generic test name (<c>not_null</c>, …) or <c>singular</c>.</param>
+/// <param name="Model">The model it tests (generic tests), or null.</param>
+/// <param name="Column">The column it tests, when on a column.</param>
+/// <param name="Arguments">Arguments from yml.</param>
+/// <param name="Severity"><c>error</c> or <c>warn</c>.</param>
+/// <param name="Path">File that declares it.</param>
+public sealed record DataTest(
+    string Name, string Kind, string? Model, string? Column, IReadOnlyDictionary<string, object?> Arguments, string Severity, string Path)
+{
+    /// <summary>The template of a singular test.</summary>
+    internal IFluidTemplate? Template { get; init; }
+
+    /// <summary>Models a singular test refers to (generic: its model).</summary>
+    public IReadOnlyList<string> Refs { get; internal set; } = [];
+
+    /// <summary>Unique id in the graph.</summary>
+    public string Id => $"test.{Name}";
+}

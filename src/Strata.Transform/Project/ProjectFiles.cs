@@ -1,0 +1,100 @@
+namespace Strata.Transform.Project;
+
+// The shapes of the project's yml files, as YamlDotNet reads them (snake_case keys). Unknown keys are errors.
+#pragma warning disable CA1812, CA2227, CA1002 // created and filled by the YAML deserializer
+
+/// <summary><c>strata_project.yml</c>.</summary>
+internal sealed class ProjectFile
+{
+    public string? Name { get; set; }
+
+    public Dictionary<string, object?> Vars { get; set; } = [];
+
+    /// <summary>Config defaults by folder under <c>models/</c> (<c>silver</c>, <c>gold/marts</c>).</summary>
+    public Dictionary<string, ConfigFile> Models { get; set; } = [];
+}
+
+/// <summary>A model's settings, in <c>strata_project.yml</c>, a model yml, or <c>{{ config(...) }}</c>.</summary>
+internal sealed class ConfigFile
+{
+    public string? Materialized { get; set; }
+
+    public string? Schema { get; set; }
+
+    public object? UniqueKey { get; set; }
+
+    public string? IncrementalStrategy { get; set; }
+
+    public List<string>? Tags { get; set; }
+
+    public bool? Enabled { get; set; }
+}
+
+/// <summary>A yml file under <c>models/</c>: model and source descriptions.</summary>
+internal sealed class ModelsFile
+{
+    public List<ModelFile> Models { get; set; } = [];
+
+    public List<SourceFile> Sources { get; set; } = [];
+}
+
+internal sealed class ModelFile
+{
+    public string Name { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    public ConfigFile? Config { get; set; }
+
+    public List<string>? Tags { get; set; }
+
+    public List<ColumnFile> Columns { get; set; } = [];
+
+    /// <summary>Each a test name, or a map of one name to its arguments.</summary>
+    public List<object> Tests { get; set; } = [];
+}
+
+internal sealed class ColumnFile
+{
+    public string Name { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    public List<object> Tests { get; set; } = [];
+}
+
+internal sealed class SourceFile
+{
+    public string Name { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    public string? Schema { get; set; }
+
+    /// <summary>The tables are Strata bronze changelogs (<c>_op</c>, <c>_lsn</c>, <c>_seq</c>, <c>_commit_ts</c>).</summary>
+    public bool Changelog { get; set; }
+
+    public string? LoadedAtField { get; set; }
+
+    public FreshnessFile? Freshness { get; set; }
+
+    public List<SourceTableFile> Tables { get; set; } = [];
+}
+
+internal sealed class SourceTableFile
+{
+    public string Name { get; set; } = "";
+
+    public string? Identifier { get; set; }
+
+    public string? Description { get; set; }
+
+    public FreshnessFile? Freshness { get; set; }
+}
+
+internal sealed class FreshnessFile
+{
+    public string? WarnAfter { get; set; }
+
+    public string? ErrorAfter { get; set; }
+}

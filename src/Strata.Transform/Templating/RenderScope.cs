@@ -1,0 +1,38 @@
+namespace Strata.Transform.Templating;
+
+/// <summary>What a template's functions resolve to while one model (or test) renders.</summary>
+internal sealed class RenderScope
+{
+    /// <summary>The name of what renders, for messages: <c>model orders</c>.</summary>
+    public required string Subject { get; init; }
+
+    /// <summary>The file it comes from, for messages.</summary>
+    public required string Path { get; init; }
+
+    /// <summary><c>ref('name')</c> → the relation to select from.</summary>
+    public required Func<string, string> Ref { get; init; }
+
+    /// <summary><c>source('source', 'table')</c> → the relation to select from.</summary>
+    public required Func<string, string, string> Source { get; init; }
+
+    /// <summary><c>{{ this }}</c>: the model's own relation.</summary>
+    public string This { get; init; } = "";
+
+    /// <summary><c>is_incremental()</c>.</summary>
+    public bool IsIncremental { get; init; }
+
+    /// <summary>Values for <c>var('name')</c>.</summary>
+    public required IReadOnlyDictionary<string, object?> Vars { get; init; }
+
+    /// <summary>The warehouse engine (<c>duckdb</c>, <c>postgres</c>) for adapter macros.</summary>
+    public required string Engine { get; init; }
+
+    /// <summary>What <c>{{ config(...) }}</c> set.</summary>
+    public Dictionary<string, object?> Config { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every ref the template made, in order.</summary>
+    public List<string> Refs { get; } = [];
+
+    /// <summary>Every source the template read (<c>source.table</c>).</summary>
+    public List<string> Sources { get; } = [];
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Strata.Output;
+using Strata.Transform.Execution;
+using Strata.Transform.Graph;
+using Strata.Transform.Project;
+using Strata.Warehouse;
+
+namespace Strata.Transform;
+
+/// <summary>
+/// The model engine's entry point: compile, run, test and build a loaded project against a warehouse, and check
+/// source freshness. Run results go to <c>target/</c> and to <c>_strata.model_runs</c> / <c>_strata.test_results</c>.
+/// </summary>
+public sealed class TransformService
+{
+    private readonly IWarehouse _warehouse;
+    private readonly IStrataConsole _console;
+    private readonly string _target;
+    private readonly TransformMetadata _metadata;
+
+    /// <summary>Creates the service; <paramref name="targetDirectory"/> receives compiled SQL and the artifacts.</summary>
+    public TransformService(AnalyticsProject project, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
+    {
+        Graph = new ProjectGraph(project);
+        _warehouse = warehouse;
+        _console = console;
+        _target = targetDirectory;
+        _metadata = new TransformMetadata(warehouse);
+    }
+
+    /// <summary>The checked model graph.</summary>
+    public ProjectGraph Graph { get; }
+
+    /// <summary>Loads the project in <paramref name="projectDirectory"/> and checks its graph.</summary>
+    public static async Task<TransformService> OpenAsync(string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        var project = await ProjectLoader.LoadAsync(projectDirectory, warehouse.Engine);
+        return new TransformService(project, warehouse, targetDirectory, console);
+    }
+
+    /// <summary>The selected models, in build order.</summary>
+    public IReadOnlyList<Model> List(RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var selected = Selector.Select(Graph, options.Select, options.Exclude);
+        return Graph.Order.Where(m => selected.Contains(m.Name)).ToList();
+    }
+
+    /// <summary>Renders the selected models into <c>target/compiled/</c>.</summary>
+    public async Task<IReadOnlyList<(Model Model, string Sql)>> CompileAsync(RunOptions options)
+    {
+        var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
+        var compiled = new List<(Model, string)>();
+        foreach (var model in List(options))
+        {
+            compiled.Add((model, await compiler.CompileAsync(model, isIncremental: false)));
+        }
+
+        await Artifacts.WriteManifestAsync(_target, Graph);
+        return compiled;
+    }
+
+    /// <summary>Builds the selected models.</summary>
+    public Task<RunSummary> RunAsync(RunOptions options, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("run", options, runModels: true, runTests: false, cancellationToken);
+
+    /// <summary>Runs the tests of the selected models.</summary>
+    public Task<RunSummary> TestAsync(RunOptions options, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("test", options, runModels: false, runTests: true, cancellationToken);
+
+    /// <summary>Builds and tests the selected models in dependency order; a failure skips what depends on it.</summary>
+    public Task<RunSummary> BuildAsync(RunOptions options, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("build", options, runModels: true, runTests: true, cancellationToken);
+
+    /// <summary>How fresh each source table with a loaded-at column is.</summary>
+    public async Task<IReadOnlyList<FreshnessResult>> FreshnessAsync(CancellationToken cancellationToken = default)
+    {
+        var results = new List<FreshnessResult>();
+        foreach (var source in Graph.Project.Sources.Where(s => s.LoadedAtField is not null))
+        {
+            if (await _warehouse.GetColumnsAsync(source.Schema, source.Identifier, cancellationToken) is null)
+            {
+                results.Add(new FreshnessResult(source.FullName, null, null, source.ErrorAfter is null && source.WarnAfter is null ? "none" : "error"));
+                continue;
+            }
+
+            var rows = await _warehouse.QueryAsync(
+                $"SELECT max({_warehouse.Quote(source.LoadedAtField!)}) FROM {_warehouse.Qualify(source.Schema, source.Identifier)}", null, cancellationToken);
+            var newest = rows[0][0] as DateTime?;
+            var age = newest is { } n ? DateTime.UtcNow - DateTime.SpecifyKind(n, DateTimeKind.Utc) : (TimeSpan?)null;
+            var status = source.ErrorAfter is null && source.WarnAfter is null ? "none"
+                : age is null || age > source.ErrorAfter ? "error"
+                : age > source.WarnAfter ? "warn"
+                : "pass";
+            results.Add(new FreshnessResult(source.FullName, newest, age, status));
+        }
+
+        return results;
+    }
+
+    private async Task<RunSummary> ExecuteAsync(string command, RunOptions options, bool runModels, bool runTests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clock = Stopwatch.StartNew();
+        var selected = Selector.Select(Graph, options.Select, options.Exclude);
+        await _metadata.EnsureAsync(cancellationToken);
+        await Artifacts.WriteManifestAsync(_target, Graph);
+        var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}-{Guid.NewGuid().ToString("N")[..6]}";
+        var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
+        var runner = new DagRunner(Graph, _warehouse, compiler, _metadata, _console, runId);
+        var (models, tests) = await runner.RunAsync(selected, runModels, runTests, options.FullRefresh, options.Threads, cancellationToken);
+        var summary = new RunSummary(runId, models, tests, clock.Elapsed);
+        await Artifacts.WriteRunResultsAsync(_target, command, summary);
+        return summary;
+    }
+}
