@@ -123,6 +123,34 @@ public static class StrataApp
                 .WithExample("ingest", "status", "--json");
         });
 
+        config.AddCommand<Commands.Ingest.ReconcileCommand>("reconcile")
+            .WithDescription("Prove bronze equals the source: a consistent source snapshot at a known LSN against the state rebuilt from bronze as of it")
+            .WithExample("reconcile")
+            .WithExample("reconcile", "operations.orders", "operations.order_items", "--json");
+
+        config.AddCommand<Commands.Transform.BuildCommand>("build")
+            .WithDescription("Build and test the analytics project's models in dependency order; a failure skips what depends on it")
+            .WithExample("build")
+            .WithExample("build", "--select", "source:bronze.orders+")
+            .WithExample("build", "--full-refresh", "--select", "tag:silver");
+        config.AddCommand<Commands.Transform.RunCommand>("run")
+            .WithDescription("Build the selected models (incremental and changelog models take only what is new)")
+            .WithExample("run")
+            .WithExample("run", "--select", "+fct_orders", "--exclude", "tag:history");
+        config.AddCommand<Commands.Transform.TestCommand>("test")
+            .WithDescription("Run the data tests of the selected models and show failing rows")
+            .WithExample("test")
+            .WithExample("test", "--select", "orders");
+        config.AddCommand<Commands.Transform.CompileCommand>("compile")
+            .WithDescription("Render the selected models' SQL into target/compiled/ without running it")
+            .WithExample("compile", "--select", "fct_orders");
+        config.AddCommand<Commands.Transform.ListCommand>("ls")
+            .WithDescription("List the selected models in build order")
+            .WithExample("ls", "--select", "tag:gold");
+        config.AddCommand<Commands.Transform.FreshnessCommand>("freshness")
+            .WithDescription("How old the newest change of each source table is, against its thresholds (exit 1 past error_after)")
+            .WithExample("freshness", "--json");
+
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Check the PostgreSQL programs, the source, wal_level, replication capacity, the CDC login and the publication")
             .WithExample("doctor")

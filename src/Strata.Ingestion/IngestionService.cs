@@ -140,7 +140,7 @@ public sealed partial class IngestionService
         var slotLost = slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
         if (!(slotLost && resync.Count > 0))
         {
-            slot?.ThrowIfUnusable(Slot, cdc.Address);
+            slot?.ThrowIfUnusable(Slot, cdc.Address, _source.Database);
         }
 
         await using var replication = new LogicalReplicationConnection(connectionString);

@@ -105,10 +105,17 @@ public sealed class TransformService
         var clock = Stopwatch.StartNew();
         var selected = Selector.Select(Graph, options.Select, options.Exclude);
         await _metadata.EnsureAsync(cancellationToken);
+        // Up front and one by one: concurrent CREATE SCHEMA IF NOT EXISTS can collide on PostgreSQL.
+        foreach (var schema in Graph.Order.Where(m => selected.Contains(m.Name)).Select(m => m.Config.Schema).Distinct())
+        {
+            await _warehouse.EnsureSchemaAsync(schema, cancellationToken);
+        }
+
         await Artifacts.WriteManifestAsync(_target, Graph);
         var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}-{Guid.NewGuid().ToString("N")[..6]}";
         var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
-        var runner = new DagRunner(Graph, _warehouse, compiler, _metadata, _console, runId);
+        var bound = await _metadata.ChangelogBoundAsync(cancellationToken);
+        var runner = new DagRunner(Graph, _warehouse, compiler, _metadata, _console, runId, bound);
         var (models, tests) = await runner.RunAsync(selected, runModels, runTests, options.FullRefresh, options.Threads, cancellationToken);
         var summary = new RunSummary(runId, models, tests, clock.Elapsed);
         await Artifacts.WriteRunResultsAsync(_target, command, summary);

@@ -116,6 +116,10 @@ public static class Settings
     public static readonly SettingDefinition IngestSpillAfter = new("ingest.spill_after", SettingKind.Integer, "100000",
         "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
 
+    /// <summary>Analytics project folder.</summary>
+    public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
+        "Folder of the analytics project (strata_project.yml, models/, tests/); when the default is missing, the finance project shipped with Strata");
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -124,6 +128,7 @@ public static class Settings
         SimulateSpeed, SimulateDeleteRate,
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
+        TransformProject,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

@@ -3,12 +3,12 @@ using Npgsql;
 namespace Strata.Ingestion.Streaming;
 
 /// <summary>A replication slot as <c>pg_replication_slots</c> shows it.</summary>
-internal sealed record SlotState(bool Active, int? ActivePid, string? WalStatus, string? ConfirmedFlushLsn, long? LagBytes)
+internal sealed record SlotState(bool Active, int? ActivePid, string? WalStatus, string? ConfirmedFlushLsn, long? LagBytes, string? Database = null)
 {
     public static async Task<SlotState?> ReadAsync(NpgsqlConnection connection, string slot, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT active, active_pid, wal_status, confirmed_flush_lsn::text, (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint " +
+            "SELECT active, active_pid, wal_status, confirmed_flush_lsn::text, (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint, database " +
             "FROM pg_replication_slots WHERE slot_name = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = slot });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -22,11 +22,19 @@ internal sealed record SlotState(bool Active, int? ActivePid, string? WalStatus,
             reader.IsDBNull(1) ? null : reader.GetInt32(1),
             reader.IsDBNull(2) ? null : reader.GetString(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetInt64(4));
+            reader.IsDBNull(4) ? null : reader.GetInt64(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5));
     }
 
-    public void ThrowIfUnusable(string slot, string address)
+    public void ThrowIfUnusable(string slot, string address, string database)
     {
+        if (Database is not null && Database != database)
+        {
+            throw new IngestionException(
+                $"replication slot {slot} on {address} belongs to database {Database}, not {database} (slot names are server-wide); " +
+                "give this project its own ingest.pipeline or ingest.slot");
+        }
+
         if (Active)
         {
             throw new IngestionException(

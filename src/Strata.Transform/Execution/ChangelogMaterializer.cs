@@ -16,7 +16,7 @@ namespace Strata.Transform.Execution;
 /// current version, and a snapshot's rows start new ones.</item>
 /// </list>
 /// </summary>
-internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata)
+internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, long? bound)
 {
     private static readonly string[] Metadata = ["_op", "_lsn", "_seq", "_commit_ts"];
 
@@ -42,7 +42,6 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
 
         var watermark = await metadata.WatermarkAsync(transaction, model.Name, cancellationToken);
-        var bound = await metadata.ChangelogBoundAsync(transaction, cancellationToken);
         var after = watermark is { } w ? $"(_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq}))" : "true";
         var upTo = bound is { } b ? $"_lsn <= {b}" : "true";
         await transaction.ExecuteAsync(
@@ -87,7 +86,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
             else
             {
-                await ApplyCurrentStateAsync(transaction, model, relation, batch, keys, values, resets.LastOrDefault(), cancellationToken);
+                await ApplyCurrentStateAsync(transaction, model, relation, batch, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
             }
 
             newestCommit = newest[0][2] as DateTime?;
@@ -102,11 +101,11 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
 
     private SourceTable ChangelogSource(Model model)
     {
-        var sources = model.SourceRefs.Select(s => s.Split('.', 2)).Select(p => compiler.Source(p[0], p[1])).ToList();
+        var sources = compiler.SourcesRead(model);
         if (sources.Count != 1 || !sources[0].IsChangelog)
         {
             throw new TransformException(
-                $"{model.Path}: model {model.Name} is {model.Config.Materialized} and must read exactly one changelog source " +
+                $"{model.Path}: model {model.Name} is {model.Config.Materialized} and must read exactly one changelog source, itself or through ephemeral models " +
                 $"(a source with changelog: true in sources.yml); it reads {(sources.Count == 0 ? "none" : string.Join(", ", sources.Select(s => s.FullName + (s.IsChangelog ? "" : " (not a changelog)"))))}");
         }
 

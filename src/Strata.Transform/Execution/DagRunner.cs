@@ -13,10 +13,10 @@ namespace Strata.Transform.Execution;
 /// skips everything downstream of it; the rest goes on.
 /// </summary>
 internal sealed class DagRunner(
-    ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, IStrataConsole console, string runId)
+    ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, IStrataConsole console, string runId, long? bound)
 {
     private readonly Materializer _materializer = new(warehouse, compiler);
-    private readonly ChangelogMaterializer _changelog = new(warehouse, compiler, metadata);
+    private readonly ChangelogMaterializer _changelog = new(warehouse, compiler, metadata, bound);
     private readonly TestRunner _tests = new(graph, warehouse, compiler);
 
     public async Task<(List<ModelResult> Models, List<TestResult> Tests)> RunAsync(
@@ -30,7 +30,7 @@ internal sealed class DagRunner(
             : [];
         var finished = new HashSet<string>(StringComparer.Ordinal);
         var blocked = new Dictionary<string, string>(StringComparer.Ordinal);
-        var running = new Dictionary<Task, Model>();
+        var running = new Dictionary<Model, Task<ModelResult?>>();
         var parallel = warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
 
         while (order.Count > 0 || running.Count > 0)
@@ -57,7 +57,7 @@ internal sealed class DagRunner(
                 if (parents.All(finished.Contains))
                 {
                     order.Remove(model);
-                    running[RunModelAsync(model, runModels, fullRefresh, cancellationToken)] = model;
+                    running[model] = RunModelAsync(model, runModels, fullRefresh, cancellationToken);
                 }
             }
 
@@ -66,10 +66,11 @@ internal sealed class DagRunner(
                 continue;
             }
 
-            var done = await Task.WhenAny(running.Keys);
-            var ended = running[done];
-            running.Remove(done);
-            var result = await (Task<ModelResult?>)done;
+            // Keyed by model: finished tasks may be one shared instance (a cached null result).
+            var done = await Task.WhenAny(running.Values);
+            var ended = running.First(r => r.Value == done).Key;
+            running.Remove(ended);
+            var result = await done;
             if (result is not null)
             {
                 models.Add(result);

@@ -32,17 +32,24 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
     {
         var ctes = new List<Model>();
         var scope = Scope($"model {model.Name}", model.Path, ctes, isIncremental, Relation(model), changes);
-        var sql = WithCtes(await SqlTemplates.RenderAsync(model.Template, _macros, scope), await CteBodiesAsync(ctes));
+        var sql = WithCtes(await SqlTemplates.RenderAsync(model.Template, _macros, scope), await CteBodiesAsync(ctes, changes));
         await WriteCompiledAsync(model.Path, sql);
         return sql;
     }
+
+    /// <summary>The sources a model reads, itself or through the ephemeral models it inlines.</summary>
+    public IReadOnlyList<SourceTable> SourcesRead(Model model) =>
+        model.SourceRefs.Select(s => s.Split('.', 2)).Select(p => Source(p[0], p[1]))
+            .Concat(model.Refs.Select(r => graph[r]).Where(m => m.Config.Materialized == Materializations.Ephemeral).SelectMany(SourcesRead))
+            .Distinct()
+            .ToList();
 
     /// <summary>Renders a singular test.</summary>
     public async Task<string> CompileTestAsync(DataTest test)
     {
         var ctes = new List<Model>();
         var scope = Scope($"test {test.Name}", test.Path, ctes, false, "", null);
-        var sql = WithCtes(await SqlTemplates.RenderAsync(test.Template!, _macros, scope), await CteBodiesAsync(ctes));
+        var sql = WithCtes(await SqlTemplates.RenderAsync(test.Template!, _macros, scope), await CteBodiesAsync(ctes, null));
         await WriteCompiledAsync(test.Path, sql);
         return sql;
     }
@@ -89,8 +96,8 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         Engine = warehouse.Engine,
     };
 
-    /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first.</summary>
-    private async Task<List<(string Name, string Sql)>> CteBodiesAsync(List<Model> used)
+    /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first; <paramref name="changes"/> stands in for the changelog in them too.</summary>
+    private async Task<List<(string Name, string Sql)>> CteBodiesAsync(List<Model> used, string? changes)
     {
         var bodies = new List<(string Name, string Sql)>();
         var done = new HashSet<string>(StringComparer.Ordinal);
@@ -102,7 +109,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
             }
 
             var nested = new List<Model>();
-            var sql = await SqlTemplates.RenderAsync(model.Template, _macros, Scope($"model {model.Name}", model.Path, nested, false, CteName(model), null));
+            var sql = await SqlTemplates.RenderAsync(model.Template, _macros, Scope($"model {model.Name}", model.Path, nested, false, CteName(model), changes));
             foreach (var inner in nested)
             {
                 await AddAsync(inner);

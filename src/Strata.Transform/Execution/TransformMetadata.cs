@@ -53,14 +53,15 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
         transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
 
     /// <summary>The highest source position every pipeline has committed to bronze (changes past it may still arrive), or null without ingestion.</summary>
-    public async Task<long?> ChangelogBoundAsync(IWarehouseTransaction transaction, CancellationToken cancellationToken)
+    /// <remarks>Read once per run, so that every changelog model of the run stops at the same source position.</remarks>
+    public async Task<long?> ChangelogBoundAsync(CancellationToken cancellationToken)
     {
         if (await warehouse.GetColumnsAsync(Schema, "checkpoints", cancellationToken) is null)
         {
             return null;
         }
 
-        var rows = await transaction.QueryAsync($"SELECT min(confirmed_lsn) FROM {warehouse.Qualify(Schema, "checkpoints")}", null, cancellationToken);
+        var rows = await warehouse.QueryAsync($"SELECT min(confirmed_lsn) FROM {warehouse.Qualify(Schema, "checkpoints")}", null, cancellationToken);
         return rows[0][0] is null ? null : Long(rows[0][0]);
     }
 

@@ -62,7 +62,7 @@ internal static class BronzeReader
         return rows;
     }
 
-    private static string Normalise(object?[] row) => string.Join("|", row.Select(v => v switch
+    public static string Normalise(object?[] row) => string.Join("|", row.Select(v => v switch
     {
         null => "∅",
         DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture),

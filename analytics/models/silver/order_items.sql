@@ -1,0 +1,2 @@
+{{ config(unique_key='order_item_id') }}
+select * from {{ ref('stg_order_items') }}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+using Npgsql.Replication;
+using NpgsqlTypes;
+using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Streaming;
+using Strata.Source.Schema;
+using Strata.Warehouse;
+
+namespace Strata.Ingestion;
+
+public sealed partial class IngestionService
+{
+    private const int MismatchesShown = 10;
+
+    /// <summary>
+    /// Proves bronze holds the source: takes a consistent snapshot of the source at a known LSN (a temporary slot's
+    /// exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from the changelog
+    /// (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a checksum over
+    /// every column, and the keys that differ. Works while the source keeps changing.
+    /// </summary>
+    /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        var cdc = CdcEndpoint();
+        var connectionString = cdc.ConnectionString(_source.Database, "strata reconcile");
+        await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
+        var catalog = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
+        var chosen = ResyncTables(new IngestOptions { Resync = tables }, catalog);
+
+        ulong at;
+        var sourceRows = new Dictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
+        await using (var replication = new LogicalReplicationConnection(connectionString))
+        {
+            await OpenReplicationAsync(replication, cdc, cancellationToken);
+            var slot = await CreateSlotAsync(replication, $"{Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cdc, cancellationToken);
+            at = SnapshotLsn(slot);
+            // The exported snapshot lives while the replication connection stays idle: read every table now.
+            foreach (var table in chosen)
+            {
+                sourceRows[table.DisplayName] = await ReadSourceAsync(connectionString, slot.SnapshotName!, table, cancellationToken);
+            }
+        }
+
+        await CatchUpAsync(source, at, cancellationToken);
+
+        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        var results = new List<ReconcileTable>();
+        foreach (var table in chosen)
+        {
+            results.Add(await CompareAsync(warehouse, table, at, sourceRows[table.DisplayName], cancellationToken));
+        }
+
+        return new ReconcileResult(new NpgsqlLogSequenceNumber(at + 1).ToString(), results);
+    }
+
+    /// <summary>Brings bronze past <paramref name="at"/>: ingests itself when nothing else holds the slot, else waits for the process that does.</summary>
+    private async Task CatchUpAsync(NpgsqlConnection source, ulong at, CancellationToken cancellationToken)
+    {
+        var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        if (slot is { Active: false })
+        {
+            await RunAsync(new IngestOptions { Once = true }, cancellationToken);
+            return;
+        }
+
+        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        var writer = new BronzeWriter(warehouse, Pipeline, Slot, _console);
+        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60); waited += TimeSpan.FromMilliseconds(250))
+        {
+            if (await writer.ReadCheckpointAsync(cancellationToken) >= at)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        }
+
+        throw new IngestionException(
+            $"bronze did not reach {new NpgsqlLogSequenceNumber(at)} within 60 s; is ingestion (slot {Slot}) running? Start `strata ingest` or run `strata ingest --once` first");
+    }
+
+    private static async Task<Dictionary<string, ulong>> ReadSourceAsync(string connectionString, string snapshot, SourceTable table, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshot}'", connection, transaction))
+        {
+            await set.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
+        var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var values = new object?[table.Columns.Count];
+        await using var exporter = await connection.BeginBinaryExportAsync(
+            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+        while (exporter.StartRow() != -1)
+        {
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = ValueConversion.Read(exporter, table.Columns[i]);
+            }
+
+            Add(rows, table, values);
+        }
+
+        return rows;
+    }
+
+    private static async Task<ReconcileTable> CompareAsync(
+        IWarehouse warehouse, SourceTable table, ulong at, Dictionary<string, ulong> source, CancellationToken cancellationToken)
+    {
+        var sourceChecksum = source.Values.Aggregate(0UL, (sum, hash) => unchecked(sum + hash));
+        var keys = table.Columns.Where(c => c.IsKey).Select(c => warehouse.Quote(c.Name)).DefaultIfEmpty("_lsn, _seq").ToList();
+        var columns = string.Join(", ", table.Columns.Select(c => warehouse.Quote(c.Name)));
+        var bronze = warehouse.Qualify(BronzeTable.Schema, table.BronzeName);
+        var state = await warehouse.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"""
+            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
+            resets AS (SELECT _lsn AS l, _seq AS s FROM c WHERE _op = 't' UNION ALL SELECT max(_lsn), -1 FROM c WHERE _op = 'r'),
+            p AS (SELECT l, s FROM resets WHERE l IS NOT NULL ORDER BY l DESC, s DESC LIMIT 1),
+            kept AS (SELECT * FROM c WHERE _op <> 't' AND NOT EXISTS (SELECT 1 FROM p WHERE c._lsn < p.l OR (c._lsn = p.l AND c._seq <= p.s))),
+            ranked AS (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS rn FROM kept)
+            SELECT {columns} FROM ranked WHERE rn = 1 AND _op <> 'd'
+            """), null, cancellationToken);
+        var mismatches = new List<string>();
+        ulong bronzeChecksum = 0;
+        var remaining = new Dictionary<string, ulong>(source, StringComparer.Ordinal);
+        foreach (var row in state)
+        {
+            var (key, hash) = KeyAndHash(table, row);
+            bronzeChecksum = unchecked(bronzeChecksum + hash);
+            if (!remaining.Remove(key, out var expected))
+            {
+                mismatches.Add($"{key}: in bronze, not in the source");
+            }
+            else if (expected != hash)
+            {
+                mismatches.Add($"{key}: values differ");
+            }
+        }
+
+        mismatches.AddRange(remaining.Keys.Select(k => $"{k}: in the source, not in bronze"));
+        return new ReconcileTable(table.DisplayName, source.Count, state.Count, sourceChecksum.ToString("x16", CultureInfo.InvariantCulture),
+            bronzeChecksum.ToString("x16", CultureInfo.InvariantCulture), mismatches.Count, mismatches.Take(MismatchesShown).ToList());
+    }
+
+    private static void Add(Dictionary<string, ulong> rows, SourceTable table, object?[] values)
+    {
+        var (key, hash) = KeyAndHash(table, values);
+        // Rows without a key are compared as a multiset: the row is its own key, counted.
+        for (var n = 2; !rows.TryAdd(key, hash); n++)
+        {
+            key = $"{key.Split('#')[0]}#{n}";
+        }
+    }
+
+    private static (string Key, ulong Hash) KeyAndHash(SourceTable table, object?[] values)
+    {
+        var text = new StringBuilder();
+        var key = new StringBuilder();
+        for (var i = 0; i < table.Columns.Count; i++)
+        {
+            var value = Normalise(values[i]);
+            text.Append(value).Append('\u001f');
+            if (table.Columns[i].IsKey)
+            {
+                key.Append(key.Length == 0 ? "" : ", ").Append(table.Columns[i].Name).Append('=').Append(value);
+            }
+        }
+
+        var hash = BitConverter.ToUInt64(MD5.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return (key.Length > 0 ? key.ToString() : $"row {hash:x16}", hash);
+    }
+
+    /// <summary>One text form per value, whichever driver read it (DuckDB and PostgreSQL return different CLR types for some).</summary>
+    private static string Normalise(object? value) => value switch
+    {
+        null => "∅",
+        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00.000000",
+        TimeOnly t => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
+        double f => f.ToString("R", CultureInfo.InvariantCulture),
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "t" : "f",
+        byte[] bytes => Convert.ToHexString(bytes),
+        Guid g => g.ToString("D"),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>What <c>strata reconcile</c> found.</summary>
+/// <param name="Lsn">The source position compared at.</param>
+/// <param name="Tables">Each table's comparison.</param>
+public sealed record ReconcileResult(string Lsn, IReadOnlyList<ReconcileTable> Tables)
+{
+    /// <summary>Every table equal.</summary>
+    public bool Equal => Tables.All(t => t.Equal);
+}
+
+/// <summary>One table compared.</summary>
+/// <param name="Table">The source table.</param>
+/// <param name="SourceRows">Rows in the source at the LSN.</param>
+/// <param name="BronzeRows">Rows of the state rebuilt from bronze at the LSN.</param>
+/// <param name="SourceChecksum">Order-independent checksum over every column, source side.</param>
+/// <param name="BronzeChecksum">The same, bronze side.</param>
+/// <param name="MismatchCount">Keys that differ.</param>
+/// <param name="Mismatches">The first of them.</param>
+public sealed record ReconcileTable(
+    string Table, long SourceRows, long BronzeRows, string SourceChecksum, string BronzeChecksum, int MismatchCount, IReadOnlyList<string> Mismatches)
+{
+    /// <summary>Counts, checksums and keys all agree.</summary>
+    public bool Equal => MismatchCount == 0 && SourceRows == BronzeRows && SourceChecksum == BronzeChecksum;
+}

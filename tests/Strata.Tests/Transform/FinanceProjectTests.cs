@@ -1,0 +1,86 @@
+using System.Globalization;
+using Strata.Tests.Ingestion;
+using Strata.Tests.Source;
+
+namespace Strata.Tests.Transform;
+
+/// <summary>The shipped finance project, end to end on a warehouse: seed, workload with deletes, ingest, build.</summary>
+public abstract class FinanceProjectTests(string engine) : SharedServerTest($"finance_{engine}", initialize: true)
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        TransformProjects.UseWarehouse(Project, Server, engine, "finance");
+        TransformProjects.UseFinanceProject(Project);
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "60", "--items-per-order", "4")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Build_turns_bronze_into_silver_and_gold_that_match_the_source()
+    {
+        await IngestAndBuildAsync();
+        Assert.Equal(["30"], await TransformProjects.RowsAsync(Project, "SELECT count(*) FROM silver.products"));
+        var simulate = await Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "3s", "--delete-rate", "0.05");
+        Assert.True(simulate.ExitCode == 0, simulate.ToString());
+        await IngestAndBuildAsync();
+
+        foreach (var (table, key, source, silver) in new[]
+        {
+            ("orders", "order_id", "order_id, order_date, delivery_date, customer_id, status", "order_id, order_date, delivery_date, customer_id, status"),
+            ("order_items", "order_item_id", "order_item_id, order_id, product_id, quanity", "order_item_id, order_id, product_id, quantity"),
+            ("customers", "customer_id", "customer_id, customer_name, is_active, customer_address", "customer_id, customer_name, is_active, customer_address"),
+            ("products", "product_id", "product_id, product_name, barcode, unity_price, is_active", "product_id, product_name, barcode, unit_price, is_active"),
+        })
+        {
+            var expected = await BronzeReader.SourceAsync(Server, Project.Database, table, key, source);
+            var actual = await TransformProjects.RowsAsync(Project, $"SELECT {silver} FROM silver.{table} ORDER BY {key}");
+            Assert.Equal(expected, actual);
+
+            // History: exactly one current version per live key, and as many versions as bronze has changes.
+            var history = await BronzeReader.QueryAsync(Project,
+                $"SELECT count(*) FILTER (WHERE is_current AND NOT is_deleted), count(*) FROM silver.{table}_history");
+            Assert.Equal(expected.Count, Convert.ToInt32(history[0][0], CultureInfo.InvariantCulture));
+            var changes = await BronzeReader.QueryAsync(Project, $"SELECT count(*) FROM bronze.operations__{table} WHERE _op <> 't'");
+            Assert.Equal(Convert.ToInt64(changes[0][0], CultureInfo.InvariantCulture), Convert.ToInt64(history[0][1], CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (model, sql) in TransformProjects.ReportQuestions)
+        {
+            Assert.Equal(
+                await TransformProjects.SourceRowsAsync(Server, Project.Database, sql),
+                await TransformProjects.RowsAsync(Project, $"SELECT * FROM gold.{model} ORDER BY 1, 2"));
+        }
+
+        // A second build with nothing new changes nothing in history.
+        var before = await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM silver.orders_history");
+        var again = await Project.RunAsync("build", "--select", "tag:history");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal(before[0][0], (await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM silver.orders_history"))[0][0]);
+    }
+
+    [Fact]
+    public async Task The_open_orders_have_items_test_fails_on_data_made_the_first_versions_way()
+    {
+        await IngestAndBuildAsync();
+        // The first version's bug: a new open order whose items went to another order.
+        await Server.ExecuteAsync("""
+            INSERT INTO operations.orders (order_date, delivery_date, customer_id, status) VALUES (current_date, current_date + 10, 1, 'PENDING');
+            """, Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        var build = await Project.RunAsync("build");
+        Assert.Equal(1, build.ExitCode);
+        Assert.Contains("FAIL   open_orders_have_items: 1 failing row(s)", build.All, StringComparison.Ordinal);
+    }
+
+    private async Task IngestAndBuildAsync()
+    {
+        var ingest = await Project.RunAsync("ingest", "--once");
+        Assert.True(ingest.ExitCode == 0, ingest.ToString());
+        var build = await Project.RunAsync("build");
+        Assert.True(build.ExitCode == 0, build.ToString());
+    }
+}
+
+public sealed class DuckDbFinanceProjectTests() : FinanceProjectTests("duckdb");
+
+public sealed class PostgresFinanceProjectTests() : FinanceProjectTests("postgres");

@@ -1,0 +1,78 @@
+using Npgsql;
+using Strata.Testing;
+using Strata.Tests.Ingestion;
+
+namespace Strata.Tests.Transform;
+
+/// <summary>Helpers for tests of the model engine: warehouses, projects, and rows as comparable text.</summary>
+internal static class TransformProjects
+{
+    /// <summary>The four business reports asked of the source directly, ordered like the gold models are read.</summary>
+    public static readonly (string Model, string Sql)[] ReportQuestions =
+    [
+        ("rpt_open_orders_by_delivery_date",
+            "SELECT delivery_date, status, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 1, 2"),
+        ("rpt_top_delivery_dates",
+            "SELECT * FROM (SELECT delivery_date, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3) t ORDER BY 1, 2"),
+        ("rpt_open_items_by_product",
+            "SELECT p.product_id, p.product_name, count(*), sum(i.quanity) FROM operations.order_items i JOIN operations.orders o USING (order_id) " +
+            "JOIN operations.products p USING (product_id) WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 1, 2"),
+        ("rpt_top_customers_pending",
+            "SELECT * FROM (SELECT c.customer_id, c.customer_name, count(*) FROM operations.orders o JOIN operations.customers c USING (customer_id) " +
+            "WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 3) t ORDER BY 1, 2"),
+    ];
+
+    /// <summary>The repository's folder (where Strata.slnx is).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var directory = new DirectoryInfo(AppContext.BaseDirectory);
+            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
+            {
+                directory = directory.Parent;
+            }
+
+            return directory?.FullName ?? throw new InvalidOperationException("no Strata.slnx above " + AppContext.BaseDirectory);
+        }
+    }
+
+    public static void UseFinanceProject(TestProject project) =>
+        project.Environment["STRATA_TRANSFORM_PROJECT"] = Path.Combine(RepositoryRoot, "analytics");
+
+    /// <summary>Points the project at a warehouse of its own: a DuckDB file, or a database on the shared server.</summary>
+    public static void UseWarehouse(TestProject project, PostgresServer server, string engine, string name)
+    {
+        project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
+        project.Environment["STRATA_INGEST_PIPELINE"] = $"{name}_{engine}";
+        project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
+        project.Environment["STRATA_WAREHOUSE_PORT"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        project.Environment["STRATA_WAREHOUSE_USER"] = PostgresServer.Superuser;
+        project.Environment["STRATA_WAREHOUSE_PASSWORD"] = server.Password;
+        project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(project.Directory, $"{name}.duckdb");
+        project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}_{Guid.NewGuid().ToString("N")[..6]}";
+    }
+
+    public static async Task<List<string>> RowsAsync(TestProject project, string sql) =>
+        (await BronzeReader.QueryAsync(project, sql)).Select(BronzeReader.Normalise).ToList();
+
+    public static async Task<List<string>> SourceRowsAsync(PostgresServer server, string database, string sql)
+    {
+        await using var connection = await server.OpenAsync(database);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(BronzeReader.Normalise(row));
+        }
+
+        return rows;
+    }
+}
