@@ -179,7 +179,15 @@ internal sealed class StreamPump(
             {
                 if (batch.Count == 0)
                 {
-                    // Nothing of ours is pending: let the server recycle WAL up to the heartbeat.
+                    // Nothing of ours is pending: every commit before the heartbeat is in bronze. Moving the checkpoint
+                    // there tells readers of bronze (changelog models) that rows up to it are complete — a resync
+                    // snapshot included — and lets the server recycle WAL up to it.
+                    if (next.EndLsn > Checkpoint)
+                    {
+                        await writer.WriteAsync(Array.Empty<Change>(), next.EndLsn, cancellationToken);
+                        Checkpoint = next.EndLsn;
+                    }
+
                     replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(next.EndLsn));
                     await replication.SendStatusUpdate(cancellationToken);
                 }

@@ -51,7 +51,16 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
                 await TransformProjects.RowsAsync(Project, $"SELECT * FROM gold.{model} ORDER BY 1, 2"));
         }
 
+        // Reconcile while the workload keeps changing the source.
+        var workload = Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "4s", "--delete-rate", "0.05");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var reconcile = await Project.RunAsync("reconcile");
+        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
+        Assert.Contains("All 4 tables equal the source", reconcile.All, StringComparison.Ordinal);
+        Assert.Equal(0, (await workload).ExitCode);
+
         // A second build with nothing new changes nothing in history.
+        await IngestAndBuildAsync();
         var before = await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM silver.orders_history");
         var again = await Project.RunAsync("build", "--select", "tag:history");
         Assert.True(again.ExitCode == 0, again.ToString());

@@ -37,6 +37,17 @@ internal static class TransformProjects
         }
     }
 
+    /// <summary>Writes a project's files (relative path → text).</summary>
+    public static void Write(string folder, IReadOnlyDictionary<string, string> files)
+    {
+        foreach (var (path, text) in files)
+        {
+            var file = Path.Combine(folder, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllText(file, text);
+        }
+    }
+
     public static void UseFinanceProject(TestProject project) =>
         project.Environment["STRATA_TRANSFORM_PROJECT"] = Path.Combine(RepositoryRoot, "analytics");
 
