@@ -60,6 +60,12 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         _runtime.Error.WriteLine($"warning: {text}");
     }
 
+    public void Error(string text)
+    {
+        CloseLiveLine();
+        _runtime.Error.WriteLine($"error: {text}");
+    }
+
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(headers);

@@ -16,6 +16,9 @@ public interface IStrataConsole
     /// <summary>A line warning about something the user may want to act on.</summary>
     void Warning(string text);
 
+    /// <summary>A line saying one part failed while the command goes on (a model, a test); the command's own failure is an exception.</summary>
+    void Error(string text);
+
     /// <summary>A table; plain mode prints aligned columns without borders.</summary>
     void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null);
 

@@ -15,6 +15,11 @@ public sealed class NullConsole : IStrataConsole, IProgressBoard, IProgressTask
     }
 
     /// <inheritdoc />
+    public void Error(string text)
+    {
+    }
+
+    /// <inheritdoc />
     public void Success(string text)
     {
     }

@@ -141,7 +141,7 @@ internal sealed class DagRunner(
             var message = ex is WarehouseException
                 ? $"{model.Path}: model {model.Name} failed in the warehouse: {ex.Message} (compiled SQL: {compiler.CompiledPath(model.Path)})"
                 : ex.Message;
-            console.Warning($"ERROR  {model.Name}: {message}");
+            console.Error(message);
             return new ModelResult(model.Name, model.Config.Materialized, "error", null, started, clock.Elapsed, message);
         }
     }
@@ -158,7 +158,7 @@ internal sealed class DagRunner(
                 console.Warning(line);
                 break;
             default:
-                console.Warning(line);
+                console.Error(line);
                 break;
         }
     }

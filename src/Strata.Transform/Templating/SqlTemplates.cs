@@ -76,7 +76,8 @@ internal static partial class SqlTemplates
         {
             foreach (var macro in macros)
             {
-                await macro.RenderAsync(context, NullEncoder.Default);
+                // Not isolated: the macros it defines must stay in the context the model renders in.
+                await macro.RenderAsync(context, NullEncoder.Default, isolateContext: false);
             }
 
             return await template.RenderAsync(context, NullEncoder.Default);
@@ -85,7 +86,7 @@ internal static partial class SqlTemplates
         {
             throw;
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or Fluid.ParseException)
+        catch (Exception ex) when (ex is Fluid.FluidException or InvalidOperationException or ArgumentException or FormatException or Fluid.ParseException)
         {
             throw new TransformException($"{scope.Path}: {scope.Subject} does not render: {ex.Message}", ex);
         }
