@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|load|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -52,4 +52,18 @@ if (what is "large")
     Console.WriteLine();
     Console.WriteLine("### Ingest: one large transaction");
     Console.WriteLine(await IngestBenchmark.LargeTransactionAsync(source, Option("--rows", 2_000_000)));
+}
+
+if (what is "transform" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Transform: full build and incremental current_state");
+    Console.WriteLine(await TransformBenchmark.BuildAsync(source, 1_000, 10_000, 100_000));
+}
+
+if (what is "load" or "transform" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Transform: loading a large project");
+    Console.WriteLine(await TransformBenchmark.LoadAsync(1_000));
 }

@@ -151,6 +151,30 @@ public static class StrataApp
             .WithDescription("How old the newest change of each source table is, against its thresholds (exit 1 past error_after)")
             .WithExample("freshness", "--json");
 
+        config.AddBranch("report", report =>
+        {
+            report.SetDescription("The business reports: run them into files, deliver them to folders or by e-mail, on schedules");
+            report.AddCommand<Commands.Report.ReportListCommand>("list")
+                .WithDescription("Every report: title, parameters, schedules, last delivery")
+                .WithExample("report", "list", "--json");
+            report.AddCommand<Commands.Report.ReportRunCommand>("run")
+                .WithDescription("Run reports into csv, xlsx, html or json files (never overwriting), or as a table on the terminal")
+                .WithExample("report", "run")
+                .WithExample("report", "run", "open_orders_by_delivery_date", "--format", "xlsx", "--out", "out")
+                .WithExample("report", "run", "--all", "--format", "html")
+                .WithExample("report", "run", "top_delivery_dates", "--param", "limit=5");
+            report.AddCommand<Commands.Report.ReportDeliverCommand>("deliver")
+                .WithDescription("Deliver reports now to every target of their schedules (folders, e-mail)")
+                .WithExample("report", "deliver")
+                .WithExample("report", "deliver", "open_items_by_product");
+            report.AddCommand<Commands.Report.ReportScheduleCommand>("schedule")
+                .WithDescription("Run the schedules' deliveries when due, until Ctrl+C")
+                .WithExample("report", "schedule");
+            report.AddCommand<Commands.Report.ReportLogCommand>("log")
+                .WithDescription("Every delivery attempt: when, where, rows, bytes, status, error")
+                .WithExample("report", "log", "--limit", "20");
+        });
+
         config.AddCommand<DoctorCommand>("doctor")
             .WithDescription("Check the PostgreSQL programs, the source, wal_level, replication capacity, the CDC login and the publication")
             .WithExample("doctor")

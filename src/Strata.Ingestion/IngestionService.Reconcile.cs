@@ -6,8 +6,8 @@ using Npgsql.Replication;
 using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
-using Strata.Source.Schema;
 using Strata.Warehouse;
 
 namespace Strata.Ingestion;
@@ -87,19 +87,10 @@ public sealed partial class IngestionService
 
     private static async Task<Dictionary<string, ulong>> ReadSourceAsync(string connectionString, string snapshot, SourceTable table, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshot}'", connection, transaction))
-        {
-            await set.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
+        await using var reader = await SnapshotReader.OpenAsync(connectionString, snapshot, cancellationToken);
         var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
         var values = new object?[table.Columns.Count];
-        await using var exporter = await connection.BeginBinaryExportAsync(
-            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+        await using var exporter = await reader.ExportAsync(table, cancellationToken);
         while (exporter.StartRow() != -1)
         {
             for (var i = 0; i < values.Length; i++)

@@ -61,6 +61,32 @@ public sealed class TransformService
         return compiled;
     }
 
+    /// <summary>
+    /// Renders a SQL template that reads the models (a report): <c>ref()</c> resolves to the built relations,
+    /// <c>param('name')</c> to what <paramref name="param"/> returns (a bound parameter's placeholder).
+    /// </summary>
+    public Task<string> RenderQueryAsync(string subject, string path, string text, Func<string, string> param)
+    {
+        var template = Templating.SqlTemplates.Parse(text, path);
+        return new ModelCompiler(Graph, _warehouse, null).CompileQueryAsync(subject, path, template, param);
+    }
+
+    /// <summary>The newest source position and commit time taken in by the changelog models upstream of <paramref name="models"/>.</summary>
+    public async Task<(long? Lsn, DateTime? CommitTime)> AsOfAsync(IEnumerable<string> models, CancellationToken cancellationToken = default)
+    {
+        var upstream = models.Where(Graph.Contains).SelectMany(m => Graph.Ancestors(m).Append(m))
+            .Where(m => Materializations.ReadsChangelog(Graph[m].Config.Materialized)).Distinct().ToList();
+        if (upstream.Count == 0 || await _warehouse.GetColumnsAsync(TransformMetadata.Schema, "model_state", cancellationToken) is null)
+        {
+            return (null, null);
+        }
+
+        var rows = await _warehouse.QueryAsync(
+            $"SELECT max(lsn), max(commit_ts) FROM {_metadata.ModelState} WHERE model IN ({string.Join(", ", upstream.Select((_, i) => _warehouse.Parameter(i + 1)))})",
+            upstream.Cast<object?>().ToList(), cancellationToken);
+        return (rows[0][0] is null ? null : TransformMetadata.Long(rows[0][0]), rows[0][1] as DateTime?);
+    }
+
     /// <summary>Builds the selected models.</summary>
     public Task<RunSummary> RunAsync(RunOptions options, CancellationToken cancellationToken = default) =>
         ExecuteAsync("run", options, runModels: true, runTests: false, cancellationToken);

@@ -120,6 +120,29 @@ public static class Settings
     public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
         "Folder of the analytics project (strata_project.yml, models/, tests/); when the default is missing, the finance project shipped with Strata");
 
+    /// <summary>Where reports are written by <c>strata report run</c>.</summary>
+    public static readonly SettingDefinition ReportsOutput = new("reports.output", SettingKind.Text, "reports",
+        "Folder strata report run writes files to (relative to the project)");
+
+    /// <summary>SMTP server.</summary>
+    public static readonly SettingDefinition SmtpHost = new("smtp.host", SettingKind.Text, null, "SMTP server that e-mails reports");
+
+    /// <summary>SMTP port.</summary>
+    public static readonly SettingDefinition SmtpPort = new("smtp.port", SettingKind.Integer, "587", "SMTP port", 1, 65535);
+
+    /// <summary>SMTP TLS mode.</summary>
+    public static readonly SettingDefinition SmtpTls = new("smtp.tls", SettingKind.Text, "starttls",
+        "TLS towards the SMTP server: starttls, ssl (implicit TLS, usually port 465), auto, or none (only on a trusted network)");
+
+    /// <summary>SMTP login.</summary>
+    public static readonly SettingDefinition SmtpUser = new("smtp.user", SettingKind.Text, null, "SMTP login; unset sends without authenticating");
+
+    /// <summary>SMTP password.</summary>
+    public static readonly SettingDefinition SmtpPassword = new("smtp.password", SettingKind.Secret, null, "Password of smtp.user");
+
+    /// <summary>Sender address.</summary>
+    public static readonly SettingDefinition SmtpFrom = new("smtp.from", SettingKind.Text, "strata@localhost", "From address of report e-mails");
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -129,6 +152,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
         TransformProject,
+        ReportsOutput, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

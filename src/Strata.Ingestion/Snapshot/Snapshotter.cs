@@ -44,15 +44,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
     {
         var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken, replaceIncompatible);
         var warehouse = writer.Warehouse;
-        await using var source = new NpgsqlConnection(sourceConnectionString);
-        await source.OpenAsync(cancellationToken);
-        await using var sourceTransaction = await source.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'", source, sourceTransaction))
-        {
-            await set.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
+        await using var source = await SnapshotReader.OpenAsync(sourceConnectionString, snapshotName, cancellationToken);
         var map = bronze.MapFrom(table);
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
@@ -62,8 +54,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
 
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
-        await using (var exporter = await source.BeginBinaryExportAsync(
-            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken))
+        await using (var exporter = await source.ExportAsync(table, cancellationToken))
         {
             while (exporter.StartRow() != -1)
             {

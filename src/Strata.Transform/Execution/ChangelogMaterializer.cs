@@ -72,12 +72,13 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             await transaction.ExecuteAsync($"CREATE TABLE {relation} AS SELECT {List(values.Select(warehouse.Quote))}{extra} FROM {batch} WHERE 1 = 0", null, cancellationToken);
         }
 
-        var newest = await transaction.QueryAsync($"SELECT _lsn, _seq, _commit_ts FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
+        var newest = await transaction.QueryAsync(
+            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
         long changes = 0;
         DateTime? newestCommit = null;
         if (newest.Count > 0)
         {
-            changes = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
+            changes = TransformMetadata.Long(newest[0][3]);
             var resets = await ResetsAsync(transaction, batch, cancellationToken);
             var keys = model.Config.UniqueKey.Select(warehouse.Quote).ToList();
             if (history)
@@ -86,7 +87,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
             else
             {
-                await ApplyCurrentStateAsync(transaction, model, relation, batch, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
+                await ApplyCurrentStateAsync(transaction, relation, batch, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
             }
 
             newestCommit = newest[0][2] as DateTime?;
@@ -126,27 +127,23 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
     }
 
     private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, Model model, string relation, string batch, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
+        IWarehouseTransaction transaction, string relation, string batch, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
     {
-        var latest = warehouse.Quote($"strata_latest__{model.Name}");
         if (reset is not null)
         {
             await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
         }
 
-        var partition = string.Join(", ", keys);
-        await transaction.ExecuteAsync(
-            $"CREATE TEMP TABLE {latest} AS SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {partition} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
-            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1", null, cancellationToken);
+        // One statement: the latest version of each key in the batch, merged; deletes remove.
         var quoted = values.Select(warehouse.Quote).ToList();
         var updates = string.Join(", ", quoted.Except(keys).Select(c => $"{c} = s.{c}"));
         await transaction.ExecuteAsync(
-            $"MERGE INTO {relation} AS t USING {latest} AS s ON {Materializer.Join(keys, "t", "s")}\n" +
+            $"MERGE INTO {relation} AS t USING (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
+            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1) AS s ON {Materializer.Join(keys, "t", "s")}\n" +
             "WHEN MATCHED AND s._op = 'd' THEN DELETE\n" +
             $"WHEN MATCHED THEN UPDATE SET {updates}\n" +
             $"WHEN NOT MATCHED AND s._op <> 'd' THEN INSERT ({List(quoted)}) VALUES ({string.Join(", ", quoted.Select(c => $"s.{c}"))})",
             null, cancellationToken);
-        await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
     }
 
     private async Task ApplyHistoryAsync(

@@ -44,6 +44,14 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
             .Distinct()
             .ToList();
 
+    /// <summary>Renders a query outside the models (a report): refs resolve to built models, <c>param()</c> to placeholders.</summary>
+    public async Task<string> CompileQueryAsync(string subject, string path, Fluid.IFluidTemplate template, Func<string, string> param)
+    {
+        var ctes = new List<Model>();
+        var sql = await SqlTemplates.RenderAsync(template, _macros, Scope(subject, path, ctes, false, "", null, param));
+        return WithCtes(sql, await CteBodiesAsync(ctes, null));
+    }
+
     /// <summary>Renders a singular test.</summary>
     public async Task<string> CompileTestAsync(DataTest test)
     {
@@ -70,12 +78,18 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
     /// <summary>Where the compiled SQL of <paramref name="path"/> is, for messages.</summary>
     public string CompiledPath(string path) => compiledDirectory is null ? path : Path.Combine(compiledDirectory, path);
 
-    private RenderScope Scope(string subject, string path, List<Model> ctes, bool isIncremental, string self, string? changes) => new()
+    private RenderScope Scope(string subject, string path, List<Model> ctes, bool isIncremental, string self, string? changes, Func<string, string>? param = null) => new()
     {
         Subject = subject,
         Path = path,
+        Param = param,
         Ref = name =>
         {
+            if (!graph.Contains(name))
+            {
+                throw new TransformException($"{path}: {subject} refers to ref('{name}'), which is no model{Text.Suggestions.DidYouMean(name, graph.Order.Select(m => m.Name))}");
+            }
+
             var target = graph[name];
             if (target.Config.Materialized != Materializations.Ephemeral)
             {

@@ -27,6 +27,9 @@ internal sealed class RenderScope
     /// <summary>The warehouse engine (<c>duckdb</c>, <c>postgres</c>) for adapter macros.</summary>
     public required string Engine { get; init; }
 
+    /// <summary><c>param('name')</c> → a bound query parameter's placeholder (reports); null where parameters do not exist.</summary>
+    public Func<string, string>? Param { get; init; }
+
     /// <summary>What <c>{{ config(...) }}</c> set.</summary>
     public Dictionary<string, object?> Config { get; } = new(StringComparer.Ordinal);
 

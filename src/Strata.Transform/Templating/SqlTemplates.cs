@@ -49,6 +49,11 @@ internal static partial class SqlTemplates
             return new StringValue(scope.Source(source, table));
         }));
         context.SetValue("this", new StringValue(scope.This));
+        if (scope.Param is { } param)
+        {
+            context.SetValue("param", new FunctionValue((args, _) => new StringValue(param(Text(args, 0, "param", scope)))));
+        }
+
         context.SetValue("is_incremental", new FunctionValue((_, _) => BooleanValue.Create(scope.IsIncremental)));
         context.SetValue("var", new FunctionValue((args, ctx) =>
         {

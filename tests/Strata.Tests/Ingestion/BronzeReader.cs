@@ -42,10 +42,14 @@ internal static class BronzeReader
     }
 
     /// <summary>The same columns read from the source table.</summary>
-    public static async Task<List<string>> SourceAsync(PostgresServer server, string database, string table, string key, string columns)
+    public static Task<List<string>> SourceAsync(PostgresServer server, string database, string table, string key, string columns) =>
+        SourceQueryAsync(server, database, $"SELECT {columns} FROM operations.{table} ORDER BY {key}");
+
+    /// <summary>A query's rows on the source, as normalised text.</summary>
+    public static async Task<List<string>> SourceQueryAsync(PostgresServer server, string database, string sql)
     {
         await using var connection = await server.OpenAsync(database);
-        await using var command = new NpgsqlCommand($"SELECT {columns} FROM operations.{table} ORDER BY {key}", connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<string>();
         while (await reader.ReadAsync())

@@ -1,4 +1,3 @@
-using Npgsql;
 using Strata.Testing;
 using Strata.Tests.Ingestion;
 
@@ -67,23 +66,6 @@ internal static class TransformProjects
     public static async Task<List<string>> RowsAsync(TestProject project, string sql) =>
         (await BronzeReader.QueryAsync(project, sql)).Select(BronzeReader.Normalise).ToList();
 
-    public static async Task<List<string>> SourceRowsAsync(PostgresServer server, string database, string sql)
-    {
-        await using var connection = await server.OpenAsync(database);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(BronzeReader.Normalise(row));
-        }
-
-        return rows;
-    }
+    public static Task<List<string>> SourceRowsAsync(PostgresServer server, string database, string sql) =>
+        BronzeReader.SourceQueryAsync(server, database, sql);
 }

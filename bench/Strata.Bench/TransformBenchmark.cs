@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Strata.Ingestion;
+using Strata.Output;
+using Strata.Transform;
+using Strata.Transform.Execution;
+using Strata.Transform.Graph;
+using Strata.Transform.Project;
+using Strata.Warehouse;
+
+namespace Strata.Bench;
+
+/// <summary>
+/// The model engine on the 10M-item data set: a full build of the finance project, the incremental
+/// <c>current_state</c> of order_items after 1k/10k/100k changes against a hand-written MERGE of the same changes,
+/// and loading a generated project of 1,000 models.
+/// </summary>
+internal static class TransformBenchmark
+{
+    private static string Analytics => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../analytics"));
+
+    public static async Task<string> BuildAsync(BenchSource source, params int[] changeCounts)
+    {
+        var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
+        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var lines = new StringBuilder();
+        await using (var warehouse = await WarehouseFactory.OpenAsync(config))
+        {
+            var service = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target"), NullConsole.Instance);
+            var clock = Stopwatch.StartNew();
+            var full = await service.BuildAsync(new RunOptions { FullRefresh = true });
+            var seconds = clock.Elapsed.TotalSeconds;
+            var bronzeRows = await CountAsync(warehouse, "bronze.operations__order_items");
+            lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"Full build of the finance project (`strata build --full-refresh`, {full.Models.Count} models, {full.Tests.Count} tests) into DuckDB over {bronzeRows:N0} bronze order_items rows: {seconds:0.0} s."));
+        }
+
+        lines.AppendLine();
+        lines.AppendLine("| changes to order_items | `strata run -s order_items` (s) | hand-written MERGE of the same changes (s) | ratio |");
+        lines.AppendLine("| ---: | ---: | ---: | ---: |");
+        foreach (var changes in changeCounts)
+        {
+            // The machines are noisy: three rounds of fresh changes each, the medians reported.
+            var rounds = new List<(long Taken, double Strata, double Hand)>();
+            for (var round = 0; round < 3; round++)
+            {
+                rounds.Add(await IncrementOnceAsync(source, config, changes));
+            }
+
+            var strata = Median(rounds.Select(r => r.Strata));
+            var hand = Median(rounds.Select(r => r.Hand));
+            lines.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {Median(rounds.Select(r => (double)r.Taken)):N0} | {strata:0.000} | {hand:0.000} | {strata / hand:0.00} |"));
+        }
+
+        return lines.ToString();
+    }
+
+    private static async Task<(long Taken, double Strata, double Hand)> IncrementOnceAsync(BenchSource source, Configuration.StrataConfig config, int changes)
+    {
+        await source.ExecuteAsync(string.Create(CultureInfo.InvariantCulture,
+            $"UPDATE operations.order_items SET quanity = quanity + 1 WHERE order_item_id IN (SELECT (random() * (SELECT max(order_item_id) FROM operations.order_items))::bigint FROM generate_series(1, {changes}))"));
+        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await using var warehouse = await WarehouseFactory.OpenAsync(config);
+        var mark = await warehouse.QueryAsync("SELECT lsn, seq FROM _strata.model_state WHERE model = 'order_items'");
+        await warehouse.ExecuteAsync("CREATE OR REPLACE TABLE silver.order_items_copy AS SELECT * FROM silver.order_items");
+        var service = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target"), NullConsole.Instance);
+        // Both start warm: the target and the new changes read once before either is timed; the hand-written one goes first.
+        await warehouse.QueryAsync("SELECT sum(quantity) FROM silver.order_items_copy");
+        await warehouse.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM bronze.operations__order_items WHERE _lsn >= {mark[0][0]}"));
+
+        var clock = Stopwatch.StartNew();
+        await HandWrittenMergeAsync(warehouse, Convert.ToInt64(mark[0][0], CultureInfo.InvariantCulture), Convert.ToInt64(mark[0][1], CultureInfo.InvariantCulture));
+        var hand = clock.Elapsed.TotalSeconds;
+
+        clock.Restart();
+        var run = await service.RunAsync(new RunOptions { Select = ["order_items"] });
+        var strata = clock.Elapsed.TotalSeconds;
+        await warehouse.ExecuteAsync("DROP TABLE silver.order_items_copy");
+        return (run.Models.Single(m => m.Model == "order_items").RowsChanged ?? 0, strata, hand);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+
+    public static async Task<string> LoadAsync(int models)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"strata-bench-project-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(folder, "models"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "strata_project.yml"), "name: generated\nvars:\n  limit: 10\n");
+        var yml = new StringBuilder("models:\n");
+        var random = new Random(7);
+        for (var i = 0; i < models; i++)
+        {
+            var refs = i == 0 ? [] : Enumerable.Range(0, 1 + random.Next(3)).Select(_ => random.Next(i)).Distinct().ToList();
+            var sql = refs.Count == 0
+                ? "{{ config(materialized='table') }}\nselect 1 as id, 'x' as label"
+                : $"{{{{ config(materialized='{(i % 3 == 0 ? "table" : "view")}') }}}}\n" + string.Join("\nunion all\n", refs.Select(r => $"select id, label from {{{{ ref('m{r:D4}') }}}} where id < {{{{ var('limit') }}}}"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "models", $"m{i:D4}.sql"), sql);
+            yml.Append(CultureInfo.InvariantCulture, $"  - name: m{i:D4}\n    description: generated\n    columns:\n      - name: id\n        tests: [not_null]\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "models", "models.yml"), yml.ToString());
+        // The first load pays for JIT; the figure is the best of three after it.
+        var best = double.MaxValue;
+        for (var round = 0; round < 4; round++)
+        {
+            var clock = Stopwatch.StartNew();
+            var graph = new ProjectGraph(await ProjectLoader.LoadAsync(folder, "duckdb"));
+            _ = Selector.Select(graph, ["+m0999"], []);
+            if (round > 0)
+            {
+                best = Math.Min(best, clock.Elapsed.TotalSeconds);
+            }
+        }
+
+        Directory.Delete(folder, recursive: true);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Load + render + DAG + a selection of a generated project of {models:N0} models (1–3 refs each, a yml test per model): {best * 1000:0} ms (best of 3 after a warm-up).");
+    }
+
+    private static async Task HandWrittenMergeAsync(IWarehouse warehouse, long lsn, long seq)
+    {
+        await using var transaction = await warehouse.BeginAsync();
+        await transaction.ExecuteAsync(string.Create(CultureInfo.InvariantCulture, $"""
+            MERGE INTO silver.order_items_copy AS t
+            USING (SELECT * FROM (
+                SELECT order_item_id, order_id, product_id, quanity AS quantity, updated_at, updated_by, created_at, created_by, _op, _lsn, _commit_ts,
+                       row_number() OVER (PARTITION BY order_item_id ORDER BY _lsn DESC, _seq DESC) AS rn
+                FROM bronze.operations__order_items WHERE _lsn > {lsn} OR (_lsn = {lsn} AND _seq > {seq})) AS x WHERE rn = 1) AS s
+            ON t.order_item_id = s.order_item_id
+            WHEN MATCHED AND s._op = 'd' THEN DELETE
+            WHEN MATCHED THEN UPDATE SET order_id = s.order_id, product_id = s.product_id, quantity = s.quantity, updated_at = s.updated_at,
+                updated_by = s.updated_by, created_at = s.created_at, created_by = s.created_by, _lsn = s._lsn, _commit_ts = s._commit_ts
+            WHEN NOT MATCHED AND s._op <> 'd' THEN INSERT VALUES (s.order_item_id, s.order_id, s.product_id, s.quantity, s.updated_at,
+                s.updated_by, s.created_at, s.created_by, s._lsn, s._commit_ts)
+            """));
+        await transaction.CommitAsync();
+    }
+
+    private static async Task<long> CountAsync(IWarehouse warehouse, string table) =>
+        Convert.ToInt64((await warehouse.QueryAsync($"SELECT count(*) FROM {table}"))[0][0], CultureInfo.InvariantCulture);
+}

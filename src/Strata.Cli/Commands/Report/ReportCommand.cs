@@ -1,0 +1,24 @@
+using Strata.Cli.Commands.Transform;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Configuration;
+using Strata.Ingestion;
+using Strata.Reports;
+using Strata.Reports.Delivery;
+using Strata.Transform;
+
+namespace Strata.Cli.Commands.Report;
+
+/// <summary>Base of the report commands: opens the warehouse, the analytics project and its reports.</summary>
+internal abstract class ReportCommand<TSettings>(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<TSettings>(runtime, console)
+    where TSettings : JsonSettings
+{
+    protected async Task<int> WithReportsAsync(TSettings settings, Func<ReportService, StrataConfig, Task<int>> work, CancellationToken cancellationToken)
+    {
+        var config = LoadConfig(settings);
+        await using var warehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
+        var transform = await TransformService.OpenAsync(
+            TransformCommand<SelectionSettings>.ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), Console);
+        return await work(new ReportService(transform, warehouse, SmtpSettings.Read(config), Console, config.ProjectDirectory), config);
+    }
+}

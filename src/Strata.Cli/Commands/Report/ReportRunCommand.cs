@@ -1,0 +1,101 @@
+using System.ComponentModel;
+using System.Globalization;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using Strata.Cli.Infrastructure;
+using Strata.Cli.Output;
+using Strata.Configuration;
+using Strata.Errors;
+using Strata.Reports;
+
+namespace Strata.Cli.Commands.Report;
+
+/// <summary><c>strata report run</c>: run reports into files or onto the terminal.</summary>
+internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole console) : ReportCommand<ReportRunCommand.Options>(runtime, console)
+{
+    internal sealed class Options : JsonSettings
+    {
+        [CommandArgument(0, "[REPORTS]")]
+        [Description("Reports to run; none on a terminal opens a picker")]
+        public string[] Reports { get; init; } = [];
+
+        [CommandOption("--all")]
+        [Description("Run every report")]
+        public bool All { get; init; }
+
+        [CommandOption("-f|--format <FORMAT>")]
+        [Description("csv, xlsx, html, json, or table (the default on a terminal; csv otherwise)")]
+        public string? Format { get; init; }
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Folder for the files (default: reports.output, 'reports')")]
+        public string? Out { get; init; }
+
+        [CommandOption("-p|--param <NAME=VALUE>")]
+        [Description("A parameter value (repeatable)")]
+        public string[] Params { get; init; } = [];
+    }
+
+    public override Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken) =>
+        WithReportsAsync(settings, async (reports, config) =>
+        {
+            var chosen = Choose(reports, settings);
+            var format = settings.Format ?? (Console.IsInteractive ? "table" : "csv");
+            var parameters = settings.Params.Select(p => p.Split('=', 2)).ToDictionary(
+                p => p[0].Trim(),
+                p => p.Length == 2 ? p[1] : throw new UsageException($"--param {p[0]}: write it as NAME=VALUE"),
+                StringComparer.Ordinal);
+            var folder = Path.GetFullPath(settings.Out ?? config.Text(Settings.ReportsOutput) ?? "reports", config.ProjectDirectory);
+            var written = new List<object>();
+            foreach (var report in chosen)
+            {
+                var result = await reports.RunAsync(report, parameters, cancellationToken);
+                if (format == "table")
+                {
+                    Console.Table(result.Columns.Select(c => result.Column(c).Label).ToList(),
+                        result.Rows.Select(r => (IReadOnlyList<string>)r.Select((_, i) => result.Display(r, i)).ToList()),
+                        $"{report.Title} — {result.AsOfText}");
+                    continue;
+                }
+
+                var files = await reports.WriteAsync(result, format, folder, cancellationToken);
+                written.Add(new { report = report.Name, rows = result.Rows.Count, files, as_of_lsn = result.AsOfLsn, as_of_commit_time = result.AsOfCommitTime });
+                if (!settings.Json)
+                {
+                    Console.Success($"{report.Name}: {result.Rows.Count.ToString("N0", CultureInfo.InvariantCulture)} rows → {Path.GetRelativePath(config.ProjectDirectory, files[0])}");
+                }
+            }
+
+            if (settings.Json)
+            {
+                Console.Json(written);
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    private IReadOnlyList<Strata.Reports.Definitions.Report> Choose(ReportService reports, Options settings)
+    {
+        if (settings.All)
+        {
+            return reports.Reports;
+        }
+
+        if (settings.Reports.Length > 0)
+        {
+            return settings.Reports.Select(reports.Find).ToList();
+        }
+
+        if (!Console.IsInteractive)
+        {
+            throw new UsageException($"name the reports to run (or --all): {string.Join(", ", reports.Reports.Select(r => r.Name))}");
+        }
+
+        var picked = Console.Ansi.Prompt(new MultiSelectionPrompt<Strata.Reports.Definitions.Report>()
+            .Title("Which reports?")
+            .InstructionsText("[grey](space to pick, enter to run)[/]")
+            .UseConverter(r => $"{r.Name} — {r.Title}")
+            .AddChoices(reports.Reports));
+        return picked;
+    }
+}

@@ -1,0 +1,52 @@
+using Npgsql;
+using Strata.Ingestion.Catalog;
+using Strata.Source.Schema;
+
+namespace Strata.Ingestion.Snapshot;
+
+/// <summary>A source connection that reads as of a replication slot's exported snapshot.</summary>
+internal sealed class SnapshotReader : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private SnapshotReader(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public static async Task<SnapshotReader> OpenAsync(string connectionString, string snapshotName, CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+            await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'", connection, transaction))
+            {
+                await set.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            return new SnapshotReader(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Every row of <paramref name="table"/> by binary COPY, its columns in catalog order (types Strata cannot map as text).</summary>
+    public Task<NpgsqlBinaryExporter> ExportAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
+        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
