@@ -150,7 +150,9 @@ public sealed class ReportService
             }
             catch (DeliveryException ex)
             {
+                // Every attempt is in the log; the caller gets the outcome per target.
                 _console.Error($"{report.Name} → {target}: {ex.Message}");
+                records.Add(new DeliveryRecord(DateTime.UtcNow, report.Name, target.ToString(), string.Join(",", schedule.Formats), attempt, result.Rows.Count, 0, TimeSpan.Zero, "failed", ex.Message));
             }
         }
 

@@ -34,7 +34,7 @@ internal sealed class ReportDeliverCommand(CliRuntime runtime, SpectreStrataCons
                 Console.Json(records);
             }
 
-            return records.Any(r => r.Status == "delivered") || records.Count == 0 ? 0 : 1;
+            return records.All(r => r.Status == "delivered") ? 0 : 1;
         }, cancellationToken);
 }
 

@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ClosedXML.Excel;
+using CsvHelper;
+using Strata.Tests.Source;
+using Strata.Tests.Transform;
+
+namespace Strata.Tests.Reports;
+
+/// <summary>The four finance reports against the source, every writer read back, delivery by folder and e-mail, and the user errors.</summary>
+public abstract partial class ReportTests(string engine) : SharedServerTest($"reports_{engine}", initialize: true)
+{
+    /// <summary>Each report's question asked of the source, in the report's order.</summary>
+    private static readonly Dictionary<string, string> Questions = new()
+    {
+        ["open_orders_by_delivery_date"] = "SELECT delivery_date, status, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 1, 2",
+        ["top_delivery_dates"] = "SELECT delivery_date, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3",
+        ["open_items_by_product"] =
+            "SELECT p.product_id, p.product_name, count(*), sum(i.quanity) FROM operations.order_items i JOIN operations.orders o USING (order_id) " +
+            "JOIN operations.products p USING (product_id) WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 3 DESC, 1",
+        ["top_customers_pending"] =
+            "SELECT c.customer_id, c.customer_name, count(*) FROM operations.orders o JOIN operations.customers c USING (customer_id) " +
+            "WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 3",
+    };
+
+    private string Out => Path.Combine(Project.Directory, "out");
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        TransformProjects.UseWarehouse(Project, Server, engine, "reports");
+        // A copy of the finance project, so a test can add a schedule.
+        var analytics = Path.Combine(Project.Directory, "analytics");
+        CopyDirectory(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), analytics);
+        Project.Environment["STRATA_TRANSFORM_PROJECT"] = analytics;
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "80", "--items-per-order", "3")).ExitCode);
+        var simulate = await Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "2s", "--delete-rate", "0.05");
+        Assert.True(simulate.ExitCode == 0, simulate.ToString());
+        var ingest = await Project.RunAsync("ingest", "--once");
+        Assert.True(ingest.ExitCode == 0, ingest.ToString());
+        var build = await Project.RunAsync("build");
+        Assert.True(build.ExitCode == 0, build.ToString());
+    }
+
+    [Fact]
+    public async Task The_four_reports_equal_the_source_in_every_format()
+    {
+        foreach (var format in new[] { "csv", "xlsx", "html", "json" })
+        {
+            var run = await Project.RunAsync("report", "run", "--all", "--format", format, "--out", Out);
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        foreach (var (report, sql) in Questions)
+        {
+            var expected = await SourceAsync(sql);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, ReadCsv(Single(report, "csv")));
+            Assert.Equal(expected, ReadXlsx(Single(report, "xlsx")));
+            Assert.Equal(expected, ReadHtml(Single(report, "html"), out var html));
+            Assert.Contains("<svg", html, StringComparison.Ordinal);
+            Assert.Contains("class=\"bar\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+            using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Single(report, "json")));
+            Assert.Equal(expected.Count, json.RootElement.GetProperty("rows").GetArrayLength());
+            Assert.StartsWith("0/", json.RootElement.GetProperty("as_of").GetProperty("lsn").GetString(), StringComparison.Ordinal);
+            using var meta = JsonDocument.Parse(await File.ReadAllTextAsync(Path.ChangeExtension(Single(report, "csv"), ".meta.json")));
+            Assert.Equal(expected.Count, meta.RootElement.GetProperty("row_count").GetInt32());
+            Assert.Equal(JsonValueKind.String, meta.RootElement.GetProperty("as_of").GetProperty("commit_time").ValueKind);
+        }
+
+        // A second run never overwrites the first.
+        Assert.Equal(0, (await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", Out)).ExitCode);
+        Assert.Equal(2, Directory.GetFiles(Out, "top_delivery_dates_*.csv").Length);
+    }
+
+    [Fact]
+    public async Task Parameters_are_bound_and_checked()
+    {
+        var run = await Project.RunAsync("report", "run", "open_orders_by_delivery_date", "--param", "status=PENDING", "--format", "csv", "--out", Out);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(
+            await SourceAsync("SELECT delivery_date, status, count(*) FROM operations.orders WHERE status = 'PENDING' GROUP BY 1, 2 ORDER BY 1, 2"),
+            ReadCsv(Single("open_orders_by_delivery_date", "csv")));
+
+        foreach (var (arguments, message) in new[]
+        {
+            (new[] { "open_items_by_product", "--param", "min_items=many" }, "error: report open_items_by_product: parameter min_items must be an integer, not 'many'"),
+            (["open_items_by_product", "--param", "min_item=2"], "error: report open_items_by_product has no parameter min_item (did you mean 'min_items'?); its parameters: min_items"),
+            (["open_orders_by_delivery_date", "--param", "status=DONE"], "error: report open_orders_by_delivery_date: parameter status must be one of PENDING, PROCESSING, REPROCESSING, not 'DONE'"),
+            (["top_delivery_date"], "error: no report top_delivery_date (did you mean 'top_delivery_dates'?); reports: open_items_by_product, open_orders_by_delivery_date, top_customers_pending, top_delivery_dates"),
+            ([], "error: name the reports to run (or --all): open_items_by_product, open_orders_by_delivery_date, top_customers_pending, top_delivery_dates"),
+        })
+        {
+            var result = await Project.RunAsync(["report", "run", .. arguments, "--format", "csv", "--out", Out]);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(message, result.Error.Trim());
+        }
+
+        var unwritable = Path.Combine(Project.Directory, "file-not-folder");
+        await File.WriteAllTextAsync(unwritable, "x");
+        var blocked = await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", unwritable);
+        Assert.Equal(1, blocked.ExitCode);
+        Assert.StartsWith($"error: cannot write reports to {unwritable}:", blocked.Error.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_are_emailed_with_their_files_and_a_bad_login_is_one_line_without_the_password()
+    {
+        const string password = "smtp-Secret-9137";
+        using var smtp = new TestSmtpServer("reports", password);
+        Project.Environment["STRATA_SMTP_HOST"] = "127.0.0.1";
+        Project.Environment["STRATA_SMTP_PORT"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+        Project.Environment["STRATA_SMTP_TLS"] = "none";
+        Project.Environment["STRATA_SMTP_USER"] = "reports";
+        Project.Environment["STRATA_SMTP_PASSWORD"] = password;
+        await File.AppendAllTextAsync(Path.Combine(Project.Environment["STRATA_TRANSFORM_PROJECT"], "reports", "top_delivery_dates.yml"), """
+            schedules:
+              - cron: "0 6 * * *"
+                formats: [csv, xlsx]
+                targets:
+                  - email: finance@example.com
+                  - folder: delivered
+            """);
+
+        var deliver = await Project.RunAsync("report", "deliver", "top_delivery_dates");
+        Assert.True(deliver.ExitCode == 0, deliver.ToString());
+        var message = Assert.Single(smtp.Messages);
+        Assert.Equal("finance@example.com", message.To.Mailboxes.Single().Address);
+        Assert.Contains("Top 3 delivery dates", message.Subject, StringComparison.Ordinal);
+        Assert.Contains("<table>", message.HtmlBody, StringComparison.Ordinal);
+        var expected = await SourceAsync(Questions["top_delivery_dates"]);
+        var attachments = message.Attachments.OfType<MimeKit.MimePart>().ToList();
+        Assert.Equal(3, attachments.Count); // csv, its .meta.json, xlsx
+        foreach (var attachment in attachments.Where(a => a.FileName is { } name && (name.EndsWith(".csv", StringComparison.Ordinal) || name.EndsWith(".xlsx", StringComparison.Ordinal))))
+        {
+            var file = Path.Combine(Project.Directory, attachment.FileName!);
+            await using (var stream = File.Create(file))
+            {
+                await attachment.Content!.DecodeToAsync(stream);
+            }
+
+            Assert.Equal(expected, file.EndsWith(".csv", StringComparison.Ordinal) ? ReadCsv(file) : ReadXlsx(file));
+        }
+
+        Assert.Single(Directory.GetFiles(Path.Combine(Project.Directory, "delivered"), "top_delivery_dates_*.xlsx"));
+
+        Project.Environment["STRATA_SMTP_PASSWORD"] = "wrong-" + password;
+        var refused = await Project.RunAsync("report", "deliver", "top_delivery_dates");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("error: top_delivery_dates → email:finance@example.com: SMTP server 127.0.0.1:" + smtp.Port + " refused the login of reports", refused.Error, StringComparison.Ordinal);
+        var log = await Project.RunAsync("report", "log", "--json");
+        Assert.Contains("\"status\": \"failed\"", log.Output, StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"delivered\"", log.Output, StringComparison.Ordinal);
+        foreach (var text in new[] { deliver.All, refused.All, log.All })
+        {
+            Assert.DoesNotContain(password, text, StringComparison.Ordinal);
+        }
+    }
+
+    private string Single(string report, string extension) =>
+        Directory.GetFiles(Out, $"{report}_*.{extension}").Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal)).Order().First();
+
+    private async Task<List<string>> SourceAsync(string sql) =>
+        (await TransformProjects.SourceRowsAsync(Server, Project.Database, sql)).Select(Canonical).ToList();
+
+    /// <summary>One text form for a row, whatever read it: dates as yyyy-MM-dd, numbers invariant.</summary>
+    private static string Canonical(string row) => string.Join('|', row.Split('|').Select(v =>
+        DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+        : decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var m) ? m.ToString("0.##########", CultureInfo.InvariantCulture)
+        : v));
+
+    private static List<string> ReadCsv(string file)
+    {
+        using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true }, FileOptions.None);
+        var rows = new List<string>();
+        foreach (var record in reader)
+        {
+            rows.Add(Canonical(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetString))));
+        }
+
+        return rows;
+    }
+
+    private static List<string> ReadXlsx(string file)
+    {
+        using var workbook = new XLWorkbook(file);
+        var sheet = workbook.Worksheet(1);
+        var rows = new List<string>();
+        for (var r = 5; !sheet.Cell(r, 1).IsEmpty(); r++)
+        {
+            var cells = sheet.Row(r).CellsUsed().Select(c => c.DataType == XLDataType.DateTime
+                ? c.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : c.DataType == XLDataType.Number ? c.GetDouble().ToString(CultureInfo.InvariantCulture) : c.GetString());
+            rows.Add(Canonical(string.Join('|', cells)));
+        }
+
+        return rows;
+    }
+
+    private static List<string> ReadHtml(string file, out string html)
+    {
+        html = File.ReadAllText(file);
+        return TableRow().Matches(html)
+            .Select(row => Canonical(string.Join('|', TableCell().Matches(row.Groups[1].Value).Select(c => System.Net.WebUtility.HtmlDecode(c.Groups[1].Value).Replace(",", "", StringComparison.Ordinal)))))
+            .ToList();
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    [GeneratedRegex("<tr>((?:<td[^>]*>.*?</td>)+)</tr>")]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex("<td[^>]*>(.*?)</td>")]
+    private static partial Regex TableCell();
+}
+
+public sealed class DuckDbReportTests() : ReportTests("duckdb");
+
+public sealed class PostgresReportTests() : ReportTests("postgres");
