@@ -73,6 +73,15 @@ internal sealed class XlsxReportWriter : IReportWriter
                 return;
         }
 
+        if (CellText.Number(value) is { } wide && (decimal)(double)wide != wide)
+        {
+            // Excel keeps 15 significant digits: a number it would round is written as exact text instead.
+            cell.SetValue(CellText.Machine(value));
+            cell.DataType = XLDataType.Text;
+            cell.Style.Alignment.Horizontal = XLAlignmentHorizontalValues.Right;
+            return;
+        }
+
         if (CellText.Number(value) is { } number)
         {
             cell.Value = number;

@@ -101,7 +101,8 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
     public async Task A_lost_connection_is_retried_and_resumes_from_the_checkpoint()
     {
         UsePipeline("retry");
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        // Generous: creating a slot waits for every transaction running on the server, and the suite runs classes in parallel.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ingest = Project.RunAsync(stop.Token, "ingest");
         var first = await WaitForStreamingAsync("strata_retry", exceptPid: 0);
         await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('before the cut')", Project.Database);
@@ -142,7 +143,7 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
     /// <summary>Waits until a walsender other than <paramref name="exceptPid"/> streams from the slot; returns its pid.</summary>
     private async Task<int> WaitForStreamingAsync(string slot, int exceptPid)
     {
-        for (var i = 0; i < 600; i++)
+        for (var i = 0; i < 1800; i++)
         {
             var pid = await Server.ScalarAsync<int>(
                 $"SELECT coalesce(max(r.pid), 0) FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid " +

@@ -160,6 +160,26 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         }
     }
 
+    [Fact]
+    public async Task The_scheduler_delivers_when_due_and_logs_it()
+    {
+        await File.AppendAllTextAsync(Path.Combine(Project.Environment["STRATA_TRANSFORM_PROJECT"], "reports", "top_customers_pending.yml"), """
+            schedules:
+              - cron: "*/1 * * * * *"
+                time_zone: Europe/Berlin
+                formats: [html]
+                targets:
+                  - folder: scheduled
+            """);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3.5));
+        var schedule = await Project.RunAsync(stop.Token, "report", "schedule");
+        Assert.True(schedule.ExitCode == 0, schedule.ToString());
+        var delivered = Directory.GetFiles(Path.Combine(Project.Directory, "scheduled"), "top_customers_pending_*.html");
+        Assert.InRange(delivered.Length, 2, 5);
+        var log = await Project.RunAsync("report", "log", "--json");
+        Assert.Contains("\"target\": \"folder:scheduled\"", log.Output, StringComparison.Ordinal);
+    }
+
     private string Single(string report, string extension) =>
         Directory.GetFiles(Out, $"{report}_*.{extension}").Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal)).Order().First();
 

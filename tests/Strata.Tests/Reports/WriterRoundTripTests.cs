@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using ClosedXML.Excel;
+using CsvHelper;
+using Strata.Reports;
+using Strata.Reports.Definitions;
+using Strata.Reports.Writers;
+
+namespace Strata.Tests.Reports;
+
+/// <summary>Odd values survive every writer: commas, quotes, line breaks, unicode, nulls, large and exact numbers.</summary>
+public sealed class WriterRoundTripTests : IDisposable
+{
+    private static readonly object?[][] Rows =
+    [
+        [1L, "plain", 12.5m, new DateTime(2026, 11, 27)],
+        [2L, "comma, and \"quotes\"", 123456789012345.0123456789m, new DateTime(2026, 1, 2)],
+        [3L, "line\nbreak\r\nand ; semicolon", -0.0001m, null],
+        [4L, "ünïcödé — 数据 🚀", null, new DateTime(1999, 12, 31)],
+        [9_007_199_254_740_993L, null, 0m, new DateTime(2026, 11, 27)],
+        [6L, "=1+2 looks like a formula", 1m, new DateTime(2026, 11, 27)],
+    ];
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "strata-writer-tests", Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Csv_reads_back_exactly()
+    {
+        var file = await WriteAsync("csv");
+        using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true }, FileOptions.None);
+        var rows = new List<string?[]>();
+        foreach (var _ in reader)
+        {
+            rows.Add(Enumerable.Range(0, reader.FieldCount).Select(reader.GetString).ToArray());
+        }
+
+        Assert.Equal(Rows.Length, rows.Count);
+        for (var r = 0; r < Rows.Length; r++)
+        {
+            Assert.Equal(Machine(Rows[r]), rows[r].Select(v => v ?? ""));
+        }
+
+        Assert.True(File.Exists(Path.ChangeExtension(file, ".meta.json")));
+    }
+
+    [Fact]
+    public async Task Xlsx_reads_back_with_typed_cells()
+    {
+        using var workbook = new XLWorkbook(await WriteAsync("xlsx"));
+        var sheet = workbook.Worksheet(1);
+        Assert.Equal("Odd values", sheet.Cell(1, 1).GetString());
+        Assert.StartsWith("Data as of 2026-11-27 08:00:00 UTC (source LSN 0/16B3748)", sheet.Cell(2, 1).GetString(), StringComparison.Ordinal);
+        Assert.True(sheet.Cell(4, 1).Style.Font.Bold);
+        Assert.Equal(4, sheet.SheetView.SplitRow);
+        for (var r = 0; r < Rows.Length; r++)
+        {
+            var row = sheet.Row(5 + r);
+            // Numbers Excel would round (beyond 15 significant digits) are kept exactly, as text.
+            Assert.Equal(Machine(Rows[r]).First(), row.Cell(1).DataType == XLDataType.Text ? row.Cell(1).GetString() : row.Cell(1).GetDouble().ToString(CultureInfo.InvariantCulture));
+            // XML keeps line breaks as \n.
+            Assert.Equal(((string?)Rows[r][1] ?? "").Replace("\r\n", "\n", StringComparison.Ordinal), row.Cell(2).GetString());
+            Assert.Equal(Machine(Rows[r]).ElementAt(2), row.Cell(3).IsEmpty() ? "" : row.Cell(3).DataType == XLDataType.Text ? row.Cell(3).GetString() : ((decimal)row.Cell(3).GetDouble()).ToString(CultureInfo.InvariantCulture));
+            Assert.Equal(Rows[r][3] is DateTime d ? d : DateTime.MinValue, row.Cell(4).IsEmpty() ? DateTime.MinValue : row.Cell(4).GetDateTime());
+        }
+
+        Assert.Equal("#,##0.00", sheet.Cell(5, 3).Style.NumberFormat.Format);
+        Assert.Equal(XLDataType.Text, sheet.Cell(10, 2).DataType);
+    }
+
+    [Fact]
+    public async Task Html_holds_every_row_escaped_and_the_chart()
+    {
+        var html = await File.ReadAllTextAsync(await WriteAsync("html"));
+        Assert.Contains("comma, and &quot;quotes&quot;", html, StringComparison.Ordinal);
+        Assert.Contains("ünïcödé — 数据 🚀".Normalize(), System.Net.WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        Assert.Contains("123,456,789,012,345.01", html, StringComparison.Ordinal);
+        Assert.Equal(Rows.Length, html.Split("<tr><td", StringSplitOptions.None).Length - 1);
+        Assert.Contains("<svg", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Json_keeps_types_and_metadata()
+    {
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(await WriteAsync("json")));
+        var rows = json.RootElement.GetProperty("rows");
+        Assert.Equal(Rows.Length, rows.GetArrayLength());
+        Assert.Equal(9_007_199_254_740_993L, rows[4].GetProperty("id").GetInt64());
+        Assert.Equal(123456789012345.0123456789m, rows[1].GetProperty("amount").GetDecimal());
+        Assert.Equal(JsonValueKind.Null, rows[4].GetProperty("label").ValueKind);
+        Assert.Equal("line\nbreak\r\nand ; semicolon", rows[2].GetProperty("label").GetString());
+        Assert.Equal("0/16B3748", json.RootElement.GetProperty("as_of").GetProperty("lsn").GetString());
+    }
+
+    [Fact]
+    public async Task Files_are_never_overwritten_and_names_are_sanitised()
+    {
+        var first = await WriteAsync("csv");
+        var second = await WriteAsync("csv");
+        Assert.NotEqual(first, second);
+        Assert.Equal("a_b_c", ReportWriters.Sanitise("a/b c"));
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
+    }
+
+    private static IEnumerable<string> Machine(object?[] row) => row.Select(v => v switch
+    {
+        null => "",
+        DateTime d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v.ToString()!,
+    });
+
+    private async Task<string> WriteAsync(string format)
+    {
+        var report = new Report("odd values", "reports/odd.yml", "select 1")
+        {
+            Title = "Odd values",
+            Columns = [new ReportColumn("amount", "Amount", "decimal", 2), new ReportColumn("day", "Day", "date", 0)],
+            Chart = new ReportChart("bar", "day", "amount", null),
+        };
+        var result = new ReportResult(report, ["id", "label", "amount", "day"], Rows, new Dictionary<string, object?>(),
+            "0/16B3748", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc), DateTime.UtcNow);
+        var files = await ReportWriters.WriteFilesAsync(result, format, _folder, CancellationToken.None);
+        return files[0];
+    }
+}
