@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|load|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|load|reports|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -66,4 +66,11 @@ if (what is "load" or "transform" or "all")
     Console.WriteLine();
     Console.WriteLine("### Transform: loading a large project");
     Console.WriteLine(await TransformBenchmark.LoadAsync(1_000));
+}
+
+if (what is "reports" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Reports");
+    Console.WriteLine(await ReportBenchmark.RunAsync(source));
 }
