@@ -99,6 +99,15 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
             Assert.Equal(message, result.Error.Trim());
         }
 
+        var list = await Project.RunAsync("report", "list", "--json");
+        Assert.True(list.ExitCode == 0, list.ToString());
+        using (var reports = JsonDocument.Parse(list.Output))
+        {
+            Assert.Equal(Questions.Keys.Order(), reports.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).Order());
+            var daily = reports.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "open_orders_by_delivery_date");
+            Assert.Equal("0 7 * * 1-5 Europe/Berlin → folder:reports/daily (csv,xlsx)", daily.GetProperty("schedules")[0].GetString());
+        }
+
         var unwritable = Path.Combine(Project.Directory, "file-not-folder");
         await File.WriteAllTextAsync(unwritable, "x");
         var blocked = await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", unwritable);

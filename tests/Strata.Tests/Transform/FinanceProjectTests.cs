@@ -51,6 +51,10 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
                 await TransformProjects.RowsAsync(Project, $"SELECT * FROM gold.{model} ORDER BY 1, 2"));
         }
 
+        var freshness = await Project.RunAsync("freshness", "--json");
+        Assert.True(freshness.ExitCode == 0, freshness.ToString());
+        Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(freshness.Output, "\"status\": \"pass\""));
+
         // Reconcile while the workload keeps changing the source.
         var workload = Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "4s", "--delete-rate", "0.05");
         await Task.Delay(TimeSpan.FromSeconds(1));
