@@ -78,6 +78,16 @@ public sealed class TestProject : IDisposable
         return new CliResult(exitCode, output.ToString(), error.ToString());
     }
 
+    /// <summary>Runs <c>strata</c> as on an interactive terminal: <paramref name="terminal"/> takes the rich output and supplies the keys.</summary>
+    public async Task<CliResult> RunInTerminalAsync(Spectre.Console.IAnsiConsole terminal, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var runtime = new CliRuntime(_environment, Directory, TextWriter.Synchronized(output), TextWriter.Synchronized(error), isTerminal: true) { Terminal = terminal };
+        var exitCode = await StrataApp.RunAsync(args, runtime, CancellationToken.None);
+        return new CliResult(exitCode, output.ToString(), error.ToString());
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -31,6 +31,9 @@ public sealed class CliRuntime
     /// <summary>True when output goes to a terminal and <c>CI</c> is not set: rich output.</summary>
     public bool IsTerminal { get; }
 
+    /// <summary>A terminal to use instead of the process's own (tests drive interactive prompts through it).</summary>
+    public Spectre.Console.IAnsiConsole? Terminal { get; init; }
+
     /// <summary>The runtime of this process.</summary>
     public static CliRuntime FromProcess()
     {

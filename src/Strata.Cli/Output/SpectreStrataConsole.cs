@@ -28,7 +28,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
     public SpectreStrataConsole(CliRuntime runtime)
     {
         _runtime = runtime;
-        Ansi = AnsiConsole.Create(new AnsiConsoleSettings
+        Ansi = runtime.Terminal ?? AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(runtime.Output),
             Ansi = runtime.IsTerminal ? AnsiSupport.Detect : AnsiSupport.No,

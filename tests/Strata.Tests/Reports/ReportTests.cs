@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using CsvHelper;
+using Spectre.Console.Testing;
 using Strata.Tests.Source;
 using Strata.Tests.Transform;
 
@@ -187,6 +188,56 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         Assert.InRange(delivered.Length, 2, 5);
         var log = await Project.RunAsync("report", "log", "--json");
         Assert.Contains("\"target\": \"folder:scheduled\"", log.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_no_name_on_a_terminal_a_picker_chooses_the_reports()
+    {
+        using var console = new TestConsole();
+        var terminal = console.Interactive();
+        // The choices are in name order: pick the first and the third, then run.
+        terminal.Input.PushKey(ConsoleKey.Spacebar);
+        terminal.Input.PushKey(ConsoleKey.DownArrow);
+        terminal.Input.PushKey(ConsoleKey.DownArrow);
+        terminal.Input.PushKey(ConsoleKey.Spacebar);
+        terminal.Input.PushKey(ConsoleKey.Enter);
+
+        var run = await Project.RunInTerminalAsync(terminal, "report", "run", "--format", "html", "--out", Out);
+        Assert.True(run.ExitCode == 0, run + terminal.Output);
+        Assert.Contains("Which reports?", terminal.Output, StringComparison.Ordinal);
+        Assert.Equal(["open_items_by_product", "top_customers_pending"],
+            Directory.GetFiles(Out, "*.html").Select(f => Regex.Replace(Path.GetFileNameWithoutExtension(f), @"_\d{8}T\d{6}Z(_\d+)?$", "")).Order());
+    }
+
+    [Fact]
+    public async Task A_transient_delivery_failure_is_retried_and_every_attempt_is_logged()
+    {
+        Project.Environment["STRATA_SMTP_HOST"] = "127.0.0.1";
+        Project.Environment["STRATA_SMTP_PORT"] = Strata.Source.Local.FreePort.Find().ToString(CultureInfo.InvariantCulture); // nobody listens
+        Project.Environment["STRATA_SMTP_TLS"] = "none";
+        await File.AppendAllTextAsync(Path.Combine(Project.Environment["STRATA_TRANSFORM_PROJECT"], "reports", "top_delivery_dates.yml"), """
+            schedules:
+              - cron: "0 6 * * *"
+                targets:
+                  - email: finance@example.com
+                  - folder: still-delivered
+            """);
+        var config = Strata.Configuration.ConfigLoader.Load(Project.Directory, (IReadOnlyDictionary<string, string>)Project.Environment, Project.Directory);
+        await using (var warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(config))
+        {
+            var transform = await Strata.Transform.TransformService.OpenAsync(
+                Project.Environment["STRATA_TRANSFORM_PROJECT"], warehouse, Path.Combine(Project.Directory, "target"), Strata.Output.NullConsole.Instance);
+            var reports = new Strata.Reports.ReportService(transform, warehouse, Strata.Reports.Delivery.SmtpSettings.Read(config), Strata.Output.NullConsole.Instance, Project.Directory)
+            {
+                Retries = 2,
+                RetryDelay = TimeSpan.FromMilliseconds(20),
+            };
+            var outcome = await reports.DeliverAsync(["top_delivery_dates"]);
+            Assert.Equal(["email:finance@example.com|failed", "folder:still-delivered|delivered"], outcome.Select(o => $"{o.Target}|{o.Status}").Order());
+            var log = await reports.LogAsync();
+            Assert.Equal([1, 2, 3], log.Where(d => d.Target.StartsWith("email:", StringComparison.Ordinal)).Select(d => d.Attempt).Order());
+            Assert.All(log.Where(d => d.Target.StartsWith("email:", StringComparison.Ordinal)), d => Assert.Contains("could not send report top_delivery_dates", d.Error, StringComparison.Ordinal));
+        }
     }
 
     private string Single(string report, string extension) =>
