@@ -79,7 +79,7 @@ public static class StrataApp
         config.SetInterceptor(new JsonModeInterceptor(console));
 
         config.AddCommand<UpCommand>("up")
-            .WithDescription("Run the platform on its embedded defaults: the local source with its live workload (more parts follow)")
+            .WithDescription("Run the platform in one process: the local source and its live workload, ingestion, transformation on every commit, report schedules")
             .WithExample("up")
             .WithExample("up", "--speed", "10")
             .WithExample("up", "--no-simulate");

@@ -24,6 +24,9 @@ public sealed record IngestOptions
     /// <summary>Called after each warehouse commit with the commit time (UTC) of every source transaction it held.</summary>
     public Action<IReadOnlyList<DateTime>, DateTime>? OnCommitted { get; init; }
 
+    /// <summary>Called after each warehouse commit with the bronze tables it wrote to (<c>operations__orders</c>): what the host rebuilds downstream of.</summary>
+    public Action<IReadOnlyCollection<string>>? OnTablesCommitted { get; init; }
+
     /// <summary>Idle time after which a heartbeat lets the slot advance.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 

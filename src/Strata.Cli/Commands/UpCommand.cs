@@ -6,7 +6,7 @@ using Strata.Cli.Output;
 
 namespace Strata.Cli.Commands;
 
-/// <summary><c>strata up</c>: the platform on its embedded defaults. For now: the local source and its live workload.</summary>
+/// <summary><c>strata up</c>: the platform on its embedded defaults: the local source and its workload, ingestion, transformation, report schedules.</summary>
 internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<UpCommand.Options>(runtime, console)
 {
     internal sealed class Options : GlobalSettings
@@ -37,25 +37,12 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             Console.Info($"Using the existing source at {source.Endpoint().Address}; its data is never changed by `strata up`.");
         }
 
-        if (settings.NoSimulate || !source.Settings.IsLocal)
-        {
-            Console.Info("Running; press Ctrl+C to stop.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return 0;
-        }
-
-        var options = SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate);
-        Console.Info($"Simulating the live workload at ×{options.Speed:0.###}; press Ctrl+C to stop.");
-        var started = DateTime.UtcNow;
-        var stats = await source.SimulateAsync(options, cancellationToken);
-        SourceSimulateCommand.Report(Console, stats, DateTime.UtcNow - started, json: false);
+        var workload = settings.NoSimulate || !source.Settings.IsLocal ? null : SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate);
+        Console.Info(
+            $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
+            "transformation on every commit, report schedules. Press Ctrl+C to stop.");
+        var state = await Strata.Host.PlatformHost.RunAsync(config, Transform.TransformCommand<Transform.SelectionSettings>.ProjectDirectory(config), workload, Console, cancellationToken);
+        Console.Info($"Stopped after {state.Runs} transformation runs.");
         return 0;
     }
 }

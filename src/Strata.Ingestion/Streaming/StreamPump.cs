@@ -209,15 +209,31 @@ internal sealed class StreamPump(
     /// <summary>Writes <paramref name="parts"/> with the checkpoint of <paramref name="last"/>, and acknowledges it once committed.</summary>
     private async Task FlushAsync(IEnumerable<IReadOnlyList<Change>> parts, CommittedTransaction last, List<DateTime> commitTimes, CancellationToken cancellationToken)
     {
-        Changes += await writer.WriteAsync(parts, last.CommitLsn, cancellationToken);
+        var touched = new HashSet<string>(StringComparer.Ordinal);
+        Changes += await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken);
         Checkpoint = last.CommitLsn;
         options.OnCommitted?.Invoke(commitTimes, DateTime.UtcNow);
+        if (touched.Count > 0)
+        {
+            options.OnTablesCommitted?.Invoke(touched);
+        }
+
         commitTimes.Clear();
         decoder.ToastFiller.Flushed(last.CommitLsn);
         // Acknowledge only what is committed in the warehouse.
         replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(last.EndLsn));
         await replication.SendStatusUpdate(cancellationToken);
         console.Live($"{Changes:N0} changes in {Transactions:N0} transactions; checkpoint {new NpgsqlLogSequenceNumber(Checkpoint)}");
+    }
+
+    private static IReadOnlyList<Change> Touch(IReadOnlyList<Change> part, HashSet<string> touched)
+    {
+        foreach (var change in part)
+        {
+            touched.Add(change.Table.BronzeName);
+        }
+
+        return part;
     }
 
     private async Task EmitHeartbeatAsync(CancellationToken cancellationToken) =>

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Strata.Configuration;
+using Strata.Host.Workers;
+using Strata.Output;
+using Strata.Source;
+using Strata.Source.Workload;
+
+namespace Strata.Host;
+
+/// <summary>
+/// <c>strata up</c>: one process that runs the platform — the simulated workload (on the local source), ingestion,
+/// commit-triggered incremental transformation with its tests, and report schedules — as hosted services that
+/// call the same services the CLI commands call. Ctrl+C or SIGTERM stops it within 10 s, every written batch checkpointed.
+/// </summary>
+public static class PlatformHost
+{
+    /// <summary>Runs until cancelled.</summary>
+    /// <param name="config">The project's configuration.</param>
+    /// <param name="projectDirectory">The analytics project.</param>
+    /// <param name="workload">The workload to simulate, or null for none.</param>
+    /// <param name="console">Where the workers report.</param>
+    /// <param name="cancellationToken">Stops the host.</param>
+    public static async Task<PlatformState> RunAsync(
+        StrataConfig config, string projectDirectory, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var state = new PlatformState();
+        var trigger = new TransformTrigger();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromSeconds(10);
+            // One failed worker never stops the others.
+            o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
+        });
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, projectDirectory, console, trigger, state));
+        builder.Services.AddHostedService(_ => new ReportWorker(config, projectDirectory, console, state));
+        if (workload is not null)
+        {
+            builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state));
+        }
+
+        // The first transformation run builds every model, even before the first change arrives.
+        trigger.Add([]);
+        using var host = builder.Build();
+        await host.RunAsync(cancellationToken);
+        return state;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Hosting;
+using Strata.Configuration;
+using Strata.Ingestion;
+using Strata.Output;
+
+namespace Strata.Host.Workers;
+
+/// <summary>Follows the source: CDC into bronze, telling the transformation which tables each commit touched.</summary>
+internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        state.Workers["ingestion"] = "running";
+        var options = IngestOptions.From(config) with { OnTablesCommitted = trigger.Add };
+        try
+        {
+            // Retries transient failures itself, resuming from the checkpoint.
+            await new IngestionService(config, console).RunAsync(options, stoppingToken);
+            state.Workers["ingestion"] = "stopped";
+        }
+        catch (Errors.StrataException ex)
+        {
+            state.Workers["ingestion"] = $"failed: {ex.Message}";
+            console.Error($"ingestion stopped: {ex.Message}");
+        }
+    }
+}
