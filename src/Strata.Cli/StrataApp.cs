@@ -123,6 +123,11 @@ public static class StrataApp
                 .WithExample("ingest", "status", "--json");
         });
 
+        config.AddCommand<StatusCommand>("status")
+            .WithDescription("The running strata up: freshness, workers, runs, failing tests (through its API)")
+            .WithExample("status")
+            .WithExample("status", "--json");
+
         config.AddCommand<Commands.Ingest.ReconcileCommand>("reconcile")
             .WithDescription("Prove bronze equals the source: a consistent source snapshot at a known LSN against the state rebuilt from bronze as of it")
             .WithExample("reconcile")

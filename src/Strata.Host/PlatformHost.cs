@@ -1,7 +1,11 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Strata.Configuration;
+using Strata.Errors;
 using Strata.Host.Workers;
 using Strata.Output;
 using Strata.Source;
@@ -28,8 +32,23 @@ public static class PlatformHost
         ArgumentNullException.ThrowIfNull(config);
         var state = new PlatformState();
         var trigger = new TransformTrigger();
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var host = config.Text(Settings.DashboardHost) ?? "127.0.0.1";
+        var port = config.Integer(Settings.DashboardPort) ?? 8080;
+        Web.DashboardSecurity.Check(host, config.Secret(Settings.DashboardToken));
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = config.ProjectDirectory });
         builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            if (host == "localhost")
+            {
+                kestrel.ListenLocalhost(port);
+            }
+            else
+            {
+                kestrel.Listen(IPAddress.Parse(host), port);
+            }
+        });
         builder.Services.Configure<HostOptions>(o =>
         {
             o.ShutdownTimeout = TimeSpan.FromSeconds(10);
@@ -46,8 +65,29 @@ public static class PlatformHost
 
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
-        using var host = builder.Build();
-        await host.RunAsync(cancellationToken);
+        await using var app = builder.Build();
+        Web.Dashboard.Map(app, config, projectDirectory, state);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new ConfigurationException($"the dashboard cannot listen on {host}:{port} ({ex.Message}); free the port or set dashboard.port (0 = any free port)", ex);
+        }
+
+        var url = app.Urls.First();
+        await HostFile.WriteAsync(config, url);
+        console.Info($"Dashboard: {url}");
+        try
+        {
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        finally
+        {
+            HostFile.Delete(config);
+        }
+
         return state;
     }
 }

@@ -25,6 +25,9 @@ public sealed record ReportResult(
         return Writers.CellText.Display(row[index], Column(Columns[index]));
     }
 
+    /// <summary>The report as one self-contained HTML page (table and chart).</summary>
+    public string ToHtml() => Writers.HtmlReportWriter.Render(this);
+
     /// <summary>One line saying what the data is as of.</summary>
     public string AsOfText => AsOfCommitTime is { } time
         ? $"Data as of {time:yyyy-MM-dd HH:mm:ss} UTC (source LSN {AsOfLsn}); generated {GeneratedAt:yyyy-MM-dd HH:mm:ss} UTC"

@@ -143,6 +143,17 @@ public static class Settings
     /// <summary>Sender address.</summary>
     public static readonly SettingDefinition SmtpFrom = new("smtp.from", SettingKind.Text, "strata@localhost", "From address of report e-mails");
 
+    /// <summary>Dashboard address.</summary>
+    public static readonly SettingDefinition DashboardHost = new("dashboard.host", SettingKind.Text, "127.0.0.1",
+        "Address the dashboard of strata up listens on; anything but loopback requires dashboard.token");
+
+    /// <summary>Dashboard port.</summary>
+    public static readonly SettingDefinition DashboardPort = new("dashboard.port", SettingKind.Integer, "8080", "Port of the dashboard (0: any free port)", 0, 65535);
+
+    /// <summary>Dashboard token.</summary>
+    public static readonly SettingDefinition DashboardToken = new("dashboard.token", SettingKind.Secret, null,
+        "Token every page and API call must carry (Authorization: Bearer, or ?token=) when the dashboard is not on loopback");
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -152,6 +163,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
         TransformProject,
+        DashboardHost, DashboardPort, DashboardToken,
         ReportsOutput, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 

@@ -13,6 +13,8 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
     {
         TransformProjects.UseWarehouse(Project, Server, "duckdb", "host");
         TransformProjects.UseFinanceProject(Project);
+        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
+        Project.Environment["STRATA_DASHBOARD_TOKEN"] = "dash-token-1";
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "50", "--items-per-order", "3")).ExitCode);
 
         using var stop = new CancellationTokenSource();
@@ -44,6 +46,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
 
         Assert.Equal(expected, actual);
         var caughtUp = clock.Elapsed;
+        await CheckDashboardAsync();
 
         var stopping = Stopwatch.StartNew();
         await stop.CancelAsync();
@@ -53,5 +56,36 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.True(caughtUp < TimeSpan.FromSeconds(15), $"gold caught up {caughtUp} after the workload stopped");
         Assert.Contains("Using the existing source", result.Output, StringComparison.Ordinal);
         Assert.Matches(@"built \d+ models and ran \d+ tests in [\d.]+ s; gold is [\d.]+ s behind the source", result.Output);
+        Assert.False(File.Exists(Path.Combine(Project.Directory, ".strata", "host.json")));
+    }
+
+    [Fact]
+    public async Task Beyond_loopback_the_dashboard_refuses_to_start_without_a_token()
+    {
+        TransformProjects.UseWarehouse(Project, Server, "duckdb", "open");
+        Project.Environment["STRATA_DASHBOARD_HOST"] = "0.0.0.0";
+        var up = await Project.RunAsync("up");
+        Assert.Equal(1, up.ExitCode);
+        Assert.StartsWith("error: the dashboard would listen on 0.0.0.0, beyond this machine, without a token; set the dashboard.token secret", up.Error, StringComparison.Ordinal);
+    }
+
+    private async Task CheckDashboardAsync()
+    {
+        using var hostFile = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Project.Directory, ".strata", "host.json")));
+        using var client = new HttpClient { BaseAddress = new Uri(hostFile.RootElement.GetProperty("Url").GetString()!) };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("api/overview", UriKind.Relative))).StatusCode);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dash-token-1");
+        Assert.Equal("ok", await client.GetStringAsync(new Uri("healthz", UriKind.Relative)));
+        using var overview = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative)));
+        Assert.Equal(System.Text.Json.JsonValueKind.Number, overview.RootElement.GetProperty("gold_freshness_seconds").ValueKind);
+        Assert.Equal("running", overview.RootElement.GetProperty("workers").GetProperty("ingestion").GetString());
+        Assert.Contains("<svg", await client.GetStringAsync(new Uri("reports/top_delivery_dates", UriKind.Relative)), StringComparison.Ordinal);
+        var csv = await client.GetStringAsync(new Uri("reports/top_delivery_dates.csv", UriKind.Relative));
+        Assert.StartsWith("delivery_date,open_orders", csv, StringComparison.Ordinal);
+        Assert.Contains("api/overview", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+
+        var status = await Project.RunAsync("status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        Assert.Contains("\"transformation_runs\"", status.Output, StringComparison.Ordinal);
     }
 }

@@ -18,6 +18,7 @@ public sealed class LocalSourceTests : IDisposable
     {
         _project.Environment["STRATA_SOURCE_PASSWORD"] = AdminPassword;
         _project.Environment["STRATA_SOURCE_CDC_PASSWORD"] = CdcPassword;
+        _project.Environment["STRATA_DASHBOARD_PORT"] = "0";
     }
 
     public void Dispose()
@@ -64,11 +65,11 @@ public sealed class LocalSourceTests : IDisposable
         Assert.Equal(0, (await RunAsync("source", "simulate", "--speed", "500", "--duration", "2s")).ExitCode);
         Assert.Equal(0, (await RunAsync("config", "show")).ExitCode);
         Assert.Equal(0, (await RunAsync("config", "show", "--json")).ExitCode);
-        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3)))
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(8)))
         {
             var up = await RunAsync(stop.Token, "up", "--speed", "100");
             Assert.True(up.ExitCode == 0, up.ToString());
-            Assert.Contains("Simulating the live workload", up.Output, StringComparison.Ordinal);
+            Assert.Contains("Strata is up: the live workload at ×100", up.Output, StringComparison.Ordinal);
             Assert.Contains("Stopped after", up.Output, StringComparison.Ordinal);
         }
 

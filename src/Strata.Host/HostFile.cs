@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Strata.Configuration;
+
+namespace Strata.Host;
+
+/// <summary><c>.strata/host.json</c>: where a running <c>strata up</c> answers, for <c>strata status</c>.</summary>
+public static class HostFile
+{
+    private static string PathOf(StrataConfig config) => Path.Combine(config.StateDirectory, "host.json");
+
+    internal static async Task WriteAsync(StrataConfig config, string url)
+    {
+        Directory.CreateDirectory(config.StateDirectory);
+        await File.WriteAllTextAsync(PathOf(config), JsonSerializer.Serialize(new HostInfo(url, Environment.ProcessId, DateTime.UtcNow)));
+    }
+
+    internal static void Delete(StrataConfig config) => File.Delete(PathOf(config));
+
+    /// <summary>The running host's address, or null when none has announced itself.</summary>
+    public static HostInfo? Read(StrataConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var path = PathOf(config);
+        return File.Exists(path) ? JsonSerializer.Deserialize<HostInfo>(File.ReadAllText(path)) : null;
+    }
+}
+
+/// <summary>A running host.</summary>
+/// <param name="Url">Its dashboard and API.</param>
+/// <param name="ProcessId">Its process.</param>
+/// <param name="StartedAt">Since when (UTC).</param>
+public sealed record HostInfo(string Url, int ProcessId, DateTime StartedAt);

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Strata.Configuration;
+using Strata.Ingestion;
+using Strata.Output;
+using Strata.Reports;
+using Strata.Reports.Delivery;
+using Strata.Transform;
+using Strata.Warehouse;
+
+namespace Strata.Host.Web;
+
+/// <summary>
+/// The dashboard and API of <c>strata up</c>: the overview (live, polling), each report as a table and chart with
+/// CSV and XLSX downloads, <c>/healthz</c>, <c>/readyz</c>, <c>/api/overview</c>. Everything is served by the
+/// host — no CDN, works offline — and read-only: nothing here runs SQL a visitor wrote.
+/// </summary>
+internal static class Dashboard
+{
+    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
+    private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
+
+    public static void Map(WebApplication app, StrataConfig config, string projectDirectory, PlatformState state)
+    {
+        var token = config.Secret(Settings.DashboardToken);
+        app.Use((context, next) => DashboardSecurity.RequireTokenAsync(context, token, _ => next()));
+        var warehouse = new Lazy<Task<IWarehouse>>(() => WarehouseFactory.OpenAsync(config));
+        var reports = new Lazy<Task<ReportService>>(async () =>
+        {
+            var opened = await warehouse.Value;
+            var transform = await TransformService.OpenAsync(projectDirectory, opened, Path.Combine(config.ProjectDirectory, "target"), NullConsole.Instance);
+            return new ReportService(transform, opened, SmtpSettings.Read(config), NullConsole.Instance, config.ProjectDirectory);
+        });
+
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.MapGet("/readyz", () =>
+        {
+            var problems = new List<string>();
+            if (state.Workers.GetValueOrDefault("ingestion") != "running")
+            {
+                problems.Add($"ingestion is {state.Workers.GetValueOrDefault("ingestion") ?? "not started"}");
+            }
+
+            if (state.Freshness.LastOrDefault() is var (at, seconds) && at != default && seconds > ReadyFreshness.TotalSeconds)
+            {
+                problems.Add($"gold is {seconds:0} s behind the source");
+            }
+
+            if (state.Runs == 0)
+            {
+                problems.Add("no transformation run yet");
+            }
+
+            return problems.Count == 0
+                ? Results.Json(new { ready = true }, Json)
+                : Results.Json(new { ready = false, problems }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, token), Json));
+        app.MapGet("/", () => Results.Content(Pages.Overview, "text/html; charset=utf-8"));
+        app.MapGet("/reports", async () => Results.Content(Pages.ReportList((await reports.Value).Reports), "text/html; charset=utf-8"));
+        app.MapGet("/reports/{name}", async (string name, CancellationToken token) =>
+        {
+            var service = await reports.Value;
+            var file = Path.GetExtension(name) is ".csv" or ".xlsx" ? name : null;
+            var report = service.Reports.FirstOrDefault(r => r.Name == Path.GetFileNameWithoutExtension(name));
+            if (report is null)
+            {
+                return Results.NotFound($"no report {name}");
+            }
+
+            var result = await service.RunAsync(report, new Dictionary<string, string>(), token);
+            if (file is null)
+            {
+                return Results.Content(result.ToHtml(), "text/html; charset=utf-8");
+            }
+
+            var folder = Path.Combine(Path.GetTempPath(), "strata-downloads", Guid.NewGuid().ToString("N"));
+            var files = await service.WriteAsync(result, Path.GetExtension(name)[1..], folder, token);
+            var bytes = await File.ReadAllBytesAsync(files[0], token);
+            Directory.Delete(folder, recursive: true);
+            return Results.File(bytes, file.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Path.GetFileName(files[0]));
+        });
+    }
+}
