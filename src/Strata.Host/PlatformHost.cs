@@ -10,6 +10,7 @@ using Strata.Host.Workers;
 using Strata.Output;
 using Strata.Source;
 using Strata.Source.Workload;
+using OpenTelemetry.Metrics;
 
 namespace Strata.Host;
 
@@ -55,8 +56,10 @@ public static class PlatformHost
             // One failed worker never stops the others.
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
-        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, projectDirectory, console, trigger, state));
+        using var metrics = new StrataMetrics(state);
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, projectDirectory, console, trigger, state, metrics));
         builder.Services.AddHostedService(_ => new ReportWorker(config, projectDirectory, console, state));
         if (workload is not null)
         {
@@ -67,6 +70,7 @@ public static class PlatformHost
         trigger.Add([]);
         await using var app = builder.Build();
         Web.Dashboard.Map(app, config, projectDirectory, state);
+        app.MapPrometheusScrapingEndpoint();
         try
         {
             await app.StartAsync(cancellationToken);

@@ -6,12 +6,13 @@ using Strata.Output;
 namespace Strata.Host.Workers;
 
 /// <summary>Follows the source: CDC into bronze, telling the transformation which tables each commit touched.</summary>
-internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state) : BackgroundService
+internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.Workers["ingestion"] = "running";
-        var options = IngestOptions.From(config) with { OnTablesCommitted = trigger.Add };
+        var options = IngestOptions.From(config) with { OnTablesCommitted = trigger.Add, OnCommitted = metrics.Ingested };
         try
         {
             // Retries transient failures itself, resuming from the checkpoint.

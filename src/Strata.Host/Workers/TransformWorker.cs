@@ -12,7 +12,8 @@ namespace Strata.Host.Workers;
 /// meanwhile are coalesced into the next), each followed by the tests of what it built. A failed run is reported
 /// and the next trigger tries again; it never stops the other workers.
 /// </summary>
-internal sealed class TransformWorker(StrataConfig config, string projectDirectory, IStrataConsole console, TransformTrigger trigger, PlatformState state)
+internal sealed class TransformWorker(
+    StrataConfig config, string projectDirectory, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -70,6 +71,11 @@ internal sealed class TransformWorker(StrataConfig config, string projectDirecto
     {
         state.Runs++;
         var now = DateTime.UtcNow;
+        foreach (var model in summary.Models.Where(m => m.Status != "skipped"))
+        {
+            metrics.ModelRun(model.Model, model.Duration, model.Status);
+        }
+
         foreach (var model in summary.Models.Where(m => m.NewestCommit is not null))
         {
             state.NewestCommit[model.Model] = DateTime.SpecifyKind(model.NewestCommit!.Value, DateTimeKind.Utc);

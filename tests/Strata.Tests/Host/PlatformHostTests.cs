@@ -83,6 +83,10 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         var csv = await client.GetStringAsync(new Uri("reports/top_delivery_dates.csv", UriKind.Relative));
         Assert.StartsWith("delivery_date,open_orders", csv, StringComparison.Ordinal);
         Assert.Contains("api/overview", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        var metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        Assert.Contains("strata_gold_freshness_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("strata_ingest_latency_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Matches("strata_model_run_duration_seconds_count\\{[^}]*model=\"orders\"", metrics);
 
         var status = await Project.RunAsync("status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());
