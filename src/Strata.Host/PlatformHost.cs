@@ -23,12 +23,11 @@ public static class PlatformHost
 {
     /// <summary>Runs until cancelled.</summary>
     /// <param name="config">The project's configuration.</param>
-    /// <param name="projectDirectory">The analytics project.</param>
     /// <param name="workload">The workload to simulate, or null for none.</param>
     /// <param name="console">Where the workers report.</param>
     /// <param name="cancellationToken">Stops the host.</param>
     public static async Task<PlatformState> RunAsync(
-        StrataConfig config, string projectDirectory, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken)
+        StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var state = new PlatformState();
@@ -59,8 +58,8 @@ public static class PlatformHost
         using var metrics = new StrataMetrics(state);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, projectDirectory, console, trigger, state, metrics));
-        builder.Services.AddHostedService(_ => new ReportWorker(config, projectDirectory, console, state));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics));
+        builder.Services.AddHostedService(_ => new ReportWorker(config, console, state));
         if (workload is not null)
         {
             builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state));
@@ -69,7 +68,7 @@ public static class PlatformHost
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, projectDirectory, state);
+        Web.Dashboard.Map(app, config, state);
         app.MapPrometheusScrapingEndpoint();
         try
         {

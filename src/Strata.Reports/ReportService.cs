@@ -37,6 +37,13 @@ public sealed class ReportService
         Reports = ReportLoader.Load(transform.Graph.Project.Directory);
     }
 
+    /// <summary>The reports of a loaded project, with <c>smtp.*</c> and folder targets taken from the Strata project's configuration.</summary>
+    public static ReportService From(Configuration.StrataConfig config, TransformService transform, IWarehouse warehouse, IStrataConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return new ReportService(transform, warehouse, SmtpSettings.Read(config), console, config.ProjectDirectory);
+    }
+
     /// <summary>Every report, by name.</summary>
     public IReadOnlyList<Report> Reports { get; }
 

@@ -39,6 +39,29 @@ public sealed class TransformService
         return new TransformService(project, warehouse, targetDirectory, console);
     }
 
+    /// <summary>
+    /// Loads the analytics project a Strata project's configuration names (<c>transform.project</c>; when the default
+    /// folder is missing, the finance project shipped next to the binary), with <c>target/</c> in the Strata project.
+    /// </summary>
+    public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console);
+    }
+
+    /// <summary>The analytics project's folder: the configured one, or the finance project shipped with Strata when the default folder is missing.</summary>
+    public static string ProjectDirectory(Configuration.StrataConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var configured = config.FullPath(Configuration.Settings.TransformProject)!;
+        if (Directory.Exists(configured) || config.Get(Configuration.Settings.TransformProject).Origin != "default")
+        {
+            return configured;
+        }
+
+        return Path.Combine(AppContext.BaseDirectory, "analytics");
+    }
+
     /// <summary>The selected models, in build order.</summary>
     public IReadOnlyList<Model> List(RunOptions options)
     {

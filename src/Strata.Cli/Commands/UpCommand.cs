@@ -41,7 +41,7 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
-        var state = await Strata.Host.PlatformHost.RunAsync(config, Transform.TransformCommand<Transform.SelectionSettings>.ProjectDirectory(config), workload, Console, cancellationToken);
+        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken);
         Console.Info($"Stopped after {state.Runs} transformation runs.");
         return 0;
     }

@@ -5,7 +5,6 @@ using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Output;
 using Strata.Reports;
-using Strata.Reports.Delivery;
 using Strata.Transform;
 using Strata.Warehouse;
 
@@ -23,7 +22,7 @@ internal static class Dashboard
     /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
     private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
 
-    public static void Map(WebApplication app, StrataConfig config, string projectDirectory, PlatformState state)
+    public static void Map(WebApplication app, StrataConfig config, PlatformState state)
     {
         var token = config.Secret(Settings.DashboardToken);
         app.Use((context, next) => DashboardSecurity.RequireTokenAsync(context, token, _ => next()));
@@ -31,8 +30,8 @@ internal static class Dashboard
         var reports = new Lazy<Task<ReportService>>(async () =>
         {
             var opened = await warehouse.Value;
-            var transform = await TransformService.OpenAsync(projectDirectory, opened, Path.Combine(config.ProjectDirectory, "target"), NullConsole.Instance);
-            return new ReportService(transform, opened, SmtpSettings.Read(config), NullConsole.Instance, config.ProjectDirectory);
+            var transform = await TransformService.OpenAsync(config, opened, NullConsole.Instance);
+            return ReportService.From(config, transform, opened, NullConsole.Instance);
         });
 
         app.MapGet("/healthz", () => Results.Text("ok"));

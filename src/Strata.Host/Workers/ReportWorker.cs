@@ -3,19 +3,18 @@ using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Output;
 using Strata.Reports;
-using Strata.Reports.Delivery;
 using Strata.Transform;
 
 namespace Strata.Host.Workers;
 
 /// <summary>Delivers reports when their schedules are due.</summary>
-internal sealed class ReportWorker(StrataConfig config, string projectDirectory, IStrataConsole console, PlatformState state) : BackgroundService
+internal sealed class ReportWorker(StrataConfig config, IStrataConsole console, PlatformState state) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
-        var transform = await TransformService.OpenAsync(projectDirectory, warehouse, Path.Combine(config.ProjectDirectory, "target"), NullConsole.Instance);
-        var reports = new ReportService(transform, warehouse, SmtpSettings.Read(config), console, config.ProjectDirectory);
+        var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
+        var reports = ReportService.From(config, transform, warehouse, console);
         if (reports.Reports.All(r => r.Schedules.Count == 0))
         {
             state.Workers["reports"] = "no schedules";

@@ -12,15 +12,14 @@ namespace Strata.Host.Workers;
 /// meanwhile are coalesced into the next), each followed by the tests of what it built. A failed run is reported
 /// and the next trigger tries again; it never stops the other workers.
 /// </summary>
-internal sealed class TransformWorker(
-    StrataConfig config, string projectDirectory, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
+internal sealed class TransformWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.Workers["transformation"] = "running";
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
-        var transform = await TransformService.OpenAsync(projectDirectory, warehouse, Path.Combine(config.ProjectDirectory, "target"), NullConsole.Instance);
+        var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,10 +1,8 @@
-using Strata.Cli.Commands.Transform;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
 using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Reports;
-using Strata.Reports.Delivery;
 using Strata.Transform;
 
 namespace Strata.Cli.Commands.Report;
@@ -17,8 +15,7 @@ internal abstract class ReportCommand<TSettings>(CliRuntime runtime, SpectreStra
     {
         var config = LoadConfig(settings);
         await using var warehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
-        var transform = await TransformService.OpenAsync(
-            TransformCommand<SelectionSettings>.ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), Console);
-        return await work(new ReportService(transform, warehouse, SmtpSettings.Read(config), Console, config.ProjectDirectory), config);
+        var transform = await TransformService.OpenAsync(config, warehouse, Console);
+        return await work(ReportService.From(config, transform, warehouse, Console), config);
     }
 }

@@ -1,6 +1,5 @@
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
-using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Transform;
 using Strata.Transform.Execution;
@@ -17,7 +16,7 @@ internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreS
     {
         var config = LoadConfig(settings);
         await using var warehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
-        var service = await TransformService.OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), Console);
+        var service = await TransformService.OpenAsync(config, warehouse, Console);
         return await work(service, warehouse);
     }
 
@@ -28,16 +27,4 @@ internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreS
         FullRefresh = fullRefresh,
         Threads = threads ?? Math.Max(1, Environment.ProcessorCount),
     };
-
-    /// <summary>The analytics project: the configured folder, or the finance project shipped with Strata when the default folder is missing.</summary>
-    internal static string ProjectDirectory(StrataConfig config)
-    {
-        var configured = config.FullPath(Settings.TransformProject)!;
-        if (Directory.Exists(configured) || config.Get(Settings.TransformProject).Origin != "default")
-        {
-            return configured;
-        }
-
-        return Path.Combine(AppContext.BaseDirectory, "analytics");
-    }
 }
