@@ -12,7 +12,7 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
     {
         var values = Bind(report, given);
         var bound = new List<object?>();
-        var sql = await transform.RenderQueryAsync($"report {report.Name}", $"reports/{report.Name}.sql", report.Sql, name =>
+        var (sql, refs) = await transform.RenderQueryAsync($"report {report.Name}", $"reports/{report.Name}.sql", report.Sql, name =>
         {
             var parameter = report.Parameters.FirstOrDefault(p => p.Name == name)
                 ?? throw new TransformException($"reports/{report.Name}.sql uses param('{name}'), which reports/{report.Name}.yml does not declare under parameters:");
@@ -30,7 +30,6 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
             throw new TransformException($"reports/{report.Name}.sql: report {report.Name} failed in the warehouse: {ex.Message}; has `strata build` run?", ex);
         }
 
-        var refs = Refs(report.Sql);
         var (lsn, commitTime) = await transform.AsOfAsync(refs, cancellationToken);
         return new ReportResult(report, rows.Columns, rows, values, lsn is { } l ? $"{(ulong)l >> 32:X}/{(ulong)l & 0xFFFFFFFF:X}" : null,
             commitTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null, DateTime.UtcNow);
@@ -83,7 +82,4 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
         "boolean" => "BOOLEAN",
         _ => "VARCHAR",
     };
-
-    private static IEnumerable<string> Refs(string sql) =>
-        System.Text.RegularExpressions.Regex.Matches(sql, @"ref\(\s*'([^']+)'\s*\)").Select(m => m.Groups[1].Value);
 }

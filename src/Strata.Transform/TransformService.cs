@@ -17,6 +17,8 @@ public sealed class TransformService
     private readonly IStrataConsole _console;
     private readonly string _target;
     private readonly TransformMetadata _metadata;
+    private readonly HashSet<string> _schemas = new(StringComparer.Ordinal);
+    private bool _prepared;
 
     /// <summary>Creates the service; <paramref name="targetDirectory"/> receives compiled SQL and the artifacts.</summary>
     public TransformService(AnalyticsProject project, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
@@ -88,7 +90,8 @@ public sealed class TransformService
     /// Renders a SQL template that reads the models (a report): <c>ref()</c> resolves to the built relations,
     /// <c>param('name')</c> to what <paramref name="param"/> returns (a bound parameter's placeholder).
     /// </summary>
-    public Task<string> RenderQueryAsync(string subject, string path, string text, Func<string, string> param)
+    /// <returns>The SQL and the models it refers to.</returns>
+    public Task<(string Sql, IReadOnlyList<string> Refs)> RenderQueryAsync(string subject, string path, string text, Func<string, string> param)
     {
         var template = Templating.SqlTemplates.Parse(text, path);
         return new ModelCompiler(Graph, _warehouse, null).CompileQueryAsync(subject, path, template, param);
@@ -153,14 +156,21 @@ public sealed class TransformService
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var selected = Selector.Select(Graph, options.Select, options.Exclude);
-        await _metadata.EnsureAsync(cancellationToken);
-        // Up front and one by one: concurrent CREATE SCHEMA IF NOT EXISTS can collide on PostgreSQL.
-        foreach (var schema in Graph.Order.Where(m => selected.Contains(m.Name)).Select(m => m.Config.Schema).Distinct())
+        // Once per loaded project: a long-lived host runs it after every ingestion commit.
+        if (!_prepared)
         {
-            await _warehouse.EnsureSchemaAsync(schema, cancellationToken);
+            await _metadata.EnsureAsync(cancellationToken);
+            await Artifacts.WriteManifestAsync(_target, Graph);
+            _prepared = true;
         }
 
-        await Artifacts.WriteManifestAsync(_target, Graph);
+        // Up front and one by one (concurrent CREATE SCHEMA IF NOT EXISTS can collide on PostgreSQL); the materializations rely on it.
+        foreach (var schema in Graph.Order.Where(m => selected.Contains(m.Name)).Select(m => m.Config.Schema).Where(s => !_schemas.Contains(s)).Distinct().ToList())
+        {
+            await _warehouse.EnsureSchemaAsync(schema, cancellationToken);
+            _schemas.Add(schema);
+        }
+
         var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}-{Guid.NewGuid().ToString("N")[..6]}";
         var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
         var bound = await _metadata.ChangelogBoundAsync(cancellationToken);

@@ -25,7 +25,6 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var (schema, name) = model.Relation;
         var source = ChangelogSource(model);
         var existing = await Materializer.RelationKindAsync(warehouse, schema, name, cancellationToken);
-        await warehouse.EnsureSchemaAsync(schema, cancellationToken);
         var relation = compiler.Relation(model);
         var window = warehouse.Quote($"strata_changes__{model.Name}");
         var batch = warehouse.Quote($"strata_batch__{model.Name}");

@@ -11,7 +11,6 @@ internal sealed class Materializer(IWarehouse warehouse, ModelCompiler compiler)
     {
         var (schema, name) = model.Relation;
         var existing = await RelationKindAsync(warehouse, schema, name, cancellationToken);
-        await warehouse.EnsureSchemaAsync(schema, cancellationToken);
         var relation = compiler.Relation(model);
         switch (model.Config.Materialized)
         {

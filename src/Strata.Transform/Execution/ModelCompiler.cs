@@ -45,11 +45,12 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
             .ToList();
 
     /// <summary>Renders a query outside the models (a report): refs resolve to built models, <c>param()</c> to placeholders.</summary>
-    public async Task<string> CompileQueryAsync(string subject, string path, Fluid.IFluidTemplate template, Func<string, string> param)
+    public async Task<(string Sql, IReadOnlyList<string> Refs)> CompileQueryAsync(string subject, string path, Fluid.IFluidTemplate template, Func<string, string> param)
     {
         var ctes = new List<Model>();
-        var sql = await SqlTemplates.RenderAsync(template, _macros, Scope(subject, path, ctes, false, "", null, param));
-        return WithCtes(sql, await CteBodiesAsync(ctes, null));
+        var scope = Scope(subject, path, ctes, false, "", null, param);
+        var sql = await SqlTemplates.RenderAsync(template, _macros, scope);
+        return (WithCtes(sql, await CteBodiesAsync(ctes, null)), scope.Refs.Distinct().ToList());
     }
 
     /// <summary>Renders a singular test.</summary>

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using CsvHelper;
 using Spectre.Console.Testing;
+using Strata.Tests.Ingestion;
 using Strata.Tests.Source;
 using Strata.Tests.Transform;
 
@@ -244,7 +245,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         Directory.GetFiles(Out, $"{report}_*.{extension}").Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal)).Order().First();
 
     private async Task<List<string>> SourceAsync(string sql) =>
-        (await TransformProjects.SourceRowsAsync(Server, Project.Database, sql)).Select(Canonical).ToList();
+        (await BronzeReader.SourceQueryAsync(Server, Project.Database, sql)).Select(Canonical).ToList();
 
     /// <summary>One text form for a row, whatever read it: dates as yyyy-MM-dd, numbers invariant.</summary>
     private static string Canonical(string row) => string.Join('|', row.Split('|').Select(v =>

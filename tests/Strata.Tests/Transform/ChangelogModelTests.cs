@@ -139,7 +139,7 @@ public abstract class ChangelogModelTests(string engine) : SharedServerTest($"ch
     }
 
     private async Task AssertStateAsync() =>
-        Assert.Equal(await TransformProjects.SourceRowsAsync(Server, Project.Database, SourceState), await TransformProjects.RowsAsync(Project, State));
+        Assert.Equal(await BronzeReader.SourceQueryAsync(Server, Project.Database, SourceState), await TransformProjects.RowsAsync(Project, State));
 }
 
 public sealed class DuckDbChangelogModelTests() : ChangelogModelTests("duckdb");

@@ -47,7 +47,7 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
         foreach (var (model, sql) in TransformProjects.ReportQuestions)
         {
             Assert.Equal(
-                await TransformProjects.SourceRowsAsync(Server, Project.Database, sql),
+                await BronzeReader.SourceQueryAsync(Server, Project.Database, sql),
                 await TransformProjects.RowsAsync(Project, $"SELECT * FROM gold.{model} ORDER BY 1, 2"));
         }
 

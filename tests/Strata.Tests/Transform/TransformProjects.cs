@@ -65,7 +65,4 @@ internal static class TransformProjects
 
     public static async Task<List<string>> RowsAsync(TestProject project, string sql) =>
         (await BronzeReader.QueryAsync(project, sql)).Select(BronzeReader.Normalise).ToList();
-
-    public static Task<List<string>> SourceRowsAsync(PostgresServer server, string database, string sql) =>
-        BronzeReader.SourceQueryAsync(server, database, sql);
 }
