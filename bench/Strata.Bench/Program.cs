@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|load|reports|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|increment|load|reports|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -54,11 +54,11 @@ if (what is "large")
     Console.WriteLine(await IngestBenchmark.LargeTransactionAsync(source, Option("--rows", 2_000_000)));
 }
 
-if (what is "transform" or "all")
+if (what is "transform" or "increment" or "all")
 {
     Console.WriteLine();
     Console.WriteLine("### Transform: full build and incremental current_state");
-    Console.WriteLine(await TransformBenchmark.BuildAsync(source, 1_000, 10_000, 100_000));
+    Console.WriteLine(await TransformBenchmark.BuildAsync(source, fullBuild: what is not "increment", 1_000, 10_000, 100_000));
 }
 
 if (what is "load" or "transform" or "all")

@@ -6,10 +6,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Strata.Configuration;
 using Strata.Errors;
+using Strata.Host.Jobs;
 using Strata.Host.Workers;
+using Strata.Ingestion;
 using Strata.Output;
+using Strata.Reports;
 using Strata.Source;
 using Strata.Source.Workload;
+using Strata.Transform;
 using OpenTelemetry.Metrics;
 
 namespace Strata.Host;
@@ -56,10 +60,16 @@ public static class PlatformHost
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
         using var metrics = new StrataMetrics(state);
+        // The jobs' own warehouse handle and loaded project: a broken project or schedule stops `strata up` here, in one line.
+        await using var jobsWarehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
+        var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
+        var jobs = HostJobs.Plan(config, jobsTransform, ReportService.From(config, jobsTransform, jobsWarehouse, console));
+        await using var history = new JobHistory(config);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics));
-        builder.Services.AddHostedService(_ => new ReportWorker(config, console, state));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history));
+        builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, NullConsole.Instance), state));
+        builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, TimeProvider.System));
         if (workload is not null)
         {
             builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state));
@@ -68,7 +78,7 @@ public static class PlatformHost
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, state);
+        Web.Dashboard.Map(app, config, state, history);
         app.MapPrometheusScrapingEndpoint();
         try
         {

@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 
 namespace Strata.Host;
 
-/// <summary>What the host knows about itself right now: for status lines, health, and later the dashboard.</summary>
+/// <summary>What the host knows about itself right now: for the dashboard, <c>/readyz</c>, metrics and status lines.</summary>
 public sealed class PlatformState
 {
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _milestones = new(StringComparer.Ordinal);
+
     /// <summary>Each worker's state (<c>running</c>, <c>failed: …</c>, <c>stopped</c>).</summary>
     public ConcurrentDictionary<string, string> Workers { get; } = new(StringComparer.Ordinal);
 
@@ -16,4 +18,34 @@ public sealed class PlatformState
 
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
+
+    /// <summary>The replication slot as last seen at the source, or null before the first look.</summary>
+    public SlotLag? Slot { get; set; }
+
+    /// <summary>Source commit → bronze commit of the newest batch, in seconds (its oldest transaction).</summary>
+    public double? IngestLatencySeconds { get; private set; }
+
+    /// <summary>Records a bronze commit holding source transactions committed at <paramref name="commitTimes"/>.</summary>
+    public void Ingested(IReadOnlyList<DateTime> commitTimes, DateTime committedAt)
+    {
+        ArgumentNullException.ThrowIfNull(commitTimes);
+        if (commitTimes.Count > 0)
+        {
+            IngestLatencySeconds = Math.Max(0, (committedAt - commitTimes.Min()).TotalSeconds);
+        }
+    }
+
+    /// <summary>Completes when <paramref name="name"/> has happened (<c>ingestion</c>: bronze holds the snapshot; <c>transformation</c>: the first run built the models).</summary>
+    public Task Milestone(string name) => _milestones.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Marks <paramref name="name"/> as happened.</summary>
+    public void Reached(string name) =>
+        _milestones.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }
+
+/// <summary>The replication slot as the source reported it.</summary>
+/// <param name="State"><c>active</c>, <c>inactive</c>, <c>missing</c>, <c>lost</c>, or <c>unreachable: …</c> when the source did not answer.</param>
+/// <param name="LagBytes">WAL the source keeps for the slot (current position − confirmed position).</param>
+/// <param name="LagSeconds">0 when the slot holds nothing back, else the latency of the newest bronze commit (source commit → bronze).</param>
+/// <param name="At">When it was read (UTC).</param>
+public sealed record SlotLag(string State, long? LagBytes, double? LagSeconds, DateTime At);

@@ -27,6 +27,9 @@ public sealed record IngestOptions
     /// <summary>Called after each warehouse commit with the bronze tables it wrote to (<c>operations__orders</c>): what the host rebuilds downstream of.</summary>
     public Action<IReadOnlyCollection<string>>? OnTablesCommitted { get; init; }
 
+    /// <summary>Called when bronze holds the snapshot (taken now or earlier) and streaming starts: what the host's reconcile and tests wait for.</summary>
+    public Action? OnStreaming { get; init; }
+
     /// <summary>Idle time after which a heartbeat lets the slot advance.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -7,6 +7,22 @@ namespace Strata.Ingestion;
 
 public sealed partial class IngestionService
 {
+    /// <summary>The slot as the source sees it: its state (<c>active</c>, <c>inactive</c>, <c>missing</c>, <c>lost</c>) and the WAL it holds back.</summary>
+    public async Task<(string State, long? LagBytes)> SlotAsync(CancellationToken cancellationToken = default)
+    {
+        await using var source = await CdcEndpoint().OpenAsync(_source.Database, cancellationToken);
+        var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        return (Describe(slot), slot?.LagBytes);
+    }
+
+    private static string Describe(SlotState? slot) => slot switch
+    {
+        null => "missing",
+        { WalStatus: "lost" } => "lost",
+        { Active: true } => "active",
+        _ => "inactive",
+    };
+
     /// <summary>The slot as the source sees it and bronze as the warehouse has it.</summary>
     public async Task<IngestStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
@@ -35,13 +51,7 @@ public sealed partial class IngestionService
         {
             Pipeline = Pipeline,
             Slot = Slot,
-            SlotState = slot switch
-            {
-                null => "missing",
-                { WalStatus: "lost" } => "lost",
-                { Active: true } => "active",
-                _ => "inactive",
-            },
+            SlotState = Describe(slot),
             ConfirmedLsn = slot?.ConfirmedFlushLsn,
             CheckpointLsn = checkpoint is { } c ? new NpgsqlLogSequenceNumber(c).ToString() : null,
             LagBytes = slot?.LagBytes,

@@ -215,6 +215,7 @@ public sealed partial class IngestionService
         var pump = new StreamPump(replication, source, writer, decoder, options, _console,
             change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn > at);
         _streamed = true;
+        options.OnStreaming?.Invoke();
         try
         {
             await pump.RunAsync(replicationSlot, _source.Publication, checkpoint.Value, cancellationToken);

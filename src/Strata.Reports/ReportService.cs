@@ -131,7 +131,8 @@ public sealed class ReportService
         return await _log.ReadAsync(limit, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<DeliveryRecord>> DeliverAsync(Report report, ReportSchedule schedule, CancellationToken cancellationToken)
+    /// <summary>Delivers one schedule of a report to each of its targets now (what the host does when the schedule is due).</summary>
+    public async Task<IReadOnlyList<DeliveryRecord>> DeliverAsync(Report report, ReportSchedule schedule, CancellationToken cancellationToken = default)
     {
         await _log.EnsureAsync(cancellationToken);
         var result = await RunAsync(report, schedule.Parameters, cancellationToken);

@@ -154,6 +154,22 @@ public static class Settings
     public static readonly SettingDefinition DashboardToken = new("dashboard.token", SettingKind.Secret, null,
         "Token every page and API call must carry (Authorization: Bearer, or ?token=) when the dashboard is not on loopback");
 
+    /// <summary>When strata up runs every test of the project.</summary>
+    public static readonly SettingDefinition ScheduleTests = new("schedule.tests", SettingKind.Text, "*/10 * * * *",
+        "Cron (5 fields, or 6 with seconds first) of strata up's full test run; off = never (each run still tests what it built)");
+
+    /// <summary>When strata up reconciles bronze with the source.</summary>
+    public static readonly SettingDefinition ScheduleReconcile = new("schedule.reconcile", SettingKind.Text, "0 * * * *",
+        "Cron of strata up's reconcile (source vs bronze at one LSN); off = never");
+
+    /// <summary>When strata up checks source freshness.</summary>
+    public static readonly SettingDefinition ScheduleFreshness = new("schedule.freshness", SettingKind.Text, "* * * * *",
+        "Cron of strata up's source freshness check; off = never");
+
+    /// <summary>Time zone of the schedules.</summary>
+    public static readonly SettingDefinition ScheduleTimeZone = new("schedule.time_zone", SettingKind.Text, "UTC",
+        "IANA time zone the schedule.* crons are read in (e.g. Europe/Berlin)");
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -164,6 +180,7 @@ public static class Settings
         IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
+        ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,
         ReportsOutput, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Configuration;
+using Strata.Host.Jobs;
 using Strata.Ingestion;
 using Strata.Output;
 using Strata.Reports;
@@ -22,17 +23,15 @@ internal static class Dashboard
     /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
     private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
 
-    public static void Map(WebApplication app, StrataConfig config, PlatformState state)
+    private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
+
+    public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history)
     {
         var token = config.Secret(Settings.DashboardToken);
         app.Use((context, next) => DashboardSecurity.RequireTokenAsync(context, token, _ => next()));
         var warehouse = new Lazy<Task<IWarehouse>>(() => WarehouseFactory.OpenAsync(config));
-        var reports = new Lazy<Task<ReportService>>(async () =>
-        {
-            var opened = await warehouse.Value;
-            var transform = await TransformService.OpenAsync(config, opened, NullConsole.Instance);
-            return ReportService.From(config, transform, opened, NullConsole.Instance);
-        });
+        var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await warehouse.Value, NullConsole.Instance));
+        var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouse.Value, NullConsole.Instance));
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () =>
@@ -41,6 +40,11 @@ internal static class Dashboard
             if (state.Workers.GetValueOrDefault("ingestion") != "running")
             {
                 problems.Add($"ingestion is {state.Workers.GetValueOrDefault("ingestion") ?? "not started"}");
+            }
+
+            if (state.Slot is { } slot && slot.State != "active")
+            {
+                problems.Add($"replication slot is {slot.State}");
             }
 
             if (state.Freshness.LastOrDefault() is var (at, seconds) && at != default && seconds > ReadyFreshness.TotalSeconds)
@@ -57,8 +61,31 @@ internal static class Dashboard
                 ? Results.Json(new { ready = true }, Json)
                 : Results.Json(new { ready = false, problems }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, token), Json));
+        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), Json));
         app.MapGet("/", () => Results.Content(Pages.Overview, "text/html; charset=utf-8"));
+        app.MapGet("/runs", async (CancellationToken token) => Html(Pages.Runs(
+            await history.ReadAsync(200, cancellationToken: token),
+            await Rows.ReadAsync(await warehouse.Value,
+                "SELECT run_id, model, materialized, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 100", token))));
+        app.MapGet("/tests", async (CancellationToken token) =>
+        {
+            var opened = await warehouse.Value;
+            return Html(Pages.Tests(
+                await Rows.ReadAsync(opened,
+                    "SELECT test, model, severity, status, failures, sample, started_at, duration_ms, error FROM (SELECT *, row_number() OVER (PARTITION BY test ORDER BY started_at DESC) AS latest " +
+                    "FROM _strata.test_results) AS t WHERE latest = 1 ORDER BY status = 'pass', test", token),
+                await Rows.ReadAsync(opened,
+                    "SELECT started_at, test, model, severity, status, failures, sample, error FROM _strata.test_results WHERE status <> 'pass' ORDER BY started_at DESC LIMIT 50", token)));
+        });
+        app.MapGet("/models", async (CancellationToken token) =>
+        {
+            var graph = (await transform.Value).Graph;
+            var last = await Rows.ReadAsync(await warehouse.Value,
+                "SELECT model, materialized, status, rows_changed, started_at, duration_ms, error FROM (SELECT *, row_number() OVER (PARTITION BY model ORDER BY started_at DESC) AS latest " +
+                "FROM _strata.model_runs) AS r WHERE latest = 1 ORDER BY model", token);
+            var status = last.ToDictionary(r => (string)r["model"]!, r => (string)r["status"]!, StringComparer.Ordinal);
+            return Html(Pages.Models(ModelGraphSvg.Render(graph, status), last));
+        });
         app.MapGet("/reports", async () => Results.Content(Pages.ReportList((await reports.Value).Reports), "text/html; charset=utf-8"));
         app.MapGet("/reports/{name}", async (string name, CancellationToken token) =>
         {
@@ -73,7 +100,7 @@ internal static class Dashboard
             var result = await service.RunAsync(report, new Dictionary<string, string>(), token);
             if (file is null)
             {
-                return Results.Content(result.ToHtml(), "text/html; charset=utf-8");
+                return Html(result.ToHtml());
             }
 
             var folder = Path.Combine(Path.GetTempPath(), "strata-downloads", Guid.NewGuid().ToString("N"));

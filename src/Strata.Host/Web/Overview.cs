@@ -1,3 +1,4 @@
+using Strata.Host.Jobs;
 using Strata.Warehouse;
 
 namespace Strata.Host.Web;
@@ -5,30 +6,43 @@ namespace Strata.Host.Web;
 /// <summary>What the dashboard's overview and <c>strata status</c> show.</summary>
 public sealed record Overview(
     IReadOnlyDictionary<string, string> Workers,
+    SlotLag? Slot,
     int TransformationRuns,
     double? GoldFreshnessSeconds,
     IReadOnlyList<FreshnessPoint> FreshnessLastHour,
     IReadOnlyDictionary<string, double> ModelFreshnessSeconds,
+    IReadOnlyList<JobRun> LastJobs,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> LastRuns,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests)
 {
-    internal static async Task<Overview> ReadAsync(PlatformState state, IWarehouse warehouse, CancellationToken cancellationToken)
+    internal static async Task<Overview> ReadAsync(PlatformState state, IWarehouse warehouse, JobHistory history, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         var samples = state.Freshness.ToArray();
         return new Overview(
             new Dictionary<string, string>(state.Workers),
+            state.Slot,
             state.Runs,
             samples.Length == 0 ? null : samples[^1].Seconds,
             samples.Where(s => s.At > now.AddHours(-1)).Select(s => new FreshnessPoint(s.At, s.Seconds)).ToList(),
             state.NewestCommit.ToDictionary(p => p.Key, p => (now - p.Value).TotalSeconds),
-            await RowsAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
-            await RowsAsync(warehouse,
+            await history.ReadAsync(10, cancellationToken: cancellationToken),
+            await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
+            await Rows.ReadAsync(warehouse,
                 "SELECT test, model, severity, status, failures, sample FROM _strata.test_results WHERE status IN ('fail', 'error', 'warn') " +
                 "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken));
     }
+}
 
-    private static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> RowsAsync(IWarehouse warehouse, string sql, CancellationToken cancellationToken)
+/// <summary>One freshness sample.</summary>
+/// <param name="At">When (UTC).</param>
+/// <param name="Seconds">How far gold was behind the source.</param>
+public sealed record FreshnessPoint(DateTime At, double Seconds);
+
+/// <summary>Rows of the host's own bookkeeping queries, as name → value maps (for JSON and the pages).</summary>
+internal static class Rows
+{
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(IWarehouse warehouse, string sql, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,8 +55,3 @@ public sealed record Overview(
         }
     }
 }
-
-/// <summary>One freshness sample.</summary>
-/// <param name="At">When (UTC).</param>
-/// <param name="Seconds">How far gold was behind the source.</param>
-public sealed record FreshnessPoint(DateTime At, double Seconds);

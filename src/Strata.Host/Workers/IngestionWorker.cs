@@ -12,7 +12,16 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.Workers["ingestion"] = "running";
-        var options = IngestOptions.From(config) with { OnTablesCommitted = trigger.Add, OnCommitted = metrics.Ingested };
+        var options = IngestOptions.From(config) with
+        {
+            OnTablesCommitted = trigger.Add,
+            OnCommitted = (times, at) =>
+            {
+                metrics.Ingested(times, at);
+                state.Ingested(times, at);
+            },
+            OnStreaming = () => state.Reached("ingestion"),
+        };
         try
         {
             // Retries transient failures itself, resuming from the checkpoint.

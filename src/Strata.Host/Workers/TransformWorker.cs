@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Strata.Configuration;
+using Strata.Host.Jobs;
 using Strata.Ingestion;
 using Strata.Output;
 using Strata.Transform;
@@ -9,12 +10,21 @@ namespace Strata.Host.Workers;
 
 /// <summary>
 /// Builds the models downstream of what ingestion committed, incrementally: one run at a time (triggers arriving
-/// meanwhile are coalesced into the next), each followed by the tests of what it built. A failed run is reported
-/// and the next trigger tries again; it never stops the other workers.
+/// meanwhile are coalesced into the next), each followed by the tests of what it built. A model that fails is tried
+/// again — with the next commit, and on its own after a backoff (2 s doubling to a minute, with jitter) — while the
+/// rest goes on; a failed run never stops the other workers. Every run is in <c>_strata.runs</c>.
 /// </summary>
-internal sealed class TransformWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
+internal sealed class TransformWorker(
+    StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history)
     : BackgroundService
 {
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+    private int _failedRuns;
+
+    /// <summary>First delay before failed models are tried again without a new commit.</summary>
+    internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         state.Workers["transformation"] = "running";
@@ -23,12 +33,13 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
-            IReadOnlyList<string> select;
+            List<string> select;
             try
             {
                 var tables = await trigger.WaitAsync(stoppingToken);
-                // The first run builds everything (models that do not exist yet); later ones what the commits touched.
-                select = first ? [] : Selection(transform, tables);
+                // The first run builds everything (models that do not exist yet); later ones what the commits touched
+                // and what failed before.
+                select = first ? [] : [.. Selection(transform, tables), .. _failed.Select(m => m + "+")];
             }
             catch (OperationCanceledException)
             {
@@ -40,11 +51,13 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
                 continue;
             }
 
+            var cause = first ? "start" : _failed.Count > 0 && select.All(s => _failed.Contains(s.TrimEnd('+'))) ? "retry" : "commit";
+            var started = DateTime.UtcNow;
             try
             {
                 var summary = await transform.BuildAsync(new RunOptions { Select = select }, stoppingToken);
                 first = false;
-                Record(summary);
+                await RecordAsync(summary, cause, started);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -53,6 +66,8 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
             catch (Errors.StrataException ex)
             {
                 console.Error($"transformation run failed: {ex.Message}");
+                await history.RecordAsync(new JobRun("transformation", cause, "failed", 1, started, DateTime.UtcNow - started, "", ex.Message), CancellationToken.None);
+                ScheduleRetry(failed: true);
             }
         }
 
@@ -66,7 +81,7 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
             .Select(s => $"source:{s.FullName}+")
             .ToList();
 
-    private void Record(RunSummary summary)
+    private async Task RecordAsync(RunSummary summary, string triggeredBy, DateTime started)
     {
         state.Runs++;
         var now = DateTime.UtcNow;
@@ -88,9 +103,19 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
             state.Freshness.TryDequeue(out _);
         }
 
-        var failed = summary.Models.Count(m => m.Status == "error") + summary.Tests.Count(t => t.Blocks);
-        var line = $"built {summary.Models.Count(m => m.Status == "success")} models and ran {summary.Tests.Count} tests in {summary.Elapsed.TotalSeconds:0.0} s; " +
-            $"gold is {freshness:0.0} s behind the source{(failed > 0 ? $"; {failed} failed (see target/run_results.json)" : "")}";
+        var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();
+        var failedTests = summary.Tests.Count(t => t.Blocks);
+        _failed.ExceptWith(summary.Models.Where(m => m.Status == "success").Select(m => m.Model));
+        _failed.UnionWith(failedModels);
+        if (failedModels.Count == 0)
+        {
+            state.Reached("transformation");
+        }
+
+        var detail = $"built {summary.Models.Count(m => m.Status == "success")} models and ran {summary.Tests.Count} tests in {summary.Elapsed.TotalSeconds:0.0} s; " +
+            $"gold is {freshness:0.0} s behind the source";
+        var failed = failedModels.Count + failedTests;
+        var line = detail + (failed > 0 ? $"; {failed} failed: {string.Join(", ", failedModels.Concat(summary.Tests.Where(t => t.Blocks).Select(t => t.Test)))}" : "");
         if (failed > 0)
         {
             console.Warning(line);
@@ -99,5 +124,23 @@ internal sealed class TransformWorker(StrataConfig config, IStrataConsole consol
         {
             console.Info(line);
         }
+
+        await history.RecordAsync(new JobRun("transformation", triggeredBy, failedModels.Count > 0 ? "failed" : failedTests > 0 ? "warn" : "success",
+            1, started, now - started, detail, failedModels.Count > 0 ? string.Join("; ", summary.Models.Where(m => m.Status == "error").Select(m => m.Error)) : null));
+        ScheduleRetry(failedModels.Count > 0);
+    }
+
+    private void ScheduleRetry(bool failed)
+    {
+        if (!failed)
+        {
+            _failedRuns = 0;
+            return;
+        }
+
+        // Without a new commit nothing would try the failed models again: wake the loop after a growing delay.
+        var delay = RetryDelay * Math.Pow(2, Math.Min(_failedRuns++, 10));
+        delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds, MaxRetryDelay.TotalMilliseconds) * (0.8 + Random.Shared.NextDouble() * 0.4));
+        _ = Task.Delay(delay).ContinueWith(_ => trigger.Add([]), TaskScheduler.Default);
     }
 }

@@ -44,7 +44,12 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             }
         }
 
-        Assert.Equal(expected, actual);
+        if (actual is null || !actual.SequenceEqual(expected))
+        {
+            await stop.CancelAsync();
+            Assert.Fail($"gold did not catch up with the source within 30 s; strata up said:\n{await up}");
+        }
+
         var caughtUp = clock.Elapsed;
         await CheckDashboardAsync();
 

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Polly;
+using Polly.Retry;
+using Strata.Output;
+
+namespace Strata.Host.Jobs;
+
+/// <summary>
+/// Runs the scheduled jobs: each on its own loop (a failed or slow job never holds up the others), waiting for what
+/// it needs before its first run, retrying transient failures with exponential backoff and jitter, every run in
+/// <c>_strata.runs</c>.
+/// </summary>
+internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformState state, JobHistory history, IStrataConsole console, TimeProvider clock)
+    : BackgroundService
+{
+    /// <summary>Attempts after the first for a transient failure.</summary>
+    internal const int Retries = 3;
+
+    /// <summary>First retry delay (doubled each time, with jitter).</summary>
+    internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (jobs.Count == 0)
+        {
+            state.Workers["jobs"] = "none scheduled";
+            return;
+        }
+
+        state.Workers["jobs"] = "running";
+        await Task.WhenAll(jobs.Select(job => LoopAsync(job, stoppingToken)));
+        state.Workers["jobs"] = "stopped";
+    }
+
+    private async Task LoopAsync(ScheduledJob job, CancellationToken stoppingToken)
+    {
+        try
+        {
+            foreach (var need in job.Needs)
+            {
+                await state.Milestone(need).WaitAsync(stoppingToken);
+            }
+
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = clock.GetUtcNow().UtcDateTime;
+                if (job.Expression.GetNextOccurrence(now, job.TimeZone) is not { } next)
+                {
+                    return;
+                }
+
+                await Task.Delay(next - now, clock, stoppingToken);
+                await RunOnceAsync(job, "schedule", stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One run with its retries, recorded; never throws but for cancellation.</summary>
+    internal async Task<JobRun> RunOnceAsync(ScheduledJob job, string trigger, CancellationToken stoppingToken)
+    {
+        var started = DateTime.UtcNow;
+        var watch = Stopwatch.StartNew();
+        var attempts = 0;
+        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFailures.Are),
+            MaxRetryAttempts = Retries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = RetryDelay,
+            OnRetry = args =>
+            {
+                console.Warning($"job {job.Name}: attempt {args.AttemptNumber + 1} failed ({args.Outcome.Exception?.Message}); retrying in {args.RetryDelay.TotalSeconds:0.0} s");
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+        JobRun run;
+        try
+        {
+            var outcome = await retry.ExecuteAsync(async token =>
+            {
+                attempts++;
+                return await job.RunAsync(token);
+            }, stoppingToken);
+            run = new JobRun(job.Name, trigger, outcome.Status, attempts, started, watch.Elapsed, outcome.Detail, null);
+            (outcome.Status == "success" ? (Action<string>)console.Info : console.Warning)($"job {job.Name}: {outcome.Detail}");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            // A failed job is recorded and reported; the next occurrence tries again and the other jobs go on.
+            run = new JobRun(job.Name, trigger, "failed", attempts, started, watch.Elapsed, "", ex.Message);
+            console.Error($"job {job.Name} failed after {attempts} attempt(s): {ex.Message}");
+        }
+
+        await history.RecordAsync(run, CancellationToken.None);
+        return run;
+    }
+}

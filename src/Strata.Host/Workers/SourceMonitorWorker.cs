@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Hosting;
+using Strata.Ingestion;
+
+namespace Strata.Host.Workers;
+
+/// <summary>
+/// Looks at the replication slot every two seconds: its state and the WAL it holds back (bytes), with the latency
+/// of the newest bronze commit (seconds) — for the overview, <c>/readyz</c> and <c>/metrics</c>.
+/// </summary>
+internal sealed class SourceMonitorWorker(IngestionService ingestion, PlatformState state) : BackgroundService
+{
+    internal static TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                var (slot, bytes) = await ingestion.SlotAsync(stoppingToken);
+                state.Slot = new SlotLag(slot, bytes, bytes is 0 ? 0 : state.IngestLatencySeconds, DateTime.UtcNow);
+            }
+            catch (Exception ex) when (ex is Errors.StrataException or Npgsql.NpgsqlException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
+            {
+                state.Slot = new SlotLag($"unreachable: {ex.Message}", null, null, DateTime.UtcNow);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
