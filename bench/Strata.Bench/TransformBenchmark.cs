@@ -73,12 +73,11 @@ internal static class TransformBenchmark
         await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var mark = await warehouse.QueryAsync("SELECT lsn, seq FROM _strata.model_state WHERE model = 'order_items'");
         // Same start for both: two fresh copies of the same rows (earlier rounds' updates leave the model's table with
-        // a different layout than a new copy), checkpointed, read once, with the new changes read once.
+        // a different layout than a new copy), read once, with the new changes read once.
         await warehouse.ExecuteAsync("CREATE OR REPLACE TABLE silver.order_items_copy AS SELECT * FROM silver.order_items");
         await warehouse.ExecuteAsync("CREATE OR REPLACE TABLE silver.order_items_fresh AS SELECT * FROM silver.order_items");
         await warehouse.ExecuteAsync("DROP TABLE silver.order_items");
         await warehouse.ExecuteAsync("ALTER TABLE silver.order_items_fresh RENAME TO order_items");
-        await warehouse.ExecuteAsync("CHECKPOINT");
         await warehouse.QueryAsync("SELECT sum(quantity) FROM silver.order_items_copy");
         await warehouse.QueryAsync("SELECT sum(quantity) FROM silver.order_items");
         await warehouse.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM bronze.operations__order_items WHERE _lsn >= {mark[0][0]}"));
@@ -87,6 +86,8 @@ internal static class TransformBenchmark
         long taken = 0;
         for (var turn = 0; turn < 2; turn++)
         {
+            // Each starts with an empty WAL, so that neither pays for a checkpoint the other's writes made due.
+            await warehouse.ExecuteAsync("CHECKPOINT");
             var clock = Stopwatch.StartNew();
             if ((turn == 0) == handFirst)
             {
@@ -102,6 +103,7 @@ internal static class TransformBenchmark
         }
 
         await warehouse.ExecuteAsync("DROP TABLE silver.order_items_copy");
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {taken:N0} changes: strata {strata:0.000} s, hand-written {hand:0.000} s ({(handFirst ? "hand-written first" : "strata first")})"));
         return (taken, strata, hand);
     }
 

@@ -6,7 +6,7 @@ namespace Strata.Host;
 /// <summary><c>.strata/host.json</c>: where a running <c>strata up</c> answers, for <c>strata status</c>.</summary>
 public static class HostFile
 {
-    private static string PathOf(StrataConfig config) => Path.Combine(config.StateDirectory, "host.json");
+    private static string PathOf(StrataConfig config) => config.HostFilePath;
 
     internal static async Task WriteAsync(StrataConfig config, string url)
     {

@@ -21,7 +21,21 @@ public static class WarehouseFactory
         switch (engine)
         {
             case "duckdb":
-                return await DuckDbWarehouse.OpenAsync(config.FullPath(Settings.WarehousePath)!, cancellationToken);
+                var path = config.FullPath(Settings.WarehousePath)!;
+                try
+                {
+                    return await DuckDbWarehouse.OpenAsync(path, cancellationToken);
+                }
+                catch (WarehouseException ex) when (ex.InUse && File.Exists(config.HostFilePath))
+                {
+                    throw new WarehouseException(
+                        $"strata up is running for this project and owns the DuckDB warehouse {path}; while it runs, `strata status`, `strata ingest status`, " +
+                        "`strata reconcile` and `strata report run` go through it — stop it (Ctrl+C) for other commands, or use the PostgreSQL warehouse", ex)
+                    {
+                        InUse = true,
+                    };
+                }
+
             case "postgres":
                 var connectionString = PostgresConnectionString(config);
                 await CreateDatabaseIfMissingAsync(connectionString, cancellationToken);

@@ -51,7 +51,10 @@ public sealed class DuckDbWarehouse : WarehouseBase
         {
             await connection.DisposeAsync();
             throw new WarehouseException(
-                $"the warehouse {path} is in use by another process (DuckDB allows one writer); stop that process (e.g. `strata up`) or point warehouse.path elsewhere", ex);
+                $"the warehouse {path} is in use by another process (DuckDB allows one writer); stop that process (e.g. `strata up`) or point warehouse.path elsewhere", ex)
+            {
+                InUse = true,
+            };
         }
 
         return new DuckDbWarehouse(path, connection);

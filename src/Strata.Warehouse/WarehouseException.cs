@@ -10,4 +10,7 @@ public sealed class WarehouseException : StrataException
         : base(message, innerException)
     {
     }
+
+    /// <summary>True when another process holds the warehouse (DuckDB's single writer).</summary>
+    public bool InUse { get; init; }
 }

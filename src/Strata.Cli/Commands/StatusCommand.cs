@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
-using Strata.Configuration;
 using Strata.Errors;
 using Strata.Host;
 
@@ -16,24 +14,10 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        var host = HostFile.Read(config)
+        using var client = HostClient.Find(config, TimeSpan.FromSeconds(10))
             ?? throw new UsageException($"strata up is not running for the project in {config.ProjectDirectory}; start it with `strata up` (or scripts/up)");
-        using var client = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromSeconds(10) };
-        if (config.Secret(Settings.DashboardToken) is { } token)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-
-        string body;
-        try
-        {
-            body = await client.GetStringAsync(new Uri("api/overview", UriKind.Relative), cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new UsageException($"strata up (pid {host.ProcessId}) does not answer at {host.Url} ({ex.Message}); it may have stopped — start it again");
-        }
-
+        var host = client.Host;
+        var body = await client.GetStringAsync("api/overview", cancellationToken);
         if (settings.Json)
         {
             Runtime.Output.WriteLine(body);
@@ -46,6 +30,9 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
         Console.Table(["", "value"],
         [
             ["host", $"{host.Url} (pid {host.ProcessId}, since {host.StartedAt.ToString("u", CultureInfo.InvariantCulture)})"],
+            ["replication slot", root.GetProperty("slot") is { ValueKind: JsonValueKind.Object } slot
+                ? $"{slot.GetProperty("state").GetString()}, {Number(slot, "lag_bytes", "N0")} bytes held, newest batch {Number(slot, "lag_seconds", "0.00")} s after its source commit"
+                : "-"],
             ["gold freshness", freshness.ValueKind == JsonValueKind.Number ? $"{freshness.GetDouble():0.0} s behind the source" : "-"],
             ["transformation runs", root.GetProperty("transformation_runs").GetInt32().ToString(CultureInfo.InvariantCulture)],
             .. root.GetProperty("workers").EnumerateObject().Select(w => (IReadOnlyList<string>)[$"worker {w.Name}", w.Value.GetString() ?? ""]),
@@ -53,4 +40,7 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
         ], "Strata");
         return 0;
     }
+
+    private static string Number(JsonElement element, string property, string format) =>
+        element.GetProperty(property) is { ValueKind: JsonValueKind.Number } value ? value.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "-";
 }

@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using Strata.Cli.Commands.Source;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
+using Strata.Text;
 
 namespace Strata.Cli.Commands;
 
@@ -18,6 +19,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         [CommandOption("--no-simulate")]
         [Description("Do not run the simulated workload")]
         public bool NoSimulate { get; init; }
+
+        [CommandOption("--simulate-for <DURATION>")]
+        [Description("Stop the simulated workload after this long (e.g. 60s, 10m); the platform keeps running")]
+        public string? SimulateFor { get; init; }
 
         [CommandOption("--delete-rate <R>")]
         [Description("Share of order operations that delete, 0 to 1 (default: simulate.delete_rate, 0)")]
@@ -37,7 +42,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             Console.Info($"Using the existing source at {source.Endpoint().Address}; its data is never changed by `strata up`.");
         }
 
-        var workload = settings.NoSimulate || !source.Settings.IsLocal ? null : SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate);
+        var workload = settings.NoSimulate || !source.Settings.IsLocal ? null : SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate) with
+        {
+            Duration = settings.SimulateFor is null ? null : DurationParser.Parse(settings.SimulateFor, "--simulate-for"),
+        };
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");

@@ -28,6 +28,9 @@ public sealed class StrataConfig
     /// <summary>Strata's own state for this project: <c>.strata/</c> under the project folder.</summary>
     public string StateDirectory => Path.Combine(ProjectDirectory, ".strata");
 
+    /// <summary>Where a running <c>strata up</c> says where it answers (<c>.strata/host.json</c>).</summary>
+    public string HostFilePath => Path.Combine(StateDirectory, "host.json");
+
     /// <summary>Local secrets, one file each.</summary>
     public SecretStore SecretStore { get; }
 

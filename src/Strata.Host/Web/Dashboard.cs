@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Configuration;
+using Strata.Errors;
 using Strata.Host.Jobs;
 using Strata.Ingestion;
 using Strata.Output;
@@ -22,6 +23,14 @@ internal static class Dashboard
 
     /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
     private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["csv"] = "text/csv; charset=utf-8",
+        ["xlsx"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ["html"] = "text/html; charset=utf-8",
+        ["json"] = "application/json; charset=utf-8",
+    };
 
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
@@ -87,27 +96,71 @@ internal static class Dashboard
             return Html(Pages.Models(ModelGraphSvg.Render(graph, status), last));
         });
         app.MapGet("/reports", async () => Results.Content(Pages.ReportList((await reports.Value).Reports), "text/html; charset=utf-8"));
-        app.MapGet("/reports/{name}", async (string name, CancellationToken token) =>
+        app.MapGet("/api/reports", async () => Results.Json((await reports.Value).Reports.Select(r => new ReportEntry(r.Name, r.Title)), HostClient.Json));
+        app.MapGet("/reports/{name}", async (string name, HttpRequest request, CancellationToken token) =>
         {
             var service = await reports.Value;
-            var file = Path.GetExtension(name) is ".csv" or ".xlsx" ? name : null;
+            var format = Path.GetExtension(name) is { Length: > 1 } extension ? extension[1..] : null;
             var report = service.Reports.FirstOrDefault(r => r.Name == Path.GetFileNameWithoutExtension(name));
             if (report is null)
             {
-                return Results.NotFound($"no report {name}");
+                return Results.NotFound($"no report {Path.GetFileNameWithoutExtension(name)}; the reports are {string.Join(", ", service.Reports.Select(r => r.Name))}");
             }
 
-            var result = await service.RunAsync(report, new Dictionary<string, string>(), token);
-            if (file is null)
+            if (format is not (null or "csv" or "xlsx" or "html" or "json"))
+            {
+                return Results.BadRequest($"format {format} is not one of csv, xlsx, html, json");
+            }
+
+            // Every query value but the token is a report parameter, checked by the report like --param.
+            var parameters = request.Query.Where(q => q.Key != "token").ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+            ReportResult result;
+            try
+            {
+                result = await service.RunAsync(report, parameters, token);
+            }
+            catch (StrataException ex) when (ex is not WarehouseException)
+            {
+                return Results.BadRequest(ex.Message);
+            }
+
+            if (format is null)
             {
                 return Html(result.ToHtml());
             }
 
             var folder = Path.Combine(Path.GetTempPath(), "strata-downloads", Guid.NewGuid().ToString("N"));
-            var files = await service.WriteAsync(result, Path.GetExtension(name)[1..], folder, token);
-            var bytes = await File.ReadAllBytesAsync(files[0], token);
-            Directory.Delete(folder, recursive: true);
-            return Results.File(bytes, file.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Path.GetFileName(files[0]));
+            try
+            {
+                var files = await service.WriteAsync(result, format, folder, token);
+                var bytes = await File.ReadAllBytesAsync(files[0], token);
+                return Results.File(bytes, ContentTypes[format], Path.GetFileName(files[0]));
+            }
+            finally
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        });
+
+        // The API the CLI uses while this host owns the DuckDB warehouse.
+        app.MapGet("/api/ingest/status", async (CancellationToken token) =>
+            Results.Json(await new IngestionService(config, NullConsole.Instance).StatusAsync(token), HostClient.Json));
+        app.MapPost("/api/reconcile", async (HttpRequest request, CancellationToken token) =>
+        {
+            try
+            {
+                var tables = request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+                return Results.Json(await new IngestionService(config, NullConsole.Instance).ReconcileAsync(tables, token), HostClient.Json);
+            }
+            catch (StrataException ex) when (!ex.IsTransient && ex is not WarehouseException)
+            {
+                return Results.BadRequest(ex.Message);
+            }
         });
     }
 }
+
+/// <summary>A report in <c>/api/reports</c>.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Title">Its title.</param>
+public sealed record ReportEntry(string Name, string Title);

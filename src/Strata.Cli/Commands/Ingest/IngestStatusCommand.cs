@@ -2,6 +2,7 @@ using System.Globalization;
 using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
+using Strata.Host;
 using Strata.Ingestion;
 
 namespace Strata.Cli.Commands.Ingest;
@@ -11,7 +12,11 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
-        var status = await new IngestionService(LoadConfig(settings), Console).StatusAsync(cancellationToken);
+        var config = LoadConfig(settings);
+        using var host = HostClient.OwningWarehouse(config);
+        var status = host is null
+            ? await new IngestionService(config, Console).StatusAsync(cancellationToken)
+            : await host.GetAsync<IngestStatus>("api/ingest/status", cancellationToken);
         if (settings.Json)
         {
             Console.Json(status);

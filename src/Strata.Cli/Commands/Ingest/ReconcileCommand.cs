@@ -3,6 +3,7 @@ using System.Globalization;
 using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
+using Strata.Host;
 using Strata.Ingestion;
 
 namespace Strata.Cli.Commands.Ingest;
@@ -19,7 +20,14 @@ internal sealed class ReconcileCommand(CliRuntime runtime, SpectreStrataConsole 
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
-        var result = await new IngestionService(LoadConfig(settings), Console).ReconcileAsync(settings.Tables, cancellationToken);
+        var config = LoadConfig(settings);
+        // While strata up owns the DuckDB warehouse, it reconciles (its ingestion catches bronze up meanwhile).
+        using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(30));
+        var result = host is null
+            ? await new IngestionService(config, Console).ReconcileAsync(settings.Tables, cancellationToken)
+            : await host.PostAsync<ReconcileResult>(
+                "api/reconcile" + (settings.Tables.Length == 0 ? "" : "?" + string.Join("&", settings.Tables.Select(t => "table=" + Uri.EscapeDataString(t)))),
+                cancellationToken);
         if (settings.Json)
         {
             Console.Json(result);

@@ -6,6 +6,7 @@ using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
 using Strata.Configuration;
 using Strata.Errors;
+using Strata.Host;
 using Strata.Reports;
 
 namespace Strata.Cli.Commands.Report;
@@ -36,16 +37,31 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
         public string[] Params { get; init; } = [];
     }
 
-    public override Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken) =>
+    public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
+    {
+        using var host = HostClient.OwningWarehouse(LoadConfig(settings), TimeSpan.FromMinutes(10));
+        return host is null
+            ? await RunHereAsync(settings, cancellationToken)
+            : await new ReportsThroughHost(host, Console).RunAsync(settings, Folder(settings, LoadConfig(settings)), Format(settings), Parameters(settings), cancellationToken);
+    }
+
+    private string Format(Options settings) => settings.Format ?? (Console.IsInteractive ? "table" : "csv");
+
+    private static Dictionary<string, string> Parameters(Options settings) => settings.Params.Select(p => p.Split('=', 2)).ToDictionary(
+        p => p[0].Trim(),
+        p => p.Length == 2 ? p[1] : throw new UsageException($"--param {p[0]}: write it as NAME=VALUE"),
+        StringComparer.Ordinal);
+
+    private static string Folder(Options settings, StrataConfig config) =>
+        Path.GetFullPath(settings.Out ?? config.Text(Settings.ReportsOutput) ?? "reports", config.ProjectDirectory);
+
+    private Task<int> RunHereAsync(Options settings, CancellationToken cancellationToken) =>
         WithReportsAsync(settings, async (reports, config) =>
         {
             var chosen = Choose(reports, settings);
-            var format = settings.Format ?? (Console.IsInteractive ? "table" : "csv");
-            var parameters = settings.Params.Select(p => p.Split('=', 2)).ToDictionary(
-                p => p[0].Trim(),
-                p => p.Length == 2 ? p[1] : throw new UsageException($"--param {p[0]}: write it as NAME=VALUE"),
-                StringComparer.Ordinal);
-            var folder = Path.GetFullPath(settings.Out ?? config.Text(Settings.ReportsOutput) ?? "reports", config.ProjectDirectory);
+            var format = Format(settings);
+            var parameters = Parameters(settings);
+            var folder = Folder(settings, config);
             var written = new List<object>();
             foreach (var report in chosen)
             {
