@@ -16,6 +16,12 @@ public sealed class PlatformState
     /// <summary>Freshness samples of gold (seconds), newest last.</summary>
     public ConcurrentQueue<(DateTime At, double Seconds)> Freshness { get; } = new();
 
+    /// <summary>
+    /// Per transformation run after the first: seconds from the source commit of the oldest change it took in to the
+    /// end of the run, when that change (and every newer one in the run) became visible in gold — the worst wait of the run.
+    /// </summary>
+    public ConcurrentQueue<(DateTime At, double Seconds)> Visibility { get; } = new();
+
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
 
@@ -35,7 +41,18 @@ public sealed class PlatformState
         }
     }
 
-    /// <summary>Completes when <paramref name="name"/> has happened (<c>ingestion</c>: bronze holds the snapshot; <c>transformation</c>: the first run built the models).</summary>
+    /// <summary>Adds a sample, keeping the newest 3,600.</summary>
+    public static void Keep(ConcurrentQueue<(DateTime At, double Seconds)> samples, (DateTime At, double Seconds) sample)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        samples.Enqueue(sample);
+        while (samples.Count > 3600)
+        {
+            samples.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>Completes when <paramref name="name"/> has happened (<c>ingestion</c>: bronze holds the snapshot, or ingestion gave up; <c>transformation</c>: a run built every model it tried).</summary>
     public Task Milestone(string name) => _milestones.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Marks <paramref name="name"/> as happened.</summary>

@@ -126,7 +126,8 @@ internal static class Dashboard
 
             if (format is null)
             {
-                return Html(result.ToHtml());
+                // The report's own self-contained page, with the way back into the dashboard.
+                return Html(result.ToHtml().Replace("<body>", "<body>" + Pages.ReportNavigation(report.Name), StringComparison.Ordinal));
             }
 
             var folder = Path.Combine(Path.GetTempPath(), "strata-downloads", Guid.NewGuid().ToString("N"));

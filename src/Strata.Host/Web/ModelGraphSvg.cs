@@ -11,9 +11,9 @@ namespace Strata.Host.Web;
 /// </summary>
 internal static class ModelGraphSvg
 {
-    private const int ColumnWidth = 210;
+    private const int ColumnWidth = 235;
     private const int RowHeight = 34;
-    private const int NodeWidth = 180;
+    private const int NodeWidth = 205;
     private const int NodeHeight = 24;
 
     public static string Render(ProjectGraph graph, IReadOnlyDictionary<string, string> lastStatus)
@@ -67,9 +67,9 @@ internal static class ModelGraphSvg
                 "source" => "#dbeafe",
                 _ => "#f3f4f6",
             };
-            var label = isSource ? node["source:".Length..] : $"{node} · {graph[node].Config.Materialized}";
+            var label = isSource ? node["source:".Length..] : node;
             svg.Append(CultureInfo.InvariantCulture,
-                $"<g class=\"node\" data-model=\"{WebUtility.HtmlEncode(node)}\" data-status=\"{status}\"><title>{WebUtility.HtmlEncode(node)}: {status}</title>" +
+                $"<g class=\"node\" data-model=\"{WebUtility.HtmlEncode(node)}\" data-status=\"{status}\"><title>{WebUtility.HtmlEncode(isSource ? node : $"{node} ({graph[node].Config.Materialized})")}: {status}</title>" +
                 $"<rect x=\"{x:0}\" y=\"{y:0}\" width=\"{NodeWidth}\" height=\"{NodeHeight}\" rx=\"5\" fill=\"{fill}\" stroke=\"#6b7280\"/>" +
                 $"<text x=\"{x + 6:0}\" y=\"{y + 16:0}\">{WebUtility.HtmlEncode(label)}</text></g>");
         }

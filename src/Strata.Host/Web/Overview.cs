@@ -10,6 +10,7 @@ public sealed record Overview(
     int TransformationRuns,
     double? GoldFreshnessSeconds,
     IReadOnlyList<FreshnessPoint> FreshnessLastHour,
+    Percentiles VisibilityLastHour,
     IReadOnlyDictionary<string, double> ModelFreshnessSeconds,
     IReadOnlyList<JobRun> LastJobs,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> LastRuns,
@@ -25,6 +26,7 @@ public sealed record Overview(
             state.Runs,
             samples.Length == 0 ? null : samples[^1].Seconds,
             samples.Where(s => s.At > now.AddHours(-1)).Select(s => new FreshnessPoint(s.At, s.Seconds)).ToList(),
+            Percentiles.Of(state.Visibility.Where(s => s.At > now.AddHours(-1)).Select(s => s.Seconds).ToList()),
             state.NewestCommit.ToDictionary(p => p.Key, p => (now - p.Value).TotalSeconds),
             await history.ReadAsync(10, cancellationToken: cancellationToken),
             await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
@@ -38,6 +40,23 @@ public sealed record Overview(
 /// <param name="At">When (UTC).</param>
 /// <param name="Seconds">How far gold was behind the source.</param>
 public sealed record FreshnessPoint(DateTime At, double Seconds);
+
+/// <summary>p50/p95/p99 of samples (nearest rank), with how many there were.</summary>
+/// <param name="Samples">How many.</param>
+/// <param name="P50">Median.</param>
+/// <param name="P95">95th percentile.</param>
+/// <param name="P99">99th percentile.</param>
+public sealed record Percentiles(int Samples, double? P50, double? P95, double? P99)
+{
+    /// <summary>The percentiles of <paramref name="values"/>.</summary>
+    public static Percentiles Of(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sorted = values.Order().ToList();
+        double? Rank(double p) => sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        return new Percentiles(sorted.Count, Rank(0.50), Rank(0.95), Rank(0.99));
+    }
+}
 
 /// <summary>Rows of the host's own bookkeeping queries, as name → value maps (for JSON and the pages).</summary>
 internal static class Rows

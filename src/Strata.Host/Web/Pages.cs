@@ -27,6 +27,7 @@ internal static class Pages
           <div class="card"><div class="muted">Gold freshness</div><div class="big" id="freshness">–</div><div class="muted">behind the source</div></div>
           <div class="card"><div class="muted">Replication lag</div><div class="big" id="lag-bytes">–</div><div class="muted">WAL held by the slot <span id="slot-state"></span></div></div>
           <div class="card"><div class="muted">Ingestion latency</div><div class="big" id="lag-seconds">–</div><div class="muted">source commit → bronze</div></div>
+          <div class="card"><div class="muted">Change → visible in gold, last hour</div><div class="big" id="visibility">–</div><div class="muted">p50 / p95 / p99 per run (s)</div></div>
           <div class="card"><div class="muted">Transformation runs</div><div class="big" id="runs">–</div></div>
           <div class="card"><div class="muted">Workers</div><div id="workers">–</div></div>
         </div>
@@ -48,6 +49,8 @@ internal static class Pages
           document.getElementById('lag-bytes').textContent = bytes(o.slot?.lag_bytes);
           document.getElementById('lag-seconds').textContent = o.slot?.lag_seconds == null ? '–' : o.slot.lag_seconds.toFixed(2) + ' s';
           document.getElementById('slot-state').textContent = o.slot ? '(' + o.slot.state + ')' : '';
+          const v = o.visibility_last_hour;
+          document.getElementById('visibility').textContent = v.samples ? [v.p50, v.p95, v.p99].map(x => x.toFixed(1)).join(' / ') : '–';
           document.getElementById('runs').textContent = o.transformation_runs;
           document.getElementById('workers').innerHTML = Object.entries(o.workers).map(([k, v]) =>
             '<div><span class="' + (v === 'running' ? 'ok' : 'bad') + '">●</span> ' + esc(k) + ': ' + esc(v) + '</div>').join('');
@@ -91,6 +94,13 @@ internal static class Pages
         }
 
         return Page("Reports", items.Append("</table></div>").ToString());
+    }
+
+    public static string ReportNavigation(string report)
+    {
+        var name = WebUtility.UrlEncode(report);
+        return "<nav style=\"font:14px system-ui,sans-serif;padding:.5rem 0\"><a href=\"/\">Overview</a> · <a href=\"/reports\">Reports</a> · " +
+            $"<a href=\"/reports/{name}.csv\">CSV</a> · <a href=\"/reports/{name}.xlsx\">XLSX</a></nav>";
     }
 
     private static string Table(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows, string id)

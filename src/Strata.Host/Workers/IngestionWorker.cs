@@ -33,5 +33,10 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
             state.Workers["ingestion"] = $"failed: {ex.Message}";
             console.Error($"ingestion stopped: {ex.Message}");
         }
+        finally
+        {
+            // Whoever waits for bronze goes on and meets the problem (the transformation over what bronze has).
+            state.Reached("ingestion");
+        }
     }
 }

@@ -30,6 +30,17 @@ internal sealed class TransformWorker(
         state.Workers["transformation"] = "running";
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
+        try
+        {
+            // The first run reads bronze: it waits until ingestion has taken its snapshot (or given up).
+            await state.Milestone("ingestion").WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            state.Workers["transformation"] = "stopped";
+            return;
+        }
+
         var first = true;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -57,7 +68,7 @@ internal sealed class TransformWorker(
             {
                 var summary = await transform.BuildAsync(new RunOptions { Select = select }, stoppingToken);
                 first = false;
-                await RecordAsync(summary, cause, started);
+                await RecordAsync(transform, summary, cause, started);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -81,7 +92,7 @@ internal sealed class TransformWorker(
             .Select(s => $"source:{s.FullName}+")
             .ToList();
 
-    private async Task RecordAsync(RunSummary summary, string triggeredBy, DateTime started)
+    private async Task RecordAsync(TransformService transform, RunSummary summary, string triggeredBy, DateTime started)
     {
         state.Runs++;
         var now = DateTime.UtcNow;
@@ -95,12 +106,23 @@ internal sealed class TransformWorker(
             state.NewestCommit[model.Model] = DateTime.SpecifyKind(model.NewestCommit!.Value, DateTimeKind.Utc);
         }
 
+        // A model that reads changelog models includes the newest change any of them has.
+        foreach (var model in summary.Models.Where(m => m.Status == "success" && m.NewestCommit is null))
+        {
+            var upstream = transform.Graph.Ancestors(model.Model).Where(state.NewestCommit.ContainsKey).Select(a => state.NewestCommit[a]).ToList();
+            if (upstream.Count > 0)
+            {
+                state.NewestCommit[model.Model] = upstream.Max();
+            }
+        }
+
         var newest = state.NewestCommit.Values.DefaultIfEmpty(now).Max();
         var freshness = (now - newest).TotalSeconds;
-        state.Freshness.Enqueue((now, freshness));
-        while (state.Freshness.Count > 3600)
+        PlatformState.Keep(state.Freshness, (now, freshness));
+        // Every change this run took in is visible from now: the oldest of them waited longest.
+        if (triggeredBy != "start" && summary.Models.Where(m => m.OldestCommit is not null).Select(m => m.OldestCommit!.Value).DefaultIfEmpty().Min() is var oldest && oldest != default)
         {
-            state.Freshness.TryDequeue(out _);
+            PlatformState.Keep(state.Visibility, (now, (now - DateTime.SpecifyKind(oldest, DateTimeKind.Utc)).TotalSeconds));
         }
 
         var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();

@@ -20,7 +20,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
 {
     private static readonly string[] Metadata = ["_op", "_lsn", "_seq", "_commit_ts"];
 
-    public async Task<(long Changes, DateTime? NewestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<(long Changes, DateTime? NewestCommit, DateTime? OldestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
     {
         var (schema, name) = model.Relation;
         var source = ChangelogSource(model);
@@ -72,9 +72,10 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
 
         var newest = await transaction.QueryAsync(
-            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
+            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER (), min(_commit_ts) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
         long changes = 0;
         DateTime? newestCommit = null;
+        DateTime? oldestCommit = null;
         if (newest.Count > 0)
         {
             changes = TransformMetadata.Long(newest[0][3]);
@@ -90,13 +91,14 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
 
             newestCommit = newest[0][2] as DateTime?;
+            oldestCommit = newest[0][4] as DateTime?;
             await metadata.SetWatermarkAsync(transaction, model.Name, TransformMetadata.Long(newest[0][0]), TransformMetadata.Long(newest[0][1]), newestCommit, cancellationToken);
         }
 
         await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
         await transaction.ExecuteAsync($"DROP VIEW {window}", null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (changes, newestCommit);
+        return (changes, newestCommit, oldestCommit);
     }
 
     private SourceTable ChangelogSource(Model model)
@@ -133,16 +135,19 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
         }
 
-        // One statement: the latest version of each key in the batch, merged; deletes remove.
+        // The latest version of each key in the batch replaces the row of that key: delete every key the batch
+        // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
+        // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
         var quoted = values.Select(warehouse.Quote).ToList();
-        var updates = string.Join(", ", quoted.Except(keys).Select(c => $"{c} = s.{c}"));
+        var latest = warehouse.Quote($"strata_latest__{Guid.NewGuid():N}"[..40]);
         await transaction.ExecuteAsync(
-            $"MERGE INTO {relation} AS t USING (SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
-            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1) AS s ON {Materializer.Join(keys, "t", "s")}\n" +
-            "WHEN MATCHED AND s._op = 'd' THEN DELETE\n" +
-            $"WHEN MATCHED THEN UPDATE SET {updates}\n" +
-            $"WHEN NOT MATCHED AND s._op <> 'd' THEN INSERT ({List(quoted)}) VALUES ({string.Join(", ", quoted.Select(c => $"s.{c}"))})",
-            null, cancellationToken);
+            $"CREATE TEMP TABLE {latest} AS SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
+            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1", null, cancellationToken);
+        await transaction.ExecuteAsync(
+            $"DELETE FROM {relation} AS t WHERE EXISTS (SELECT 1 FROM {latest} AS s WHERE {Materializer.Join(keys, "t", "s")})", null, cancellationToken);
+        await transaction.ExecuteAsync(
+            $"INSERT INTO {relation} ({List(quoted)}) SELECT {List(quoted)} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
+        await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
     }
 
     private async Task ApplyHistoryAsync(

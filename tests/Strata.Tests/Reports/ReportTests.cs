@@ -2,9 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
-using CsvHelper;
 using Spectre.Console.Testing;
-using Strata.Tests.Ingestion;
 using Strata.Tests.Source;
 using Strata.Tests.Transform;
 
@@ -13,19 +11,6 @@ namespace Strata.Tests.Reports;
 /// <summary>The four finance reports against the source, every writer read back, delivery by folder and e-mail, and the user errors.</summary>
 public abstract partial class ReportTests(string engine) : SharedServerTest($"reports_{engine}", initialize: true)
 {
-    /// <summary>Each report's question asked of the source, in the report's order.</summary>
-    private static readonly Dictionary<string, string> Questions = new()
-    {
-        ["open_orders_by_delivery_date"] = "SELECT delivery_date, status, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 1, 2",
-        ["top_delivery_dates"] = "SELECT delivery_date, count(*) FROM operations.orders WHERE status <> 'COMPLETED' GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3",
-        ["open_items_by_product"] =
-            "SELECT p.product_id, p.product_name, count(*), sum(i.quanity) FROM operations.order_items i JOIN operations.orders o USING (order_id) " +
-            "JOIN operations.products p USING (product_id) WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 3 DESC, 1",
-        ["top_customers_pending"] =
-            "SELECT c.customer_id, c.customer_name, count(*) FROM operations.orders o JOIN operations.customers c USING (customer_id) " +
-            "WHERE o.status <> 'COMPLETED' GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 3",
-    };
-
     private string Out => Path.Combine(Project.Directory, "out");
 
     public override async Task InitializeAsync()
@@ -34,7 +19,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         TransformProjects.UseWarehouse(Project, Server, engine, "reports");
         // A copy of the finance project, so a test can add a schedule.
         var analytics = Path.Combine(Project.Directory, "analytics");
-        CopyDirectory(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), analytics);
+        TransformProjects.CopyFinanceProject(analytics);
         Project.Environment["STRATA_TRANSFORM_PROJECT"] = analytics;
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "80", "--items-per-order", "3")).ExitCode);
         var simulate = await Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "2s", "--delete-rate", "0.05");
@@ -54,11 +39,11 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
             Assert.True(run.ExitCode == 0, run.ToString());
         }
 
-        foreach (var (report, sql) in Questions)
+        foreach (var (report, sql) in ReportAnswers.Questions)
         {
             var expected = await SourceAsync(sql);
             Assert.NotEmpty(expected);
-            Assert.Equal(expected, ReadCsv(Single(report, "csv")));
+            Assert.Equal(expected, ReportAnswers.ReadCsv(Single(report, "csv")));
             Assert.Equal(expected, ReadXlsx(Single(report, "xlsx")));
             Assert.Equal(expected, ReadHtml(Single(report, "html"), out var html));
             Assert.Contains("<svg", html, StringComparison.Ordinal);
@@ -85,7 +70,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(
             await SourceAsync("SELECT delivery_date, status, count(*) FROM operations.orders WHERE status = 'PENDING' GROUP BY 1, 2 ORDER BY 1, 2"),
-            ReadCsv(Single("open_orders_by_delivery_date", "csv")));
+            ReportAnswers.ReadCsv(Single("open_orders_by_delivery_date", "csv")));
 
         foreach (var (arguments, message) in new[]
         {
@@ -105,7 +90,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         Assert.True(list.ExitCode == 0, list.ToString());
         using (var reports = JsonDocument.Parse(list.Output))
         {
-            Assert.Equal(Questions.Keys.Order(), reports.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).Order());
+            Assert.Equal(ReportAnswers.Questions.Keys.Order(), reports.RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()!).Order());
             var daily = reports.RootElement.EnumerateArray().Single(r => r.GetProperty("name").GetString() == "open_orders_by_delivery_date");
             Assert.Equal("0 7 * * 1-5 Europe/Berlin → folder:reports/daily (csv,xlsx)", daily.GetProperty("schedules")[0].GetString());
         }
@@ -142,7 +127,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         Assert.Equal("finance@example.com", message.To.Mailboxes.Single().Address);
         Assert.Contains("Top 3 delivery dates", message.Subject, StringComparison.Ordinal);
         Assert.Contains("<table>", message.HtmlBody, StringComparison.Ordinal);
-        var expected = await SourceAsync(Questions["top_delivery_dates"]);
+        var expected = await SourceAsync(ReportAnswers.Questions["top_delivery_dates"]);
         var attachments = message.Attachments.OfType<MimeKit.MimePart>().ToList();
         Assert.Equal(3, attachments.Count); // csv, its .meta.json, xlsx
         foreach (var attachment in attachments.Where(a => a.FileName is { } name && (name.EndsWith(".csv", StringComparison.Ordinal) || name.EndsWith(".xlsx", StringComparison.Ordinal))))
@@ -153,7 +138,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
                 await attachment.Content!.DecodeToAsync(stream);
             }
 
-            Assert.Equal(expected, file.EndsWith(".csv", StringComparison.Ordinal) ? ReadCsv(file) : ReadXlsx(file));
+            Assert.Equal(expected, file.EndsWith(".csv", StringComparison.Ordinal) ? ReportAnswers.ReadCsv(file) : ReadXlsx(file));
         }
 
         Assert.Single(Directory.GetFiles(Path.Combine(Project.Directory, "delivered"), "top_delivery_dates_*.xlsx"));
@@ -244,26 +229,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
     private string Single(string report, string extension) =>
         Directory.GetFiles(Out, $"{report}_*.{extension}").Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal)).Order().First();
 
-    private async Task<List<string>> SourceAsync(string sql) =>
-        (await BronzeReader.SourceQueryAsync(Server, Project.Database, sql)).Select(Canonical).ToList();
-
-    /// <summary>One text form for a row, whatever read it: dates as yyyy-MM-dd, numbers invariant.</summary>
-    private static string Canonical(string row) => string.Join('|', row.Split('|').Select(v =>
-        DateTime.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.TimeOfDay == TimeSpan.Zero ? d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
-        : decimal.TryParse(v, NumberStyles.Number, CultureInfo.InvariantCulture, out var m) ? m.ToString("0.##########", CultureInfo.InvariantCulture)
-        : v));
-
-    private static List<string> ReadCsv(string file)
-    {
-        using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true }, FileOptions.None);
-        var rows = new List<string>();
-        foreach (var record in reader)
-        {
-            rows.Add(Canonical(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(reader.GetString))));
-        }
-
-        return rows;
-    }
+    private Task<List<string>> SourceAsync(string sql) => ReportAnswers.SourceAsync(Server, Project.Database, sql);
 
     private static List<string> ReadXlsx(string file)
     {
@@ -275,7 +241,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
             var cells = sheet.Row(r).CellsUsed().Select(c => c.DataType == XLDataType.DateTime
                 ? c.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
                 : c.DataType == XLDataType.Number ? c.GetDouble().ToString(CultureInfo.InvariantCulture) : c.GetString());
-            rows.Add(Canonical(string.Join('|', cells)));
+            rows.Add(ReportAnswers.Canonical(string.Join('|', cells)));
         }
 
         return rows;
@@ -285,18 +251,8 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
     {
         html = File.ReadAllText(file);
         return TableRow().Matches(html)
-            .Select(row => Canonical(string.Join('|', TableCell().Matches(row.Groups[1].Value).Select(c => System.Net.WebUtility.HtmlDecode(c.Groups[1].Value).Replace(",", "", StringComparison.Ordinal)))))
+            .Select(row => ReportAnswers.Canonical(string.Join('|', TableCell().Matches(row.Groups[1].Value).Select(c => System.Net.WebUtility.HtmlDecode(c.Groups[1].Value).Replace(",", "", StringComparison.Ordinal)))))
             .ToList();
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 
     [GeneratedRegex("<tr>((?:<td[^>]*>.*?</td>)+)</tr>")]

@@ -47,6 +47,18 @@ internal static class TransformProjects
         }
     }
 
+    /// <summary>Copies the finance project to <paramref name="to"/>, for a test that changes it.</summary>
+    public static void CopyFinanceProject(string to)
+    {
+        var from = Path.Combine(RepositoryRoot, "analytics");
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
     public static void UseFinanceProject(TestProject project) =>
         project.Environment["STRATA_TRANSFORM_PROJECT"] = Path.Combine(RepositoryRoot, "analytics");
 

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Strata.Testing;
+using Strata.Tests.Reports;
+using Strata.Tests.Source;
+using Strata.Tests.Transform;
+
+namespace Strata.Tests.Host;
+
+/// <summary>
+/// <c>strata up</c> as a child process on the embedded DuckDB warehouse under the workload at ×100: killed with -9
+/// twice, then a minute of live workload; gold stays seconds behind, reconcile and the four reports equal the source
+/// through the host's API (the child owns the warehouse), and SIGTERM stops it within 10 s with nothing lost or duplicated.
+/// </summary>
+[Collection(HeavyTests.Name)]
+public sealed class HostEndToEndTests() : SharedServerTest("host_e2e", initialize: true)
+{
+    private static readonly TimeSpan Workload = TimeSpan.FromSeconds(75);
+
+    [Fact]
+    public async Task Up_at_speed_100_stays_seconds_behind_survives_kill_9_and_ends_equal_to_the_source()
+    {
+        TransformProjects.UseWarehouse(Project, Server, "duckdb", "e2e");
+        TransformProjects.UseFinanceProject(Project);
+        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "200", "--items-per-order", "3")).ExitCode);
+        var workload = Project.RunAsync("source", "simulate", "--speed", "100", "--duration", $"{Workload.TotalSeconds}s", "--delete-rate", "0.05");
+
+        // Faults while the workload runs: kill -9 once the host has built, twice.
+        var random = new Random(11);
+        for (var round = 0; round < 2; round++)
+        {
+            var (killed, lines, _) = await StartHostAsync();
+            await WaitForLineAsync(killed, lines, "built ");
+            await Task.Delay(random.Next(300, 1500));
+            killed.Kill(entireProcessTree: true);
+            await killed.WaitForExitAsync();
+            killed.Dispose();
+        }
+
+        var (host, hostLines, url) = await StartHostAsync();
+        using var client = new HttpClient { BaseAddress = url };
+        var simulated = await workload;
+        Assert.True(simulated.ExitCode == 0, simulated.ToString());
+        await WaitForReportsToEqualTheSourceAsync(host, hostLines);
+
+        using (var overview = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative))))
+        {
+            var visibility = overview.RootElement.GetProperty("visibility_last_hour");
+            Assert.True(visibility.GetProperty("samples").GetInt32() >= 10, visibility.ToString());
+            Assert.True(visibility.GetProperty("p95").GetDouble() <= 5, $"gold freshness p95 above 5 s: {visibility}");
+            Assert.Equal(JsonValueKind.Number, overview.RootElement.GetProperty("slot").GetProperty("lag_bytes").ValueKind);
+        }
+
+        var reconcile = await Project.RunAsync("reconcile");
+        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
+        Assert.Contains("All 4 tables equal the source", reconcile.Output, StringComparison.Ordinal);
+        var status = await Project.RunAsync("status");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        // What cannot go through the host says so in one line, never with DuckDB's lock error.
+        var build = await Project.RunAsync("build");
+        Assert.Equal(1, build.ExitCode);
+        Assert.StartsWith("error: strata up is running for this project and owns the DuckDB warehouse", build.Error, StringComparison.Ordinal);
+
+        using (var term = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        var stopping = Stopwatch.StartNew();
+        await host.WaitForExitAsync();
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"SIGTERM took {stopping.Elapsed}");
+        Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}: {string.Join(" / ", hostLines)}");
+        host.Dispose();
+
+        // Exactly once through every kill: bronze holds no change twice, and history one version per change.
+        foreach (var table in new[] { "orders", "order_items" })
+        {
+            Assert.Equal(["0"], await TransformProjects.RowsAsync(Project,
+                $"SELECT count(*) FROM (SELECT _lsn, _seq FROM bronze.operations__{table} GROUP BY _lsn, _seq HAVING count(*) > 1) d"));
+            Assert.Equal(
+                await TransformProjects.RowsAsync(Project, $"SELECT count(*) FROM bronze.operations__{table} WHERE _op <> 't'"),
+                await TransformProjects.RowsAsync(Project, $"SELECT count(*) FROM silver.{table}_history"));
+        }
+    }
+
+    /// <summary>Starts <c>strata up</c> and waits until it has announced its dashboard.</summary>
+    private async Task<(Process Host, ConcurrentQueue<string> Lines, Uri Url)> StartHostAsync()
+    {
+        var lines = new ConcurrentQueue<string>();
+        var host = CliProcess.Start(Project, lines, "up");
+        var file = Path.Combine(Project.Directory, ".strata", "host.json");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
+            if (File.Exists(file))
+            {
+                try
+                {
+                    using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
+                    if (json.RootElement.GetProperty("ProcessId").GetInt32() == host.Id)
+                    {
+                        return (host, lines, new Uri(json.RootElement.GetProperty("Url").GetString()!));
+                    }
+                }
+                catch (JsonException)
+                {
+                    // being written
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        host.Kill(entireProcessTree: true);
+        Assert.Fail($"strata up did not announce its dashboard within 60 s: {string.Join(" / ", lines)}");
+        throw new UnreachableException();
+    }
+
+    private static async Task WaitForLineAsync(Process host, ConcurrentQueue<string> lines, string text)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"strata up did not print '{text}' within 60 s: {string.Join(" / ", lines)}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>After the workload: the four reports, asked through the running host, equal the source's answers.</summary>
+    private async Task WaitForReportsToEqualTheSourceAsync(Process host, ConcurrentQueue<string> lines)
+    {
+        var clock = Stopwatch.StartNew();
+        var differing = "";
+        for (var round = 0; clock.Elapsed < TimeSpan.FromSeconds(60); round++)
+        {
+            Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
+            var folder = Path.Combine(Project.Directory, $"reports-{round}");
+            var run = await Project.RunAsync("report", "run", "--all", "--format", "csv", "--out", folder);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            differing = "";
+            foreach (var (report, sql) in ReportAnswers.Questions)
+            {
+                var expected = await ReportAnswers.SourceAsync(Server, Project.Database, sql);
+                if (!expected.SequenceEqual(ReportAnswers.ReadCsv(Directory.GetFiles(folder, $"{report}_*.csv").Single())))
+                {
+                    differing += report + " ";
+                }
+            }
+
+            if (differing.Length == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        Assert.Fail($"reports still differ from the source 60 s after the workload: {differing}; strata up said: {string.Join(" / ", lines.TakeLast(20))}");
+    }
+}
