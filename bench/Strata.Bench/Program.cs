@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|increment|load|reports|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|increment|load|reports|host|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -66,6 +66,13 @@ if (what is "load" or "transform" or "all")
     Console.WriteLine();
     Console.WriteLine("### Transform: loading a large project");
     Console.WriteLine(await TransformBenchmark.LoadAsync(1_000));
+}
+
+if (what is "host")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Host: strata up");
+    Console.WriteLine(await HostBenchmark.RunAsync(directory, TimeSpan.FromSeconds(Option("--seconds", 120))));
 }
 
 if (what is "reports" or "all")

@@ -52,7 +52,7 @@ public sealed class PlatformState
         }
     }
 
-    /// <summary>Completes when <paramref name="name"/> has happened (<c>ingestion</c>: bronze holds the snapshot, or ingestion gave up; <c>transformation</c>: a run built every model it tried).</summary>
+    /// <summary>Completes when <paramref name="name"/> has happened (<c>ingestion</c>: bronze holds the snapshot, or ingestion gave up; <c>transformation</c>: the first run has finished).</summary>
     public Task Milestone(string name) => _milestones.GetOrAdd(name, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
     /// <summary>Marks <paramref name="name"/> as happened.</summary>

@@ -32,6 +32,9 @@ internal static class Dashboard
         ["json"] = "application/json; charset=utf-8",
     };
 
+    /// <summary>A one-line error as plain text: what the CLI shows as it is.</summary>
+    private static IResult Problem(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
+
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
     public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history)
@@ -71,6 +74,15 @@ internal static class Dashboard
                 : Results.Json(new { ready = false, problems }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), Json));
+        app.MapGet("/api/freshness", () =>
+        {
+            var hour = DateTime.UtcNow.AddHours(-1);
+            return Results.Json(new
+            {
+                freshness = state.Freshness.Where(s => s.At > hour).Select(s => new FreshnessPoint(s.At, s.Seconds)),
+                visibility = state.Visibility.Where(s => s.At > hour).Select(s => new FreshnessPoint(s.At, s.Seconds)),
+            }, HostClient.Json);
+        });
         app.MapGet("/", () => Results.Content(Pages.Overview, "text/html; charset=utf-8"));
         app.MapGet("/runs", async (CancellationToken token) => Html(Pages.Runs(
             await history.ReadAsync(200, cancellationToken: token),
@@ -104,12 +116,12 @@ internal static class Dashboard
             var report = service.Reports.FirstOrDefault(r => r.Name == Path.GetFileNameWithoutExtension(name));
             if (report is null)
             {
-                return Results.NotFound($"no report {Path.GetFileNameWithoutExtension(name)}; the reports are {string.Join(", ", service.Reports.Select(r => r.Name))}");
+                return Problem(StatusCodes.Status404NotFound, $"no report {Path.GetFileNameWithoutExtension(name)}; the reports are {string.Join(", ", service.Reports.Select(r => r.Name))}");
             }
 
             if (format is not (null or "csv" or "xlsx" or "html" or "json"))
             {
-                return Results.BadRequest($"format {format} is not one of csv, xlsx, html, json");
+                return Problem(StatusCodes.Status400BadRequest, $"format {format} is not one of csv, xlsx, html, json");
             }
 
             // Every query value but the token is a report parameter, checked by the report like --param.
@@ -121,7 +133,7 @@ internal static class Dashboard
             }
             catch (StrataException ex) when (ex is not WarehouseException)
             {
-                return Results.BadRequest(ex.Message);
+                return Problem(StatusCodes.Status400BadRequest, ex.Message);
             }
 
             if (format is null)
@@ -155,7 +167,7 @@ internal static class Dashboard
             }
             catch (StrataException ex) when (!ex.IsTransient && ex is not WarehouseException)
             {
-                return Results.BadRequest(ex.Message);
+                return Problem(StatusCodes.Status400BadRequest, ex.Message);
             }
         });
     }

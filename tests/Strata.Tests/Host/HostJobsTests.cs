@@ -35,7 +35,7 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
 
         using var stop = new CancellationTokenSource();
         var up = Project.RunAsync(stop.Token, "up");
-        var jobs = await WaitForAsync(up, "every job ran", async () =>
+        var jobs = await WaitForAsync(up, stop, "every job ran", async () =>
         {
             var rows = await RunsAsync();
             return new[] { "tests", "reconcile", "freshness" }.All(job => rows.Any(r => r.StartsWith($"{job}|schedule|", StringComparison.Ordinal))) ? rows : null;
@@ -56,7 +56,7 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
             await warehouse.ExecuteAsync("CREATE TABLE side.flags AS SELECT order_id, 'vip' AS flag FROM gold.fct_orders LIMIT 5");
         }
 
-        await WaitForAsync(up, "order_flags built on a retry", async () =>
+        await WaitForAsync(up, stop, "order_flags built on a retry", async () =>
             (await RunsAsync()).FirstOrDefault(r => r.StartsWith("transformation|retry|success|", StringComparison.Ordinal)));
         Assert.Equal(["5"], await TransformProjects.RowsAsync(Project, "SELECT count(*) FROM gold.order_flags"));
 
@@ -75,13 +75,13 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
         Project.Environment["STRATA_SCHEDULE_RECONCILE"] = "every hour";
         var up = await Project.RunAsync("up");
         Assert.Equal(1, up.ExitCode);
-        Assert.StartsWith("error: schedule.reconcile (STRATA_SCHEDULE_RECONCILE): cron 'every hour' is not valid", up.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: schedule.reconcile (env STRATA_SCHEDULE_RECONCILE): cron 'every hour' is not valid", up.Error, StringComparison.Ordinal);
 
         Project.Environment["STRATA_SCHEDULE_RECONCILE"] = "off";
         Project.Environment["STRATA_SCHEDULE_TIME_ZONE"] = "Mars/Olympus";
         up = await Project.RunAsync("up");
         Assert.Equal(1, up.ExitCode);
-        Assert.StartsWith("error: schedule.time_zone (STRATA_SCHEDULE_TIME_ZONE): time zone 'Mars/Olympus' is unknown", up.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: schedule.time_zone (env STRATA_SCHEDULE_TIME_ZONE): time zone 'Mars/Olympus' is unknown", up.Error, StringComparison.Ordinal);
     }
 
     /// <summary><c>ingest status</c>, <c>reconcile</c> and <c>report run</c> answer through the running host.</summary>
@@ -114,7 +114,7 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
     private Task<List<string>> RunsAsync() =>
         TransformProjects.RowsAsync(Project, "SELECT job, trigger, status, attempts, detail FROM _strata.runs ORDER BY started_at");
 
-    private static async Task<T> WaitForAsync<T>(Task<Strata.Testing.CliResult> up, string what, Func<Task<T?>> probe)
+    private async Task<T> WaitForAsync<T>(Task<Strata.Testing.CliResult> up, CancellationTokenSource stop, string what, Func<Task<T?>> probe)
         where T : class
     {
         var clock = Stopwatch.StartNew();
@@ -140,7 +140,8 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
             await Task.Delay(500);
         }
 
-        Assert.Fail($"{what}: not within 60 s");
+        await stop.CancelAsync();
+        Assert.Fail($"{what}: not within 60 s; _strata.runs: {string.Join(" / ", await RunsAsync())}; strata up said: {await up}");
         throw new UnreachableException();
     }
 }
