@@ -8,7 +8,7 @@ namespace Strata.Bench;
 /// <summary>
 /// <c>strata up</c> as a person runs it, in a fresh project folder: the time from start to the first report on the
 /// dashboard, then at <c>--speed 1</c> and <c>--speed 100</c> how long a source change takes to become visible in gold
-/// (p50/p95/p99 over transformation runs) and what the host process costs (CPU, RSS).
+/// (p50/p95/p99 over source transactions) and what the host process costs (CPU, RSS).
 /// </summary>
 internal static class HostBenchmark
 {
@@ -37,7 +37,7 @@ internal static class HostBenchmark
         var first = string.Create(CultureInfo.InvariantCulture, $"{firstReport.TotalSeconds:0.0}");
         return $"From `strata up` in an empty folder (after the build) to the first report on the dashboard: {first} s " +
             "(creating the local source cluster, seeding it, the snapshot, the first build).\n\n" +
-            "| speed | runs measured | change → visible in gold p50 / p95 / p99 (s) | gold behind the source, median (s) | host CPU (% of one core) | host RSS mean / max (MB) |\n" +
+            "| speed | source transactions measured | commit → visible in gold p50 / p95 / p99 (s) | gold behind the source, median (s) | host CPU (% of one core) | host RSS mean / max (MB) |\n" +
             "| ---: | ---: | ---: | ---: | ---: | ---: |\n" + lines;
     }
 

@@ -146,11 +146,11 @@ internal static class IngestBenchmark
         using var stop = new CancellationTokenSource();
         var options = new IngestOptions
         {
-            OnCommitted = (commits, committedAt) =>
+            OnCommitted = commit =>
             {
                 lock (latencies)
                 {
-                    latencies.AddRange(commits.Select(c => (committedAt - c).TotalMilliseconds));
+                    latencies.AddRange(commit.CommitTimes.Select(c => (commit.CommittedAt - c).TotalMilliseconds));
                 }
             },
         };

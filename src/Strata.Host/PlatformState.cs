@@ -17,10 +17,13 @@ public sealed class PlatformState
     public ConcurrentQueue<(DateTime At, double Seconds)> Freshness { get; } = new();
 
     /// <summary>
-    /// Per transformation run after the first: seconds from the source commit of the oldest change it took in to the
-    /// end of the run, when that change (and every newer one in the run) became visible in gold — the worst wait of the run.
+    /// Per source transaction: seconds from its commit at the source to the end of the transformation run that took
+    /// it in, when it became visible in gold (the newest 100,000).
     /// </summary>
     public ConcurrentQueue<(DateTime At, double Seconds)> Visibility { get; } = new();
+
+    /// <summary>Source commit times of transactions in bronze that no transformation run has taken in yet.</summary>
+    public ConcurrentQueue<DateTime> Unpublished { get; } = new();
 
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
@@ -31,22 +34,27 @@ public sealed class PlatformState
     /// <summary>Source commit → bronze commit of the newest batch, in seconds (its oldest transaction).</summary>
     public double? IngestLatencySeconds { get; private set; }
 
-    /// <summary>Records a bronze commit holding source transactions committed at <paramref name="commitTimes"/>.</summary>
-    public void Ingested(IReadOnlyList<DateTime> commitTimes, DateTime committedAt)
+    /// <summary>Records a bronze commit.</summary>
+    public void Ingested(Ingestion.BronzeCommit commit)
     {
-        ArgumentNullException.ThrowIfNull(commitTimes);
-        if (commitTimes.Count > 0)
+        ArgumentNullException.ThrowIfNull(commit);
+        foreach (var time in commit.CommitTimes)
         {
-            IngestLatencySeconds = Math.Max(0, (committedAt - commitTimes.Min()).TotalSeconds);
+            Unpublished.Enqueue(time);
+        }
+
+        if (commit.CommitTimes.Count > 0)
+        {
+            IngestLatencySeconds = Math.Max(0, (commit.CommittedAt - commit.CommitTimes.Min()).TotalSeconds);
         }
     }
 
-    /// <summary>Adds a sample, keeping the newest 3,600.</summary>
-    public static void Keep(ConcurrentQueue<(DateTime At, double Seconds)> samples, (DateTime At, double Seconds) sample)
+    /// <summary>Adds a sample, keeping the newest <paramref name="limit"/>.</summary>
+    public static void Keep(ConcurrentQueue<(DateTime At, double Seconds)> samples, (DateTime At, double Seconds) sample, int limit = 3600)
     {
         ArgumentNullException.ThrowIfNull(samples);
         samples.Enqueue(sample);
-        while (samples.Count > 3600)
+        while (samples.Count > limit)
         {
             samples.TryDequeue(out _);
         }

@@ -13,6 +13,7 @@ public sealed class StrataMetrics : IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _transactions;
+    private readonly Counter<long> _changes;
     private readonly Histogram<double> _latency;
     private readonly Histogram<double> _modelRuns;
 
@@ -25,18 +26,24 @@ public sealed class StrataMetrics : IDisposable
             "s", "Now minus the commit time of the newest source change in gold");
         _meter.CreateObservableCounter("strata_transformation_runs_total", () => state.Runs, description: "Transformation runs since start");
         _transactions = _meter.CreateCounter<long>("strata_ingested_transactions_total", description: "Source transactions written to bronze");
+        _changes = _meter.CreateCounter<long>("strata_ingested_changes_total", description: "Row changes written to bronze");
+        _meter.CreateObservableGauge("strata_replication_lag_bytes", () => state.Slot?.LagBytes ?? double.NaN, "By",
+            "WAL the source keeps for the replication slot (current position − confirmed position)");
+        _meter.CreateObservableGauge("strata_ingest_lag_seconds", () => state.IngestLatencySeconds ?? double.NaN, "s",
+            "Source commit → bronze commit of the newest batch");
         _latency = _meter.CreateHistogram<double>("strata_ingest_latency_seconds", "s", "Source commit to bronze commit");
         _modelRuns = _meter.CreateHistogram<double>("strata_model_run_duration_seconds", "s", "Duration of each model run");
     }
 
-    /// <summary>Records a bronze commit holding source transactions committed at <paramref name="commitTimes"/>.</summary>
-    public void Ingested(IReadOnlyList<DateTime> commitTimes, DateTime committedAt)
+    /// <summary>Records a bronze commit.</summary>
+    public void Ingested(Ingestion.BronzeCommit commit)
     {
-        ArgumentNullException.ThrowIfNull(commitTimes);
-        _transactions.Add(commitTimes.Count);
-        foreach (var time in commitTimes)
+        ArgumentNullException.ThrowIfNull(commit);
+        _transactions.Add(commit.CommitTimes.Count);
+        _changes.Add(commit.Changes);
+        foreach (var time in commit.CommitTimes)
         {
-            _latency.Record((committedAt - time).TotalSeconds);
+            _latency.Record((commit.CommittedAt - time).TotalSeconds);
         }
     }
 

@@ -21,11 +21,8 @@ public sealed record IngestOptions
     /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>
     public int SpillAfter { get; init; } = 100_000;
 
-    /// <summary>Called after each warehouse commit with the commit time (UTC) of every source transaction it held.</summary>
-    public Action<IReadOnlyList<DateTime>, DateTime>? OnCommitted { get; init; }
-
-    /// <summary>Called after each warehouse commit with the bronze tables it wrote to (<c>operations__orders</c>): what the host rebuilds downstream of.</summary>
-    public Action<IReadOnlyCollection<string>>? OnTablesCommitted { get; init; }
+    /// <summary>Called after each warehouse commit of streamed changes: what it held (the host rebuilds downstream of its tables).</summary>
+    public Action<BronzeCommit>? OnCommitted { get; init; }
 
     /// <summary>Called when bronze holds the snapshot (taken now or earlier) and streaming starts: what the host's reconcile and tests wait for.</summary>
     public Action? OnStreaming { get; init; }
@@ -46,3 +43,10 @@ public sealed record IngestOptions
         };
     }
 }
+
+/// <summary>One warehouse commit of streamed changes.</summary>
+/// <param name="CommitTimes">The source commit time (UTC) of every transaction it held.</param>
+/// <param name="CommittedAt">When the warehouse committed it (UTC).</param>
+/// <param name="Changes">Changes written to bronze.</param>
+/// <param name="Tables">The bronze tables written to (<c>operations__orders</c>).</param>
+public sealed record BronzeCommit(IReadOnlyList<DateTime> CommitTimes, DateTime CommittedAt, long Changes, IReadOnlyCollection<string> Tables);

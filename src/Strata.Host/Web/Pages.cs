@@ -27,7 +27,7 @@ internal static class Pages
           <div class="card"><div class="muted">Gold freshness</div><div class="big" id="freshness">–</div><div class="muted">behind the source</div></div>
           <div class="card"><div class="muted">Replication lag</div><div class="big" id="lag-bytes">–</div><div class="muted">WAL held by the slot <span id="slot-state"></span></div></div>
           <div class="card"><div class="muted">Ingestion latency</div><div class="big" id="lag-seconds">–</div><div class="muted">source commit → bronze</div></div>
-          <div class="card"><div class="muted">Change → visible in gold, last hour</div><div class="big" id="visibility">–</div><div class="muted">p50 / p95 / p99 per run (s)</div></div>
+          <div class="card"><div class="muted">Change → visible in gold, last hour</div><div class="big" id="visibility">–</div><div class="muted">p50 / p95 / p99 over source transactions (s)</div></div>
           <div class="card"><div class="muted">Transformation runs</div><div class="big" id="runs">–</div></div>
           <div class="card"><div class="muted">Workers</div><div id="workers">–</div></div>
         </div>

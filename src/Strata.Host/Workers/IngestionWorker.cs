@@ -14,11 +14,14 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
         state.Workers["ingestion"] = "running";
         var options = IngestOptions.From(config) with
         {
-            OnTablesCommitted = trigger.Add,
-            OnCommitted = (times, at) =>
+            OnCommitted = commit =>
             {
-                metrics.Ingested(times, at);
-                state.Ingested(times, at);
+                metrics.Ingested(commit);
+                state.Ingested(commit);
+                if (commit.Tables.Count > 0)
+                {
+                    trigger.Add(commit.Tables);
+                }
             },
             OnStreaming = () => state.Reached("ingestion"),
         };

@@ -64,11 +64,13 @@ internal sealed class TransformWorker(
 
             var cause = first ? "start" : _failed.Count > 0 && select.All(s => _failed.Contains(s.TrimEnd('+'))) ? "retry" : "commit";
             var started = DateTime.UtcNow;
+            // The transactions in bronze now are in this run (it reads up to the checkpoint it finds when it starts).
+            var included = Drain(state.Unpublished);
             try
             {
                 var summary = await transform.BuildAsync(new RunOptions { Select = select }, stoppingToken);
                 first = false;
-                await RecordAsync(transform, summary, cause, started);
+                await RecordAsync(transform, summary, cause, started, included);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -92,7 +94,18 @@ internal sealed class TransformWorker(
             .Select(s => $"source:{s.FullName}+")
             .ToList();
 
-    private async Task RecordAsync(TransformService transform, RunSummary summary, string triggeredBy, DateTime started)
+    private static List<DateTime> Drain(System.Collections.Concurrent.ConcurrentQueue<DateTime> queue)
+    {
+        var items = new List<DateTime>();
+        while (queue.TryDequeue(out var item))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    private async Task RecordAsync(TransformService transform, RunSummary summary, string triggeredBy, DateTime started, List<DateTime> included)
     {
         state.Runs++;
         var now = DateTime.UtcNow;
@@ -119,10 +132,13 @@ internal sealed class TransformWorker(
         var newest = state.NewestCommit.Values.DefaultIfEmpty(now).Max();
         var freshness = (now - newest).TotalSeconds;
         PlatformState.Keep(state.Freshness, (now, freshness));
-        // Every change this run took in is visible from now: the oldest of them waited longest.
-        if (triggeredBy != "start" && summary.Models.Where(m => m.OldestCommit is not null).Select(m => m.OldestCommit!.Value).DefaultIfEmpty().Min() is var oldest && oldest != default)
+        // Every transaction this run took in is visible from now (the first run's backlog says nothing about speed).
+        if (triggeredBy != "start")
         {
-            PlatformState.Keep(state.Visibility, (now, (now - DateTime.SpecifyKind(oldest, DateTimeKind.Utc)).TotalSeconds));
+            foreach (var commit in included)
+            {
+                PlatformState.Keep(state.Visibility, (now, (now - commit).TotalSeconds), limit: 100_000);
+            }
         }
 
         var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();

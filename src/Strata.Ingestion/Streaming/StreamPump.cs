@@ -210,13 +210,10 @@ internal sealed class StreamPump(
     private async Task FlushAsync(IEnumerable<IReadOnlyList<Change>> parts, CommittedTransaction last, List<DateTime> commitTimes, CancellationToken cancellationToken)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        Changes += await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken);
+        var written = await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken);
+        Changes += written;
         Checkpoint = last.CommitLsn;
-        options.OnCommitted?.Invoke(commitTimes, DateTime.UtcNow);
-        if (touched.Count > 0)
-        {
-            options.OnTablesCommitted?.Invoke(touched);
-        }
+        options.OnCommitted?.Invoke(new BronzeCommit(commitTimes.ToList(), DateTime.UtcNow, written, touched));
 
         commitTimes.Clear();
         decoder.ToastFiller.Flushed(last.CommitLsn);

@@ -20,7 +20,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
 {
     private static readonly string[] Metadata = ["_op", "_lsn", "_seq", "_commit_ts"];
 
-    public async Task<(long Changes, DateTime? NewestCommit, DateTime? OldestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<(long Changes, DateTime? NewestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
     {
         var (schema, name) = model.Relation;
         var source = ChangelogSource(model);
@@ -72,10 +72,9 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
 
         var newest = await transaction.QueryAsync(
-            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER (), min(_commit_ts) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
+            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
         long changes = 0;
         DateTime? newestCommit = null;
-        DateTime? oldestCommit = null;
         if (newest.Count > 0)
         {
             changes = TransformMetadata.Long(newest[0][3]);
@@ -91,14 +90,13 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
 
             newestCommit = newest[0][2] as DateTime?;
-            oldestCommit = newest[0][4] as DateTime?;
             await metadata.SetWatermarkAsync(transaction, model.Name, TransformMetadata.Long(newest[0][0]), TransformMetadata.Long(newest[0][1]), newestCommit, cancellationToken);
         }
 
         await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
         await transaction.ExecuteAsync($"DROP VIEW {window}", null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (changes, newestCommit, oldestCommit);
+        return (changes, newestCommit);
     }
 
     private SourceTable ChangelogSource(Model model)

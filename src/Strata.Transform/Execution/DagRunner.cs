@@ -122,10 +122,10 @@ internal sealed class DagRunner(
         try
         {
             long? rows;
-            DateTime? newest = null, oldest = null;
+            DateTime? newest = null;
             if (Materializations.ReadsChangelog(model.Config.Materialized))
             {
-                (var changes, newest, oldest) = await _changelog.BuildAsync(model, fullRefresh, cancellationToken);
+                (var changes, newest) = await _changelog.BuildAsync(model, fullRefresh, cancellationToken);
                 rows = changes;
             }
             else
@@ -134,7 +134,7 @@ internal sealed class DagRunner(
             }
 
             console.Info($"OK     {model.Name} ({model.Config.Materialized}{(rows is null ? "" : $", {rows:N0} {(Materializations.ReadsChangelog(model.Config.Materialized) ? "changes" : "rows")}")}) in {clock.Elapsed.TotalSeconds:0.00} s");
-            return new ModelResult(model.Name, model.Config.Materialized, "success", rows, started, clock.Elapsed, null, newest, oldest);
+            return new ModelResult(model.Name, model.Config.Materialized, "success", rows, started, clock.Elapsed, null, newest);
         }
         catch (Exception ex) when (ex is TransformException or WarehouseException)
         {

@@ -9,10 +9,8 @@ namespace Strata.Transform.Execution;
 /// <param name="Duration">How long it took.</param>
 /// <param name="Error">One line, for errors and skips.</param>
 /// <param name="NewestCommit">Commit time of the newest source change it now includes, for changelog models.</param>
-/// <param name="OldestCommit">Commit time of the oldest source change this run took in, for changelog models that took any.</param>
 public sealed record ModelResult(
-    string Model, string Materialized, string Status, long? RowsChanged, DateTime StartedAt, TimeSpan Duration, string? Error,
-    DateTime? NewestCommit = null, DateTime? OldestCommit = null);
+    string Model, string Materialized, string Status, long? RowsChanged, DateTime StartedAt, TimeSpan Duration, string? Error, DateTime? NewestCommit = null);
 
 /// <summary>How one data test ended.</summary>
 /// <param name="Test">The test.</param>

@@ -91,6 +91,8 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         var metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
         Assert.Contains("strata_gold_freshness_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("strata_ingest_latency_seconds_bucket", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"strata_replication_lag_bytes(\{[^}]*\})? \d", metrics);
+        Assert.Matches(@"strata_ingested_changes_total(\{[^}]*\})? [1-9]", metrics);
         Assert.Matches("strata_model_run_duration_seconds_count\\{[^}]*model=\"orders\"", metrics);
 
         var status = await Project.RunAsync("status", "--json");
