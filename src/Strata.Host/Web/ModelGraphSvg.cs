@@ -43,7 +43,7 @@ internal static class ModelGraphSvg
         var width = position.Values.Max(p => p.X) + NodeWidth + 10;
         var height = position.Values.Max(p => p.Y) + NodeHeight + 10;
         var svg = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
-            $"<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:0} {height:0}\" width=\"{width:0}\" height=\"{height:0}\" font-size=\"11\" font-family=\"system-ui,sans-serif\">"));
+            $"<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:0} {height:0}\" width=\"{width:0}\" style=\"max-width:100%;height:auto\" font-size=\"11\" font-family=\"system-ui,sans-serif\">"));
         foreach (var model in graph.Order)
         {
             foreach (var parent in model.Refs.Concat(model.SourceRefs.Select(s => "source:" + s)).Where(position.ContainsKey))

@@ -57,7 +57,7 @@ internal static class Pages
           const pts = o.freshness_last_hour, max = Math.max(1, ...pts.map(p => p.seconds));
           document.getElementById('spark').innerHTML = '<polyline fill="none" stroke="#2563eb" stroke-width="2" points="' +
             pts.map((p, i) => (i * 600 / Math.max(1, pts.length - 1)).toFixed(1) + ',' + (78 - p.seconds / max * 74).toFixed(1)).join(' ') + '"/>';
-          document.getElementById('models').innerHTML = rows(Object.entries(o.model_freshness_seconds).map(([model, s]) => ({model, seconds: s.toFixed(1)})), ['model', 'seconds']);
+          document.getElementById('models').innerHTML = rows(Object.entries(o.model_freshness_seconds).sort(([a], [b]) => a.localeCompare(b)).map(([model, s]) => ({model, seconds: s.toFixed(1)})), ['model', 'seconds']);
           document.getElementById('tests').innerHTML = o.failing_tests.length ? rows(o.failing_tests, ['test', 'model', 'status', 'failures', 'sample']) : '<tr><td class="ok">none</td></tr>';
           document.getElementById('jobs').innerHTML = rows(o.last_jobs.map(j => ({...j, started_at: j.started_at.replace('T', ' ').slice(0, 19)})), ['job', 'trigger', 'status', 'attempts', 'started_at', 'detail', 'error']);
           document.getElementById('last').innerHTML = rows(o.last_runs, ['model', 'status', 'rows_changed', 'duration_ms', 'error']);
