@@ -59,6 +59,13 @@ public sealed class HostEndToEndTests() : SharedServerTest("host_e2e", initializ
         Assert.Contains("All 4 tables equal the source", reconcile.Output, StringComparison.Ordinal);
         var status = await Project.RunAsync("status");
         Assert.True(status.ExitCode == 0, status.ToString());
+        var ingestStatus = await Project.RunAsync("ingest", "status", "--json");
+        Assert.True(ingestStatus.ExitCode == 0, ingestStatus.ToString());
+        using (var json = JsonDocument.Parse(ingestStatus.Output))
+        {
+            Assert.Equal("active", json.RootElement.GetProperty("slot_state").GetString());
+        }
+
         // What cannot go through the host says so in one line, never with DuckDB's lock error.
         var build = await Project.RunAsync("build");
         Assert.Equal(1, build.ExitCode);
