@@ -11,7 +11,10 @@ public static class HostFile
     internal static async Task WriteAsync(StrataConfig config, string url)
     {
         Directory.CreateDirectory(config.StateDirectory);
-        await File.WriteAllTextAsync(PathOf(config), JsonSerializer.Serialize(new HostInfo(url, Environment.ProcessId, DateTime.UtcNow)));
+        // Written aside and renamed: a reader never sees half a file.
+        var partial = PathOf(config) + ".partial";
+        await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(new HostInfo(url, Environment.ProcessId, DateTime.UtcNow)));
+        File.Move(partial, PathOf(config), overwrite: true);
     }
 
     internal static void Delete(StrataConfig config) => File.Delete(PathOf(config));
@@ -20,8 +23,14 @@ public static class HostFile
     public static HostInfo? Read(StrataConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var path = PathOf(config);
-        return File.Exists(path) ? JsonSerializer.Deserialize<HostInfo>(File.ReadAllText(path)) : null;
+        try
+        {
+            return JsonSerializer.Deserialize<HostInfo>(File.ReadAllText(PathOf(config)));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null; // not written yet, or the host just stopped
+        }
     }
 }
 

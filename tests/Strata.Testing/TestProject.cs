@@ -26,6 +26,10 @@ public sealed class TestProject : IDisposable
     /// <summary>The CDC login's name.</summary>
     public string CdcUser { get; private set; } = "strata_cdc";
 
+    /// <summary>The project's configuration as the CLI would load it.</summary>
+    public Strata.Configuration.StrataConfig LoadConfig() =>
+        Strata.Configuration.ConfigLoader.Load(Directory, _environment, Directory);
+
     /// <summary>An empty project with no source configured (the local-cluster defaults).</summary>
     public static TestProject Empty([CallerMemberName] string name = "")
     {

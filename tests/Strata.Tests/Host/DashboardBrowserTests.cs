@@ -105,18 +105,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : SharedServ
     }
 
     /// <summary>The dashboard's address from <c>.strata/host.json</c>, or null until the host has written it.</summary>
-    private string? ReadUrl()
-    {
-        try
-        {
-            using var hostFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(Project.Directory, ".strata", "host.json")));
-            return hostFile.RootElement.GetProperty("Url").GetString();
-        }
-        catch (Exception ex) when (ex is IOException or JsonException)
-        {
-            return null; // not written yet, or caught mid-write
-        }
-    }
+    private string? ReadUrl() => Strata.Host.HostFile.Read(Project.LoadConfig())?.Url;
 
     private static async Task<int> TransformationRunsAsync(HttpClient client, string url)
     {

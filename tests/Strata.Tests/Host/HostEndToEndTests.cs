@@ -98,25 +98,14 @@ public sealed class HostEndToEndTests() : SharedServerTest("host_e2e", initializ
     {
         var lines = new ConcurrentQueue<string>();
         var host = CliProcess.Start(Project, lines, "up");
-        var file = Path.Combine(Project.Directory, ".strata", "host.json");
+        var config = Project.LoadConfig();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
-            if (File.Exists(file))
+            if (Strata.Host.HostFile.Read(config) is { } announced && announced.ProcessId == host.Id)
             {
-                try
-                {
-                    using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
-                    if (json.RootElement.GetProperty("ProcessId").GetInt32() == host.Id)
-                    {
-                        return (host, lines, new Uri(json.RootElement.GetProperty("Url").GetString()!));
-                    }
-                }
-                catch (JsonException)
-                {
-                    // being written
-                }
+                return (host, lines, new Uri(announced.Url));
             }
 
             await Task.Delay(100);

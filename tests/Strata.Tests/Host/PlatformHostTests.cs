@@ -76,8 +76,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
 
     private async Task CheckDashboardAsync()
     {
-        using var hostFile = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(Project.Directory, ".strata", "host.json")));
-        using var client = new HttpClient { BaseAddress = new Uri(hostFile.RootElement.GetProperty("Url").GetString()!) };
+        using var client = new HttpClient { BaseAddress = new Uri(Strata.Host.HostFile.Read(Project.LoadConfig())!.Url) };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("api/overview", UriKind.Relative))).StatusCode);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dash-token-1");
         Assert.Equal("ok", await client.GetStringAsync(new Uri("healthz", UriKind.Relative)));

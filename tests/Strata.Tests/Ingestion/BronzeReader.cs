@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Testing;
 using Strata.Warehouse;
@@ -12,8 +11,7 @@ internal static class BronzeReader
 {
     public static async Task<IWarehouse> OpenAsync(TestProject project)
     {
-        var config = ConfigLoader.Load(project.Directory, (IReadOnlyDictionary<string, string>)project.Environment, project.Directory);
-        return await WarehouseFactory.OpenAsync(config);
+        return await WarehouseFactory.OpenAsync(project.LoadConfig());
     }
 
     public static async Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, string sql)

@@ -208,7 +208,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
                   - email: finance@example.com
                   - folder: still-delivered
             """);
-        var config = Strata.Configuration.ConfigLoader.Load(Project.Directory, (IReadOnlyDictionary<string, string>)Project.Environment, Project.Directory);
+        var config = Project.LoadConfig();
         await using (var warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(config))
         {
             var transform = await Strata.Transform.TransformService.OpenAsync(
