@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Configuration;
@@ -19,8 +18,6 @@ namespace Strata.Host.Web;
 /// </summary>
 internal static class Dashboard
 {
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
     /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
     private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
 
@@ -70,10 +67,10 @@ internal static class Dashboard
             }
 
             return problems.Count == 0
-                ? Results.Json(new { ready = true }, Json)
-                : Results.Json(new { ready = false, problems }, Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+                ? Results.Json(new { ready = true }, HostClient.Json)
+                : Results.Json(new { ready = false, problems }, HostClient.Json, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), Json));
+        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), HostClient.Json));
         app.MapGet("/api/freshness", () =>
         {
             var hour = DateTime.UtcNow.AddHours(-1);
