@@ -75,7 +75,7 @@ public sealed partial class IngestionService
     }
 
     /// <summary>True for failures a later attempt may not meet: the network, a server restart, an unreachable source.</summary>
-    internal static bool IsTransient(Exception exception) => exception switch
+    public static bool IsTransient(Exception exception) => exception switch
     {
         Errors.StrataException strata => strata.IsTransient,
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal),

@@ -1,17 +1,18 @@
 using Npgsql;
+using Strata.Ingestion;
 
 namespace Strata.Host.Jobs;
 
-/// <summary>Failures a later attempt may not meet: the network, a restarting server, a busy warehouse.</summary>
+/// <summary>
+/// Failures a later attempt of a job may not meet: what ingestion retries (the network, a restarting server), also
+/// when a Strata error wraps it, and a serialization failure or deadlock in the warehouse.
+/// </summary>
 internal static class TransientFailures
 {
-    public static bool Are(Exception exception) => exception switch
+    public static bool Are(Exception exception) => IngestionService.IsTransient(exception) || exception switch
     {
-        Errors.StrataException strata => strata.IsTransient || (strata.InnerException is { } inner && Are(inner)),
-        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal)
-            || pg.SqlState is "40001" or "40P01",
-        NpgsqlException => true,
-        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
+        Errors.StrataException { InnerException: { } inner } => Are(inner),
+        PostgresException { SqlState: "40001" or "40P01" } => true,
         _ => false,
     };
 }
