@@ -7,7 +7,7 @@ using Strata.Cli.Output;
 using Strata.Configuration;
 using Strata.Errors;
 using Strata.Host;
-using Strata.Reports;
+using Strata.Host.Web;
 
 namespace Strata.Cli.Commands.Report;
 
@@ -39,10 +39,11 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
-        using var host = HostClient.OwningWarehouse(LoadConfig(settings), TimeSpan.FromMinutes(10));
+        var config = LoadConfig(settings);
+        using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(10));
         return host is null
             ? await RunHereAsync(settings, cancellationToken)
-            : await new ReportsThroughHost(host, Console).RunAsync(settings, Folder(settings, LoadConfig(settings)), Format(settings), Parameters(settings), cancellationToken);
+            : await new ReportsThroughHost(host, Console).RunAsync(settings, Folder(settings, config), Format(settings), Parameters(settings), cancellationToken);
     }
 
     private string Format(Options settings) => settings.Format ?? (Console.IsInteractive ? "table" : "csv");
@@ -58,7 +59,7 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
     private Task<int> RunHereAsync(Options settings, CancellationToken cancellationToken) =>
         WithReportsAsync(settings, async (reports, config) =>
         {
-            var chosen = Choose(reports, settings);
+            var chosen = Choose(reports.Reports.Select(r => new ReportEntry(r.Name, r.Title)).ToList(), settings, Console).Select(reports.Find).ToList();
             var format = Format(settings);
             var parameters = Parameters(settings);
             var folder = Folder(settings, config);
@@ -90,28 +91,31 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
             return 0;
         }, cancellationToken);
 
-    private IReadOnlyList<Strata.Reports.Definitions.Report> Choose(ReportService reports, Options settings)
+    /// <summary>
+    /// The reports to run: those named, all, or — on a terminal with none named — those picked. Here or through the
+    /// host, whoever runs them rejects an unknown name with the list of reports.
+    /// </summary>
+    internal static IReadOnlyList<string> Choose(IReadOnlyList<ReportEntry> known, Options settings, SpectreStrataConsole console)
     {
         if (settings.All)
         {
-            return reports.Reports;
+            return known.Select(r => r.Name).ToList();
         }
 
         if (settings.Reports.Length > 0)
         {
-            return settings.Reports.Select(reports.Find).ToList();
+            return settings.Reports;
         }
 
-        if (!Console.IsInteractive)
+        if (!console.IsInteractive)
         {
-            throw new UsageException($"name the reports to run (or --all): {string.Join(", ", reports.Reports.Select(r => r.Name))}");
+            throw new UsageException($"name the reports to run (or --all): {string.Join(", ", known.Select(r => r.Name))}");
         }
 
-        var picked = Console.Ansi.Prompt(new MultiSelectionPrompt<Strata.Reports.Definitions.Report>()
+        return console.Ansi.Prompt(new MultiSelectionPrompt<ReportEntry>()
             .Title("Which reports?")
             .InstructionsText("[grey](space to pick, enter to run)[/]")
             .UseConverter(r => $"{r.Name} — {r.Title}")
-            .AddChoices(reports.Reports));
-        return picked;
+            .AddChoices(known)).Select(r => r.Name).ToList();
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using CsvHelper;
 using Spectre.Console;
 using Strata.Cli.Output;
-using Strata.Errors;
 using Strata.Host;
 using Strata.Host.Web;
 
@@ -18,7 +17,8 @@ internal sealed class ReportsThroughHost(HostClient host, SpectreStrataConsole c
         ReportRunCommand.Options settings, string folder, string format, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken)
     {
         var known = await host.GetAsync<List<ReportEntry>>("api/reports", cancellationToken);
-        var chosen = Choose(known, settings);
+        var chosen = ReportRunCommand.Choose(known, settings, console)
+            .Select(name => known.FirstOrDefault(r => r.Name == name) ?? new ReportEntry(name, name)).ToList();
         var query = parameters.Count == 0 ? "" : "?" + string.Join("&", parameters.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
         var written = new List<object>();
         foreach (var report in chosen)
@@ -47,31 +47,6 @@ internal sealed class ReportsThroughHost(HostClient host, SpectreStrataConsole c
         }
 
         return 0;
-    }
-
-    private IReadOnlyList<ReportEntry> Choose(List<ReportEntry> known, ReportRunCommand.Options settings)
-    {
-        if (settings.All)
-        {
-            return known;
-        }
-
-        if (settings.Reports.Length > 0)
-        {
-            // Unknown names are the host's one-line error, listing the reports.
-            return settings.Reports.Select(name => known.FirstOrDefault(r => r.Name == name) ?? new ReportEntry(name, name)).ToList();
-        }
-
-        if (!console.IsInteractive)
-        {
-            throw new UsageException($"name the reports to run (or --all): {string.Join(", ", known.Select(r => r.Name))}");
-        }
-
-        return console.Ansi.Prompt(new MultiSelectionPrompt<ReportEntry>()
-            .Title("Which reports?")
-            .InstructionsText("[grey](space to pick, enter to run)[/]")
-            .UseConverter(r => $"{r.Name} — {r.Title}")
-            .AddChoices(known));
     }
 
     private void ShowTable(ReportEntry report, byte[] csv)
