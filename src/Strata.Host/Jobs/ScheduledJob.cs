@@ -1,5 +1,6 @@
 using Cronos;
 using Strata.Errors;
+using Strata.Text;
 
 namespace Strata.Host.Jobs;
 
@@ -19,8 +20,7 @@ public sealed record ScheduledJob(
         ArgumentNullException.ThrowIfNull(cron);
         try
         {
-            var fields = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-            return CronExpression.Parse(cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            return CronText.Parse(cron);
         }
         catch (CronFormatException ex)
         {

@@ -96,8 +96,7 @@ public static class ReportLoader
         CronExpression expression;
         try
         {
-            var fields = schedule.Cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
-            expression = CronExpression.Parse(schedule.Cron, fields == 6 ? CronFormat.IncludeSeconds : CronFormat.Standard);
+            expression = Strata.Text.CronText.Parse(schedule.Cron);
         }
         catch (CronFormatException ex)
         {
