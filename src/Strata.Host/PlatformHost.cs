@@ -64,7 +64,8 @@ public static class PlatformHost
         await using var jobsWarehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
         var jobs = HostJobs.Plan(config, jobsTransform, ReportService.From(config, jobsTransform, jobsWarehouse, console));
-        await using var history = new JobHistory(config);
+        var history = new JobHistory(jobsWarehouse);
+        await history.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics));
         builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history));

@@ -82,7 +82,7 @@ internal static class Dashboard
         });
         app.MapGet("/", () => Results.Content(Pages.Overview, "text/html; charset=utf-8"));
         app.MapGet("/runs", async (CancellationToken token) => Html(Pages.Runs(
-            await history.ReadAsync(200, cancellationToken: token),
+            await history.ReadAsync(200, token),
             await Rows.ReadAsync(await warehouse.Value,
                 "SELECT run_id, model, materialized, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 100", token))));
         app.MapGet("/tests", async (CancellationToken token) =>

@@ -28,7 +28,7 @@ public sealed record Overview(
             samples.Where(s => s.At > now.AddHours(-1)).Select(s => new FreshnessPoint(s.At, s.Seconds)).ToList(),
             Percentiles.Of(state.Visibility.Where(s => s.At > now.AddHours(-1)).Select(s => s.Seconds).ToList()),
             state.NewestCommit.ToDictionary(p => p.Key, p => (now - p.Value).TotalSeconds),
-            await history.ReadAsync(10, cancellationToken: cancellationToken),
+            await history.ReadAsync(10, cancellationToken),
             await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
             await Rows.ReadAsync(warehouse,
                 "SELECT test, model, severity, status, failures, sample FROM _strata.test_results WHERE status IN ('fail', 'error', 'warn') " +
