@@ -28,6 +28,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var relation = compiler.Relation(model);
         var window = warehouse.Quote($"strata_changes__{model.Name}");
         var batch = warehouse.Quote($"strata_batch__{model.Name}");
+        var latest = warehouse.Quote($"strata_latest__{model.Name}");
 
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         if (fullRefresh || existing != RelationKind.Table)
@@ -86,7 +87,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
             else
             {
-                await ApplyCurrentStateAsync(transaction, relation, batch, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
+                await ApplyCurrentStateAsync(transaction, relation, batch, latest, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
             }
 
             newestCommit = newest[0][2] as DateTime?;
@@ -126,7 +127,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
     }
 
     private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, string relation, string batch, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
+        IWarehouseTransaction transaction, string relation, string batch, string latest, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
     {
         if (reset is not null)
         {
@@ -137,7 +138,6 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
         // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
         var quoted = values.Select(warehouse.Quote).ToList();
-        var latest = warehouse.Quote($"strata_latest__{Guid.NewGuid():N}"[..40]);
         await transaction.ExecuteAsync(
             $"CREATE TEMP TABLE {latest} AS SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
             $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1", null, cancellationToken);
