@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Strata.Configuration;
+using Strata.Host;
+using Strata.Host.Web;
 
 namespace Strata.Bench;
 
@@ -74,10 +77,10 @@ internal static class HostBenchmark
 
             var cpu = (CpuSeconds(host.Id) - cpuBefore) / wall.Elapsed.TotalSeconds * 100;
             using var samples = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/freshness", UriKind.Relative)));
-            var visibility = Since(samples.RootElement.GetProperty("visibility"), from);
-            var behind = Since(samples.RootElement.GetProperty("freshness"), from);
+            var visibility = Percentiles.Of(Since(samples.RootElement.GetProperty("visibility"), from));
+            var behind = Percentiles.Of(Since(samples.RootElement.GetProperty("freshness"), from));
             lines.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| ×{speed} | {visibility.Count} | {Rank(visibility, 0.50):0.00} / {Rank(visibility, 0.95):0.00} / {Rank(visibility, 0.99):0.00} | {Rank(behind, 0.50):0.00} | {cpu:0.0} | {rss.Average():0} / {rss.Max():0} |"));
+                $"| ×{speed} | {visibility.Samples} | {visibility.P50:0.00} / {visibility.P95:0.00} / {visibility.P99:0.00} | {behind.P50:0.00} | {cpu:0.0} | {rss.Average():0} / {rss.Max():0} |"));
             return firstReport;
         }
         finally
@@ -106,32 +109,18 @@ internal static class HostBenchmark
 
     private static async Task<Uri> WaitForUrlAsync(string folder, Process host)
     {
-        var file = Path.Combine(folder, ".strata", "host.json");
-        while (true)
+        var config = ConfigLoader.Load(folder, new Dictionary<string, string>(), folder);
+        while (HostFile.Read(config) is not { } announced || announced.ProcessId != host.Id)
         {
             if (host.HasExited)
             {
                 throw new InvalidOperationException($"strata up exited with {host.ExitCode}");
             }
 
-            if (File.Exists(file))
-            {
-                try
-                {
-                    using var json = JsonDocument.Parse(await File.ReadAllTextAsync(file));
-                    if (json.RootElement.GetProperty("ProcessId").GetInt32() == host.Id)
-                    {
-                        return new Uri(json.RootElement.GetProperty("Url").GetString()!);
-                    }
-                }
-                catch (JsonException)
-                {
-                    // being written
-                }
-            }
-
             await Task.Delay(100);
         }
+
+        return new Uri(HostFile.Read(config)!.Url);
     }
 
     private static async Task<bool> HasReportAsync(HttpClient http)
@@ -148,10 +137,7 @@ internal static class HostBenchmark
     }
 
     private static List<double> Since(JsonElement points, DateTime from) =>
-        points.EnumerateArray().Where(p => p.GetProperty("at").GetDateTime().ToUniversalTime() >= from).Select(p => p.GetProperty("seconds").GetDouble()).Order().ToList();
-
-    private static double Rank(List<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
+        points.EnumerateArray().Where(p => p.GetProperty("at").GetDateTime().ToUniversalTime() >= from).Select(p => p.GetProperty("seconds").GetDouble()).ToList();
 
     /// <summary>User + system CPU time of a process, from <c>/proc/PID/stat</c> (clock ticks of 1/100 s).</summary>
     private static double CpuSeconds(int pid)
