@@ -24,6 +24,14 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
         {
             ["models/gold/order_flags.sql"] = "{{ config(materialized='table') }}\nselect o.order_id, f.flag from {{ ref('fct_orders') }} o join side.flags f on f.order_id = o.order_id",
         });
+        // A report delivery, which the host runs as one of its jobs.
+        await File.AppendAllTextAsync(Path.Combine(analytics, "reports", "top_delivery_dates.yml"), """
+            schedules:
+              - cron: "*/2 * * * * *"
+                formats: [csv]
+                targets:
+                  - folder: delivered
+            """);
         Project.Environment["STRATA_TRANSFORM_PROJECT"] = analytics;
         Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
         Project.Environment["STRATA_SCHEDULE_TESTS"] = "*/2 * * * * *";
@@ -38,10 +46,12 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
         var jobs = await WaitForAsync(up, stop, "every job ran", async () =>
         {
             var rows = await RunsAsync();
-            return new[] { "tests", "reconcile", "freshness" }.All(job => rows.Any(r => r.StartsWith($"{job}|schedule|", StringComparison.Ordinal))) ? rows : null;
+            return new[] { "tests", "reconcile", "freshness", "report:top_delivery_dates" }.All(job => rows.Any(r => r.StartsWith($"{job}|schedule|", StringComparison.Ordinal))) ? rows : null;
         });
         Assert.Contains(jobs, r => r.StartsWith("reconcile|schedule|success|1|4 tables equal the source at 0/", StringComparison.Ordinal));
         Assert.Contains(jobs, r => r.StartsWith("freshness|schedule|success|", StringComparison.Ordinal));
+        Assert.Contains(jobs, r => r.StartsWith("report:top_delivery_dates|schedule|success|1|delivered csv to folder", StringComparison.Ordinal));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(Project.Directory, "delivered"), "top_delivery_dates_*.csv"));
         Assert.Contains(jobs, r => r.StartsWith("tests|schedule|success|1|", StringComparison.Ordinal) && r.Contains(" passed", StringComparison.Ordinal));
 
         // The failing model did not block the others.
