@@ -31,7 +31,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
             using var ingest = CliProcess.Start(Project, lines, "ingest");
             // The first rounds die inside the snapshot, the rest while streaming, each at a random moment of that phase.
             var wanted = round < 3 ? "snapshot" : "streaming";
-            var phase = await WaitForPhaseAsync(wanted, ingest);
+            var phase = await WaitForPhaseAsync(wanted, ingest, lines);
             var life = random.Next(0, wanted == "snapshot" ? 300 : 1500);
             await Task.Delay(life);
             if (ingest.HasExited)
@@ -83,28 +83,32 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         }
     }
 
-    private async Task<string> WaitForPhaseAsync(string wanted, System.Diagnostics.Process ingest)
+    private async Task<string> WaitForPhaseAsync(string wanted, System.Diagnostics.Process ingest, System.Collections.Concurrent.ConcurrentQueue<string> lines)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        var phase = await PhaseAsync();
+        var phase = await PhaseAsync(lines);
         while (phase != wanted && DateTime.UtcNow < deadline && !ingest.HasExited)
         {
             await Task.Delay(25);
-            phase = await PhaseAsync();
+            phase = await PhaseAsync(lines);
         }
 
         return phase;
     }
 
-    /// <summary>What the ingest process is doing, as the source server sees it.</summary>
-    private async Task<string> PhaseAsync()
+    /// <summary>
+    /// What the ingest process is doing: streaming as the source server sees it; in the snapshot from the line it
+    /// prints just before copying (a short snapshot can finish between two looks at the server's COPY), or while the
+    /// server shows its COPY.
+    /// </summary>
+    private async Task<string> PhaseAsync(System.Collections.Concurrent.ConcurrentQueue<string> lines)
     {
         if (await Server.ScalarAsync<long>("SELECT count(*) FROM pg_stat_replication WHERE application_name = 'strata ingest' AND state IN ('catchup', 'streaming')") > 0)
         {
             return "streaming";
         }
 
-        return await Server.ScalarAsync<long>(
+        return lines.Any(l => l.Contains("taking a consistent snapshot", StringComparison.Ordinal)) || await Server.ScalarAsync<long>(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'strata ingest' AND query LIKE 'COPY%' AND state = 'active'") > 0
             ? "snapshot"
             : "starting";
