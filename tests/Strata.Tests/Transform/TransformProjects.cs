@@ -22,19 +22,7 @@ internal static class TransformProjects
     ];
 
     /// <summary>The repository's folder (where Strata.slnx is).</summary>
-    public static string RepositoryRoot
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Strata.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            return directory?.FullName ?? throw new InvalidOperationException("no Strata.slnx above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => Repository.Root;
 
     /// <summary>Writes a project's files (relative path → text).</summary>
     public static void Write(string folder, IReadOnlyDictionary<string, string> files)

@@ -6,7 +6,7 @@ using Strata.Reports;
 using Strata.Reports.Definitions;
 using Strata.Reports.Writers;
 
-namespace Strata.Tests.Reports;
+namespace Strata.UnitTests;
 
 /// <summary>Odd values survive every writer: commas, quotes, line breaks, unicode, nulls, large and exact numbers.</summary>
 public sealed class WriterRoundTripTests : IDisposable

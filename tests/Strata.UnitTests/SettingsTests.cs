@@ -1,7 +1,7 @@
 using Strata.Configuration;
 using Strata.Text;
 
-namespace Strata.Tests.Configuration;
+namespace Strata.UnitTests;
 
 public sealed class SettingsTests
 {

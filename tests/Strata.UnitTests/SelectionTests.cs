@@ -1,14 +1,15 @@
+using Strata.Testing;
 using Strata.Transform;
 using Strata.Transform.Graph;
 using Strata.Transform.Project;
 
-namespace Strata.Tests.Transform;
+namespace Strata.UnitTests;
 
 /// <summary>Selection syntax against the finance project's graph (no database needed).</summary>
 public sealed class SelectionTests
 {
     private static readonly Lazy<Task<ProjectGraph>> Graph = new(async () =>
-        new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), "duckdb")));
+        new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(Repository.Root, "analytics"), "duckdb")));
 
     [Theory]
     [InlineData("+fct_orders", "", "fct_orders order_items orders stg_order_items stg_orders")]

@@ -2,7 +2,7 @@ using Strata.Cli;
 using Strata.Errors;
 using Strata.Source;
 
-namespace Strata.Tests.Errors;
+namespace Strata.UnitTests;
 
 public sealed class ExceptionHierarchyTests
 {
