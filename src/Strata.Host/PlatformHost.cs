@@ -30,10 +30,12 @@ public static class PlatformHost
     /// <param name="workload">The workload to simulate, or null for none.</param>
     /// <param name="console">Where the workers report.</param>
     /// <param name="cancellationToken">Stops the host.</param>
+    /// <param name="clock">Times schedules, retries and backoffs; null means the system clock.</param>
     public static async Task<PlatformState> RunAsync(
-        StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken)
+        StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
+        clock ??= TimeProvider.System;
         var state = new PlatformState();
         var trigger = new TransformTrigger();
         var host = config.Text(Settings.DashboardHost) ?? "127.0.0.1";
@@ -67,10 +69,10 @@ public static class PlatformHost
         var history = new JobHistory(jobsWarehouse);
         await history.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history));
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics, clock));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history, clock));
         builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, NullConsole.Instance), state));
-        builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, TimeProvider.System));
+        builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, clock));
         if (workload is not null)
         {
             builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state));

@@ -30,6 +30,9 @@ public sealed record IngestOptions
     /// <summary>Idle time after which a heartbeat lets the slot advance.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Waited after every 1,000 rows a snapshot copies: zero, except where a test needs a snapshot that lasts seconds.</summary>
+    public TimeSpan SnapshotPause { get; init; }
+
     /// <summary>The options the project's configuration asks for.</summary>
     public static IngestOptions From(Strata.Configuration.StrataConfig config)
     {
@@ -40,6 +43,7 @@ public sealed record IngestOptions
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
+            SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),
         };
     }
 }

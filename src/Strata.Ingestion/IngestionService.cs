@@ -8,6 +8,7 @@ using NpgsqlTypes;
 using Strata.Configuration;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Progress;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Output;
@@ -28,17 +29,28 @@ public sealed partial class IngestionService
     private readonly SourceSettings _source;
     private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ulong> _resyncedAt = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+    private readonly PhaseReporter _phase;
     private bool _streamed;
 
     /// <summary>Creates the service for a project's configuration.</summary>
-    public IngestionService(StrataConfig config, IStrataConsole console)
+    /// <param name="config">The project's configuration.</param>
+    /// <param name="console">Progress and messages.</param>
+    /// <param name="clock">Times retries' backoff and waits (tests pass a fake one); null means the system clock.</param>
+    public IngestionService(StrataConfig config, IStrataConsole console, TimeProvider? clock = null)
     {
+        ArgumentNullException.ThrowIfNull(config);
         _config = config;
         _console = console;
+        _clock = clock ?? TimeProvider.System;
         _source = SourceSettings.From(config);
         Pipeline = config.Text(Settings.IngestPipeline)!;
         Slot = config.Text(Settings.IngestSlot) ?? $"strata_{Pipeline}";
+        _phase = new PhaseReporter(PhaseFilePath, Pipeline, Slot, _clock);
     }
+
+    /// <summary>Where this pipeline's phase is recorded for other programs (<see cref="IngestPhaseFile"/>).</summary>
+    public string PhaseFilePath => IngestPhaseFile.PathOf(_config.StateDirectory, Pipeline);
 
     /// <summary>The pipeline's name.</summary>
     public string Pipeline { get; }
@@ -54,7 +66,7 @@ public sealed partial class IngestionService
     public async Task<IngestResult> RunAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var retry = new ResiliencePipelineBuilder<IngestResult>()
+        var retry = new ResiliencePipelineBuilder<IngestResult> { TimeProvider = _clock }
             .AddRetry(new RetryStrategyOptions<IngestResult>
             {
                 // Only once streaming has worked: a bad setting or an unreachable server at start fails at once, in one line.
@@ -71,7 +83,9 @@ public sealed partial class IngestionService
                 },
             })
             .Build();
-        return await retry.ExecuteAsync(async token => await RunAttemptAsync(options, token), cancellationToken);
+        var result = await retry.ExecuteAsync(async token => await RunAttemptAsync(options, token), cancellationToken);
+        _phase.Stopped();
+        return result;
     }
 
     /// <summary>True for failures a later attempt may not meet: the network, a server restart, an unreachable source.</summary>
@@ -93,6 +107,7 @@ public sealed partial class IngestionService
 
     private async Task<IngestResult> RunAttemptAsync(IngestOptions options, CancellationToken cancellationToken)
     {
+        _phase.Starting();
         var cdc = CdcEndpoint();
         var connectionString = cdc.ConnectionString(_source.Database, "strata ingest");
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
@@ -133,7 +148,7 @@ public sealed partial class IngestionService
         for (var wait = 0; slot is { Active: true } && wait < 10; wait++)
         {
             // A process that just died may still hold the slot until the server notices its closed connection.
-            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), _clock, cancellationToken);
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
@@ -145,7 +160,7 @@ public sealed partial class IngestionService
 
         await using var replication = new LogicalReplicationConnection(connectionString);
         await OpenReplicationAsync(replication, cdc, cancellationToken);
-        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, options.Threads);
+        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, _phase, options.Threads, options.SnapshotPause);
 
         long snapshotRows = 0;
         PgOutputReplicationSlot replicationSlot;
@@ -215,6 +230,7 @@ public sealed partial class IngestionService
         var pump = new StreamPump(replication, source, writer, decoder, options, _console,
             change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn > at);
         _streamed = true;
+        _phase.Streaming(checkpoint.Value);
         options.OnStreaming?.Invoke();
         try
         {

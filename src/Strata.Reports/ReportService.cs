@@ -53,6 +53,9 @@ public sealed class ReportService
     /// <summary>First retry delay (doubling, with jitter).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Times the retries' backoff (tests pass a fake clock).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     /// <summary>A report by name; an unknown name is a one-line error listing the reports.</summary>
     public Report Find(string name) =>
         Reports.FirstOrDefault(r => r.Name == name) ?? throw new TransformException(
@@ -140,7 +143,7 @@ public sealed class ReportService
         foreach (var target in schedule.Targets)
         {
             var attempt = 0;
-            var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+            var retry = new ResiliencePipelineBuilder { TimeProvider = Clock }.AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<DeliveryException>(e => e.IsTransient),
                 MaxRetryAttempts = Retries,

@@ -5,8 +5,10 @@ using Strata.Source.Local;
 namespace Strata.Testing;
 
 /// <summary>
-/// The one throwaway PostgreSQL server of a test run: a fresh cluster (initdb) on a free loopback port with
-/// <c>wal_level=logical</c>, started on first use and deleted when the test process exits.
+/// A throwaway PostgreSQL server of a test run: a fresh cluster (initdb) on a free loopback port with
+/// <c>wal_level=logical</c>, started on first use and deleted when the test process exits. Most classes share one;
+/// a class whose timing must not depend on the others (slot creation waits for every transaction running on the
+/// server) asks for one of its own by name.
 /// </summary>
 /// <remarks>
 /// Built on Strata's own <see cref="LocalCluster"/>, so it works as root (the server runs as the <c>postgres</c>
@@ -17,7 +19,10 @@ public sealed class PostgresServer
     /// <summary>The superuser the tests connect as.</summary>
     public const string Superuser = "strata_test";
 
-    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+    /// <summary>The name of the server most test classes share.</summary>
+    public const string SharedName = "shared";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<PostgresServer>>> Servers = new(StringComparer.Ordinal);
 
     private PostgresServer(LocalCluster cluster, string password)
     {
@@ -34,8 +39,9 @@ public sealed class PostgresServer
     /// <summary>The loopback port.</summary>
     public int Port => Cluster.State!.Port;
 
-    /// <summary>The server of this test run, started on first use.</summary>
-    public static Task<PostgresServer> GetAsync() => Shared.Value;
+    /// <summary>The server called <paramref name="name"/> of this test run, started on first use.</summary>
+    public static Task<PostgresServer> GetAsync(string name = SharedName) =>
+        Servers.GetOrAdd(name, n => new Lazy<Task<PostgresServer>>(() => StartAsync(n), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
 
     /// <summary>A superuser connection string for <paramref name="database"/>.</summary>
     public string ConnectionString(string database = "postgres", string? user = null, string? password = null) => new NpgsqlConnectionStringBuilder
@@ -74,10 +80,10 @@ public sealed class PostgresServer
         return value is null or DBNull ? default : (T)value;
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    private static async Task<PostgresServer> StartAsync(string name)
     {
         RemoveLeftovers();
-        var directory = Path.Combine(Path.GetTempPath(), $"strata-tests-{Environment.ProcessId}");
+        var directory = Path.Combine(Path.GetTempPath(), $"strata-tests-{Environment.ProcessId}-{name}");
         var cluster = new LocalCluster(Path.Combine(directory, "pg"));
         var password = SecretStore.Generate();
         // A throwaway server: durability traded for speed.
@@ -112,7 +118,8 @@ public sealed class PostgresServer
     {
         foreach (var stale in Directory.GetDirectories(Path.GetTempPath(), "strata-tests-*"))
         {
-            if (int.TryParse(Path.GetFileName(stale)["strata-tests-".Length..], out var pid) && !File.Exists($"/proc/{pid}/stat"))
+            var owner = Path.GetFileName(stale)["strata-tests-".Length..].Split('-')[0];
+            if (int.TryParse(owner, out var pid) && pid != Environment.ProcessId && !File.Exists($"/proc/{pid}/stat"))
             {
                 try
                 {

@@ -30,6 +30,21 @@ public sealed class TestProject : IDisposable
     public Strata.Configuration.StrataConfig LoadConfig() =>
         Strata.Configuration.ConfigLoader.Load(Directory, _environment, Directory);
 
+    /// <summary>The phase the project's ingestion pipeline last recorded (<c>.strata/ingest/&lt;pipeline&gt;.json</c>), or null.</summary>
+    public Strata.Ingestion.Progress.IngestPhase? ReadIngestPhase()
+    {
+        var config = LoadConfig();
+        return Strata.Ingestion.Progress.IngestPhaseFile.Read(
+            Strata.Ingestion.Progress.IngestPhaseFile.PathOf(config.StateDirectory, config.Text(Strata.Configuration.Settings.IngestPipeline)!));
+    }
+
+    /// <summary>Waits until a process (<paramref name="processId"/>; this one for an in-process run) records <paramref name="stage"/>.</summary>
+    public Task<Strata.Ingestion.Progress.IngestPhase> WaitForIngestAsync(Strata.Ingestion.Progress.IngestStage stage, int processId, TimeSpan timeout) =>
+        Eventually.ValueAsync(
+            () => ReadIngestPhase() is { } phase && phase.ProcessId == processId && phase.Stage == stage ? phase : null,
+            timeout,
+            $"ingestion (pid {processId}) to record stage {stage} in its phase file");
+
     /// <summary>An empty project with no source configured (the local-cluster defaults).</summary>
     public static TestProject Empty([CallerMemberName] string name = "")
     {

@@ -116,6 +116,10 @@ public static class Settings
     public static readonly SettingDefinition IngestSpillAfter = new("ingest.spill_after", SettingKind.Integer, "100000",
         "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
 
+    /// <summary>Throttle of snapshot copies, for tests.</summary>
+    public static readonly SettingDefinition IngestSnapshotPauseMilliseconds = new("ingest.snapshot_pause_ms", SettingKind.Integer, "0",
+        "Pause after every 1,000 rows a snapshot copies (0 = none); for tests that need a snapshot lasting seconds, never for production", 0, 10_000);
+
     /// <summary>Analytics project folder.</summary>
     public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
         "Folder of the analytics project (strata_project.yml, models/, tests/); when the default is missing, the finance project shipped with Strata");
@@ -177,7 +181,7 @@ public static class Settings
         SourcePublication, SourceCdcUser, SourceCdcPassword, LocalBinDir, LocalDataDir, LocalOsUser,
         SimulateSpeed, SimulateDeleteRate,
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestSnapshotPauseMilliseconds,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,

@@ -62,10 +62,10 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
     /// <summary>One run with its retries, recorded; never throws but for cancellation.</summary>
     internal async Task<JobRun> RunOnceAsync(ScheduledJob job, string trigger, CancellationToken stoppingToken)
     {
-        var started = DateTime.UtcNow;
+        var started = clock.GetUtcNow().UtcDateTime;
         var watch = Stopwatch.StartNew();
         var attempts = 0;
-        var retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        var retry = new ResiliencePipelineBuilder { TimeProvider = clock }.AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFailures.Are),
             MaxRetryAttempts = Retries,

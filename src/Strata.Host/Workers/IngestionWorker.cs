@@ -6,7 +6,7 @@ using Strata.Output;
 namespace Strata.Host.Workers;
 
 /// <summary>Follows the source: CDC into bronze, telling the transformation which tables each commit touched.</summary>
-internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics)
+internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, TimeProvider clock)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,7 +28,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
         try
         {
             // Retries transient failures itself, resuming from the checkpoint.
-            await new IngestionService(config, console).RunAsync(options, stoppingToken);
+            await new IngestionService(config, console, clock).RunAsync(options, stoppingToken);
             state.Workers["ingestion"] = "stopped";
         }
         catch (Errors.StrataException ex)

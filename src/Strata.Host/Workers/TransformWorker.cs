@@ -15,7 +15,7 @@ namespace Strata.Host.Workers;
 /// rest goes on; a failed run never stops the other workers. Every run is in <c>_strata.runs</c>.
 /// </summary>
 internal sealed class TransformWorker(
-    StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history)
+    StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history, TimeProvider clock)
     : BackgroundService
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
@@ -177,6 +177,6 @@ internal sealed class TransformWorker(
         // Without a new commit nothing would try the failed models again: wake the loop after a growing delay.
         var delay = RetryDelay * Math.Pow(2, Math.Min(_failedRuns++, 10));
         delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds, MaxRetryDelay.TotalMilliseconds) * (0.8 + Random.Shared.NextDouble() * 0.4));
-        _ = Task.Delay(delay).ContinueWith(_ => trigger.Add([]), TaskScheduler.Default);
+        _ = Task.Delay(delay, clock).ContinueWith(_ => trigger.Add([]), TaskScheduler.Default);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Progress;
 using Strata.Output;
 using Strata.Source.Schema;
 
@@ -11,7 +12,15 @@ namespace Strata.Ingestion.Snapshot;
 /// Copies every published table into bronze as <c>_op = 'r'</c> rows, inside the slot's exported snapshot, so that
 /// the stream that follows from the slot's consistent point has no gap and no overlap.
 /// </summary>
-internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, int threads = 1)
+/// <param name="writer">Writes bronze.</param>
+/// <param name="sourceConnectionString">The CDC login's connection.</param>
+/// <param name="pipeline">Names the snapshot records.</param>
+/// <param name="console">Progress and results.</param>
+/// <param name="phase">Told when a snapshot starts and as each table commits.</param>
+/// <param name="threads">Tables copied at once where the warehouse takes parallel writers.</param>
+/// <param name="pause">Waited after every 1,000 rows copied: zero except where a test needs a snapshot that lasts.</param>
+internal sealed class Snapshotter(
+    BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, PhaseReporter phase, int threads = 1, TimeSpan pause = default)
 {
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
@@ -22,6 +31,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
     public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken, bool replaceIncompatible = false)
     {
         long total = 0;
+        phase.SnapshotStarted(lsn, tables.Count);
         // Every copy imports the same exported snapshot; an engine with one writer (DuckDB) takes the tables in turn.
         var parallel = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
         await console.RunWithProgressAsync(async board =>
@@ -34,6 +44,7 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
             {
                 var rows = await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, token);
                 Interlocked.Add(ref total, rows);
+                phase.TableDone();
             });
         });
         return total;
@@ -65,7 +76,13 @@ internal sealed class Snapshotter(BronzeWriter writer, string sourceConnectionSt
 
                 bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
                 appender.Append(values);
-                if (++count % 10_000 == 0)
+                count++;
+                if (pause > TimeSpan.Zero && count % 1_000 == 0)
+                {
+                    await Task.Delay(pause, cancellationToken);
+                }
+
+                if (count % 10_000 == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     progress.Increment(10_000);

@@ -1,12 +1,24 @@
+using Strata.Ingestion.Progress;
 using Strata.Testing;
+using Strata.Tests.Host;
 using Strata.Tests.Source;
 using Xunit.Abstractions;
 
 namespace Strata.Tests.Ingestion;
 
-/// <summary>Kill -9 of <c>strata ingest</c> at random moments, during the snapshot and while streaming, under the live workload.</summary>
-public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTest("exactly_once", initialize: true)
+/// <summary>
+/// Kill -9 of <c>strata ingest</c> at random moments, during the snapshot and while streaming, under the live workload.
+/// Each kill lands where it says by construction: the process is killed only after its phase file says it is in that
+/// phase, the snapshot is throttled to last seconds, and after each kill the warehouse shows which side of the
+/// snapshot's commit it was on (no checkpoint yet = inside the snapshot).
+/// </summary>
+[Collection(HeavyTests.Name)]
+public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTest("exactly_once", initialize: true, server: "exactly_once")
 {
+    private const int SnapshotRounds = 3;
+    private const int Rounds = 12;
+    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromSeconds(90);
+
     private static readonly (string Table, string Key, string Columns)[] Tables =
     [
         ("orders", "order_id", "order_id, order_date, delivery_date, customer_id, status, updated_at, created_at"),
@@ -22,57 +34,52 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         using var stopWorkload = new CancellationTokenSource();
         var workload = Project.RunAsync(stopWorkload.Token, "source", "simulate", "--speed", "1000", "--delete-rate", "0.05");
         var random = new Random(20261127);
-        var kills = 0;
-        var killedDuringSnapshot = 0;
-        var killedWhileStreaming = 0;
-        for (var round = 0; round < 12; round++)
+        for (var round = 0; round < Rounds; round++)
         {
+            var inSnapshot = round < SnapshotRounds;
+            // ~125k rows at 20 ms per 1,000: the snapshot lasts over 2 s, the kill comes within its first second.
+            Project.Environment["STRATA_INGEST_SNAPSHOT_PAUSE_MS"] = inSnapshot ? "20" : "0";
             var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
             using var ingest = CliProcess.Start(Project, lines, "ingest");
-            // The first rounds die inside the snapshot, the rest while streaming, each at a random moment of that phase.
-            var wanted = round < 3 ? "snapshot" : "streaming";
-            var phase = await WaitForPhaseAsync(wanted, ingest, lines);
-            var life = random.Next(0, wanted == "snapshot" ? 300 : 1500);
-            await Task.Delay(life);
-            if (ingest.HasExited)
+            var stage = inSnapshot ? IngestStage.Snapshot : IngestStage.Streaming;
+            IngestPhase phase;
+            try
             {
-                output.WriteLine($"round {round}: ingest exited by itself with {ingest.ExitCode}: {string.Join(" / ", lines)}");
-                continue;
+                phase = await Project.WaitForIngestAsync(stage, ingest.Id, PhaseTimeout);
+            }
+            catch (TimeoutException ex)
+            {
+                ingest.Kill(entireProcessTree: true);
+                Assert.Fail($"round {round}: {ex.Message}; ingest printed: {string.Join(" / ", lines)}");
+                throw;
             }
 
+            var life = random.Next(0, inSnapshot ? 1000 : 1500);
+            await Task.Delay(life); // the random moment of the kill, not a wait for anything
+            Assert.False(ingest.HasExited, $"round {round}: ingest exited by itself with {(ingest.HasExited ? ingest.ExitCode : 0)}: {string.Join(" / ", lines)}");
             ingest.Kill(entireProcessTree: true);
             await ingest.WaitForExitAsync();
-            kills++;
-            killedDuringSnapshot += phase == "snapshot" ? 1 : 0;
-            killedWhileStreaming += phase == "streaming" ? 1 : 0;
-            output.WriteLine($"round {round}: killed {life} ms into the {phase}; it printed: {string.Join(" / ", lines.Take(4))}");
+
+            var checkpoints = await CheckpointsAsync();
+            output.WriteLine($"round {round}: killed {life} ms into the {stage} (tables done {phase.TablesDone}/{phase.TablesTotal}); checkpoints after: {checkpoints}");
+            Assert.True(inSnapshot ? checkpoints == 0 : checkpoints == 1,
+                $"round {round}: the kill was meant to land {(inSnapshot ? "inside the first snapshot (no checkpoint yet)" : "while streaming (after the checkpoint)")}, " +
+                $"yet the warehouse holds {checkpoints} checkpoint(s)");
         }
 
         await stopWorkload.CancelAsync();
         Assert.Equal(0, (await workload).ExitCode);
+        Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
         var catchUp = await Project.RunAsync("ingest", "--once");
         Assert.True(catchUp.ExitCode == 0, catchUp.ToString());
 
-        Assert.True(kills >= 10, $"only {kills} kills");
-        Assert.True(killedDuringSnapshot >= 1, "no kill landed inside the snapshot");
-        Assert.True(killedWhileStreaming >= 5, $"only {killedWhileStreaming} kills landed while streaming");
         foreach (var (table, key, columns) in Tables)
         {
             var source = await BronzeReader.SourceAsync(Server, Project.Database, table, key, columns);
             var bronze = await BronzeReader.StateAsync(Project, table, key, columns);
             if (!source.SequenceEqual(bronze))
             {
-                var id = source.Except(bronze).Concat(bronze.Except(source)).First().Split('|')[0];
-                foreach (var row in await BronzeReader.QueryAsync(Project, $"SELECT _op, _lsn, _seq, _txid, _commit_ts, {columns} FROM bronze.\"operations__{table}\" WHERE {key} = {id} ORDER BY _lsn, _seq"))
-                {
-                    output.WriteLine("bronze: " + string.Join(" | ", row));
-                }
-
-                output.WriteLine("source: " + string.Join(" / ", source.Where(r => r.StartsWith(id + "|", StringComparison.Ordinal))));
-                foreach (var row in await BronzeReader.QueryAsync(Project, "SELECT * FROM _strata.checkpoints"))
-                {
-                    output.WriteLine("checkpoint: " + string.Join(" | ", row));
-                }
+                await ExplainDifferenceAsync(table, key, columns, source, bronze);
             }
 
             Assert.True(source.SequenceEqual(bronze), $"{table}: source has {source.Count} rows, bronze rebuilds {bronze.Count}; first difference: " +
@@ -83,34 +90,24 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         }
     }
 
-    private async Task<string> WaitForPhaseAsync(string wanted, System.Diagnostics.Process ingest, System.Collections.Concurrent.ConcurrentQueue<string> lines)
+    private async Task<long> CheckpointsAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        var phase = await PhaseAsync(lines);
-        while (phase != wanted && DateTime.UtcNow < deadline && !ingest.HasExited)
-        {
-            await Task.Delay(25);
-            phase = await PhaseAsync(lines);
-        }
-
-        return phase;
+        var rows = await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM _strata.checkpoints");
+        return Convert.ToInt64(rows[0][0], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// What the ingest process is doing: streaming as the source server sees it; in the snapshot from the line it
-    /// prints just before copying (a short snapshot can finish between two looks at the server's COPY), or while the
-    /// server shows its COPY.
-    /// </summary>
-    private async Task<string> PhaseAsync(System.Collections.Concurrent.ConcurrentQueue<string> lines)
+    private async Task ExplainDifferenceAsync(string table, string key, string columns, List<string> source, List<string> bronze)
     {
-        if (await Server.ScalarAsync<long>("SELECT count(*) FROM pg_stat_replication WHERE application_name = 'strata ingest' AND state IN ('catchup', 'streaming')") > 0)
+        var id = source.Except(bronze).Concat(bronze.Except(source)).First().Split('|')[0];
+        foreach (var row in await BronzeReader.QueryAsync(Project, $"SELECT _op, _lsn, _seq, _txid, _commit_ts, {columns} FROM bronze.\"operations__{table}\" WHERE {key} = {id} ORDER BY _lsn, _seq"))
         {
-            return "streaming";
+            output.WriteLine("bronze: " + string.Join(" | ", row));
         }
 
-        return lines.Any(l => l.Contains("taking a consistent snapshot", StringComparison.Ordinal)) || await Server.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'strata ingest' AND query LIKE 'COPY%' AND state = 'active'") > 0
-            ? "snapshot"
-            : "starting";
+        output.WriteLine("source: " + string.Join(" / ", source.Where(r => r.StartsWith(id + "|", StringComparison.Ordinal))));
+        foreach (var row in await BronzeReader.QueryAsync(Project, "SELECT * FROM _strata.checkpoints"))
+        {
+            output.WriteLine("checkpoint: " + string.Join(" | ", row));
+        }
     }
 }

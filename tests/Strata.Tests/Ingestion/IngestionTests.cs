@@ -1,3 +1,6 @@
+using System.Globalization;
+using Strata.Ingestion.Progress;
+using Strata.Testing;
 using Strata.Tests.Source;
 
 namespace Strata.Tests.Ingestion;
@@ -5,6 +8,8 @@ namespace Strata.Tests.Ingestion;
 /// <summary>Change data capture against the real source server, run once per warehouse engine.</summary>
 public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_{engine}", initialize: true)
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
     private const string OrderColumns = "order_id, order_date, delivery_date, customer_id, status, updated_at, created_at";
 
     protected string Engine => engine;
@@ -39,6 +44,20 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     private Task SourceAsync(string sql) => Server.ExecuteAsync(sql, Project.Database);
+
+    private async Task<ulong> CurrentLsnAsync() =>
+        (ulong)NpgsqlTypes.NpgsqlLogSequenceNumber.Parse((await Server.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text", Project.Database))!);
+
+    /// <summary>Runs SQL on the source, then waits until the running ingestion's slot confirms it (acknowledged only after the warehouse commit).</summary>
+    private async Task SourceAndWaitAsync(string sql)
+    {
+        await SourceAsync(sql);
+        var lsn = new NpgsqlTypes.NpgsqlLogSequenceNumber(await CurrentLsnAsync());
+        var slot = $"strata_{Project.Environment["STRATA_INGEST_PIPELINE"]}";
+        await Eventually.TrueAsync(
+            async () => await Server.ScalarAsync<bool>($"SELECT coalesce(bool_or(confirmed_flush_lsn >= '{lsn}'::pg_lsn), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"),
+            Timeout, $"slot {slot} to confirm WAL {lsn} after: {sql}");
+    }
 
     [Fact]
     public async Task Snapshot_then_stream_rebuilds_every_table_exactly_once()
@@ -116,23 +135,34 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     public async Task A_table_added_to_the_publication_is_snapshotted_then_streamed()
     {
         await UsePipelineAsync("newcomer");
+        Project.Environment["STRATA_INGEST_HEARTBEAT_MS"] = "500";
         await IngestOnceAsync();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         var ingest = Project.RunAsync(stop.Token, "ingest");
-        await Task.Delay(2000);
-        await SourceAsync("CREATE TABLE operations.newcomer (id int PRIMARY KEY, note text); INSERT INTO operations.newcomer VALUES (1, 'first'), (2, 'second')");
-        await Task.Delay(2000);
-        await SourceAsync("INSERT INTO operations.newcomer VALUES (3, 'third'); UPDATE operations.newcomer SET note = 'changed' WHERE id = 1");
-        await Task.Delay(2000);
-        await SourceAsync("CREATE TABLE operations.latecomer (id int PRIMARY KEY); INSERT INTO operations.latecomer VALUES (7)");
+        await Project.WaitForIngestAsync(IngestStage.Streaming, Environment.ProcessId, Timeout);
+        var joined = await CurrentLsnAsync();
+        await SourceAndWaitAsync("CREATE TABLE operations.newcomer (id int PRIMARY KEY, note text); INSERT INTO operations.newcomer VALUES (1, 'first'), (2, 'second')");
+        await SourceAndWaitAsync("INSERT INTO operations.newcomer VALUES (3, 'third'); UPDATE operations.newcomer SET note = 'changed' WHERE id = 1");
+        await SourceAndWaitAsync("CREATE TABLE operations.latecomer (id int PRIMARY KEY); INSERT INTO operations.latecomer VALUES (7)");
         await stop.CancelAsync();
         var result = await ingest;
-        await IngestOnceAsync();
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(["1|changed", "2|second", "3|third"], await BronzeReader.StateAsync(Project, "newcomer", "id", "id, note"));
         Assert.Equal(["7"], await BronzeReader.StateAsync(Project, "latecomer", "id", "id"));
-        await SourceAsync("DROP TABLE operations.newcomer; DROP TABLE operations.latecomer");
+        // The rows that were there when the table joined came from its own snapshot ('r' at one LSN, recorded as the
+        // table's snapshot, after the table joined), not from the stream; later changes follow it.
+        var rows = (await BronzeReader.QueryAsync(Project, "SELECT _op, _lsn, id FROM bronze.operations__newcomer ORDER BY _lsn, _seq"))
+            .Select(r => (Op: (string)r[0]!, Lsn: Convert.ToUInt64(r[1], CultureInfo.InvariantCulture), Id: Convert.ToInt32(r[2], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal([("r", 1), ("r", 2), ("c", 3), ("u", 1)], rows.Select(r => (r.Op, r.Id)));
+        var snapshotLsn = Convert.ToUInt64((await BronzeReader.QueryAsync(Project,
+            "SELECT snapshot_lsn FROM _strata.snapshots WHERE table_name = 'operations__newcomer'")).Single()[0], CultureInfo.InvariantCulture);
+        Assert.Equal(snapshotLsn, rows[0].Lsn);
+        Assert.Equal(snapshotLsn, rows[1].Lsn);
+        Assert.True(snapshotLsn > joined, $"the newcomer's snapshot LSN {snapshotLsn} is not after it joined ({joined})");
+        Assert.All(rows.Skip(2), r => Assert.True(r.Lsn > snapshotLsn, $"change {r.Op} {r.Id} at {r.Lsn} does not follow the snapshot at {snapshotLsn}"));
+        var latecomer = await BronzeReader.QueryAsync(Project, "SELECT _op FROM bronze.operations__latecomer");
+        Assert.Equal(["r"], latecomer.Select(r => (string)r[0]!));
     }
 
     [Fact]

@@ -5,7 +5,9 @@ namespace Strata.Tests.Source;
 /// <summary>Base of test classes whose source is a database of their own on the shared test server.</summary>
 /// <param name="key">Short, unique per class: names the database (<c>t_key</c>), CDC login and publication.</param>
 /// <param name="initialize">Run <c>strata source init</c> before the tests.</param>
-public abstract class SharedServerTest(string key, bool initialize = false) : IAsyncLifetime
+/// <param name="server">The test server: the one most classes share, or a name of its own for a class whose timing
+/// must not depend on the others' transactions (creating a slot waits for every transaction running on the server).</param>
+public abstract class SharedServerTest(string key, bool initialize = false, string server = PostgresServer.SharedName) : IAsyncLifetime
 {
     protected PostgresServer Server { get; private set; } = null!;
 
@@ -13,7 +15,7 @@ public abstract class SharedServerTest(string key, bool initialize = false) : IA
 
     public virtual async Task InitializeAsync()
     {
-        Server = await PostgresServer.GetAsync();
+        Server = await PostgresServer.GetAsync(server);
         Project = TestProject.OnSharedServer(Server, key);
         if (initialize)
         {
@@ -24,6 +26,22 @@ public abstract class SharedServerTest(string key, bool initialize = false) : IA
 
     public virtual async Task DisposeAsync()
     {
+        // Tables a test made in the published schema go with it, so one test's failure does not cascade into the next.
+        if (await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{Project.Database}')"))
+        {
+            await Server.ExecuteAsync("""
+            DO $$
+            DECLARE t text;
+            BEGIN
+                FOR t IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+                         WHERE schemaname = 'operations' AND tablename NOT IN ('customers', 'products', 'orders', 'order_items')
+                LOOP
+                    EXECUTE 'DROP TABLE ' || t || ' CASCADE';
+                END LOOP;
+            END $$
+            """, Project.Database);
+        }
+
         // Slots pin WAL and are counted against max_replication_slots: leave none behind.
         await Server.ExecuteAsync(
             $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{Project.Database}' AND NOT active");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Strata.Testing;
 using Strata.Tests.Ingestion;
 using Strata.Tests.Source;
 
@@ -56,11 +57,19 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Count(freshness.Output, "\"status\": \"pass\""));
 
         // Reconcile while the workload keeps changing the source.
+        const string newestOrder = "SELECT coalesce(max(order_id), 0) FROM operations.orders";
+        var ordersBefore = await Server.ScalarAsync<long>(newestOrder, Project.Database);
         var workload = Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "4s", "--delete-rate", "0.05");
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        var reconcile = await Project.RunAsync("reconcile");
+        await Eventually.TrueAsync(async () => await Server.ScalarAsync<long>(newestOrder, Project.Database) > ordersBefore,
+            TimeSpan.FromSeconds(30), "the workload to insert an order");
+        var reconcile = await Project.RunAsync("reconcile", "--json");
         Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
-        Assert.Contains("All 4 tables equal the source", reconcile.All, StringComparison.Ordinal);
+        using (var json = System.Text.Json.JsonDocument.Parse(reconcile.Output))
+        {
+            Assert.True(json.RootElement.GetProperty("equal").GetBoolean(), reconcile.Output);
+            Assert.Equal(4, json.RootElement.GetProperty("tables").GetArrayLength());
+        }
+
         Assert.Equal(0, (await workload).ExitCode);
 
         // A second build with nothing new changes nothing in history.

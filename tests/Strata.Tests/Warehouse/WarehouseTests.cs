@@ -19,7 +19,7 @@ public abstract class WarehouseTests : IAsyncLifetime
         new("ok", new WarehouseType(WarehouseTypeKind.Boolean)),
     ];
 
-    protected IWarehouse Warehouse { get; private set; } = null!;
+    protected IWarehouse Warehouse { get; set; } = null!;
 
     protected abstract Task<IWarehouse> OpenAsync();
 
@@ -118,18 +118,30 @@ public sealed class DuckDbWarehouseTests : WarehouseTests, IDisposable
     public async Task A_second_process_gets_a_clear_lock_error()
     {
         // DuckDB lets one process write a file; within a process a second open shares it, so use a child process.
+        // `strata build` opens the warehouse before anything else, so its first failure is the lock, not the source.
         await Warehouse.QueryAsync("SELECT 1");
         using var project = TestProject.Empty();
         project.Environment["STRATA_WAREHOUSE_PATH"] = _path;
-        project.Environment["STRATA_SOURCE_HOST"] = "127.0.0.1";
-        project.Environment["STRATA_SOURCE_CDC_PASSWORD"] = "unused";
-        project.Environment["STRATA_SOURCE_PORT"] = Strata.Source.Local.FreePort.Find().ToString(CultureInfo.InvariantCulture);
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var child = CliProcess.Start(project, lines, "ingest", "status");
-        await child.WaitForExitAsync();
 
-        Assert.Equal(1, child.ExitCode);
-        Assert.Contains(lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        var held = await RunChildAsync(project, "build");
+        await Warehouse.DisposeAsync();
+        var released = await RunChildAsync(project, "build");
+
+        Assert.Equal(1, held.ExitCode);
+        var error = Assert.Single(held.Lines, l => l.StartsWith("error: ", StringComparison.Ordinal));
+        Assert.Contains($"the warehouse {_path} is in use by another process", error, StringComparison.Ordinal);
+        Assert.DoesNotContain(held.Lines, l => l.Contains("DuckDBException", StringComparison.Ordinal) || l.Contains("   at ", StringComparison.Ordinal));
+        // The control: with the file released the same command gets past the warehouse.
+        Assert.DoesNotContain(released.Lines, l => l.Contains("in use by another process", StringComparison.Ordinal));
+        Warehouse = await OpenAsync();
+    }
+
+    private static async Task<(int ExitCode, IReadOnlyList<string> Lines)> RunChildAsync(TestProject project, params string[] args)
+    {
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var child = CliProcess.Start(project, lines, args);
+        await child.WaitForExitAsync();
+        return (child.ExitCode, lines.Where(l => l.Length > 0).ToList());
     }
 }
 
