@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Polly;
 using Polly.Retry;
@@ -63,7 +62,7 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
     internal async Task<JobRun> RunOnceAsync(ScheduledJob job, string trigger, CancellationToken stoppingToken)
     {
         var started = clock.GetUtcNow().UtcDateTime;
-        var watch = Stopwatch.StartNew();
+        var watch = clock.GetTimestamp();
         var attempts = 0;
         var retry = new ResiliencePipelineBuilder { TimeProvider = clock }.AddRetry(new RetryStrategyOptions
         {
@@ -86,13 +85,13 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
                 attempts++;
                 return await job.RunAsync(token);
             }, stoppingToken);
-            run = new JobRun(job.Name, trigger, outcome.Status, attempts, started, watch.Elapsed, outcome.Detail, null);
+            run = new JobRun(job.Name, trigger, outcome.Status, attempts, started, clock.GetElapsedTime(watch), outcome.Detail, null);
             (outcome.Status == "success" ? (Action<string>)console.Info : console.Warning)($"job {job.Name}: {outcome.Detail}");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // A failed job is recorded and reported; the next occurrence tries again and the other jobs go on.
-            run = new JobRun(job.Name, trigger, "failed", attempts, started, watch.Elapsed, "", ex.Message);
+            run = new JobRun(job.Name, trigger, "failed", attempts, started, clock.GetElapsedTime(watch), "", ex.Message);
             console.Error($"job {job.Name} failed after {attempts} attempt(s): {ex.Message}");
         }
 

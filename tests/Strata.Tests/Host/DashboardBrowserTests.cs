@@ -19,6 +19,8 @@ namespace Strata.Tests.Host;
 /// script, every report with its chart and downloads, and the runs, tests and models pages. With
 /// <c>STRATA_SCREENSHOTS</c> naming a folder it also saves the screenshots the docs show.
 /// </summary>
+[Collection(HeavyTests.Name)]
+[Trait(HeavyTests.Layer, HeavyTests.Name)]
 public sealed class DashboardBrowserTests(ChromiumFixture chromium) : SharedServerTest("browser", initialize: true), IClassFixture<ChromiumFixture>
 {
     private const string Token = "browser-token-1";

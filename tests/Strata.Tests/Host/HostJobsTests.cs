@@ -104,9 +104,7 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
             Assert.Equal("active", json.RootElement.GetProperty("slot_state").GetString());
         }
 
-        var reconcile = await Project.RunAsync("reconcile");
-        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
-        Assert.Contains("All 4 tables equal the source", reconcile.Output, StringComparison.Ordinal);
+        await Reconciled.AssertEqualAsync(Project);
 
         var folder = Path.Combine(Project.Directory, "through-host");
         var run = await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", folder);

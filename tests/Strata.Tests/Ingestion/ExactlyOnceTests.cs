@@ -13,6 +13,7 @@ namespace Strata.Tests.Ingestion;
 /// snapshot's commit it was on (no checkpoint yet = inside the snapshot).
 /// </summary>
 [Collection(HeavyTests.Name)]
+[Trait(HeavyTests.Layer, HeavyTests.Name)]
 public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTest("exactly_once", initialize: true, server: "exactly_once")
 {
     private const int SnapshotRounds = 3;

@@ -62,13 +62,7 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
         var workload = Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "4s", "--delete-rate", "0.05");
         await Eventually.TrueAsync(async () => await Server.ScalarAsync<long>(newestOrder, Project.Database) > ordersBefore,
             TimeSpan.FromSeconds(30), "the workload to insert an order");
-        var reconcile = await Project.RunAsync("reconcile", "--json");
-        Assert.True(reconcile.ExitCode == 0, reconcile.ToString());
-        using (var json = System.Text.Json.JsonDocument.Parse(reconcile.Output))
-        {
-            Assert.True(json.RootElement.GetProperty("equal").GetBoolean(), reconcile.Output);
-            Assert.Equal(4, json.RootElement.GetProperty("tables").GetArrayLength());
-        }
+        await Reconciled.AssertEqualAsync(Project);
 
         Assert.Equal(0, (await workload).ExitCode);
 
