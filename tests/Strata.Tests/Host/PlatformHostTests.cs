@@ -50,17 +50,16 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             Assert.Fail($"gold did not catch up with the source within 30 s; strata up said:\n{await up}");
         }
 
-        var caughtUp = clock.Elapsed;
         await CheckDashboardAsync();
 
         var stopping = Stopwatch.StartNew();
         await stop.CancelAsync();
         var result = await up;
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
-        Assert.True(caughtUp < TimeSpan.FromSeconds(15), $"gold caught up {caughtUp} after the workload stopped");
-        Assert.Contains("Using the existing source", result.Output, StringComparison.Ordinal);
-        Assert.Matches(@"built \d+ models and ran \d+ tests in [\d.]+ s; gold is [\d.]+ s behind the source", result.Output);
+        // Stops rather than hangs (workers are given 10 s); how fast it catches up is the host benchmark's to measure.
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"stopping took {stopping.Elapsed}");
+        // It used the configured source: no local cluster was created.
+        Assert.False(Directory.Exists(Path.Combine(Project.Directory, ".strata", "source")));
         Assert.False(File.Exists(Path.Combine(Project.Directory, ".strata", "host.json")));
     }
 
@@ -96,6 +95,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
 
         var status = await Project.RunAsync("status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());
-        Assert.Contains("\"transformation_runs\"", status.Output, StringComparison.Ordinal);
+        using var json = System.Text.Json.JsonDocument.Parse(status.Output);
+        Assert.True(json.RootElement.GetProperty("transformation_runs").GetInt32() >= 1, status.Output);
     }
 }
