@@ -100,21 +100,20 @@ public sealed class HostEndToEndTests() : SharedServerTest("host_e2e", initializ
         var lines = new ConcurrentQueue<string>();
         var host = CliProcess.Start(Project, lines, "up");
         var config = Project.LoadConfig();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        try
         {
-            Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
-            if (Strata.Host.HostFile.Read(config) is { } announced && announced.ProcessId == host.Id)
+            var announced = await Eventually.ValueAsync(() =>
             {
-                return (host, lines, new Uri(announced.Url));
-            }
-
-            await Task.Delay(100);
+                Assert.False(host.HasExited, $"strata up exited: {string.Join(" / ", lines)}");
+                return Strata.Host.HostFile.Read(config) is { } found && found.ProcessId == host.Id ? found : null;
+            }, TimeSpan.FromSeconds(60), $"strata up (pid {host.Id}) to announce its dashboard in .strata/host.json");
+            return (host, lines, new Uri(announced.Url));
         }
-
-        host.Kill(entireProcessTree: true);
-        Assert.Fail($"strata up did not announce its dashboard within 60 s: {string.Join(" / ", lines)}");
-        throw new UnreachableException();
+        catch (TimeoutException ex)
+        {
+            host.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{ex.Message}; it printed: {string.Join(" / ", lines)}", ex);
+        }
     }
 
     /// <summary>Waits until the host reports a finished transformation run on its API.</summary>
