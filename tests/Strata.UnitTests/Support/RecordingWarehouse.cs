@@ -4,10 +4,13 @@ namespace Strata.UnitTests.Support;
 
 /// <summary>
 /// A warehouse without an engine: quoting and parameters as the adapters have them, queries recorded and answered
-/// from <see cref="Answer"/>. Anything that would write fails the test.
+/// from <see cref="Answer"/>; statements outside a transaction are recorded, and a transaction fails the test.
 /// </summary>
-internal sealed class RecordingWarehouse : WarehouseBase
+internal sealed class RecordingWarehouse : WarehouseBase, IWarehouse
 {
+    /// <summary>Statements run outside a transaction (<see cref="IWarehouse.ExecuteAsync"/>), recorded instead of run.</summary>
+    public List<(string Sql, IReadOnlyList<object?> Parameters)> Statements { get; } = [];
+
     public List<(string Sql, IReadOnlyList<object?> Parameters)> Queries { get; } = [];
 
     /// <summary>The rows a query returns (none by default).</summary>
@@ -29,6 +32,16 @@ internal sealed class RecordingWarehouse : WarehouseBase
         var given = parameters ?? [];
         Queries.Add((sql, given));
         return Task.FromResult(new QueryResult(["value"], Answer(sql, given)));
+    }
+
+    Task IWarehouse.ExecuteAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken)
+    {
+        lock (Statements)
+        {
+            Statements.Add((sql, parameters ?? []));
+        }
+
+        return Task.CompletedTask;
     }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
