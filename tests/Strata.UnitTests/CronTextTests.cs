@@ -62,6 +62,20 @@ public sealed class CronTextTests
         Assert.Equal(Utc(next), CronText.Parse("0 7 * * *").GetNextOccurrence(Utc(from), berlin));
     }
 
+    [Fact]
+    public void A_time_the_clock_skips_runs_at_the_jump_and_a_time_it_repeats_runs_once()
+    {
+        var berlin = ScheduledJob.ParseTimeZone("Europe/Berlin", "schedule.time_zone");
+        var halfPastTwo = CronText.Parse("30 2 * * *");
+
+        // 2026-03-29 02:00 CET jumps to 03:00 CEST (01:00 UTC): 02:30 does not exist that night.
+        Assert.Equal(Utc("2026-03-29T01:00:00Z"), halfPastTwo.GetNextOccurrence(Utc("2026-03-28T12:00:00Z"), berlin));
+        // 2026-10-25 03:00 CEST goes back to 02:00 CET: 02:30 happens at 00:30 and at 01:30 UTC, and the job runs at the first.
+        var first = halfPastTwo.GetNextOccurrence(Utc("2026-10-24T12:00:00Z"), berlin);
+        Assert.Equal(Utc("2026-10-25T00:30:00Z"), first);
+        Assert.Equal(Utc("2026-10-26T01:30:00Z"), halfPastTwo.GetNextOccurrence(first!.Value, berlin));
+    }
+
     [Theory]
     [InlineData("* * * *")]
     [InlineData("* * * * * * *")]
