@@ -194,18 +194,6 @@ public sealed class PgOutputDecodingTests : IDisposable
         Assert.DoesNotContain(text, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Unchanged_toast_is_marked_not_stored_as_a_value()
-    {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal) { ["id"] = 1L };
-
-        ToastFiller.MarkUnchanged(values, "note");
-
-        Assert.True(values.ContainsKey("note"));
-        Assert.NotNull(values["note"]);
-        Assert.IsNotType<string>(values["note"]);
-    }
-
     // ---- a transaction's messages ----
 
     [Fact]
