@@ -70,7 +70,7 @@ internal static class YamlSettingsReader
                 var candidates = Settings.All.Select(s => s.Path)
                     .Concat(Settings.All.SelectMany(s => Sections(s.Path))).Distinct();
                 throw new ConfigurationException(
-                    $"{where}: {known}{Suggestions.DidYouMean(path, candidates)}; `strata config show` lists every setting");
+                    $"{where}: {known}{(isSection ? "" : Suggestions.DidYouMean(path, candidates))}; `strata config show` lists every setting");
             }
             else if (definition.IsSecret)
             {

@@ -45,17 +45,10 @@ internal sealed class PgOutputDecoder : IDisposable
         switch (message)
         {
             case BeginMessage begin:
-                _spill?.Dispose();
-                _spill = null;
-                _sequence = 0;
-                _changes = [];
-                _commitLsn = (ulong)begin.TransactionFinalLsn;
-                _commitTime = begin.TransactionCommitTimestamp.ToUniversalTime();
-                _xid = begin.TransactionXid;
+                Begin((ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp.ToUniversalTime(), begin.TransactionXid);
                 return null;
             case RelationMessage relation:
-                var table = await _resolveRelation(relation, _commitLsn);
-                _relations[relation.RelationId] = (table, relation.Columns.Select(c => c.ColumnName).ToArray());
+                Relate(relation.RelationId, await _resolveRelation(relation, _commitLsn), relation.Columns.Select(c => c.ColumnName).ToArray());
                 return null;
             case InsertMessage insert:
                 Add(insert.Relation.RelationId, 'c', await ReadAsync(insert.Relation.RelationId, insert.NewRow, cancellationToken));
@@ -91,17 +84,42 @@ internal sealed class PgOutputDecoder : IDisposable
                 // Our own heartbeat, outside any transaction: every commit before it has been handed on.
                 return new CommittedTransaction(0, (ulong)heartbeat.MessageLsn, DateTime.UtcNow, []);
             case CommitMessage commit:
-                var changes = _changes ?? [];
-                var spill = _spill;
-                _changes = null;
-                _spill = null;
-                return new CommittedTransaction(_commitLsn, (ulong)commit.TransactionEndLsn, _commitTime, changes, spill, _xid);
+                return Commit((ulong)commit.TransactionEndLsn);
             default:
                 return null;
         }
     }
 
-    private void Add(uint relationId, char operation, Dictionary<string, object?> values)
+    // Begin, Relate, Add and Commit take what the messages carry rather than the messages themselves: Npgsql's
+    // message classes cannot be built outside Npgsql, and this way the unit tests drive the decoder without a server.
+
+    /// <summary>Starts a transaction (a begin message).</summary>
+    internal void Begin(ulong finalLsn, DateTime commitTimeUtc, uint xid)
+    {
+        _spill?.Dispose();
+        _spill = null;
+        _sequence = 0;
+        _changes = [];
+        _commitLsn = finalLsn;
+        _commitTime = commitTimeUtc;
+        _xid = xid;
+    }
+
+    /// <summary>Remembers the table and column names a relation message describes.</summary>
+    internal void Relate(uint relationId, SourceTable table, string[] columns) => _relations[relationId] = (table, columns);
+
+    /// <summary>Ends the transaction (a commit message) and hands it on.</summary>
+    internal CommittedTransaction Commit(ulong endLsn)
+    {
+        var changes = _changes ?? [];
+        var spill = _spill;
+        _changes = null;
+        _spill = null;
+        return new CommittedTransaction(_commitLsn, endLsn, _commitTime, changes, spill, _xid);
+    }
+
+    /// <summary>Adds a change of the current transaction.</summary>
+    internal void Add(uint relationId, char operation, Dictionary<string, object?> values)
     {
         var table = _relations[relationId].Table;
         var change = new Change(table, operation, values, _commitLsn, _sequence++, _xid, _commitTime);
