@@ -8,6 +8,7 @@ using NpgsqlTypes;
 using Strata.Configuration;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Ownership;
 using Strata.Ingestion.Progress;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
@@ -144,6 +145,7 @@ public sealed partial class IngestionService
             await writer.EnsureTableAsync(table, followSource: checkpoint is null, cancellationToken);
         }
 
+        var slotLost = false;
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         for (var wait = 0; slot is { Active: true } && wait < 10; wait++)
         {
@@ -152,7 +154,14 @@ public sealed partial class IngestionService
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
-        var slotLost = slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
+        if (await ClaimSlotAsync(source, warehouse, slot, checkpoint, options.TakeOverSlot, cdc.Address, cancellationToken) && checkpoint is not null)
+        {
+            // Taken back from another warehouse: the slot moved on without us, so every table is snapshotted again.
+            resync = tables.Values.ToList();
+            slotLost = true;
+        }
+
+        slotLost |= slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
         if (!(slotLost && resync.Count > 0))
         {
             slot?.ThrowIfUnusable(Slot, cdc.Address, _source.Database);
@@ -175,7 +184,8 @@ public sealed partial class IngestionService
 
             if (slot is not null)
             {
-                // Left by a snapshot that did not finish (its exported snapshot is gone), or lost: start over.
+                // Ours (ClaimSlotAsync made sure), left by a snapshot that did not finish (its exported snapshot is
+                // gone), lost, or just taken over: start over.
                 await replication.DropReplicationSlot(Slot, wait: true, cancellationToken);
             }
 
@@ -242,6 +252,48 @@ public sealed partial class IngestionService
         }
 
         return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString());
+    }
+
+    /// <summary>
+    /// Makes sure the slot belongs to this warehouse before anything uses or drops it: a slot another warehouse owns,
+    /// or one nobody claimed that this warehouse holds no checkpoint of, is refused unless <paramref name="takeOver"/>.
+    /// </summary>
+    /// <returns>True when the slot was taken over from another warehouse.</returns>
+    private async Task<bool> ClaimSlotAsync(
+        NpgsqlConnection source, IWarehouse warehouse, SlotState? slot, ulong? checkpoint, bool takeOver, string address, CancellationToken cancellationToken)
+    {
+        var me = new SlotOwner(await WarehouseIdentity.GetOrCreateAsync(warehouse, cancellationToken), $"{warehouse.Engine} {warehouse.Location}", Pipeline, _clock.GetUtcNow().UtcDateTime);
+        var owner = await SlotOwners.ReadAsync(source, Slot, address, cancellationToken);
+        if (owner?.WarehouseId == me.WarehouseId)
+        {
+            return false;
+        }
+
+        var foreign = owner is not null || (slot is not null && checkpoint is null);
+        if (foreign && !takeOver)
+        {
+            var whose = owner is null
+                ? "exists, but no warehouse has claimed it and this one holds no checkpoint of it (it may feed a warehouse made before slot ownership)"
+                : $"belongs to another warehouse: {owner.Describe()}";
+            throw new IngestionException(
+                $"replication slot {Slot} on {address} {whose}; streaming it here would take that warehouse's changes. " +
+                $"Give this warehouse ({me.Warehouse}) a pipeline of its own (ingest.pipeline, e.g. STRATA_INGEST_PIPELINE={Pipeline}_2), " +
+                "or move the slot here with `strata ingest --take-over-slot` (the other warehouse then misses every change from now on)");
+        }
+
+        var claimed = await SlotOwners.ClaimAsync(source, Slot, me, takeOver, address, cancellationToken);
+        if (claimed.WarehouseId != me.WarehouseId)
+        {
+            throw new IngestionException($"replication slot {Slot} on {address} was just claimed by another warehouse: {claimed.Describe()}; give this warehouse a pipeline of its own (ingest.pipeline)");
+        }
+
+        if (foreign)
+        {
+            _console.Warning(
+                $"took replication slot {Slot} over from {owner?.Describe() ?? "an unclaimed slot"}: that warehouse misses every change from now on; this one takes a fresh snapshot");
+        }
+
+        return foreign;
     }
 
     private static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
