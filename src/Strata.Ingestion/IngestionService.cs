@@ -128,10 +128,13 @@ public sealed partial class IngestionService
         var resync = ResyncTables(options, tables);
         if (checkpoint is not null)
         {
-            // Tables published since the last run have no bronze yet: snapshot them before streaming on.
+            // A table's snapshot is done only once it is committed with its record. Tables published since the last
+            // run, and tables whose first snapshot failed (their bronze table may exist, empty), are snapshotted
+            // before streaming on.
+            var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
             foreach (var table in tables.Values)
             {
-                if (!resync.Contains(table) && await warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken) is null)
+                if (!resync.Contains(table) && !snapshotted.Contains(table.BronzeName))
                 {
                     resync.Add(table);
                 }
@@ -381,6 +384,14 @@ public sealed partial class IngestionService
         }
     }
 
+    private async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
+    {
+        var rows = await warehouse.QueryAsync(
+            $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",
+            [Pipeline], cancellationToken);
+        return rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+    }
+
     private async Task RemovePartialSnapshotAsync(IWarehouse warehouse, CancellationToken cancellationToken)
     {
         var partial = await warehouse.QueryAsync(
@@ -435,7 +446,13 @@ public sealed partial class IngestionService
         var isNew = !tables.ContainsKey(name);
         await writer.EnsureTableAsync(fresh, followSource: true, cancellationToken);
         tables[name] = fresh;
-        if (isNew)
+        if (isNew && current is null)
+        {
+            // Published once, gone now (dropped, or taken out of the publication) before it was ever snapshotted:
+            // there is nothing left to copy, but what the stream holds of it is kept.
+            _console.Warning($"{name} was published and is gone from publication {_source.Publication} (dropped?) before its snapshot; its streamed changes are kept in bronze.{fresh.BronzeName}, without a snapshot");
+        }
+        else if (isNew)
         {
             // A table added to the publication while streaming: snapshot it at a newer consistent point; its changes
             // older than that point (this transaction's among them) are in the snapshot and dropped from the stream.

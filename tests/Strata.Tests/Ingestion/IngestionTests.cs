@@ -166,6 +166,20 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task A_table_created_and_dropped_between_two_runs_does_not_stop_ingestion()
+    {
+        await UsePipelineAsync("gone");
+        await IngestOnceAsync();
+        await SourceAsync("CREATE TABLE operations.gone (id int, note text); INSERT INTO operations.gone VALUES (1, 'short-lived'); DROP TABLE operations.gone");
+        await SourceAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the short-lived table')");
+
+        await IngestOnceAsync();
+
+        Assert.Contains(await BronzeReader.StateAsync(Project, "customers", "customer_id", "customer_name"), r => r == "after the short-lived table");
+        Assert.Equal(["1|short-lived"], await BronzeReader.StateAsync(Project, "gone", "id", "id, note"));
+    }
+
+    [Fact]
     public async Task Truncate_is_recorded()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");
@@ -331,6 +345,34 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
         Assert.Single(result.ErrorLines);
         Assert.Contains("value 0.12345678901 of bronze.operations__wide.amount does not fit DECIMAL(38,10) exactly", result.Error, StringComparison.Ordinal);
         await Server.ExecuteAsync("DROP TABLE operations.wide", Project.Database);
+    }
+
+    [Fact]
+    public async Task A_failed_first_snapshot_of_a_new_table_is_taken_again_once_the_value_is_fixed()
+    {
+        Project.Environment["STRATA_INGEST_PIPELINE"] = "duckdb_retried";
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, "retried.duckdb");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        // A value DuckDB's DECIMAL(38,10) cannot hold exactly makes the new table's snapshot fail.
+        await Server.ExecuteAsync("CREATE TABLE operations.retried (id int PRIMARY KEY, amount numeric); INSERT INTO operations.retried VALUES (1, 1.5), (2, 0.12345678901)", Project.Database);
+        Assert.Equal(1, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        Assert.Equal("pending", await SnapshotStateAsync("operations__retried"));
+
+        await Server.ExecuteAsync("UPDATE operations.retried SET amount = 0.25 WHERE id = 2", Project.Database);
+        var fixedRun = await Project.RunAsync("ingest", "--once");
+
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.ToString());
+        Assert.Equal(["1", "2"], await BronzeReader.StateAsync(Project, "retried", "id", "id"));
+        Assert.Equal("done", await SnapshotStateAsync("operations__retried"));
+    }
+
+    private async Task<string?> SnapshotStateAsync(string table)
+    {
+        var status = await Project.RunAsync("ingest", "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(status.Output);
+        return json.RootElement.GetProperty("tables").EnumerateArray()
+            .Where(t => t.GetProperty("table").GetString() == table).Select(t => t.GetProperty("snapshot").GetString()).SingleOrDefault();
     }
 }
 
