@@ -294,6 +294,25 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task A_widened_column_holds_the_wider_values_exactly()
+    {
+        await SourceAsync("CREATE TABLE operations.widening (id int PRIMARY KEY, s smallint, r real, i int); INSERT INTO operations.widening VALUES (1, 7, 0.5, 1)");
+        await UsePipelineAsync("widening");
+        await IngestOnceAsync();
+        await SourceAsync("""
+            ALTER TABLE operations.widening ALTER COLUMN s TYPE integer, ALTER COLUMN r TYPE double precision, ALTER COLUMN i TYPE bigint;
+            INSERT INTO operations.widening VALUES (2, 40000, 0.1234567890123, 9000000000);
+            """);
+
+        await IngestOnceAsync();
+
+        // Before, the wider values went into the narrow columns: 40000 came back as -25536.
+        Assert.Equal(
+            await BronzeReader.SourceQueryAsync(Server, Project.Database, "SELECT id, s, r, i FROM operations.widening ORDER BY id"),
+            await BronzeReader.StateAsync(Project, "widening", "id", "id, s, r, i"));
+    }
+
+    [Fact]
     public async Task Types_map_without_loss()
     {
         await SourceAsync("""
