@@ -313,6 +313,28 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task Wide_numerics_land_exactly_or_fail_loudly_never_rounded()
+    {
+        const string columns = "id, CAST(a AS VARCHAR), CAST(b AS VARCHAR)";
+        await SourceAsync("CREATE TABLE operations.wide_numbers (id int PRIMARY KEY, a numeric(40,2), b numeric(50,20)); INSERT INTO operations.wide_numbers VALUES (1, 12345678901234567890.12, 1.5)");
+        await UsePipelineAsync("wide_numbers");
+        await IngestOnceAsync();
+        await SourceAsync("INSERT INTO operations.wide_numbers VALUES (2, -0.01, 123.45678901234567890123)");
+        await IngestOnceAsync();
+
+        Assert.Equal(
+            await BronzeReader.SourceQueryAsync(Server, Project.Database, "SELECT id, a::text, b::text FROM operations.wide_numbers ORDER BY id"),
+            await BronzeReader.StateAsync(Project, "wide_numbers", "id", columns));
+
+        // 31 significant digits: more than the copy path keeps. It stops ingestion in one line; it is never rounded.
+        await SourceAsync("INSERT INTO operations.wide_numbers VALUES (3, 1, 12345678901.12345678901234567890)");
+        var tooWide = await Project.RunAsync("ingest", "--once");
+        Assert.Equal(1, tooWide.ExitCode);
+        Assert.Contains("operations.wide_numbers.b", Assert.Single(tooWide.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(["1", "2"], await BronzeReader.StateAsync(Project, "wide_numbers", "id", "id"));
+    }
+
+    [Fact]
     public async Task Types_map_without_loss()
     {
         await SourceAsync("""
