@@ -29,7 +29,7 @@ internal static class ReportWriters
         var writer = For(format);
         try
         {
-            Directory.CreateDirectory(folder);
+            Files.OwnerOnly.CreateDirectory(folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -72,7 +72,13 @@ internal static class ReportWriters
         var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = Files.OwnerOnly.File;
+            }
+
+            await using (var stream = new FileStream(temporary, options))
             {
                 await write(stream);
             }

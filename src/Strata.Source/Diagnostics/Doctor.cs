@@ -75,7 +75,7 @@ public sealed class Doctor
         var probe = Path.Combine(_config.StateDirectory, $".doctor-{Environment.ProcessId}");
         try
         {
-            Directory.CreateDirectory(_config.StateDirectory);
+            Files.OwnerOnly.CreateDirectory(_config.StateDirectory);
             File.WriteAllText(probe, "");
             File.Delete(probe);
             return new DoctorCheck(".strata/ writable", true, _config.StateDirectory);
