@@ -11,9 +11,9 @@ internal interface IReportWriter
 /// <summary>The writers by format name, and the files they produce.</summary>
 internal static class ReportWriters
 {
-    public static IReportWriter For(string format) => format switch
+    public static IReportWriter For(string format, bool escapeFormulas = true) => format switch
     {
-        "csv" => new CsvReportWriter(),
+        "csv" => new CsvReportWriter(escapeFormulas),
         "xlsx" => new XlsxReportWriter(),
         "html" => new HtmlReportWriter(),
         "json" => new JsonReportWriter(),
@@ -24,9 +24,10 @@ internal static class ReportWriters
     /// Writes <c>&lt;report&gt;_&lt;UTC time&gt;.&lt;ext&gt;</c> in <paramref name="folder"/>: to a temporary file first, then renamed,
     /// so nobody sees half a file; an existing file is never overwritten. CSV gets a sibling <c>.meta.json</c>.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WriteFilesAsync(ReportResult result, string format, string folder, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WriteFilesAsync(
+        ReportResult result, string format, string folder, CancellationToken cancellationToken, bool escapeFormulas = true)
     {
-        var writer = For(format);
+        var writer = For(format, escapeFormulas);
         try
         {
             Files.OwnerOnly.CreateDirectory(folder);
