@@ -30,6 +30,9 @@ public sealed class SourceInitializer
         _secrets = secrets;
     }
 
+    /// <summary>What <see cref="ApplyAsync"/> found and left for the user to decide (tables the CDC cannot follow).</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>Applies everything; returns one line per change made (empty when nothing needed doing).</summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
     {
@@ -53,6 +56,10 @@ public sealed class SourceInitializer
             await ApplySlotOwnersAsync(connection, changes, cancellationToken);
             await ApplyPublicationAsync(connection, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (await Diagnostics.UnfollowableTables.ReadAsync(connection, _settings.Publication, cancellationToken) is { Count: > 0 } unfollowable)
+            {
+                Warnings.Add(Diagnostics.UnfollowableTables.Describe(unfollowable, _settings.Publication));
+            }
         }
         catch (PostgresException ex) when (ex.SqlState == "42501")
         {
