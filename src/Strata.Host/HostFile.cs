@@ -10,7 +10,7 @@ public static class HostFile
 
     internal static async Task WriteAsync(StrataConfig config, string url)
     {
-        Directory.CreateDirectory(config.StateDirectory);
+        Files.OwnerOnly.CreateDirectory(config.StateDirectory);
         // Written aside and renamed: a reader never sees half a file.
         var partial = PathOf(config) + ".partial";
         await File.WriteAllTextAsync(partial, JsonSerializer.Serialize(new HostInfo(url, Environment.ProcessId, DateTime.UtcNow)));

@@ -9,6 +9,9 @@ public sealed record IngestOptions
     /// <summary>Tables to take a fresh snapshot of before streaming (<c>schema.table</c>); empty = none; null entries mean all.</summary>
     public IReadOnlyList<string>? Resync { get; init; }
 
+    /// <summary>Take the replication slot over from the warehouse that owns it (that warehouse then misses every later change).</summary>
+    public bool TakeOverSlot { get; init; }
+
     /// <summary>Tables copied at once by a snapshot (on engines that take parallel writers).</summary>
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
 

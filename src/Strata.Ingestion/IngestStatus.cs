@@ -32,4 +32,5 @@ public sealed record IngestStatus
 /// <param name="Table">Bronze table name.</param>
 /// <param name="Rows">Rows (all versions).</param>
 /// <param name="LastChange">Commit time of its newest change, if any.</param>
-public sealed record BronzeTableStatus(string Table, long Rows, DateTime? LastChange);
+/// <param name="Snapshot"><c>done</c> once a snapshot of it is committed; <c>pending</c> when none is yet (not taken, or it failed: the next run takes it).</param>
+public sealed record BronzeTableStatus(string Table, long Rows, DateTime? LastChange, string Snapshot);

@@ -37,13 +37,15 @@ public sealed partial class IngestionService
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
         var checkpoint = await new BronzeWriter(warehouse, Pipeline, Slot, _console).ReadCheckpointAsync(cancellationToken);
         var tables = new List<BronzeTableStatus>();
+        var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
         var names = await warehouse.QueryAsync(
             $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} ORDER BY table_name", null, cancellationToken);
         foreach (var name in names.Select(r => (string)r[0]!))
         {
             var rows = await warehouse.QueryAsync(
                 $"SELECT count(*), max(CASE WHEN _op <> 'r' THEN _commit_ts END) FROM {warehouse.Qualify(BronzeTable.Schema, name)}", null, cancellationToken);
-            tables.Add(new BronzeTableStatus(name, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture), ToUtc(rows[0][1])));
+            tables.Add(new BronzeTableStatus(name, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture), ToUtc(rows[0][1]),
+                snapshotted.Contains(name) ? "done" : "pending"));
         }
 
         var newest = tables.Select(t => t.LastChange).Where(t => t is not null).DefaultIfEmpty().Max();

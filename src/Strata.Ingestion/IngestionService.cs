@@ -8,6 +8,7 @@ using NpgsqlTypes;
 using Strata.Configuration;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Ownership;
 using Strata.Ingestion.Progress;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
@@ -127,10 +128,13 @@ public sealed partial class IngestionService
         var resync = ResyncTables(options, tables);
         if (checkpoint is not null)
         {
-            // Tables published since the last run have no bronze yet: snapshot them before streaming on.
+            // A table's snapshot is done only once it is committed with its record. Tables published since the last
+            // run, and tables whose first snapshot failed (their bronze table may exist, empty), are snapshotted
+            // before streaming on.
+            var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
             foreach (var table in tables.Values)
             {
-                if (!resync.Contains(table) && await warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken) is null)
+                if (!resync.Contains(table) && !snapshotted.Contains(table.BronzeName))
                 {
                     resync.Add(table);
                 }
@@ -144,6 +148,7 @@ public sealed partial class IngestionService
             await writer.EnsureTableAsync(table, followSource: checkpoint is null, cancellationToken);
         }
 
+        var slotLost = false;
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         for (var wait = 0; slot is { Active: true } && wait < 10; wait++)
         {
@@ -152,7 +157,14 @@ public sealed partial class IngestionService
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
-        var slotLost = slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
+        if (await ClaimSlotAsync(source, warehouse, slot, checkpoint, options.TakeOverSlot, cdc.Address, cancellationToken) && checkpoint is not null)
+        {
+            // Taken back from another warehouse: the slot moved on without us, so every table is snapshotted again.
+            resync = tables.Values.ToList();
+            slotLost = true;
+        }
+
+        slotLost |= slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
         if (!(slotLost && resync.Count > 0))
         {
             slot?.ThrowIfUnusable(Slot, cdc.Address, _source.Database);
@@ -175,7 +187,8 @@ public sealed partial class IngestionService
 
             if (slot is not null)
             {
-                // Left by a snapshot that did not finish (its exported snapshot is gone), or lost: start over.
+                // Ours (ClaimSlotAsync made sure), left by a snapshot that did not finish (its exported snapshot is
+                // gone), lost, or just taken over: start over.
                 await replication.DropReplicationSlot(Slot, wait: true, cancellationToken);
             }
 
@@ -242,6 +255,48 @@ public sealed partial class IngestionService
         }
 
         return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString());
+    }
+
+    /// <summary>
+    /// Makes sure the slot belongs to this warehouse before anything uses or drops it: a slot another warehouse owns,
+    /// or one nobody claimed that this warehouse holds no checkpoint of, is refused unless <paramref name="takeOver"/>.
+    /// </summary>
+    /// <returns>True when the slot was taken over from another warehouse.</returns>
+    private async Task<bool> ClaimSlotAsync(
+        NpgsqlConnection source, IWarehouse warehouse, SlotState? slot, ulong? checkpoint, bool takeOver, string address, CancellationToken cancellationToken)
+    {
+        var me = new SlotOwner(await WarehouseIdentity.GetOrCreateAsync(warehouse, cancellationToken), $"{warehouse.Engine} {warehouse.Location}", Pipeline, _clock.GetUtcNow().UtcDateTime);
+        var owner = await SlotOwners.ReadAsync(source, Slot, address, cancellationToken);
+        if (owner?.WarehouseId == me.WarehouseId)
+        {
+            return false;
+        }
+
+        var foreign = owner is not null || (slot is not null && checkpoint is null);
+        if (foreign && !takeOver)
+        {
+            var whose = owner is null
+                ? "exists, but no warehouse has claimed it and this one holds no checkpoint of it (it may feed a warehouse made before slot ownership)"
+                : $"belongs to another warehouse: {owner.Describe()}";
+            throw new IngestionException(
+                $"replication slot {Slot} on {address} {whose}; streaming it here would take that warehouse's changes. " +
+                $"Give this warehouse ({me.Warehouse}) a pipeline of its own (ingest.pipeline, e.g. STRATA_INGEST_PIPELINE={Pipeline}_2), " +
+                "or move the slot here with `strata ingest --take-over-slot` (the other warehouse then misses every change from now on)");
+        }
+
+        var claimed = await SlotOwners.ClaimAsync(source, Slot, me, takeOver, address, cancellationToken);
+        if (claimed.WarehouseId != me.WarehouseId)
+        {
+            throw new IngestionException($"replication slot {Slot} on {address} was just claimed by another warehouse: {claimed.Describe()}; give this warehouse a pipeline of its own (ingest.pipeline)");
+        }
+
+        if (foreign)
+        {
+            _console.Warning(
+                $"took replication slot {Slot} over from {owner?.Describe() ?? "an unclaimed slot"}: that warehouse misses every change from now on; this one takes a fresh snapshot");
+        }
+
+        return foreign;
     }
 
     private static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
@@ -329,6 +384,14 @@ public sealed partial class IngestionService
         }
     }
 
+    private async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
+    {
+        var rows = await warehouse.QueryAsync(
+            $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",
+            [Pipeline], cancellationToken);
+        return rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+    }
+
     private async Task RemovePartialSnapshotAsync(IWarehouse warehouse, CancellationToken cancellationToken)
     {
         var partial = await warehouse.QueryAsync(
@@ -383,7 +446,13 @@ public sealed partial class IngestionService
         var isNew = !tables.ContainsKey(name);
         await writer.EnsureTableAsync(fresh, followSource: true, cancellationToken);
         tables[name] = fresh;
-        if (isNew)
+        if (isNew && current is null)
+        {
+            // Published once, gone now (dropped, or taken out of the publication) before it was ever snapshotted:
+            // there is nothing left to copy, but what the stream holds of it is kept.
+            _console.Warning($"{name} was published and is gone from publication {_source.Publication} (dropped?) before its snapshot; its streamed changes are kept in bronze.{fresh.BronzeName}, without a snapshot");
+        }
+        else if (isNew)
         {
             // A table added to the publication while streaming: snapshot it at a newer consistent point; its changes
             // older than that point (this transaction's among them) are in the snapshot and dropped from the stream.

@@ -41,7 +41,10 @@ public sealed class ReportService
     public static ReportService From(Configuration.StrataConfig config, TransformService transform, IWarehouse warehouse, IStrataConsole console)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new ReportService(transform, warehouse, SmtpSettings.Read(config), console, config.ProjectDirectory);
+        return new ReportService(transform, warehouse, SmtpSettings.Read(config), console, config.ProjectDirectory)
+        {
+            EscapeCsvFormulas = config.Text(Configuration.Settings.ReportsCsvEscapeFormulas) != "false",
+        };
     }
 
     /// <summary>Every report, by name.</summary>
@@ -52,6 +55,9 @@ public sealed class ReportService
 
     /// <summary>First retry delay (doubling, with jitter).</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>CSV cells that start like a formula get a leading <c>'</c> (<c>reports.csv_escape_formulas</c>, on by default).</summary>
+    public bool EscapeCsvFormulas { get; init; } = true;
 
     /// <summary>Times the retries' backoff (tests pass a fake clock).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
@@ -67,7 +73,7 @@ public sealed class ReportService
 
     /// <summary>Writes a result as <paramref name="format"/> into <paramref name="folder"/>; returns the files.</summary>
     public Task<IReadOnlyList<string>> WriteAsync(ReportResult result, string format, string folder, CancellationToken cancellationToken = default) =>
-        ReportWriters.WriteFilesAsync(result, format, folder, cancellationToken);
+        ReportWriters.WriteFilesAsync(result, format, folder, cancellationToken, EscapeCsvFormulas);
 
     /// <summary>Delivers the named reports (all with schedules when none is named) to every target of every schedule, now.</summary>
     public async Task<IReadOnlyList<DeliveryRecord>> DeliverAsync(IReadOnlyList<string> names, CancellationToken cancellationToken = default)

@@ -75,7 +75,13 @@ public sealed class SourceService
             endpoint, Settings, () => _config.Secret(Configuration.Settings.SourceCdcPassword), _config.SecretStore);
         try
         {
-            return await initializer.ApplyAsync(cancellationToken);
+            var changes = await initializer.ApplyAsync(cancellationToken);
+            foreach (var warning in initializer.Warnings)
+            {
+                _console.Warning(warning);
+            }
+
+            return changes;
         }
         catch (NpgsqlException ex) when (ex is not PostgresException)
         {

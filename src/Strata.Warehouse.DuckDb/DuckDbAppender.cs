@@ -19,6 +19,9 @@ internal sealed class DuckDbAppender(DuckDBAppender appender, string schema, str
                 long v => row.AppendValue(v),
                 float v => row.AppendValue(v),
                 double v => row.AppendValue(v),
+                // Wider than DuckDB's 38 digits the column is VARCHAR: the value's exact text.
+                decimal v when columns[i].Type.Kind != WarehouseTypeKind.Decimal || columns[i].Type.Precision > DuckDbWarehouse.MaxDecimalPrecision =>
+                    row.AppendValue(v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 decimal v => row.AppendValue(Fit(v, i)),
                 string v => row.AppendValue(v),
                 DateOnly v => row.AppendValue(v),

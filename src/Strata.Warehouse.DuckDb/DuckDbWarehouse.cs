@@ -41,7 +41,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
     public static async Task<DuckDbWarehouse> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var connection = new DuckDBConnection($"Data Source={path}");
         try
         {
@@ -57,6 +57,9 @@ public sealed class DuckDbWarehouse : WarehouseBase
             };
         }
 
+        // The data is the business's: readable by the owner only.
+        Files.OwnerOnly.Restrict(path);
+        Files.OwnerOnly.Restrict(path + ".wal");
         return new DuckDbWarehouse(path, connection);
     }
 

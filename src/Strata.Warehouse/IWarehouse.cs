@@ -36,6 +36,9 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Adds a column to a table.</summary>
     Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default);
 
+    /// <summary>Changes a column to a wider type (every old value fits the new one exactly).</summary>
+    Task WidenColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default);
+
     /// <summary>Starts a transaction: appends, statements and queries in it commit together.</summary>
     Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 

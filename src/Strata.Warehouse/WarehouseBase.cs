@@ -55,6 +55,13 @@ public abstract class WarehouseBase : IWarehouse
     }
 
     /// <inheritdoc />
+    public Task WidenColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(column);
+        return ExecuteAsync($"ALTER TABLE {Qualify(schema, table)} ALTER COLUMN {Quote(column.Name)} TYPE {TypeName(column.Type)}", null, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public virtual string DropRelationSql(string schema, string name, bool isView) =>
         $"DROP {(isView ? "VIEW" : "TABLE")} IF EXISTS {Qualify(schema, name)}";
 

@@ -84,6 +84,8 @@ public sealed class PostgresServer
     {
         RemoveLeftovers();
         var directory = Path.Combine(Path.GetTempPath(), $"strata-tests-{Environment.ProcessId}-{name}");
+        // Made here, open to the server's OS user: Strata would make a new parent folder owner-only.
+        Directory.CreateDirectory(directory);
         var cluster = new LocalCluster(Path.Combine(directory, "pg"));
         var password = SecretStore.Generate();
         // A throwaway server: durability traded for speed.

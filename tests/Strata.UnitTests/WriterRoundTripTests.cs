@@ -34,7 +34,7 @@ public sealed class WriterRoundTripTests : IDisposable
     [Fact]
     public async Task Csv_reads_back_exactly()
     {
-        var file = await WriteAsync("csv");
+        var file = await WriteAsync("csv", escapeFormulas: false);
         using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true }, FileOptions.None);
         var rows = new List<string?[]>();
         foreach (var _ in reader)
@@ -49,6 +49,33 @@ public sealed class WriterRoundTripTests : IDisposable
         }
 
         Assert.True(File.Exists(Path.ChangeExtension(file, ".meta.json")));
+    }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://evil.example\",\"x\")")]
+    [InlineData("@SUM(1+1)")]
+    [InlineData("+1+2")]
+    [InlineData("-2+3")]
+    [InlineData("\t=1")]
+    [InlineData("\r=1")]
+    public async Task Csv_text_that_starts_like_a_formula_is_shown_not_run(string name)
+    {
+        var file = await WriteAsync("csv", rows: [[1L, name, -5m, new DateTime(2026, 11, 27)]]);
+        using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true, AllowLineBreaksInQuotes = true }, FileOptions.None);
+        Assert.True(reader.Read());
+
+        Assert.Equal("'" + name, reader.GetString(1));
+        Assert.Equal("-5", reader.GetString(2)); // a number is never changed
+        Assert.Equal("2026-11-27", reader.GetString(3));
+    }
+
+    [Fact]
+    public async Task Csv_text_that_cannot_be_a_formula_is_left_alone()
+    {
+        var file = await WriteAsync("csv", rows: [[1L, "Ann = Bob's cousin", 1m, new DateTime(2026, 11, 27)]]);
+        using var reader = CsvReader.FromFile(file, new CsvReaderOptions { HasHeader = true }, FileOptions.None);
+        Assert.True(reader.Read());
+        Assert.Equal("Ann = Bob's cousin", reader.GetString(1));
     }
 
     [Fact]
@@ -118,7 +145,7 @@ public sealed class WriterRoundTripTests : IDisposable
         _ => v.ToString()!,
     });
 
-    private async Task<string> WriteAsync(string format)
+    private async Task<string> WriteAsync(string format, bool escapeFormulas = true, object?[][]? rows = null)
     {
         var report = new Report("odd values", "reports/odd.yml", "select 1")
         {
@@ -126,9 +153,9 @@ public sealed class WriterRoundTripTests : IDisposable
             Columns = [new ReportColumn("amount", "Amount", "decimal", 2), new ReportColumn("day", "Day", "date", 0)],
             Chart = new ReportChart("bar", "day", "amount", null),
         };
-        var result = new ReportResult(report, ["id", "label", "amount", "day"], Rows, new Dictionary<string, object?>(),
+        var result = new ReportResult(report, ["id", "label", "amount", "day"], rows ?? Rows, new Dictionary<string, object?>(),
             "0/16B3748", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc), DateTime.UtcNow);
-        var files = await ReportWriters.WriteFilesAsync(result, format, _folder, CancellationToken.None);
+        var files = await ReportWriters.WriteFilesAsync(result, format, _folder, CancellationToken.None, escapeFormulas);
         return files[0];
     }
 }

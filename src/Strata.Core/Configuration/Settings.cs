@@ -124,6 +124,10 @@ public static class Settings
     public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
         "Folder of the analytics project (strata_project.yml, models/, tests/); when the default is missing, the finance project shipped with Strata");
 
+    /// <summary>CSV formula-injection guard.</summary>
+    public static readonly SettingDefinition ReportsCsvEscapeFormulas = new("reports.csv_escape_formulas", SettingKind.Boolean, "true",
+        "CSV cells that start with = + - @ tab or carriage return get a leading ' so spreadsheets show them instead of running them (OWASP CSV injection)");
+
     /// <summary>Where reports are written by <c>strata report run</c>.</summary>
     public static readonly SettingDefinition ReportsOutput = new("reports.output", SettingKind.Text, "reports",
         "Folder strata report run writes files to (relative to the project)");
@@ -185,7 +189,7 @@ public static class Settings
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,
-        ReportsOutput, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
+        ReportsOutput, ReportsCsvEscapeFormulas, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 
     /// <summary>Finds a setting by its dotted path.</summary>

@@ -30,6 +30,7 @@ public sealed class SecretStore
     {
         try
         {
+            Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Directory))!);
             System.IO.Directory.CreateDirectory(Directory);
             var path = PathOf(name);
             var temporary = path + ".tmp";

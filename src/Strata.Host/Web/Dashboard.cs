@@ -36,8 +36,8 @@ internal static class Dashboard
 
     public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history)
     {
-        var token = config.Secret(Settings.DashboardToken);
-        app.Use((context, next) => DashboardSecurity.RequireTokenAsync(context, token, _ => next()));
+        var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
+        app.Use((context, next) => security.HandleAsync(context, _ => next()));
         var warehouse = new Lazy<Task<IWarehouse>>(() => WarehouseFactory.OpenAsync(config));
         var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await warehouse.Value, NullConsole.Instance));
         var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouse.Value, NullConsole.Instance));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,11 +9,16 @@ namespace Strata.Host.Web;
 
 /// <summary>
 /// On loopback the dashboard needs no login. Bound to any other address it refuses to start without a token, and
-/// then every page and API call must carry it (<c>Authorization: Bearer …</c>, or <c>?token=</c> which also sets a cookie).
+/// then every page and API call must carry it (<c>Authorization: Bearer …</c>, or <c>?token=</c>, which starts a
+/// session: the cookie holds a random session id, never the token). Whatever the address: on loopback only loopback
+/// <c>Host</c> names are answered (a DNS-rebinding page cannot reach it), and a state-changing request from a
+/// browser must come from the dashboard's own origin.
 /// </summary>
-internal static class DashboardSecurity
+internal sealed class DashboardSecurity(string host, string? token)
 {
-    private const string Cookie = "strata_token";
+    private const string Cookie = "strata_session";
+    private static readonly string[] LoopbackNames = ["localhost", "127.0.0.1", "[::1]", "::1"];
+    private readonly ConcurrentDictionary<string, byte> _sessions = new(StringComparer.Ordinal);
 
     public static void Check(string host, string? token)
     {
@@ -26,29 +32,73 @@ internal static class DashboardSecurity
     public static bool IsLoopback(string host) =>
         host is "localhost" || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 
-    public static async Task RequireTokenAsync(HttpContext context, string? token, RequestDelegate next)
+    public async Task HandleAsync(HttpContext context, RequestDelegate next)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (IsLoopback(host) && !LoopbackNames.Contains(context.Request.Host.Host, StringComparer.OrdinalIgnoreCase))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest,
+                $"this dashboard answers to 127.0.0.1 and localhost only, not Host '{context.Request.Host.Host}'");
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !IsSameOrigin(context.Request))
+        {
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "a state-changing request must come from the dashboard's own page or from the CLI");
+            return;
+        }
+
         if (string.IsNullOrEmpty(token))
         {
             await next(context);
             return;
         }
 
-        var given = context.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-            ? header[7..]
-            : context.Request.Query["token"].ToString() is { Length: > 0 } query ? query : context.Request.Cookies[Cookie];
-        if (given is null || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token)))
+        var header = context.Request.Headers.Authorization.ToString();
+        var query = context.Request.Query["token"].ToString();
+        var authorized =
+            (header.StartsWith("Bearer ", StringComparison.Ordinal) && Matches(header[7..])) ||
+            (query.Length > 0 && Matches(query)) ||
+            (context.Request.Cookies[Cookie] is { } session && _sessions.ContainsKey(session));
+        if (!authorized)
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await context.Response.WriteAsync("This Strata dashboard needs its token: open it with ?token=… or send Authorization: Bearer ….");
+            await RefuseAsync(context, StatusCodes.Status401Unauthorized, "This Strata dashboard needs its token: open it with ?token=… or send Authorization: Bearer ….");
             return;
         }
 
-        if (context.Request.Query.ContainsKey("token"))
+        if (query.Length > 0)
         {
-            context.Response.Cookies.Append(Cookie, given, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict });
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            _sessions[id] = 0;
+            context.Response.Cookies.Append(Cookie, id, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
         }
 
         await next(context);
+    }
+
+    private bool Matches(string given) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token!));
+
+    /// <summary>
+    /// A browser names the page a request comes from (<c>Origin</c>, <c>Sec-Fetch-Site</c>); the CLI sends neither.
+    /// A request that names another origin is refused.
+    /// </summary>
+    private static bool IsSameOrigin(HttpRequest request)
+    {
+        if (request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        {
+            return Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&
+                string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return request.Headers["Sec-Fetch-Site"].ToString() is "" or "same-origin" or "none";
+    }
+
+    private static async Task RefuseAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(message);
     }
 }

@@ -74,11 +74,22 @@ internal sealed class BronzeWriter
                     await _warehouse.AddColumnAsync(BronzeTable.Schema, table.BronzeName, new WarehouseColumn(column.Name, column.Type), cancellationToken);
                     _console.Info($"{table.DisplayName}: new column {column.Name} ({column.SourceType}) added to bronze");
                 }
-                else if (known.TryGetValue(column.Name, out var before) && before != column.SourceType && !IsWidening(before, column.SourceType))
+                else if (known.TryGetValue(column.Name, out var before) && before != column.SourceType)
                 {
-                    throw new IngestionException(
-                        $"column {column.Name} of {table.DisplayName} changed type from {before} to {column.SourceType}, which bronze cannot hold in one column; " +
-                        $"run `strata ingest --resync {table.DisplayName}` to take a fresh snapshot of the table");
+                    if (!IsWidening(before, column.SourceType))
+                    {
+                        throw new IngestionException(
+                            $"column {column.Name} of {table.DisplayName} changed type from {before} to {column.SourceType}, which bronze cannot hold in one column; " +
+                            $"run `strata ingest --resync {table.DisplayName}` to take a fresh snapshot of the table");
+                    }
+
+                    // smallint → integer, real → double precision: the bronze column widens with it, or the wider
+                    // values would be written into the narrow column.
+                    if (existing.First(c => c.Name == column.Name).Type.Kind != column.Type.Kind)
+                    {
+                        await _warehouse.WidenColumnAsync(BronzeTable.Schema, table.BronzeName, new WarehouseColumn(column.Name, column.Type), cancellationToken);
+                        _console.Info($"{table.DisplayName}: column {column.Name} widened to {column.SourceType} in bronze");
+                    }
                 }
             }
 

@@ -2,7 +2,7 @@ using Strata.Warehouse;
 
 namespace Strata.Ingestion.Bronze;
 
-/// <summary>Ingestion's tables in <c>_strata</c>: the checkpoint, snapshot progress and the source type of each bronze column.</summary>
+/// <summary>Ingestion's tables in <c>_strata</c>: the checkpoint, snapshot progress, the source type of each bronze column and the warehouse's identity.</summary>
 internal static class MetadataTables
 {
     public const string Schema = "_strata";
@@ -22,6 +22,10 @@ internal static class MetadataTables
         await warehouse.ExecuteAsync(
             $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, "bronze_columns")} (table_name {Text(warehouse)}, column_name {Text(warehouse)}, " +
             $"source_type {Text(warehouse)}, dropped {warehouse.TypeName(new WarehouseType(WarehouseTypeKind.Boolean))}, PRIMARY KEY (table_name, column_name))",
+            cancellationToken: cancellationToken);
+        await warehouse.ExecuteAsync(
+            $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, Ownership.WarehouseIdentity.Table)} (id {Text(warehouse)} PRIMARY KEY, " +
+            $"created_at {warehouse.TypeName(WarehouseType.TimestampTz)})",
             cancellationToken: cancellationToken);
     }
 

@@ -35,7 +35,7 @@ internal static class ValueConversion
             WarehouseTypeKind.Float64 => exporter.Read<double>(),
             WarehouseTypeKind.Decimal => ReadDecimal(exporter, column),
             WarehouseTypeKind.Date => exporter.Read<DateOnly>(),
-            WarehouseTypeKind.Time => exporter.Read<TimeOnly>(),
+            WarehouseTypeKind.Time => ReadTime(exporter, column),
             WarehouseTypeKind.Timestamp => exporter.Read<DateTime>(),
             // DateTime alone would be read as timestamp without time zone.
             WarehouseTypeKind.TimestampTz => exporter.Read<DateTime>(NpgsqlTypes.NpgsqlDbType.TimestampTz),
@@ -59,6 +59,30 @@ internal static class ValueConversion
         }
     }
 
+    private static TimeOnly ReadTime(NpgsqlBinaryExporter exporter, SourceColumn column)
+    {
+        try
+        {
+            return exporter.Read<TimeOnly>();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new IngestionException(
+                $"a value of {column.Name} ({column.SourceType}) is 24:00:00, which a warehouse TIME here cannot hold; nothing was written — " +
+                "store it as 00:00:00 of the next day, or change the column to interval", ex);
+        }
+    }
+
+    /// <summary>A decimal exactly as written: more significant digits than <see cref="decimal"/> keeps (28–29) is an overflow, never a rounding.</summary>
+    private static decimal ParseExactDecimal(string text)
+    {
+        var value = decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        return Significant(value.ToString(CultureInfo.InvariantCulture)) == Significant(text) ? value : throw new OverflowException();
+
+        static string Significant(string number) =>
+            number.Contains('.', StringComparison.Ordinal) ? number.TrimEnd('0').TrimEnd('.') : number;
+    }
+
     /// <summary>Parses a value in PostgreSQL's text output form.</summary>
     public static object? Parse(string? text, SourceColumn column, SourceTable table)
     {
@@ -77,7 +101,7 @@ internal static class ValueConversion
                 WarehouseTypeKind.Int64 => long.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Float32 => float.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Float64 => double.Parse(text, CultureInfo.InvariantCulture),
-                WarehouseTypeKind.Decimal => decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture),
+                WarehouseTypeKind.Decimal => ParseExactDecimal(text),
                 WarehouseTypeKind.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Time => TimeOnly.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Timestamp => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.None),

@@ -26,9 +26,10 @@ public static class IngestPhaseFile
     public static void Write(string path, IngestPhase phase)
     {
         ArgumentNullException.ThrowIfNull(phase);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetDirectoryName(path)!)!);
+        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
         var partial = $"{path}.{Environment.ProcessId}.partial";
-        File.WriteAllText(partial, JsonSerializer.Serialize(phase, Json));
+        Files.OwnerOnly.WriteAllText(partial, JsonSerializer.Serialize(phase, Json));
         File.Move(partial, path, overwrite: true);
     }
 

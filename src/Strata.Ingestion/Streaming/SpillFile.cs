@@ -15,7 +15,7 @@ internal sealed class SpillFile : IDisposable
 
     public SpillFile(string directory)
     {
-        Directory.CreateDirectory(directory);
+        Files.OwnerOnly.CreateDirectory(directory);
         Path = System.IO.Path.Combine(directory, $"{Guid.NewGuid():N}.spill");
         _stream = new FileStream(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.DeleteOnClose);
         _writer = new BinaryWriter(_stream, System.Text.Encoding.UTF8, leaveOpen: true);

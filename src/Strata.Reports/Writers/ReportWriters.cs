@@ -11,9 +11,9 @@ internal interface IReportWriter
 /// <summary>The writers by format name, and the files they produce.</summary>
 internal static class ReportWriters
 {
-    public static IReportWriter For(string format) => format switch
+    public static IReportWriter For(string format, bool escapeFormulas = true) => format switch
     {
-        "csv" => new CsvReportWriter(),
+        "csv" => new CsvReportWriter(escapeFormulas),
         "xlsx" => new XlsxReportWriter(),
         "html" => new HtmlReportWriter(),
         "json" => new JsonReportWriter(),
@@ -24,12 +24,13 @@ internal static class ReportWriters
     /// Writes <c>&lt;report&gt;_&lt;UTC time&gt;.&lt;ext&gt;</c> in <paramref name="folder"/>: to a temporary file first, then renamed,
     /// so nobody sees half a file; an existing file is never overwritten. CSV gets a sibling <c>.meta.json</c>.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> WriteFilesAsync(ReportResult result, string format, string folder, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<string>> WriteFilesAsync(
+        ReportResult result, string format, string folder, CancellationToken cancellationToken, bool escapeFormulas = true)
     {
-        var writer = For(format);
+        var writer = For(format, escapeFormulas);
         try
         {
-            Directory.CreateDirectory(folder);
+            Files.OwnerOnly.CreateDirectory(folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -72,7 +73,13 @@ internal static class ReportWriters
         var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = Files.OwnerOnly.File;
+            }
+
+            await using (var stream = new FileStream(temporary, options))
             {
                 await write(stream);
             }

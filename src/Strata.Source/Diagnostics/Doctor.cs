@@ -52,6 +52,7 @@ public sealed class Doctor
             checks.Add(await CheckReplicationCapacityAsync(connection, cancellationToken));
             checks.Add(await CheckCdcRoleAsync(connection, endpoint, cancellationToken));
             checks.Add(await CheckPublicationAsync(connection, cancellationToken));
+            checks.Add(await CheckFollowableAsync(connection, cancellationToken));
         }
 
         return checks;
@@ -75,7 +76,7 @@ public sealed class Doctor
         var probe = Path.Combine(_config.StateDirectory, $".doctor-{Environment.ProcessId}");
         try
         {
-            Directory.CreateDirectory(_config.StateDirectory);
+            Files.OwnerOnly.CreateDirectory(_config.StateDirectory);
             File.WriteAllText(probe, "");
             File.Delete(probe);
             return new DoctorCheck(".strata/ writable", true, _config.StateDirectory);
@@ -146,6 +147,15 @@ public sealed class Doctor
         }
 
         return new DoctorCheck(name, true, $"{_settings.CdcUser}: login, replication, SELECT on the {SourceTables.Names.Count} tables, nothing more");
+    }
+
+    private async Task<DoctorCheck> CheckFollowableAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var tables = await UnfollowableTables.ReadAsync(connection, _settings.Publication, cancellationToken);
+        return tables.Count == 0
+            ? new DoctorCheck("Published tables can be updated", true, "every published table has a primary key or a replica identity")
+            : new DoctorCheck("Published tables can be updated", false,
+                $"{string.Join(", ", tables)}: no primary key or replica identity; the source refuses their UPDATE and DELETE", UnfollowableTables.Fix);
     }
 
     private async Task<DoctorCheck> CheckPublicationAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -71,10 +71,14 @@ public sealed class LocalCluster
                 $"{DataDirectory} holds files but no cluster Strata knows; move it away or run `strata source down --purge`");
         }
 
+        // The project's state folder (.strata) is its owner's alone; when Strata runs as root, the server's user
+        // then cannot enter it and the data goes to /var/lib/strata/clusters instead.
+        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Directory)!);
         _dataRoot = await ChooseDataRootAsync(cancellationToken);
         await PrepareDirectoriesAsync(cancellationToken);
         var passwordFile = Path.Combine(DataRoot, "log", ".pwfile");
-        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
+        // Owner-only, and removed once initdb has read it.
+        Files.OwnerOnly.WriteAllText(passwordFile, password + "\n");
         try
         {
             await HandOverAsync(passwordFile, cancellationToken);

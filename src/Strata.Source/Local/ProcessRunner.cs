@@ -9,6 +9,9 @@ internal static class ProcessRunner
     /// <summary>The result of one run.</summary>
     public sealed record Result(int ExitCode, string Output, string Error);
 
+    /// <summary>What a child process may inherit of this one's environment.</summary>
+    private static readonly string[] SafeVariables = ["PATH", "HOME", "TMPDIR", "TZ", "USER", "LOGNAME"];
+
     /// <summary>True when this process runs as root, where PostgreSQL's programs must run as an unprivileged user.</summary>
     public static bool IsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
 
@@ -44,6 +47,17 @@ internal static class ProcessRunner
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        // A scrubbed environment: no STRATA_* secret, PGPASSWORD or anything else of ours reaches the server's
+        // processes (a superuser could read /proc/<postmaster>/environ with pg_read_binary_file).
+        info.Environment.Clear();
+        foreach (var name in SafeVariables)
+        {
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+            {
+                info.Environment[name] = value;
+            }
         }
 
         // Server programs print messages in the C locale so that what we show is predictable.

@@ -30,6 +30,9 @@ public sealed class SourceInitializer
         _secrets = secrets;
     }
 
+    /// <summary>What <see cref="ApplyAsync"/> found and left for the user to decide (tables the CDC cannot follow).</summary>
+    public List<string> Warnings { get; } = [];
+
     /// <summary>Applies everything; returns one line per change made (empty when nothing needed doing).</summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default)
     {
@@ -50,8 +53,13 @@ public sealed class SourceInitializer
         {
             await ApplySchemaAsync(connection, changes, cancellationToken);
             await ApplyCdcRoleAsync(connection, changes, cancellationToken);
+            await ApplySlotOwnersAsync(connection, changes, cancellationToken);
             await ApplyPublicationAsync(connection, changes, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            if (await Diagnostics.UnfollowableTables.ReadAsync(connection, _settings.Publication, cancellationToken) is { Count: > 0 } unfollowable)
+            {
+                Warnings.Add(Diagnostics.UnfollowableTables.Describe(unfollowable, _settings.Publication));
+            }
         }
         catch (PostgresException ex) when (ex.SqlState == "42501")
         {
@@ -154,6 +162,30 @@ public sealed class SourceInitializer
         {
             await connection.ExecuteAsync($"ALTER DEFAULT PRIVILEGES IN SCHEMA {Sql.Identifier(_settings.Schema)} GRANT SELECT ON TABLES TO {role}", cancellationToken);
             changes.Add($"granted SELECT on future tables of {_settings.Schema} to {_settings.CdcUser}");
+        }
+    }
+
+    private async Task ApplySlotOwnersAsync(NpgsqlConnection connection, List<string> changes, CancellationToken cancellationToken)
+    {
+        var role = Sql.Identifier(_settings.CdcUser);
+        if (!await connection.ExistsAsync("SELECT 1 FROM pg_namespace WHERE nspname = $1", cancellationToken, SlotOwnersTable.Schema))
+        {
+            await connection.ExecuteAsync($"CREATE SCHEMA {SlotOwnersTable.Schema}", cancellationToken);
+        }
+
+        if (!await connection.RelationExistsAsync(SlotOwnersTable.Qualified, cancellationToken))
+        {
+            await connection.ExecuteAsync(SlotOwnersTable.Create, cancellationToken);
+            changes.Add($"created {SlotOwnersTable.Qualified} (which warehouse owns each replication slot)");
+        }
+
+        if (!await connection.ExistsAsync(
+            "SELECT 1 WHERE has_schema_privilege($2, $3, 'USAGE') AND has_table_privilege($2, $1, 'SELECT') AND has_table_privilege($2, $1, 'INSERT') AND has_table_privilege($2, $1, 'UPDATE')",
+            cancellationToken, SlotOwnersTable.Qualified, _settings.CdcUser, SlotOwnersTable.Schema))
+        {
+            await connection.ExecuteAsync($"GRANT USAGE ON SCHEMA {SlotOwnersTable.Schema} TO {role}", cancellationToken);
+            await connection.ExecuteAsync($"GRANT SELECT, INSERT, UPDATE ON {SlotOwnersTable.Qualified} TO {role}", cancellationToken);
+            changes.Add($"let {_settings.CdcUser} record slot owners in {SlotOwnersTable.Qualified}");
         }
     }
 

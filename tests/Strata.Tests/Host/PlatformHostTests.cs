@@ -73,6 +73,35 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.StartsWith("error: the dashboard would listen on 0.0.0.0, beyond this machine, without a token; set the dashboard.token secret", up.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>DNS rebinding, cross-origin POSTs and the cookie: what a hostile page in the same browser could try.</summary>
+    private static async Task CheckDashboardSecurityAsync(HttpClient client)
+    {
+        using (var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri("api/overview", UriKind.Relative)))
+        {
+            rebound.Headers.Host = "evil.example";
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await client.SendAsync(rebound)).StatusCode);
+        }
+
+        using (var crossOrigin = new HttpRequestMessage(HttpMethod.Post, new Uri("api/reconcile", UriKind.Relative)))
+        {
+            crossOrigin.Headers.Add("Origin", "http://evil.example");
+            Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await client.SendAsync(crossOrigin)).StatusCode);
+        }
+
+        using var handler = new HttpClientHandler { UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = client.BaseAddress };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.GetAsync(new Uri("/?token=dash-token-1", UriKind.Relative))).StatusCode);
+        var cookie = Assert.Single(handler.CookieContainer.GetCookies(client.BaseAddress!).Cast<System.Net.Cookie>());
+        Assert.DoesNotContain("dash-token-1", cookie.Value, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{64}$", cookie.Value);
+        // The session cookie alone is enough afterwards; a made-up one is not.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.GetAsync(new Uri("api/overview", UriKind.Relative))).StatusCode);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, new Uri("api/overview", UriKind.Relative));
+        forged.Headers.Add("Cookie", "strata_session=" + new string('a', 64));
+        using var plain = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = client.BaseAddress };
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await plain.SendAsync(forged)).StatusCode);
+    }
+
     private async Task CheckDashboardAsync()
     {
         using var client = new HttpClient { BaseAddress = new Uri(Strata.Host.HostFile.Read(Project.LoadConfig())!.Url) };
@@ -92,6 +121,8 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.Matches(@"strata_replication_lag_bytes(\{[^}]*\})? \d", metrics);
         Assert.Matches(@"strata_ingested_changes_total(\{[^}]*\})? [1-9]", metrics);
         Assert.Matches("strata_model_run_duration_seconds_count\\{[^}]*model=\"orders\"", metrics);
+
+        await CheckDashboardSecurityAsync(client);
 
         var status = await Project.RunAsync("status", "--json");
         Assert.True(status.ExitCode == 0, status.ToString());

@@ -166,6 +166,20 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task A_table_created_and_dropped_between_two_runs_does_not_stop_ingestion()
+    {
+        await UsePipelineAsync("gone");
+        await IngestOnceAsync();
+        await SourceAsync("CREATE TABLE operations.gone (id int, note text); INSERT INTO operations.gone VALUES (1, 'short-lived'); DROP TABLE operations.gone");
+        await SourceAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the short-lived table')");
+
+        await IngestOnceAsync();
+
+        Assert.Contains(await BronzeReader.StateAsync(Project, "customers", "customer_id", "customer_name"), r => r == "after the short-lived table");
+        Assert.Equal(["1|short-lived"], await BronzeReader.StateAsync(Project, "gone", "id", "id, note"));
+    }
+
+    [Fact]
     public async Task Truncate_is_recorded()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");
@@ -280,6 +294,47 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task A_widened_column_holds_the_wider_values_exactly()
+    {
+        await SourceAsync("CREATE TABLE operations.widening (id int PRIMARY KEY, s smallint, r real, i int); INSERT INTO operations.widening VALUES (1, 7, 0.5, 1)");
+        await UsePipelineAsync("widening");
+        await IngestOnceAsync();
+        await SourceAsync("""
+            ALTER TABLE operations.widening ALTER COLUMN s TYPE integer, ALTER COLUMN r TYPE double precision, ALTER COLUMN i TYPE bigint;
+            INSERT INTO operations.widening VALUES (2, 40000, 0.1234567890123, 9000000000);
+            """);
+
+        await IngestOnceAsync();
+
+        // Before, the wider values went into the narrow columns: 40000 came back as -25536.
+        Assert.Equal(
+            await BronzeReader.SourceQueryAsync(Server, Project.Database, "SELECT id, s, r, i FROM operations.widening ORDER BY id"),
+            await BronzeReader.StateAsync(Project, "widening", "id", "id, s, r, i"));
+    }
+
+    [Fact]
+    public async Task Wide_numerics_land_exactly_or_fail_loudly_never_rounded()
+    {
+        const string columns = "id, CAST(a AS VARCHAR), CAST(b AS VARCHAR)";
+        await SourceAsync("CREATE TABLE operations.wide_numbers (id int PRIMARY KEY, a numeric(40,2), b numeric(50,20)); INSERT INTO operations.wide_numbers VALUES (1, 12345678901234567890.12, 1.5)");
+        await UsePipelineAsync("wide_numbers");
+        await IngestOnceAsync();
+        await SourceAsync("INSERT INTO operations.wide_numbers VALUES (2, -0.01, 123.45678901234567890123)");
+        await IngestOnceAsync();
+
+        Assert.Equal(
+            await BronzeReader.SourceQueryAsync(Server, Project.Database, "SELECT id, a::text, b::text FROM operations.wide_numbers ORDER BY id"),
+            await BronzeReader.StateAsync(Project, "wide_numbers", "id", columns));
+
+        // 31 significant digits: more than the copy path keeps. It stops ingestion in one line; it is never rounded.
+        await SourceAsync("INSERT INTO operations.wide_numbers VALUES (3, 1, 12345678901.12345678901234567890)");
+        var tooWide = await Project.RunAsync("ingest", "--once");
+        Assert.Equal(1, tooWide.ExitCode);
+        Assert.Contains("operations.wide_numbers.b", Assert.Single(tooWide.ErrorLines), StringComparison.Ordinal);
+        Assert.Equal(["1", "2"], await BronzeReader.StateAsync(Project, "wide_numbers", "id", "id"));
+    }
+
+    [Fact]
     public async Task Types_map_without_loss()
     {
         await SourceAsync("""
@@ -331,6 +386,34 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
         Assert.Single(result.ErrorLines);
         Assert.Contains("value 0.12345678901 of bronze.operations__wide.amount does not fit DECIMAL(38,10) exactly", result.Error, StringComparison.Ordinal);
         await Server.ExecuteAsync("DROP TABLE operations.wide", Project.Database);
+    }
+
+    [Fact]
+    public async Task A_failed_first_snapshot_of_a_new_table_is_taken_again_once_the_value_is_fixed()
+    {
+        Project.Environment["STRATA_INGEST_PIPELINE"] = "duckdb_retried";
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, "retried.duckdb");
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        // A value DuckDB's DECIMAL(38,10) cannot hold exactly makes the new table's snapshot fail.
+        await Server.ExecuteAsync("CREATE TABLE operations.retried (id int PRIMARY KEY, amount numeric); INSERT INTO operations.retried VALUES (1, 1.5), (2, 0.12345678901)", Project.Database);
+        Assert.Equal(1, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        Assert.Equal("pending", await SnapshotStateAsync("operations__retried"));
+
+        await Server.ExecuteAsync("UPDATE operations.retried SET amount = 0.25 WHERE id = 2", Project.Database);
+        var fixedRun = await Project.RunAsync("ingest", "--once");
+
+        Assert.True(fixedRun.ExitCode == 0, fixedRun.ToString());
+        Assert.Equal(["1", "2"], await BronzeReader.StateAsync(Project, "retried", "id", "id"));
+        Assert.Equal("done", await SnapshotStateAsync("operations__retried"));
+    }
+
+    private async Task<string?> SnapshotStateAsync(string table)
+    {
+        var status = await Project.RunAsync("ingest", "status", "--json");
+        Assert.True(status.ExitCode == 0, status.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(status.Output);
+        return json.RootElement.GetProperty("tables").EnumerateArray()
+            .Where(t => t.GetProperty("table").GetString() == table).Select(t => t.GetProperty("snapshot").GetString()).SingleOrDefault();
     }
 }
 

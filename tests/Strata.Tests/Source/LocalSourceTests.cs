@@ -46,7 +46,7 @@ public sealed class LocalSourceTests : IDisposable
         using (var json = JsonDocument.Parse(doctor.Output))
         {
             Assert.True(json.RootElement.GetProperty("healthy").GetBoolean());
-            Assert.Equal(7, json.RootElement.GetProperty("checks").GetArrayLength());
+            Assert.Equal(8, json.RootElement.GetProperty("checks").GetArrayLength());
         }
 
         var status = await RunAsync("source", "status", "--json");
@@ -123,6 +123,44 @@ public sealed class LocalSourceTests : IDisposable
             .ToList();
         Assert.Empty(offenders);
         Assert.Equal(AdminPassword, File.ReadAllText(Path.Combine(secrets, "source_password")));
+    }
+
+    [Fact]
+    public async Task The_servers_environment_holds_no_secret_and_the_state_is_owner_only()
+    {
+        const string Canary = "Canary-Smtp-Password-5d2e";
+        _project.Environment["STRATA_SMTP_PASSWORD"] = Canary;
+        _project.Environment["PGPASSWORD"] = Canary;
+        // A child process, so that the variables are really in the environment the server programs inherit.
+        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using (var up = CliProcess.Start(_project, lines, "source", "up"))
+        {
+            await up.WaitForExitAsync();
+            Assert.True(up.ExitCode == 0, string.Join(" / ", lines));
+        }
+
+        var status = await RunAsync("source", "status", "--json");
+        using var json = JsonDocument.Parse(status.Output);
+        var port = int.Parse(json.RootElement.GetProperty("address").GetString()!.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        await using var connection = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=strata_admin;Password={AdminPassword};Database=postgres;Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_backend_pid()", connection);
+        var backend = (int)(await command.ExecuteScalarAsync())!;
+        // The postmaster is the backend's parent (a backend overwrites its own environ area with its process title).
+        var postmaster = (await File.ReadAllTextAsync($"/proc/{backend}/stat")).Split(") ")[1].Split(' ')[1];
+        var environment = await File.ReadAllTextAsync($"/proc/{postmaster}/environ");
+        Assert.Contains("LC_ALL=C", environment, StringComparison.Ordinal);
+        foreach (var secret in new[] { AdminPassword, CdcPassword, Canary })
+        {
+            Assert.DoesNotContain(secret, environment, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("STRATA_", environment, StringComparison.Ordinal);
+        Assert.Equal(0, (await RunAsync("ingest", "--once")).ExitCode);
+        var state = Path.Combine(_project.Directory, ".strata");
+        Assert.Equal(Strata.Files.OwnerOnly.Directory, File.GetUnixFileMode(state));
+        Assert.Equal(Strata.Files.OwnerOnly.File, File.GetUnixFileMode(Path.Combine(state, "warehouse.duckdb")));
+        Assert.Empty(Directory.EnumerateFiles(state, ".pwfile", SearchOption.AllDirectories));
     }
 
     private static bool Contains(string file, string text)

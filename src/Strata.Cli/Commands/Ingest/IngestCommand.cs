@@ -19,6 +19,10 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         [Description("Tables a snapshot copies at once (PostgreSQL warehouse; DuckDB has one writer). Default: one per core")]
         public int? Threads { get; init; }
 
+        [CommandOption("--take-over-slot")]
+        [Description("Move the pipeline's replication slot to this warehouse from the one that owns it; that warehouse then misses every later change, this one takes a fresh snapshot")]
+        public bool TakeOverSlot { get; init; }
+
         [CommandOption("--resync [TABLES]")]
         [Description("Take a fresh consistent snapshot of the named tables (schema.table, comma-separated) or, with no value, of all, then stream on")]
         public FlagValue<string>? Resync { get; init; }
@@ -31,6 +35,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         var options = IngestOptions.From(config) with
         {
             Once = settings.Once,
+            TakeOverSlot = settings.TakeOverSlot,
             Threads = settings.Threads ?? Math.Max(1, Environment.ProcessorCount),
             Resync = settings.Resync is { IsSet: true } resync
                 ? (resync.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

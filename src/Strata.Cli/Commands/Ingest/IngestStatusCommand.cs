@@ -32,8 +32,9 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
             ["lag", status.LagBytes is { } b ? $"{b:N0} bytes" : "-"],
             ["freshness", status.LagSeconds is { } s ? $"{s:0.0} s behind the newest applied change" : "-"],
         ], "Ingestion");
-        Console.Table(["bronze table", "rows", "last change (UTC)"],
-            status.Tables.Select(t => (IReadOnlyList<string>)[t.Table, t.Rows.ToString("N0", CultureInfo.InvariantCulture), t.LastChange?.ToString("u", CultureInfo.InvariantCulture) ?? "-"]));
+        Console.Table(["bronze table", "rows", "last change (UTC)", "snapshot"],
+            status.Tables.Select(t => (IReadOnlyList<string>)[
+                t.Table, t.Rows.ToString("N0", CultureInfo.InvariantCulture), t.LastChange?.ToString("u", CultureInfo.InvariantCulture) ?? "-", t.Snapshot]));
         return 0;
     }
 }
