@@ -33,7 +33,7 @@ public static class StrataApp
         }
         catch (Exception ex) when (ex is StrataException or CommandAppException)
         {
-            return Fail(runtime, debug, ex, UserErrorExitCode, ex.Message);
+            return Fail(runtime, debug, ex, UserErrorExitCode, ex is CommandAppException ? Explain(ex.Message, args) : ex.Message);
         }
         catch (NpgsqlException ex) when (ex is not PostgresException || IsServerGoingAway(ex))
         {
@@ -49,6 +49,36 @@ public static class StrataApp
             return Fail(runtime, debug, ex, UnexpectedErrorExitCode,
                 $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Strata; run again with --debug and report the stack trace)");
         }
+    }
+
+    /// <summary>
+    /// Spectre's "Failed to convert 'lots' to Int32." names neither the option nor what it wants: say which option of
+    /// the command line carried the value, and what kind of value it takes.
+    /// </summary>
+    private static string Explain(string message, string[] args)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>\w+)\.?$");
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var value = match.Groups["value"].Value;
+        var wanted = match.Groups["type"].Value switch
+        {
+            "Int32" or "Int64" or "Int16" => "a whole number",
+            "Double" or "Decimal" or "Single" => "a number",
+            "Boolean" => "true or false",
+            var other => $"a {other}",
+        };
+        var at = Array.FindIndex(args, a => a == value || a.EndsWith("=" + value, StringComparison.Ordinal));
+        var option = at switch
+        {
+            > 0 when args[at] == value && args[at - 1].StartsWith('-') => args[at - 1],
+            >= 0 when args[at] != value => args[at][..args[at].IndexOf('=', StringComparison.Ordinal)],
+            _ => null,
+        };
+        return option is null ? $"'{value}' is not {wanted}" : $"{option}: '{value}' is not {wanted}; see `strata {string.Join(' ', args.TakeWhile(a => !a.StartsWith('-')))} --help`";
     }
 
     /// <summary>Connection-class (08) and operator-intervention (57) errors: the server went away, not a bug.</summary>

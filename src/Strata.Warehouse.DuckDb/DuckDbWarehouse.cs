@@ -41,7 +41,15 @@ public sealed class DuckDbWarehouse : WarehouseBase
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
     public static async Task<DuckDbWarehouse> OpenAsync(string path, CancellationToken cancellationToken = default)
     {
-        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        try
+        {
+            Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WarehouseException($"cannot create the folder of the warehouse {path} ({ex.Message}); point warehouse.path at a folder you can write to", ex);
+        }
+
         var connection = new DuckDBConnection($"Data Source={path}");
         try
         {
@@ -55,6 +63,11 @@ public sealed class DuckDbWarehouse : WarehouseBase
             {
                 InUse = true,
             };
+        }
+        catch (DuckDBException ex)
+        {
+            await connection.DisposeAsync();
+            throw new WarehouseException($"cannot open the warehouse {path} ({ex.Message.Split('\n')[0].Replace("DuckDBOpen failed: ", "", StringComparison.Ordinal)}); point warehouse.path at a DuckDB file you can write to", ex);
         }
 
         // The data is the business's: readable by the owner only.

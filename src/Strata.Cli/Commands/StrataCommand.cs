@@ -10,6 +10,8 @@ namespace Strata.Cli.Commands;
 internal abstract class StrataCommand<TSettings>(CliRuntime runtime, SpectreStrataConsole console) : AsyncCommand<TSettings>
     where TSettings : GlobalSettings
 {
+    private bool _warned;
+
     protected CliRuntime Runtime => runtime;
 
     protected SpectreStrataConsole Console => console;
@@ -20,7 +22,17 @@ internal abstract class StrataCommand<TSettings>(CliRuntime runtime, SpectreStra
         var project = settings.Project
             ?? (runtime.Environment.TryGetValue("STRATA_PROJECT", out var fromEnvironment) && fromEnvironment.Length > 0 ? fromEnvironment : null)
             ?? runtime.WorkingDirectory;
-        return ConfigLoader.Load(Path.GetFullPath(project, runtime.WorkingDirectory), runtime.Environment, runtime.WorkingDirectory);
+        var config = ConfigLoader.Load(Path.GetFullPath(project, runtime.WorkingDirectory), runtime.Environment, runtime.WorkingDirectory);
+        if (!_warned)
+        {
+            _warned = true;
+            foreach (var warning in config.Warnings)
+            {
+                console.Warning(warning);
+            }
+        }
+
+        return config;
     }
 
     /// <summary>The source service for the project the options point at.</summary>

@@ -46,7 +46,20 @@ public static class ConfigLoader
             }
         }
 
-        return new StrataConfig(project, values, environment);
+        return new StrataConfig(project, values, environment) { Warnings = UnknownVariables(environment) };
+    }
+
+    /// <summary>Variables other Strata code reads that are not settings.</summary>
+    private static readonly string[] OtherVariables = ["STRATA_PROJECT", "STRATA_TEST_RESULTS"];
+
+    /// <summary>A <c>STRATA_*</c> variable that names no setting is most likely a typo: say so rather than ignore it silently.</summary>
+    private static List<string> UnknownVariables(IReadOnlyDictionary<string, string> environment)
+    {
+        var known = Settings.All.SelectMany(s => s.IsSecret ? [s.EnvironmentVariable, s.EnvironmentVariable + "_FILE"] : new[] { s.EnvironmentVariable })
+            .Concat(OtherVariables).ToHashSet(StringComparer.Ordinal);
+        return environment.Keys.Where(k => k.StartsWith("STRATA_", StringComparison.Ordinal) && !known.Contains(k)).Order(StringComparer.Ordinal)
+            .Select(k => $"{k} is not a Strata setting and is ignored{Text.Suggestions.DidYouMean(k, known)}")
+            .ToList();
     }
 
     private static string? Validate(SettingDefinition setting, string? value, string origin)
@@ -72,6 +85,30 @@ public static class ConfigLoader
                 }
 
                 return number.ToString(CultureInfo.InvariantCulture);
+            case SettingKind.Cron when value != "off":
+                try
+                {
+                    Text.CronText.Parse(value);
+                    return value;
+                }
+                catch (Cronos.CronFormatException ex)
+                {
+                    throw new ConfigurationException($"{origin}: {setting.Path}: cron '{value}' is not valid ({ex.Message}); write it like \"*/10 * * * *\", or off", ex);
+                }
+
+            case SettingKind.TimeZone:
+                try
+                {
+                    return TimeZoneInfo.FindSystemTimeZoneById(value).Id;
+                }
+                catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+                {
+                    throw new ConfigurationException($"{origin}: {setting.Path}: time zone '{value}' is unknown; use an IANA name such as Europe/Berlin or UTC", ex);
+                }
+
+            case SettingKind.Text when setting.Choices is { } choices && !choices.Contains(value, StringComparer.Ordinal):
+                throw new ConfigurationException(
+                    $"{origin}: {setting.Path} must be {string.Join(" or ", choices)}, not '{value}'{Text.Suggestions.DidYouMean(value, choices)}");
             case SettingKind.Boolean:
                 return value.ToLowerInvariant() switch
                 {

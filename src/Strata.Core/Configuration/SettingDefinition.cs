@@ -21,6 +21,9 @@ public sealed record SettingDefinition(
     /// <summary>The name of its file in the secret store (<c>.strata/secrets/</c>).</summary>
     public string SecretFileName => Path.Replace('.', '_');
 
+    /// <summary>The only values a text setting may take, when it is one of a few.</summary>
+    public IReadOnlyList<string>? Choices { get; init; }
+
     /// <summary>True for passwords and tokens.</summary>
     public bool IsSecret => Kind == SettingKind.Secret;
 }

@@ -20,4 +20,10 @@ public enum SettingKind
 
     /// <summary>A password or token: never in <c>strata.yml</c>, never printed.</summary>
     Secret,
+
+    /// <summary>A cron of five fields (six with seconds first), or <c>off</c>.</summary>
+    Cron,
+
+    /// <summary>An IANA time zone.</summary>
+    TimeZone,
 }

@@ -66,7 +66,7 @@ public static class Settings
 
     /// <summary>Warehouse engine.</summary>
     public static readonly SettingDefinition WarehouseEngine = new("warehouse.engine", SettingKind.Text, "duckdb",
-        "Warehouse engine: duckdb (embedded file) or postgres (a server)");
+        "Warehouse engine: duckdb (embedded file) or postgres (a server)") { Choices = ["duckdb", "postgres"] };
 
     /// <summary>DuckDB file.</summary>
     public static readonly SettingDefinition WarehousePath = new("warehouse.path", SettingKind.Path, ".strata/warehouse.duckdb",
@@ -140,7 +140,7 @@ public static class Settings
 
     /// <summary>SMTP TLS mode.</summary>
     public static readonly SettingDefinition SmtpTls = new("smtp.tls", SettingKind.Text, "starttls",
-        "TLS towards the SMTP server: starttls, ssl (implicit TLS, usually port 465), auto, or none (only on a trusted network)");
+        "TLS towards the SMTP server: starttls, ssl (implicit TLS, usually port 465), auto, or none (only on a trusted network)") { Choices = ["starttls", "ssl", "auto", "none"] };
 
     /// <summary>SMTP login.</summary>
     public static readonly SettingDefinition SmtpUser = new("smtp.user", SettingKind.Text, null, "SMTP login; unset sends without authenticating");
@@ -163,19 +163,19 @@ public static class Settings
         "Token every page and API call must carry (Authorization: Bearer, or ?token=) when the dashboard is not on loopback");
 
     /// <summary>When strata up runs every test of the project.</summary>
-    public static readonly SettingDefinition ScheduleTests = new("schedule.tests", SettingKind.Text, "*/10 * * * *",
+    public static readonly SettingDefinition ScheduleTests = new("schedule.tests", SettingKind.Cron, "*/10 * * * *",
         "Cron (5 fields, or 6 with seconds first) of strata up's full test run; off = never (each run still tests what it built)");
 
     /// <summary>When strata up reconciles bronze with the source.</summary>
-    public static readonly SettingDefinition ScheduleReconcile = new("schedule.reconcile", SettingKind.Text, "0 * * * *",
+    public static readonly SettingDefinition ScheduleReconcile = new("schedule.reconcile", SettingKind.Cron, "0 * * * *",
         "Cron of strata up's reconcile (source vs bronze at one LSN); off = never");
 
     /// <summary>When strata up checks source freshness.</summary>
-    public static readonly SettingDefinition ScheduleFreshness = new("schedule.freshness", SettingKind.Text, "* * * * *",
+    public static readonly SettingDefinition ScheduleFreshness = new("schedule.freshness", SettingKind.Cron, "* * * * *",
         "Cron of strata up's source freshness check; off = never");
 
     /// <summary>Time zone of the schedules.</summary>
-    public static readonly SettingDefinition ScheduleTimeZone = new("schedule.time_zone", SettingKind.Text, "UTC",
+    public static readonly SettingDefinition ScheduleTimeZone = new("schedule.time_zone", SettingKind.TimeZone, "UTC",
         "IANA time zone the schedule.* crons are read in (e.g. Europe/Berlin)");
 
     /// <summary>All settings, in display order.</summary>

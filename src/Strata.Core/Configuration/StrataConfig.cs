@@ -22,6 +22,9 @@ public sealed class StrataConfig
         SecretStore = new SecretStore(Path.Combine(StateDirectory, "secrets"));
     }
 
+    /// <summary>What loading found doubtful but not wrong (an unknown <c>STRATA_*</c> variable), for the CLI to show once.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The project folder (holds <c>strata.yml</c>).</summary>
     public string ProjectDirectory { get; }
 

@@ -48,10 +48,25 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
 
     private string Format(Options settings) => settings.Format ?? (Console.IsInteractive ? "table" : "csv");
 
-    private static Dictionary<string, string> Parameters(Options settings) => settings.Params.Select(p => p.Split('=', 2)).ToDictionary(
-        p => p[0].Trim(),
-        p => p.Length == 2 ? p[1] : throw new UsageException($"--param {p[0]}: write it as NAME=VALUE"),
-        StringComparer.Ordinal);
+    private static Dictionary<string, string> Parameters(Options settings)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in settings.Params.Select(p => p.Split('=', 2)))
+        {
+            var name = pair[0].Trim();
+            if (pair.Length != 2)
+            {
+                throw new UsageException($"--param {pair[0]}: write it as NAME=VALUE");
+            }
+
+            if (!parameters.TryAdd(name, pair[1]))
+            {
+                throw new UsageException($"--param {name} is given twice ('{parameters[name]}' and '{pair[1]}'); give each parameter once");
+            }
+        }
+
+        return parameters;
+    }
 
     private static string Folder(Options settings, StrataConfig config) =>
         Path.GetFullPath(settings.Out ?? config.Text(Settings.ReportsOutput) ?? "reports", config.ProjectDirectory);
