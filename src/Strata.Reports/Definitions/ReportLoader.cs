@@ -45,7 +45,7 @@ public static class ReportLoader
             }
             catch (YamlException ex)
             {
-                throw new TransformException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {(ex.InnerException?.Message ?? ex.Message).Split('\n')[0]}", ex);
+                throw new TransformException($"{path}:{ex.Start.Line}:{ex.Start.Column}: {Text.YamlErrors.Describe(ex)}", ex);
             }
 
             reports.Add(Build(name, path, File.ReadAllText(sqlFile), file));

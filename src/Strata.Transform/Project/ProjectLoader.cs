@@ -219,8 +219,7 @@ public static class ProjectLoader
         }
         catch (YamlException ex)
         {
-            var reason = (ex.InnerException?.Message ?? ex.Message).Split('\n')[0];
-            throw new TransformException($"{Relative(directory, file)}:{ex.Start.Line}:{ex.Start.Column}: {reason}", ex);
+            throw new TransformException($"{Relative(directory, file)}:{ex.Start.Line}:{ex.Start.Column}: {Text.YamlErrors.Describe(ex)}", ex);
         }
     }
 

@@ -26,25 +26,34 @@ public abstract class SharedServerTest(string key, bool initialize = false, stri
 
     public virtual async Task DisposeAsync()
     {
-        // Tables a test made in the published schema go with it, so one test's failure does not cascade into the next.
-        if (await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{Project.Database}')"))
+        var databaseExists = await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{Project.Database}')");
+        if (databaseExists)
         {
+            // Tables a test made in the published schema go with it, so one test's failure does not cascade into the next.
             await Server.ExecuteAsync("""
-            DO $$
-            DECLARE t text;
-            BEGIN
-                FOR t IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
-                         WHERE schemaname = 'operations' AND tablename NOT IN ('customers', 'products', 'orders', 'order_items')
-                LOOP
-                    EXECUTE 'DROP TABLE ' || t || ' CASCADE';
-                END LOOP;
-            END $$
-            """, Project.Database);
+                DO $$
+                DECLARE t text;
+                BEGIN
+                    FOR t IN SELECT format('%I.%I', schemaname, tablename) FROM pg_tables
+                             WHERE schemaname = 'operations' AND tablename NOT IN ('customers', 'products', 'orders', 'order_items')
+                    LOOP
+                        EXECUTE 'DROP TABLE ' || t || ' CASCADE';
+                    END LOOP;
+                END $$
+                """, Project.Database);
         }
 
         // Slots pin WAL and are counted against max_replication_slots: leave none behind.
         await Server.ExecuteAsync(
             $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = '{Project.Database}' AND NOT active");
+        if (databaseExists)
+        {
+            // The next test's warehouse is a new one: retired warehouses give up their slots, as an operator would.
+            await Server.ExecuteAsync(
+                "DO $$ BEGIN IF to_regclass('strata.slot_owners') IS NOT NULL THEN " +
+                "DELETE FROM strata.slot_owners WHERE slot_name NOT IN (SELECT slot_name FROM pg_replication_slots); END IF; END $$", Project.Database);
+        }
+
         Project.Dispose();
     }
 }
