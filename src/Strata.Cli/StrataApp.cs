@@ -57,7 +57,7 @@ public static class StrataApp
     /// </summary>
     private static string Explain(string message, string[] args)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>\w+)\.?$");
+        var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.?$");
         if (!match.Success)
         {
             return message;
@@ -69,6 +69,7 @@ public static class StrataApp
             "Int32" or "Int64" or "Int16" => "a whole number",
             "Double" or "Decimal" or "Single" => "a number",
             "Boolean" => "true or false",
+            "Nullable`1" => "a valid value for it",
             var other => $"a {other}",
         };
         var at = Array.FindIndex(args, a => a == value || a.EndsWith("=" + value, StringComparison.Ordinal));

@@ -5,6 +5,34 @@ namespace Strata.Testing;
 /// <summary>The <c>strata</c> command as a child process, for tests that kill it or signal it.</summary>
 public static class CliProcess
 {
+    private static readonly System.Collections.Concurrent.ConcurrentBag<Process> Started = [];
+
+    static CliProcess()
+    {
+        // A test that fails before it stops its child must not leave a `strata up` (and its workload) running on
+        // the machine after the test run: every child still alive when the test process ends is killed.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => KillSurvivors();
+    }
+
+    /// <summary>Kills every child this process started that still runs.</summary>
+    public static void KillSurvivors()
+    {
+        foreach (var process in Started)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // disposed or never started
+            }
+        }
+    }
+
     /// <summary>Starts <c>strata</c> with <paramref name="args"/> in the project's folder and environment.</summary>
     /// <param name="project">The project.</param>
     /// <param name="output">Receives every line the process prints (stdout and stderr).</param>
@@ -34,6 +62,7 @@ public static class CliProcess
 
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         var process = Process.Start(info)!;
+        Started.Add(process);
         process.OutputDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.ErrorDataReceived += (_, e) => output.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();

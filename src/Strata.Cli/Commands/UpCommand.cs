@@ -32,6 +32,12 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
+        // The workload's options are checked before anything starts, even where no workload will run.
+        var checkedOptions = SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate) with
+        {
+            Duration = settings.SimulateFor is null ? null : DurationParser.Parse(settings.SimulateFor, "--simulate-for"),
+        };
+        checkedOptions.Validate();
         var source = new Strata.Source.SourceService(config, Console);
         if (source.Settings.IsLocal)
         {
@@ -42,10 +48,7 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             Console.Info($"Using the existing source at {source.Endpoint().Address}; its data is never changed by `strata up`.");
         }
 
-        var workload = settings.NoSimulate || !source.Settings.IsLocal ? null : SourceSimulateCommand.OptionsFrom(config, settings.Speed, settings.DeleteRate) with
-        {
-            Duration = settings.SimulateFor is null ? null : DurationParser.Parse(settings.SimulateFor, "--simulate-for"),
-        };
+        var workload = settings.NoSimulate || !source.Settings.IsLocal ? null : checkedOptions;
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");

@@ -83,7 +83,7 @@ public sealed class StrataConfig
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new ConfigurationException(
-                    $"{variable}_FILE points at {path}, which cannot be read ({ex.GetType().Name}); fix the path or the file's permissions", ex);
+                    $"{variable}_FILE points at {path}, which cannot be read ({ex.Message.TrimEnd('.')}); fix the path or the file's permissions", ex);
             }
         }
 

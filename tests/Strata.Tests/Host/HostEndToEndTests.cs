@@ -43,45 +43,56 @@ public sealed class HostEndToEndTests() : SharedServerTest("host_e2e", initializ
         }
 
         var (host, hostLines, url) = await StartHostAsync();
-        using var client = new HttpClient { BaseAddress = url };
-        var simulated = await workload;
-        Assert.True(simulated.ExitCode == 0, simulated.ToString());
-        await WaitForReportsToEqualTheSourceAsync(host, hostLines);
-
-        using (var overview = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative))))
+        try
         {
-            var visibility = overview.RootElement.GetProperty("visibility_last_hour");
-            Assert.True(visibility.GetProperty("samples").GetInt32() >= 10, visibility.ToString());
-            // How fast is the host benchmark's to measure (docs/benchmarks.md); a test only asserts that it was measured.
-            Assert.True(visibility.GetProperty("p95").GetDouble() > 0, $"no commit-to-gold percentile: {visibility}");
-            Assert.Equal(JsonValueKind.Number, overview.RootElement.GetProperty("slot").GetProperty("lag_bytes").ValueKind);
-        }
+            using var client = new HttpClient { BaseAddress = url };
+            var simulated = await workload;
+            Assert.True(simulated.ExitCode == 0, simulated.ToString());
+            await WaitForReportsToEqualTheSourceAsync(host, hostLines);
 
-        await Reconciled.AssertEqualAsync(Project);
-        var status = await Project.RunAsync("status");
-        Assert.True(status.ExitCode == 0, status.ToString());
-        var ingestStatus = await Project.RunAsync("ingest", "status", "--json");
-        Assert.True(ingestStatus.ExitCode == 0, ingestStatus.ToString());
-        using (var json = JsonDocument.Parse(ingestStatus.Output))
+            using (var overview = JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative))))
+            {
+                var visibility = overview.RootElement.GetProperty("visibility_last_hour");
+                Assert.True(visibility.GetProperty("samples").GetInt32() >= 10, visibility.ToString());
+                // How fast is the host benchmark's to measure (docs/benchmarks.md); a test only asserts that it was measured.
+                Assert.True(visibility.GetProperty("p95").GetDouble() > 0, $"no commit-to-gold percentile: {visibility}");
+                Assert.Equal(JsonValueKind.Number, overview.RootElement.GetProperty("slot").GetProperty("lag_bytes").ValueKind);
+            }
+
+            await Reconciled.AssertEqualAsync(Project);
+            var status = await Project.RunAsync("status");
+            Assert.True(status.ExitCode == 0, status.ToString());
+            var ingestStatus = await Project.RunAsync("ingest", "status", "--json");
+            Assert.True(ingestStatus.ExitCode == 0, ingestStatus.ToString());
+            using (var json = JsonDocument.Parse(ingestStatus.Output))
+            {
+                Assert.Equal("active", json.RootElement.GetProperty("slot_state").GetString());
+            }
+
+            // What cannot go through the host says so in one line, never with DuckDB's lock error.
+            var build = await Project.RunAsync("build");
+            Assert.Equal(1, build.ExitCode);
+            Assert.StartsWith("error: strata up is running for this project and owns the DuckDB warehouse", build.Error, StringComparison.Ordinal);
+
+            using (var term = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await term.WaitForExitAsync();
+            }
+
+            var stopping = Stopwatch.StartNew();
+            await host.WaitForExitAsync();
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"SIGTERM took {stopping.Elapsed}"); // stops rather than hangs
+            Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}: {string.Join(" / ", hostLines)}");
+        }
+        finally
         {
-            Assert.Equal("active", json.RootElement.GetProperty("slot_state").GetString());
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+
+            host.Dispose();
         }
-
-        // What cannot go through the host says so in one line, never with DuckDB's lock error.
-        var build = await Project.RunAsync("build");
-        Assert.Equal(1, build.ExitCode);
-        Assert.StartsWith("error: strata up is running for this project and owns the DuckDB warehouse", build.Error, StringComparison.Ordinal);
-
-        using (var term = Process.Start("kill", ["-TERM", host.Id.ToString(CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
-        var stopping = Stopwatch.StartNew();
-        await host.WaitForExitAsync();
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"SIGTERM took {stopping.Elapsed}"); // stops rather than hangs
-        Assert.True(host.ExitCode == 0, $"exit {host.ExitCode}: {string.Join(" / ", hostLines)}");
-        host.Dispose();
 
         // Exactly once through every kill: bronze holds no change twice, and history one version per change.
         foreach (var table in new[] { "orders", "order_items" })

@@ -85,13 +85,13 @@ public sealed class HostJobsTests() : SharedServerTest("host_jobs", initialize: 
         Project.Environment["STRATA_SCHEDULE_RECONCILE"] = "every hour";
         var up = await Project.RunAsync("up");
         Assert.Equal(1, up.ExitCode);
-        Assert.StartsWith("error: schedule.reconcile (env STRATA_SCHEDULE_RECONCILE): cron 'every hour' is not valid", up.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: env STRATA_SCHEDULE_RECONCILE: schedule.reconcile: cron 'every hour' is not valid", up.Error, StringComparison.Ordinal);
 
         Project.Environment["STRATA_SCHEDULE_RECONCILE"] = "off";
         Project.Environment["STRATA_SCHEDULE_TIME_ZONE"] = "Mars/Olympus";
         up = await Project.RunAsync("up");
         Assert.Equal(1, up.ExitCode);
-        Assert.StartsWith("error: schedule.time_zone (env STRATA_SCHEDULE_TIME_ZONE): time zone 'Mars/Olympus' is unknown", up.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: env STRATA_SCHEDULE_TIME_ZONE: schedule.time_zone: time zone 'Mars/Olympus' is unknown", up.Error, StringComparison.Ordinal);
     }
 
     /// <summary><c>ingest status</c>, <c>reconcile</c> and <c>report run</c> answer through the running host.</summary>

@@ -30,6 +30,11 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
+        if (settings.Threads is < 1)
+        {
+            throw new Errors.UsageException($"--threads {settings.Threads}: give at least 1 (tables a snapshot copies at once)");
+        }
+
         var config = LoadConfig(settings);
         var service = new IngestionService(config, Console);
         var options = IngestOptions.From(config) with

@@ -54,7 +54,7 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
         foreach (var pair in settings.Params.Select(p => p.Split('=', 2)))
         {
             var name = pair[0].Trim();
-            if (pair.Length != 2)
+            if (pair.Length != 2 || name.Length == 0)
             {
                 throw new UsageException($"--param {pair[0]}: write it as NAME=VALUE");
             }
@@ -78,6 +78,17 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
             var format = Format(settings);
             var parameters = Parameters(settings);
             var folder = Folder(settings, config);
+            // What the command line got wrong is said before any report runs.
+            if (format is not ("table" or "csv" or "xlsx" or "html" or "json"))
+            {
+                throw new UsageException($"--format {format}: formats are csv, xlsx, html, json, table");
+            }
+
+            if (File.Exists(folder))
+            {
+                throw new UsageException($"--out {folder} is a file; give a folder (it is created when missing)");
+            }
+
             var written = new List<object>();
             foreach (var report in chosen)
             {
