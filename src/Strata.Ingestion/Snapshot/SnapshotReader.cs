@@ -40,9 +40,15 @@ internal sealed class SnapshotReader : IAsyncDisposable
     /// <summary>Every row of <paramref name="table"/> by binary COPY, its columns in catalog order (types Strata cannot map as text).</summary>
     public Task<NpgsqlBinaryExporter> ExportAsync(SourceTable table, CancellationToken cancellationToken)
     {
-        var select = string.Join(", ", table.Columns.Select(c => Sql.Identifier(c.Name) + (c.CastToText ? "::text" : "")));
+        var select = string.Join(", ", table.Columns.Select(c => c.CastToText ? AsOutputText(Sql.Identifier(c.Name)) : Sql.Identifier(c.Name)));
         return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
     }
+
+    /// <summary>
+    /// The value's text as the type's output function writes it, which is what pgoutput streams. Not <c>::text</c>:
+    /// for some types the cast differs (<c>'10.1.2.3'::inet::text</c> is <c>10.1.2.3/32</c>, the stream says <c>10.1.2.3</c>).
+    /// </summary>
+    private static string AsOutputText(string column) => $"CASE WHEN {column} IS NULL THEN NULL ELSE format('%s', {column}) END";
 
     public async ValueTask DisposeAsync()
     {

@@ -335,6 +335,28 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     }
 
     [Fact]
+    public async Task Snapshot_and_stream_land_network_values_as_the_source_writes_them()
+    {
+        const string values = "('10.1.2.3', '10.0.0.0/8', '::1'), ('192.168.0.1/24', '2001:db8::/32', NULL)";
+        await SourceAsync($"CREATE TABLE operations.network (id serial PRIMARY KEY, a inet, b cidr, c inet); INSERT INTO operations.network (a, b, c) VALUES {values}");
+        await UsePipelineAsync("network");
+        await IngestOnceAsync();
+        await SourceAsync($"INSERT INTO operations.network (a, b, c) VALUES {values}");
+        await IngestOnceAsync();
+
+        // Before, the snapshot wrote 10.1.2.3/32 (the text cast) where the stream wrote 10.1.2.3 (the output function).
+        // The oracle is the source's own output function: format('%s', …), NULL kept as NULL.
+        Assert.Equal(
+            await BronzeReader.SourceQueryAsync(Server, Project.Database,
+                "SELECT id, format('%s', a), format('%s', b), CASE WHEN c IS NULL THEN NULL ELSE format('%s', c) END FROM operations.network ORDER BY id"),
+            await BronzeReader.StateAsync(Project, "network", "id", "id, a, b, c"));
+        var snapshotRow = (await BronzeReader.QueryAsync(Project, "SELECT a FROM bronze.operations__network WHERE _op = 'r' AND id = 1")).Single()[0];
+        var streamedRow = (await BronzeReader.QueryAsync(Project, "SELECT a FROM bronze.operations__network WHERE _op = 'c' AND id = 3")).Single()[0];
+        Assert.Equal("10.1.2.3", snapshotRow);
+        Assert.Equal(snapshotRow, streamedRow);
+    }
+
+    [Fact]
     public async Task Types_map_without_loss()
     {
         await SourceAsync("""
