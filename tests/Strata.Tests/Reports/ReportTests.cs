@@ -99,7 +99,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         await File.WriteAllTextAsync(unwritable, "x");
         var blocked = await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", unwritable);
         Assert.Equal(1, blocked.ExitCode);
-        Assert.StartsWith($"error: cannot write reports to {unwritable}:", blocked.Error.Trim(), StringComparison.Ordinal);
+        Assert.StartsWith($"error: --out {unwritable} is a file; give a folder", blocked.Error.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]
