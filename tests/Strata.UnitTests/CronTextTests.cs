@@ -57,7 +57,7 @@ public sealed class CronTextTests
     [InlineData("2026-10-25T00:00:00Z", "2026-10-25T06:00:00Z")] // back to CET that night
     public void A_schedule_is_read_in_its_time_zone(string from, string next)
     {
-        var berlin = ScheduledJob.ParseTimeZone("Europe/Berlin", "schedule.time_zone");
+        var berlin = CronText.FindTimeZone("Europe/Berlin", "schedule.time_zone");
 
         Assert.Equal(Utc(next), CronText.Parse("0 7 * * *").GetNextOccurrence(Utc(from), berlin));
     }
@@ -65,7 +65,7 @@ public sealed class CronTextTests
     [Fact]
     public void A_time_the_clock_skips_runs_at_the_jump_and_a_time_it_repeats_runs_once()
     {
-        var berlin = ScheduledJob.ParseTimeZone("Europe/Berlin", "schedule.time_zone");
+        var berlin = CronText.FindTimeZone("Europe/Berlin", "schedule.time_zone");
         var halfPastTwo = CronText.Parse("30 2 * * *");
 
         // 2026-03-29 02:00 CET jumps to 03:00 CEST (01:00 UTC): 02:30 does not exist that night.
@@ -92,7 +92,7 @@ public sealed class CronTextTests
     [Fact]
     public void An_invalid_schedule_names_the_setting_and_the_text()
     {
-        var error = Assert.Throws<ConfigurationException>(() => ScheduledJob.ParseCron("61 * * * *", "schedule.tests (strata.yml:3:10)"));
+        var error = Assert.Throws<ConfigurationException>(() => CronText.Parse("61 * * * *", "schedule.tests (strata.yml:3:10)"));
 
         Assert.StartsWith("schedule.tests (strata.yml:3:10): cron '61 * * * *' is not valid (", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("write it like \"*/10 * * * *\", or off", error.Message, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public sealed class CronTextTests
     [Fact]
     public void An_unknown_time_zone_names_the_setting_and_the_zone()
     {
-        var error = Assert.Throws<ConfigurationException>(() => ScheduledJob.ParseTimeZone("Europe/Atlantis", "schedule.time_zone (env STRATA_SCHEDULE_TIME_ZONE)"));
+        var error = Assert.Throws<ConfigurationException>(() => CronText.FindTimeZone("Europe/Atlantis", "schedule.time_zone (env STRATA_SCHEDULE_TIME_ZONE)"));
 
         Assert.StartsWith("schedule.time_zone (env STRATA_SCHEDULE_TIME_ZONE): time zone 'Europe/Atlantis' is unknown", error.Message, StringComparison.Ordinal);
     }

@@ -86,25 +86,10 @@ public static class ConfigLoader
 
                 return number.ToString(CultureInfo.InvariantCulture);
             case SettingKind.Cron when value != "off":
-                try
-                {
-                    Text.CronText.Parse(value);
-                    return value;
-                }
-                catch (Cronos.CronFormatException ex)
-                {
-                    throw new ConfigurationException($"{origin}: {setting.Path}: cron '{value}' is not valid ({ex.Message}); write it like \"*/10 * * * *\", or off", ex);
-                }
-
+                Text.CronText.Parse(value, $"{origin}: {setting.Path}");
+                return value;
             case SettingKind.TimeZone:
-                try
-                {
-                    return TimeZoneInfo.FindSystemTimeZoneById(value).Id;
-                }
-                catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
-                {
-                    throw new ConfigurationException($"{origin}: {setting.Path}: time zone '{value}' is unknown; use an IANA name such as Europe/Berlin or UTC", ex);
-                }
+                return Text.CronText.FindTimeZone(value, $"{origin}: {setting.Path}").Id;
 
             case SettingKind.Text when setting.Choices is { } choices && !choices.Contains(value, StringComparer.Ordinal):
                 throw new ConfigurationException(

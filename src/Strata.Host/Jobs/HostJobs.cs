@@ -3,6 +3,7 @@ using Strata.Errors;
 using Strata.Ingestion;
 using Strata.Output;
 using Strata.Reports;
+using Strata.Text;
 using Strata.Transform;
 using Strata.Transform.Execution;
 
@@ -18,7 +19,7 @@ internal static class HostJobs
     public static List<ScheduledJob> Plan(StrataConfig config, TransformService transform, ReportService reports)
     {
         var zoneText = config.Text(Settings.ScheduleTimeZone) ?? "UTC";
-        var zone = ScheduledJob.ParseTimeZone(zoneText, $"{Settings.ScheduleTimeZone.Path} ({config.Get(Settings.ScheduleTimeZone).Origin})");
+        var zone = CronText.FindTimeZone(zoneText, $"{Settings.ScheduleTimeZone.Path} ({config.Get(Settings.ScheduleTimeZone).Origin})");
         var jobs = new List<ScheduledJob>();
         void Add(SettingDefinition setting, string name, string[] needs, Func<CancellationToken, Task<JobOutcome>> run)
         {
@@ -28,7 +29,7 @@ internal static class HostJobs
                 return;
             }
 
-            jobs.Add(new ScheduledJob(name, cron, ScheduledJob.ParseCron(cron, $"{setting.Path} ({config.Get(setting).Origin})"), zone, needs, run));
+            jobs.Add(new ScheduledJob(name, cron, CronText.Parse(cron, $"{setting.Path} ({config.Get(setting).Origin})"), zone, needs, run));
         }
 
         Add(Settings.ScheduleTests, "tests", ["transformation"], async token =>

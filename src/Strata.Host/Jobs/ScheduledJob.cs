@@ -1,6 +1,4 @@
 using Cronos;
-using Strata.Errors;
-using Strata.Text;
 
 namespace Strata.Host.Jobs;
 
@@ -12,32 +10,4 @@ namespace Strata.Host.Jobs;
 /// <param name="Needs">Milestones of <see cref="PlatformState"/> it waits for (<c>ingestion</c>, <c>transformation</c>).</param>
 /// <param name="RunAsync">One attempt; throws on failure (transient failures are retried).</param>
 public sealed record ScheduledJob(
-    string Name, string Cron, CronExpression Expression, TimeZoneInfo TimeZone, IReadOnlyList<string> Needs, Func<CancellationToken, Task<JobOutcome>> RunAsync)
-{
-    /// <summary>Parses a cron of five fields, or six with seconds first; <paramref name="where"/> names the setting or file at fault.</summary>
-    public static CronExpression ParseCron(string cron, string where)
-    {
-        ArgumentNullException.ThrowIfNull(cron);
-        try
-        {
-            return CronText.Parse(cron);
-        }
-        catch (CronFormatException ex)
-        {
-            throw new ConfigurationException($"{where}: cron '{cron}' is not valid ({ex.Message}); write it like \"*/10 * * * *\", or off", ex);
-        }
-    }
-
-    /// <summary>Finds an IANA time zone; <paramref name="where"/> names the setting at fault.</summary>
-    public static TimeZoneInfo ParseTimeZone(string zone, string where)
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(zone);
-        }
-        catch (TimeZoneNotFoundException ex)
-        {
-            throw new ConfigurationException($"{where}: time zone '{zone}' is unknown; use an IANA name such as Europe/Berlin or UTC", ex);
-        }
-    }
-}
+    string Name, string Cron, CronExpression Expression, TimeZoneInfo TimeZone, IReadOnlyList<string> Needs, Func<CancellationToken, Task<JobOutcome>> RunAsync);
