@@ -12,7 +12,7 @@ public static class OwnerOnly
     /// <summary>rw for the owner only.</summary>
     public const UnixFileMode File = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates <paramref name="path"/> (and missing parents) owner-only; an existing folder is left as it is.</summary>
+    /// <summary>Creates <paramref name="path"/> and its missing parents owner-only; an existing folder is left as it is.</summary>
     public static string CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -21,6 +21,13 @@ public static class OwnerOnly
         }
         else if (!System.IO.Directory.Exists(path))
         {
+            // The mode given to Directory.CreateDirectory applies to the last folder only: make each missing parent
+            // the same way, outermost first.
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent)
+            {
+                CreateDirectory(parent);
+            }
+
             System.IO.Directory.CreateDirectory(path, Directory);
         }
 
@@ -30,14 +37,20 @@ public static class OwnerOnly
     /// <summary>Writes <paramref name="text"/> to a new or replaced file readable by its owner only.</summary>
     public static void WriteAllText(string path, string text)
     {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        using var writer = new StreamWriter(new FileStream(path, WriteOptions(FileMode.Create)));
+        writer.Write(text);
+    }
+
+    /// <summary>Options that open a file for writing and create it readable by its owner only.</summary>
+    public static FileStreamOptions WriteOptions(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = File;
         }
 
-        using var writer = new StreamWriter(new FileStream(path, options));
-        writer.Write(text);
+        return options;
     }
 
     /// <summary>Makes an existing file owner-only where this process may (a file of another user is left alone).</summary>

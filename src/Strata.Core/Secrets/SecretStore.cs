@@ -6,9 +6,6 @@ namespace Strata.Secrets;
 /// <summary>Secrets Strata generates or the user keeps locally: one file each under <c>.strata/secrets/</c>, mode 0600.</summary>
 public sealed class SecretStore
 {
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
-
     /// <summary>Creates a store over <paramref name="directory"/> (created on first write).</summary>
     public SecretStore(string directory) => Directory = directory;
 
@@ -30,22 +27,16 @@ public sealed class SecretStore
     {
         try
         {
-            Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(Directory))!);
-            System.IO.Directory.CreateDirectory(Directory);
-            var path = PathOf(name);
-            var temporary = path + ".tmp";
-            var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            // Created owner-only with its missing parents (.strata); an existing folder is made owner-only too.
+            Files.OwnerOnly.CreateDirectory(Directory);
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(Directory, OwnerOnlyDirectory);
-                options.UnixCreateMode = OwnerOnlyFile;
+                File.SetUnixFileMode(Directory, Files.OwnerOnly.Directory);
             }
 
-            using (var writer = new StreamWriter(new FileStream(temporary, options)))
-            {
-                writer.Write(value);
-            }
-
+            var path = PathOf(name);
+            var temporary = path + ".tmp";
+            Files.OwnerOnly.WriteAllText(temporary, value);
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

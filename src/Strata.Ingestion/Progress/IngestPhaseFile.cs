@@ -26,7 +26,6 @@ public static class IngestPhaseFile
     public static void Write(string path, IngestPhase phase)
     {
         ArgumentNullException.ThrowIfNull(phase);
-        Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(Path.GetDirectoryName(path)!)!);
         Files.OwnerOnly.CreateDirectory(Path.GetDirectoryName(path)!);
         var partial = $"{path}.{Environment.ProcessId}.partial";
         Files.OwnerOnly.WriteAllText(partial, JsonSerializer.Serialize(phase, Json));

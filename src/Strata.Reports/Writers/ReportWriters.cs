@@ -73,13 +73,7 @@ internal static class ReportWriters
         var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = Files.OwnerOnly.File;
-            }
-
-            await using (var stream = new FileStream(temporary, options))
+            await using (var stream = new FileStream(temporary, Files.OwnerOnly.WriteOptions(FileMode.CreateNew)))
             {
                 await write(stream);
             }
