@@ -71,6 +71,10 @@ public sealed class ReportService
     public Task<ReportResult> RunAsync(Report report, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default) =>
         new ReportRunner(_transform, _warehouse).RunAsync(report, parameters, cancellationToken);
 
+    /// <summary>Checks that <paramref name="format"/> is one the writers know, before any report runs.</summary>
+    /// <exception cref="Errors.UsageException">It is not.</exception>
+    public static void RequireFormat(string format) => ReportWriters.For(format);
+
     /// <summary>Writes a result as <paramref name="format"/> into <paramref name="folder"/>; returns the files.</summary>
     public Task<IReadOnlyList<string>> WriteAsync(ReportResult result, string format, string folder, CancellationToken cancellationToken = default) =>
         ReportWriters.WriteFilesAsync(result, format, folder, cancellationToken, EscapeCsvFormulas);

@@ -79,9 +79,9 @@ internal sealed class ReportRunCommand(CliRuntime runtime, SpectreStrataConsole 
             var parameters = Parameters(settings);
             var folder = Folder(settings, config);
             // What the command line got wrong is said before any report runs.
-            if (format is not ("table" or "csv" or "xlsx" or "html" or "json"))
+            if (format != "table")
             {
-                throw new UsageException($"--format {format}: formats are csv, xlsx, html, json, table");
+                Strata.Reports.ReportService.RequireFormat(format);
             }
 
             if (File.Exists(folder))
