@@ -80,6 +80,21 @@ public sealed class PostgresServer
         return value is null or DBNull ? default : (T)value;
     }
 
+    /// <summary>
+    /// Waits until replication slot <paramref name="slot"/> confirms all WAL written on the server so far (ingestion
+    /// acknowledges a change only after the warehouse commit), failing after <paramref name="timeout"/>.
+    /// </summary>
+    /// <param name="slot">The slot.</param>
+    /// <param name="timeout">How long to wait.</param>
+    /// <param name="after">What was written, for the failure message.</param>
+    public async Task WaitForSlotToConfirmAsync(string slot, TimeSpan timeout, string after)
+    {
+        var lsn = await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
+        await Eventually.TrueAsync(
+            async () => await ScalarAsync<bool>($"SELECT coalesce(bool_or(confirmed_flush_lsn >= '{lsn}'::pg_lsn), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"),
+            timeout, $"slot {slot} to confirm WAL {lsn} after {after}");
+    }
+
     private static async Task<PostgresServer> StartAsync(string name)
     {
         RemoveLeftovers();

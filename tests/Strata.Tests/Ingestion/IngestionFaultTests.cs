@@ -140,10 +140,7 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
         await Project.WaitForIngestAsync(IngestStage.Streaming, Environment.ProcessId, Timeout);
         // Another database writes WAL; nothing published changes.
         await Server.ExecuteAsync("CREATE TABLE IF NOT EXISTS elsewhere (id int); INSERT INTO elsewhere SELECT generate_series(1, 10000)");
-        var written = await Server.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
-        await Eventually.TrueAsync(
-            async () => await Server.ScalarAsync<bool>($"SELECT confirmed_flush_lsn >= '{written}'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'strata_heartbeat'"),
-            Timeout, $"the idle slot's confirmed position to pass {written} (from {before}) by heartbeats");
+        await Server.WaitForSlotToConfirmAsync("strata_heartbeat", Timeout, $"WAL of another database only, by heartbeats (confirmed position before: {before})");
         await stop.CancelAsync();
         Assert.Equal(0, (await ingest).ExitCode);
     }
@@ -167,9 +164,6 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
     private async Task InsertAndWaitForTheSlotAsync(string name)
     {
         await Server.ExecuteAsync($"INSERT INTO operations.customers (customer_name) VALUES ('{name}')", Project.Database);
-        var lsn = await Server.ScalarAsync<string>("SELECT pg_current_wal_lsn()::text", Project.Database);
-        await Eventually.TrueAsync(
-            async () => await Server.ScalarAsync<bool>($"SELECT coalesce(bool_or(confirmed_flush_lsn >= '{lsn}'::pg_lsn), false) FROM pg_replication_slots WHERE slot_name = 'strata_retry'"),
-            Timeout, $"slot strata_retry to confirm the insert of '{name}' (WAL {lsn})");
+        await Server.WaitForSlotToConfirmAsync("strata_retry", Timeout, $"the insert of '{name}'");
     }
 }

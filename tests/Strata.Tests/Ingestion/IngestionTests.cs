@@ -1,6 +1,5 @@
 using System.Globalization;
 using Strata.Ingestion.Progress;
-using Strata.Testing;
 using Strata.Tests.Source;
 
 namespace Strata.Tests.Ingestion;
@@ -52,11 +51,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     private async Task SourceAndWaitAsync(string sql)
     {
         await SourceAsync(sql);
-        var lsn = new NpgsqlTypes.NpgsqlLogSequenceNumber(await CurrentLsnAsync());
-        var slot = $"strata_{Project.Environment["STRATA_INGEST_PIPELINE"]}";
-        await Eventually.TrueAsync(
-            async () => await Server.ScalarAsync<bool>($"SELECT coalesce(bool_or(confirmed_flush_lsn >= '{lsn}'::pg_lsn), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"),
-            Timeout, $"slot {slot} to confirm WAL {lsn} after: {sql}");
+        await Server.WaitForSlotToConfirmAsync($"strata_{Project.Environment["STRATA_INGEST_PIPELINE"]}", Timeout, sql);
     }
 
     [Fact]
