@@ -47,6 +47,7 @@ internal sealed class Snapshotter(
                 phase.TableDone();
             });
         });
+        phase.SnapshotFinished();
         return total;
     }
 

@@ -139,6 +139,8 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         await SourceAndWaitAsync("CREATE TABLE operations.newcomer (id int PRIMARY KEY, note text); INSERT INTO operations.newcomer VALUES (1, 'first'), (2, 'second')");
         await SourceAndWaitAsync("INSERT INTO operations.newcomer VALUES (3, 'third'); UPDATE operations.newcomer SET note = 'changed' WHERE id = 1");
         await SourceAndWaitAsync("CREATE TABLE operations.latecomer (id int PRIMARY KEY); INSERT INTO operations.latecomer VALUES (7)");
+        // The tables' own snapshots are over: the phase file says streaming again, not snapshot.
+        Assert.Equal(IngestStage.Streaming, Project.ReadIngestPhase()?.Stage);
         await stop.CancelAsync();
         var result = await ingest;
 
