@@ -57,17 +57,16 @@ internal sealed class DashboardSecurity(string host, string? token)
 
         var header = context.Request.Headers.Authorization.ToString();
         var query = context.Request.Query["token"].ToString();
-        var authorized =
-            (header.StartsWith("Bearer ", StringComparison.Ordinal) && Matches(header[7..])) ||
-            (query.Length > 0 && Matches(query)) ||
-            (context.Request.Cookies[Cookie] is { } session && _sessions.ContainsKey(session));
-        if (!authorized)
+        var inSession = context.Request.Cookies[Cookie] is { } session && _sessions.ContainsKey(session);
+        var queryToken = query.Length > 0 && Matches(query);
+        if (!inSession && !queryToken && !(header.StartsWith("Bearer ", StringComparison.Ordinal) && Matches(header[7..])))
         {
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, "This Strata dashboard needs its token: open it with ?token=… or send Authorization: Bearer ….");
             return;
         }
 
-        if (query.Length > 0)
+        // A session starts only from the right token in the address, and only once.
+        if (queryToken && !inSession)
         {
             var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
             _sessions[id] = 0;
