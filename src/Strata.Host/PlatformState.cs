@@ -25,6 +25,9 @@ public sealed class PlatformState
     /// <summary>Source commit times of transactions in bronze that no transformation run has taken in yet.</summary>
     public ConcurrentQueue<DateTime> Unpublished { get; } = new();
 
+    /// <summary>Source tables whose changes ingestion holds in the dead-letter table until they are resynced.</summary>
+    public IReadOnlyList<string> Quarantined { get; set; } = [];
+
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
 

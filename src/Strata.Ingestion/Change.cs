@@ -10,6 +10,10 @@ namespace Strata.Ingestion;
 /// <param name="Sequence">Order inside the transaction.</param>
 /// <param name="TransactionId">Source transaction id, when known.</param>
 /// <param name="CommitTime">Source commit time (UTC).</param>
+/// <remarks>
+/// A change with an <see cref="Error"/> could not be converted: its <see cref="Values"/> are the source's text, and it
+/// goes to the dead-letter table with its table quarantined, never to bronze.
+/// </remarks>
 public sealed record Change(
     SourceTable Table,
     char Operation,
@@ -17,4 +21,8 @@ public sealed record Change(
     ulong Lsn,
     int Sequence,
     long? TransactionId,
-    DateTime CommitTime);
+    DateTime CommitTime)
+{
+    /// <summary>Why a value of this change cannot be landed, or null when it can.</summary>
+    public string? Error { get; init; }
+}

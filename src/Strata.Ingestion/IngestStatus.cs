@@ -1,3 +1,5 @@
+using Strata.Ingestion.Bronze;
+
 namespace Strata.Ingestion;
 
 /// <summary>The state of ingestion, for <c>strata ingest status</c>.</summary>
@@ -24,6 +26,9 @@ public sealed record IngestStatus
     /// <summary>Now − commit time of the newest change in bronze.</summary>
     public double? LagSeconds { get; init; }
 
+    /// <summary>Tables whose changes are held in the dead-letter table until they are resynced.</summary>
+    public IReadOnlyList<QuarantinedTable> Quarantined { get; init; } = [];
+
     /// <summary>Per bronze table: rows and newest change.</summary>
     public IReadOnlyList<BronzeTableStatus> Tables { get; init; } = [];
 }
@@ -32,5 +37,8 @@ public sealed record IngestStatus
 /// <param name="Table">Bronze table name.</param>
 /// <param name="Rows">Rows (all versions).</param>
 /// <param name="LastChange">Commit time of its newest change, if any.</param>
-/// <param name="Snapshot"><c>done</c> once a snapshot of it is committed; <c>pending</c> when none is yet (not taken, or it failed: the next run takes it).</param>
+/// <param name="Snapshot">
+/// <c>done</c> once a snapshot of it is committed; <c>pending</c> when none is yet (not taken, or it failed: the next run
+/// takes it); <c>quarantined</c> while its changes are held in the dead-letter table.
+/// </param>
 public sealed record BronzeTableStatus(string Table, long Rows, DateTime? LastChange, string Snapshot);

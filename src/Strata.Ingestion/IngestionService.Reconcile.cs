@@ -70,7 +70,7 @@ public sealed partial class IngestionService
         }
 
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
-        var writer = new BronzeWriter(warehouse, Pipeline, Slot, _console);
+        var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60); waited += TimeSpan.FromMilliseconds(250))
         {
             if (await writer.ReadCheckpointAsync(cancellationToken) >= at)

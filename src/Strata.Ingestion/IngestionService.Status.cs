@@ -35,7 +35,8 @@ public sealed partial class IngestionService
 
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
-        var checkpoint = await new BronzeWriter(warehouse, Pipeline, Slot, _console).ReadCheckpointAsync(cancellationToken);
+        var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
+        var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var tables = new List<BronzeTableStatus>();
         var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
         var names = await warehouse.QueryAsync(
@@ -44,8 +45,8 @@ public sealed partial class IngestionService
         {
             var rows = await warehouse.QueryAsync(
                 $"SELECT count(*), max(CASE WHEN _op <> 'r' THEN _commit_ts END) FROM {warehouse.Qualify(BronzeTable.Schema, name)}", null, cancellationToken);
-            tables.Add(new BronzeTableStatus(name, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture), ToUtc(rows[0][1]),
-                snapshotted.Contains(name) ? "done" : "pending"));
+            tables.Add(new BronzeTableStatus(name, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture), Timestamps.ToUtc(rows[0][1]),
+                writer.Quarantine.Holds(name) ? "quarantined" : snapshotted.Contains(name) ? "done" : "pending"));
         }
 
         var newest = tables.Select(t => t.LastChange).Where(t => t is not null).DefaultIfEmpty().Max();
@@ -59,13 +60,7 @@ public sealed partial class IngestionService
             LagBytes = slot?.LagBytes,
             LagSeconds = newest is { } n ? Math.Max(0, (DateTime.UtcNow - n).TotalSeconds) : null,
             Tables = tables,
+            Quarantined = await Quarantine.ReadAsync(warehouse, Pipeline, cancellationToken),
         };
     }
-
-    private static DateTime? ToUtc(object? value) => value switch
-    {
-        DateTime d => d.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : d.ToUniversalTime(),
-        DateTimeOffset o => o.UtcDateTime,
-        _ => null,
-    };
 }

@@ -113,7 +113,7 @@ public sealed partial class IngestionService
         var connectionString = cdc.ConnectionString(_source.Database, "strata ingest");
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
-        var writer = new BronzeWriter(warehouse, Pipeline, Slot, _console);
+        var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
 
         await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
         await cdc.RequireLogicalWalAsync(source, cancellationToken);
@@ -126,6 +126,14 @@ public sealed partial class IngestionService
 
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var resync = ResyncTables(options, tables);
+        foreach (var held in writer.Quarantine.Tables.Where(h => resync.All(t => t.DisplayName != h)))
+        {
+            _console.Warning($"{held} is quarantined: its changes go to {MetadataTables.Schema}.{Quarantine.Table} until `strata ingest --resync {held}`");
+        }
+
+        writer.Quarantine.Changed = options.OnQuarantine;
+        options.OnQuarantine?.Invoke(writer.Quarantine.Tables);
+
         if (checkpoint is not null)
         {
             // A table's snapshot is done only once it is committed with its record. Tables published since the last
@@ -254,7 +262,7 @@ public sealed partial class IngestionService
             // Ctrl+C: every written batch is checkpointed; the one in memory is read again next time.
         }
 
-        return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString());
+        return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString(), writer.Quarantine.Tables);
     }
 
     /// <summary>

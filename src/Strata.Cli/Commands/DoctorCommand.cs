@@ -10,7 +10,13 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
-        var checks = await new Doctor(LoadConfig(settings)).RunAsync(cancellationToken);
+        var config = LoadConfig(settings);
+        var checks = (await new Doctor(config).RunAsync(cancellationToken)).ToList();
+        if (await QuarantineCheckAsync(config, cancellationToken) is { } quarantine)
+        {
+            checks.Add(quarantine);
+        }
+
         var healthy = checks.All(c => c.Ok);
         if (settings.Json)
         {
@@ -33,5 +39,33 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
         }
 
         return healthy ? 0 : 1;
+    }
+
+    /// <summary>Tables ingestion holds in the dead-letter table; null before there is a warehouse to look in.</summary>
+    private async Task<DoctorCheck?> QuarantineCheckAsync(Configuration.StrataConfig config, CancellationToken cancellationToken)
+    {
+        if (config.Text(Configuration.Settings.WarehouseEngine) == "duckdb" && !File.Exists(config.FullPath(Configuration.Settings.WarehousePath)))
+        {
+            return null; // nothing ingested yet, and looking must not create the file
+        }
+
+        IReadOnlyList<Ingestion.Bronze.QuarantinedTable> held;
+        try
+        {
+            using var host = Host.HostClient.OwningWarehouse(config);
+            held = host is null
+                ? (await new Ingestion.IngestionService(config, Console).StatusAsync(cancellationToken)).Quarantined
+                : (await host.GetAsync<Ingestion.IngestStatus>("api/ingest/status", cancellationToken)).Quarantined;
+        }
+        catch (Errors.StrataException ex)
+        {
+            return new DoctorCheck("quarantine", false, $"cannot read ingestion's state: {ex.Message}", "see the checks above; `strata ingest status` shows the same");
+        }
+
+        return held.Count == 0
+            ? new DoctorCheck("quarantine", true, "no table quarantined")
+            : new DoctorCheck("quarantine", false,
+                string.Join("; ", held.Select(q => $"{q.SourceTable}: {q.Held:N0} change(s) held since LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(q.FirstLsn)} ({q.Error})")),
+                $"fix the value at the source, then run `strata ingest --resync {string.Join(",", held.Select(q => q.SourceTable))}`");
     }
 }

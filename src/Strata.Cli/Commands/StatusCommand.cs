@@ -37,6 +37,8 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
             ["transformation runs", root.GetProperty("transformation_runs").GetInt32().ToString(CultureInfo.InvariantCulture)],
             .. root.GetProperty("workers").EnumerateObject().Select(w => (IReadOnlyList<string>)[$"worker {w.Name}", w.Value.GetString() ?? ""]),
             ["failing tests", root.GetProperty("failing_tests").GetArrayLength().ToString(CultureInfo.InvariantCulture)],
+            ["quarantined tables", root.GetProperty("quarantined_tables").GetArrayLength() is 0 ? "none"
+                : string.Join(", ", root.GetProperty("quarantined_tables").EnumerateArray().Select(t => t.GetString()))],
         ], "Strata");
         return 0;
     }

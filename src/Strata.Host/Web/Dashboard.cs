@@ -51,6 +51,11 @@ internal static class Dashboard
                 problems.Add($"ingestion is {state.Workers.GetValueOrDefault("ingestion") ?? "not started"}");
             }
 
+            if (state.Quarantined is { Count: > 0 } held)
+            {
+                problems.Add($"{held.Count} table(s) quarantined: {string.Join(", ", held)}");
+            }
+
             if (state.Slot is { } slot && slot.State != "active")
             {
                 problems.Add($"replication slot is {slot.State}");

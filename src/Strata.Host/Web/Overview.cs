@@ -14,7 +14,8 @@ public sealed record Overview(
     IReadOnlyDictionary<string, double> ModelFreshnessSeconds,
     IReadOnlyList<JobRun> LastJobs,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> LastRuns,
-    IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests)
+    IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests,
+    IReadOnlyList<string> QuarantinedTables)
 {
     internal static async Task<Overview> ReadAsync(PlatformState state, IWarehouse warehouse, JobHistory history, CancellationToken cancellationToken)
     {
@@ -32,7 +33,8 @@ public sealed record Overview(
             await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
             await Rows.ReadAsync(warehouse,
                 "SELECT test, model, severity, status, failures, sample FROM _strata.test_results WHERE status IN ('fail', 'error', 'warn') " +
-                "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken));
+                "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
+            state.Quarantined);
     }
 }
 

@@ -24,6 +24,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
                 }
             },
             OnStreaming = () => state.Reached("ingestion"),
+            OnQuarantine = tables => state.Quarantined = tables,
         };
         try
         {

@@ -16,15 +16,23 @@ internal sealed class BronzeWriter
     private readonly IStrataConsole _console;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BronzeTable> _tables = new(StringComparer.Ordinal);
 
-    public BronzeWriter(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console)
+    private BronzeWriter(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console, Quarantine quarantine)
     {
         _warehouse = warehouse;
         _pipeline = pipeline;
         _slot = slot;
         _console = console;
+        Quarantine = quarantine;
     }
 
     public IWarehouse Warehouse => _warehouse;
+
+    /// <summary>Tables whose changes go to the dead-letter table instead of bronze.</summary>
+    public Quarantine Quarantine { get; }
+
+    /// <summary>A writer for <paramref name="pipeline"/>, knowing which of its tables are quarantined (the metadata tables must exist).</summary>
+    public static async Task<BronzeWriter> OpenAsync(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console, CancellationToken cancellationToken) =>
+        new(warehouse, pipeline, slot, console, await Quarantine.LoadAsync(warehouse, pipeline, cancellationToken));
 
     /// <summary>The last source LSN whose changes are all in bronze, or null before the first checkpoint.</summary>
     public async Task<ulong?> ReadCheckpointAsync(CancellationToken cancellationToken)
@@ -109,15 +117,25 @@ internal sealed class BronzeWriter
     public Task<long> WriteAsync(IReadOnlyList<Change> changes, ulong checkpoint, CancellationToken cancellationToken) =>
         WriteAsync([changes], checkpoint, cancellationToken);
 
-    /// <summary>Appends every part (read one at a time, so a large transaction never sits whole in memory) and moves the checkpoint, atomically.</summary>
-    /// <returns>The number of changes written.</returns>
-    public async Task<long> WriteAsync(IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends every part (read one at a time, so a large transaction never sits whole in memory) and moves the
+    /// checkpoint, atomically. Changes of quarantined tables, and a table's changes from the first one that cannot be
+    /// converted, go to the dead-letter table in the same transaction.
+    /// </summary>
+    /// <returns>The number of changes written to bronze.</returns>
+    /// <param name="parts">The changes, in source order.</param>
+    /// <param name="checkpoint">The checkpoint they take bronze to.</param>
+    /// <param name="cancellationToken">Cancels the write; nothing of it is committed.</param>
+    /// <param name="failing">Changes of <paramref name="parts"/> known to fail before they are read (a spilled transaction's), so no earlier part lands what their transaction holds of their table.</param>
+    public async Task<long> WriteAsync(IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, CancellationToken cancellationToken, IEnumerable<Change>? failing = null)
     {
         var ingestedAt = DateTime.UtcNow;
         long written = 0;
+        var newly = (failing ?? []).GroupBy(c => c.Table.BronzeName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         await using var transaction = await _warehouse.BeginAsync(cancellationToken);
-        foreach (var changes in parts)
+        foreach (var part in parts)
         {
+            var (changes, held) = Quarantine.Split(part, newly);
             foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
             {
                 var bronze = _tables[group.Key];
@@ -132,11 +150,24 @@ internal sealed class BronzeWriter
                 await appender.CompleteAsync(cancellationToken);
             }
 
+            if (held.Count > 0)
+            {
+                await Quarantine.AppendAsync(transaction, held, ingestedAt, cancellationToken);
+            }
+
             written += changes.Count;
         }
 
         await WriteCheckpointAsync(transaction, checkpoint, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        foreach (var first in Quarantine.Hold(newly.Values))
+        {
+            _console.Warning(
+                $"{first.Table.DisplayName} is quarantined from LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(first.Lsn)}: {first.Error}. " +
+                $"Its changes are kept in {MetadataTables.Schema}.{Quarantine.Table} and every other table goes on; fix the value at the source, " +
+                $"then run `strata ingest --resync {first.Table.DisplayName}`");
+        }
+
         return written;
     }
 

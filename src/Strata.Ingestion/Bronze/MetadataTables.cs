@@ -2,7 +2,7 @@ using Strata.Warehouse;
 
 namespace Strata.Ingestion.Bronze;
 
-/// <summary>Ingestion's tables in <c>_strata</c>: the checkpoint, snapshot progress, the source type of each bronze column and the warehouse's identity.</summary>
+/// <summary>Ingestion's tables in <c>_strata</c>: the checkpoint, snapshot progress, the source type of each bronze column, the warehouse's identity and the dead-letter table of quarantined changes.</summary>
 internal static class MetadataTables
 {
     public const string Schema = "_strata";
@@ -27,6 +27,7 @@ internal static class MetadataTables
             $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, Ownership.WarehouseIdentity.Table)} (id {Text(warehouse)} PRIMARY KEY, " +
             $"created_at {warehouse.TypeName(WarehouseType.TimestampTz)})",
             cancellationToken: cancellationToken);
+        await warehouse.ExecuteAsync(Quarantine.CreateSql(warehouse), cancellationToken: cancellationToken);
     }
 
     private static string Text(IWarehouse warehouse) => warehouse.TypeName(WarehouseType.Text);

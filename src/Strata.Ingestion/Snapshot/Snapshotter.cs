@@ -98,7 +98,10 @@ internal sealed class Snapshotter(
             $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
             $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
             [pipeline, table.BronzeName, (long)lsn, count, DateTime.UtcNow], cancellationToken);
+        // A quarantined table's held changes are all older than this snapshot, which holds their outcome.
+        await writer.Quarantine.ResolveAsync(transaction, table.BronzeName, lsn, DateTime.UtcNow, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        writer.Quarantine.Release(table.BronzeName);
         console.Info($"snapshot {table.DisplayName}: {count:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)");
         return count;
     }

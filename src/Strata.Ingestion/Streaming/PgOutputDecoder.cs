@@ -56,16 +56,27 @@ internal sealed class PgOutputDecoder : IDisposable
             case FullUpdateMessage full:
                 var old = await ReadAsync(full.Relation.RelationId, full.OldRow, cancellationToken);
                 var updated = await ReadAsync(full.Relation.RelationId, full.NewRow, cancellationToken);
-                Add(full.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[full.Relation.RelationId].Table, updated, old, cancellationToken));
+                Add(full.Relation.RelationId, 'u', updated with
+                {
+                    Values = await ToastFiller.FillAsync(_relations[full.Relation.RelationId].Table, updated.Values, old.Values, cancellationToken),
+                    Error = updated.Error ?? old.Error,
+                });
                 return null;
             case IndexUpdateMessage keyed:
-                await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);
-                Add(keyed.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[keyed.Relation.RelationId].Table,
-                    await ReadAsync(keyed.Relation.RelationId, keyed.NewRow, cancellationToken), null, cancellationToken));
+                var key = await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);
+                var changed = await ReadAsync(keyed.Relation.RelationId, keyed.NewRow, cancellationToken);
+                Add(keyed.Relation.RelationId, 'u', changed with
+                {
+                    Values = await ToastFiller.FillAsync(_relations[keyed.Relation.RelationId].Table, changed.Values, null, cancellationToken),
+                    Error = changed.Error ?? key.Error,
+                });
                 return null;
             case UpdateMessage update:
-                Add(update.Relation.RelationId, 'u', await ToastFiller.FillAsync(_relations[update.Relation.RelationId].Table,
-                    await ReadAsync(update.Relation.RelationId, update.NewRow, cancellationToken), null, cancellationToken));
+                var row = await ReadAsync(update.Relation.RelationId, update.NewRow, cancellationToken);
+                Add(update.Relation.RelationId, 'u', row with
+                {
+                    Values = await ToastFiller.FillAsync(_relations[update.Relation.RelationId].Table, row.Values, null, cancellationToken),
+                });
                 return null;
             case FullDeleteMessage fullDelete:
                 Add(fullDelete.Relation.RelationId, 'd', await ReadAsync(fullDelete.Relation.RelationId, fullDelete.OldRow, cancellationToken));
@@ -76,7 +87,7 @@ internal sealed class PgOutputDecoder : IDisposable
             case TruncateMessage truncate:
                 foreach (var relation in truncate.Relations)
                 {
-                    Add(relation.RelationId, 't', []);
+                    Add(relation.RelationId, 't', new Dictionary<string, object?>());
                 }
 
                 return null;
@@ -119,10 +130,12 @@ internal sealed class PgOutputDecoder : IDisposable
     }
 
     /// <summary>Adds a change of the current transaction.</summary>
-    internal void Add(uint relationId, char operation, Dictionary<string, object?> values)
+    internal void Add(uint relationId, char operation, Dictionary<string, object?> values) => Add(relationId, operation, new Row(values, null));
+
+    private void Add(uint relationId, char operation, Row row)
     {
         var table = _relations[relationId].Table;
-        var change = new Change(table, operation, values, _commitLsn, _sequence++, _xid, _commitTime);
+        var change = new Change(table, operation, row.Values, _commitLsn, _sequence++, _xid, _commitTime) { Error = row.Error };
         ToastFiller.Pending(change);
         if (_spill is not null)
         {
@@ -146,10 +159,15 @@ internal sealed class PgOutputDecoder : IDisposable
     /// <summary>Removes the spill file of a transaction whose commit never came.</summary>
     public void Dispose() => _spill?.Dispose();
 
-    private async Task<Dictionary<string, object?>> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies a tuple's values out. A value that cannot be converted does not stop the stream: the row keeps the
+    /// source's text of it and says why, and the writer quarantines its table (<see cref="Bronze.Quarantine"/>).
+    /// </summary>
+    private async Task<Row> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
     {
         var (table, names) = _relations[relationId];
         var values = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
+        string? error = null;
         var i = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
@@ -160,10 +178,28 @@ internal sealed class PgOutputDecoder : IDisposable
                 continue;
             }
 
+            if (value.IsDBNull)
+            {
+                values[name] = null;
+                continue;
+            }
+
             var column = table.Columns.First(c => c.Name == name);
-            values[name] = value.IsDBNull ? null : ValueConversion.Parse(await value.Get<string>(cancellationToken), column, table);
+            var text = await value.Get<string>(cancellationToken);
+            try
+            {
+                values[name] = ValueConversion.Parse(text, column, table);
+            }
+            catch (IngestionException)
+            {
+                values[name] = text;
+                error ??= $"value '{(text.Length > 60 ? text[..57] + "..." : text)}' of {table.DisplayName}.{column.Name} ({column.SourceType}) cannot be stored exactly as {column.Type}";
+            }
         }
 
-        return values;
+        return new Row(values, error);
     }
+
+    /// <summary>A tuple's values, and why one of them could not be converted.</summary>
+    private readonly record struct Row(Dictionary<string, object?> Values, string? Error);
 }

@@ -25,6 +25,9 @@ internal sealed class SpillFile : IDisposable
 
     public int Count { get; private set; }
 
+    /// <summary>The first change of each table that could not be converted, known before the file is read back.</summary>
+    public List<Change> Failures { get; } = [];
+
     /// <summary>Removes the spill files of earlier runs (they died before their transaction's commit was written).</summary>
     public static void Sweep(string directory)
     {
@@ -48,6 +51,16 @@ internal sealed class SpillFile : IDisposable
         _writer.Write(table);
         _writer.Write(change.Operation);
         _writer.Write(change.Sequence);
+        _writer.Write(change.Error is not null);
+        if (change.Error is not null)
+        {
+            _writer.Write(change.Error);
+            if (Failures.TrueForAll(f => f.Table.BronzeName != change.Table.BronzeName))
+            {
+                Failures.Add(change);
+            }
+        }
+
         _writer.Write(change.Values.Count);
         foreach (var (name, value) in change.Values)
         {
@@ -70,6 +83,7 @@ internal sealed class SpillFile : IDisposable
             var table = _tables[reader.ReadInt32()];
             var operation = reader.ReadChar();
             var sequence = reader.ReadInt32();
+            var error = reader.ReadBoolean() ? reader.ReadString() : null;
             var count = reader.ReadInt32();
             var values = new Dictionary<string, object?>(count, StringComparer.Ordinal);
             for (var v = 0; v < count; v++)
@@ -77,7 +91,7 @@ internal sealed class SpillFile : IDisposable
                 values[reader.ReadString()] = ReadValue(reader);
             }
 
-            part.Add(new Change(table, operation, values, lsn, sequence, transactionId, commitTime));
+            part.Add(new Change(table, operation, values, lsn, sequence, transactionId, commitTime) { Error = error });
             if (part.Count == partSize)
             {
                 yield return part;

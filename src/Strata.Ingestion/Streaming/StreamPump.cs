@@ -144,7 +144,7 @@ internal sealed class StreamPump(
                 {
                     var parts = spill.Read(options.BatchSize, next.CommitLsn, next.TransactionId, next.CommitTime).Select(p => p.Where(keep).ToList());
                     commitTimes.Add(next.CommitTime);
-                    await FlushAsync(parts, next, commitTimes, cancellationToken);
+                    await FlushAsync(parts, next, commitTimes, cancellationToken, spill.Failures.Where(keep));
                 }
 
                 console.Info($"Large transaction {next.TransactionId}: {spill.Count:N0} changes read back from disk into one warehouse transaction.");
@@ -207,10 +207,11 @@ internal sealed class StreamPump(
     }
 
     /// <summary>Writes <paramref name="parts"/> with the checkpoint of <paramref name="last"/>, and acknowledges it once committed.</summary>
-    private async Task FlushAsync(IEnumerable<IReadOnlyList<Change>> parts, CommittedTransaction last, List<DateTime> commitTimes, CancellationToken cancellationToken)
+    private async Task FlushAsync(
+        IEnumerable<IReadOnlyList<Change>> parts, CommittedTransaction last, List<DateTime> commitTimes, CancellationToken cancellationToken, IEnumerable<Change>? failing = null)
     {
         var touched = new HashSet<string>(StringComparer.Ordinal);
-        var written = await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken);
+        var written = await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken, failing);
         Changes += written;
         Checkpoint = last.CommitLsn;
         options.OnCommitted?.Invoke(new BronzeCommit(commitTimes.ToList(), DateTime.UtcNow, written, touched));

@@ -63,6 +63,15 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
                 $"checkpoint {result.ConfirmedLsn}.");
         }
 
+        if (result.Quarantined.Count > 0)
+        {
+            // Every other table landed, but these hold changes bronze does not have: not a success.
+            Console.Error(
+                $"{result.Quarantined.Count} table(s) quarantined: {string.Join(", ", result.Quarantined)}; their changes are held in _strata.quarantine " +
+                $"(`strata ingest status` shows why); fix the value at the source, then run `strata ingest --resync {string.Join(",", result.Quarantined)}`");
+            return 1;
+        }
+
         return 0;
     }
 }

@@ -35,6 +35,14 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
         Console.Table(["bronze table", "rows", "last change (UTC)", "snapshot"],
             status.Tables.Select(t => (IReadOnlyList<string>)[
                 t.Table, t.Rows.ToString("N0", CultureInfo.InvariantCulture), t.LastChange?.ToString("u", CultureInfo.InvariantCulture) ?? "-", t.Snapshot]));
+        if (status.Quarantined.Count > 0)
+        {
+            Console.Table(["quarantined table", "changes held", "since LSN", "why"],
+                status.Quarantined.Select(q => (IReadOnlyList<string>)[
+                    q.SourceTable, q.Held.ToString("N0", CultureInfo.InvariantCulture), new NpgsqlTypes.NpgsqlLogSequenceNumber(q.FirstLsn).ToString(), q.Error]));
+            Console.Warning($"fix the value at the source, then run `strata ingest --resync {string.Join(",", status.Quarantined.Select(q => q.SourceTable))}`");
+        }
+
         return 0;
     }
 }
