@@ -372,7 +372,7 @@ public sealed partial class IngestionService
         var password = _config.Secret(Settings.SourceCdcPassword)
             ?? throw new IngestionException(
                 $"no password for the CDC login {_source.CdcUser}: run `strata source init` (it generates one) or set {Settings.SourceCdcPassword.EnvironmentVariable}");
-        return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password);
+        return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password, Settings.SourceCdcPassword);
     }
 
     private static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)

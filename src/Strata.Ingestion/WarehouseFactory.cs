@@ -37,8 +37,8 @@ public static class WarehouseFactory
                 }
 
             case "postgres":
-                var connectionString = PostgresConnectionString(config);
-                await CreateDatabaseIfMissingAsync(connectionString, cancellationToken);
+                var (connectionString, passwordSetting) = PostgresConnectionString(config);
+                await CreateDatabaseIfMissingAsync(connectionString, passwordSetting, cancellationToken);
                 return await PostgresWarehouse.OpenAsync(connectionString, cancellationToken);
             default:
                 throw new ConfigurationException(
@@ -46,12 +46,13 @@ public static class WarehouseFactory
         }
     }
 
-    private static string PostgresConnectionString(StrataConfig config)
+    /// <summary>The warehouse's connection string, and the setting its password comes from (for the error when it is rejected).</summary>
+    private static (string ConnectionString, SettingDefinition PasswordSetting) PostgresConnectionString(StrataConfig config)
     {
         var database = config.Text(Settings.WarehouseDatabase)!;
         if (config.Text(Settings.WarehouseHost) is { } host)
         {
-            return new NpgsqlConnectionStringBuilder
+            return (new NpgsqlConnectionStringBuilder
             {
                 Host = host,
                 Port = config.Integer(Settings.WarehousePort) ?? 5432,
@@ -59,15 +60,26 @@ public static class WarehouseFactory
                 Password = config.Secret(Settings.WarehousePassword),
                 Database = database,
                 ApplicationName = "strata warehouse",
-            }.ConnectionString;
+            }.ConnectionString, Settings.WarehousePassword);
         }
 
-        // No host: a database of its own on the source server (the local development cluster by default).
+        // No host: a database of its own on the source server (the local development cluster by default), as
+        // warehouse.user when that is set (never silently as another login), else as the source's admin login.
         var endpoint = SourceEndpoint.From(config, SourceSettings.From(config));
-        return new NpgsqlConnectionStringBuilder(endpoint.ConnectionString(database, "strata warehouse")) { Pooling = true }.ConnectionString;
+        var passwordSetting = Settings.SourcePassword;
+        if (config.Text(Settings.WarehouseUser) is { } user)
+        {
+            (endpoint, passwordSetting) = (endpoint.As(user, config.Secret(Settings.WarehousePassword), Settings.WarehousePassword), Settings.WarehousePassword);
+        }
+        else if (config.Secret(Settings.WarehousePassword) is { } password)
+        {
+            (endpoint, passwordSetting) = (endpoint.As(endpoint.User, password, Settings.WarehousePassword), Settings.WarehousePassword);
+        }
+
+        return (new NpgsqlConnectionStringBuilder(endpoint.ConnectionString(database, "strata warehouse")) { Pooling = true }.ConnectionString, passwordSetting);
     }
 
-    private static async Task CreateDatabaseIfMissingAsync(string connectionString, CancellationToken cancellationToken)
+    private static async Task CreateDatabaseIfMissingAsync(string connectionString, SettingDefinition passwordSetting, CancellationToken cancellationToken)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var maintenance = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false };
@@ -83,6 +95,12 @@ public static class WarehouseFactory
         catch (PostgresException ex) when (ex.SqlState is "42501" or "3D000")
         {
             // No right to create it (or no maintenance database): opening it below says what is wrong.
+        }
+        catch (PostgresException ex) when (ex.SqlState is "28P01" or "28000")
+        {
+            throw new WarehouseException(
+                $"the PostgreSQL warehouse at {target.Host}:{target.Port} rejected login '{target.Username}' (authentication failed); " +
+                $"set its password in {passwordSetting.EnvironmentVariable} or {passwordSetting.EnvironmentVariable}_FILE", ex);
         }
         catch (NpgsqlException ex)
         {

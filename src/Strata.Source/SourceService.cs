@@ -164,7 +164,9 @@ public sealed class SourceService
         }
         catch (SourceException ex)
         {
-            return status with { Problem = ex.Message };
+            // A server that refused the login or the database still runs: the local cluster's process was just
+            // seen, and an external server answered with an error of its own.
+            return status with { Running = Settings.IsLocal || ex.InnerException is PostgresException, Problem = ex.Message };
         }
     }
 

@@ -82,11 +82,11 @@ public static class Settings
 
     /// <summary>PostgreSQL warehouse login.</summary>
     public static readonly SettingDefinition WarehouseUser = new("warehouse.user", SettingKind.Text, null,
-        "Login of the PostgreSQL warehouse; unset means source.user on the local cluster");
+        "Login of the PostgreSQL warehouse (on the source server when warehouse.host is unset); unset means source.user");
 
     /// <summary>Its password.</summary>
     public static readonly SettingDefinition WarehousePassword = new("warehouse.password", SettingKind.Secret, null,
-        "Password of warehouse.user (the local cluster's admin password when unset there)");
+        "Password of warehouse.user; unset means source.password when the warehouse is on the source server");
 
     /// <summary>PostgreSQL warehouse database.</summary>
     public static readonly SettingDefinition WarehouseDatabase = new("warehouse.database", SettingKind.Text, "strata_warehouse",

@@ -10,15 +10,23 @@ namespace Strata.Source.Connection;
 public sealed class SourceEndpoint
 {
     private readonly string? _password;
+    private readonly SettingDefinition _passwordSetting;
 
     /// <summary>Describes a server; <paramref name="password"/> is never shown anywhere.</summary>
-    public SourceEndpoint(string host, int port, string user, string? password, bool isLocal)
+    /// <param name="host">Host name or address.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="user">The login.</param>
+    /// <param name="password">Its password.</param>
+    /// <param name="isLocal">True for the local development cluster.</param>
+    /// <param name="passwordSetting">The setting the password comes from, named when the server rejects it; the admin login's by default.</param>
+    public SourceEndpoint(string host, int port, string user, string? password, bool isLocal, SettingDefinition? passwordSetting = null)
     {
         Host = host;
         Port = port;
         User = user;
         _password = password;
         IsLocal = isLocal;
+        _passwordSetting = passwordSetting ?? Settings.SourcePassword;
     }
 
     /// <summary>Host name or address.</summary>
@@ -53,8 +61,8 @@ public sealed class SourceEndpoint
         return new SourceEndpoint("127.0.0.1", settings.Port ?? state.Port, settings.User, password, isLocal: true);
     }
 
-    /// <summary>The same server reached as another login (e.g. the CDC role).</summary>
-    public SourceEndpoint As(string user, string? password) => new(Host, Port, user, password, IsLocal);
+    /// <summary>The same server reached as another login (e.g. the CDC role), whose password comes from <paramref name="passwordSetting"/>.</summary>
+    public SourceEndpoint As(string user, string? password, SettingDefinition passwordSetting) => new(Host, Port, user, password, IsLocal, passwordSetting);
 
     /// <summary>A connection string for <paramref name="database"/>. Contains the password: never log it.</summary>
     public string ConnectionString(string database, string applicationName = "strata") => new NpgsqlConnectionStringBuilder
@@ -110,7 +118,7 @@ public sealed class SourceEndpoint
         {
             PostgresException { SqlState: "28P01" or "28000" } => new SourceException(
                 $"PostgreSQL at {Address} rejected login '{User}' (authentication failed); " +
-                $"set its password in {Settings.SourcePassword.EnvironmentVariable} or {Settings.SourcePassword.EnvironmentVariable}_FILE", exception),
+                $"set its password in {_passwordSetting.EnvironmentVariable} or {_passwordSetting.EnvironmentVariable}_FILE", exception),
             PostgresException { SqlState: "3D000" } => new SourceException(
                 $"database '{database}' does not exist on {Address}; create it with `strata source init`", exception),
             PostgresException { SqlState: "57P01" or "57P02" or "57P03" } => new SourceException(

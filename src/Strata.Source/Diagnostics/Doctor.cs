@@ -137,7 +137,7 @@ public sealed class Doctor
 
         try
         {
-            var cdc = endpoint.As(_settings.CdcUser, _config.Secret(Settings.SourceCdcPassword));
+            var cdc = endpoint.As(_settings.CdcUser, _config.Secret(Settings.SourceCdcPassword), Settings.SourceCdcPassword);
             await using var login = await cdc.OpenAsync(_settings.Database, cancellationToken);
         }
         catch (SourceException ex)
