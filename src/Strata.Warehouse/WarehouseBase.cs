@@ -33,10 +33,11 @@ public abstract class WarehouseBase : IWarehouse
     public async Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
-            $"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = {Parameter(1)} AND table_name = {Parameter(2)} ORDER BY ordinal_position",
+            "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns " +
+            $"WHERE table_schema = {Parameter(1)} AND table_name = {Parameter(2)} ORDER BY ordinal_position",
             [schema, table],
             cancellationToken);
-        return rows.Count == 0 ? null : rows.Select(r => new WarehouseColumn((string)r[0]!, ParseTypeName((string)r[1]!))).ToList();
+        return rows.Count == 0 ? null : rows.Select(r => new WarehouseColumn((string)r[0]!, WithPrecision(ParseTypeName((string)r[1]!), r[2], r[3]))).ToList();
     }
 
     /// <inheritdoc />
@@ -91,7 +92,13 @@ public abstract class WarehouseBase : IWarehouse
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>Maps an engine's information_schema type name back to a type (precision is not recovered).</summary>
+    /// <summary>A decimal's precision and scale from information_schema (null there for an unconstrained one).</summary>
+    private static WarehouseType WithPrecision(WarehouseType type, object? precision, object? scale) =>
+        type.Kind == WarehouseTypeKind.Decimal && precision is not null && scale is not null
+            ? type with { Precision = Convert.ToInt32(precision, System.Globalization.CultureInfo.InvariantCulture), Scale = Convert.ToInt32(scale, System.Globalization.CultureInfo.InvariantCulture) }
+            : type;
+
+    /// <summary>Maps an engine's information_schema type name back to a type (a decimal's precision comes from the catalog's own columns).</summary>
     protected virtual WarehouseType ParseTypeName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);

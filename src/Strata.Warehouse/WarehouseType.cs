@@ -67,6 +67,34 @@ public sealed record WarehouseType(WarehouseTypeKind Kind, int? Precision = null
     /// <summary>Instant in time.</summary>
     public static WarehouseType TimestampTz { get; } = new(WarehouseTypeKind.TimestampTz);
 
+    /// <summary>
+    /// False when this decimal type would have to round <paramref name="value"/> or cannot hold its integer part —
+    /// an engine rounds silently where Strata must refuse. Unconstrained decimals hold every value.
+    /// </summary>
+    public bool HoldsExactly(decimal value)
+    {
+        if (Kind != WarehouseTypeKind.Decimal || Precision is not { } precision)
+        {
+            return true;
+        }
+
+        var scale = Scale ?? 0;
+        var integerDigits = precision - scale;
+        return decimal.Round(value, Math.Min(scale, 28)) == value
+            && (integerDigits >= 29 || decimal.Abs(decimal.Truncate(value)) < Pow10(integerDigits));
+
+        static decimal Pow10(int exponent)
+        {
+            var result = 1m;
+            for (var i = 0; i < exponent; i++)
+            {
+                result *= 10;
+            }
+
+            return result;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => Precision is null ? Kind.ToString() : $"{Kind}({Precision},{Scale})";
 }

@@ -22,6 +22,7 @@ internal sealed class BronzeTable
     ];
 
     private readonly int[] _metadataSlot;
+    private readonly WarehouseColumn[] _boundedDecimals;
 
     public BronzeTable(string name, IReadOnlyList<WarehouseColumn> columns)
     {
@@ -29,6 +30,25 @@ internal sealed class BronzeTable
         Columns = columns;
         var metadata = MetadataColumns.Select(c => c.Name).ToList();
         _metadataSlot = columns.Select(c => metadata.IndexOf(c.Name)).ToArray();
+        _boundedDecimals = columns.Where(c => c.Type is { Kind: WarehouseTypeKind.Decimal, Precision: not null }).ToArray();
+    }
+
+    /// <summary>
+    /// Why a change's value does not fit its bronze column exactly (a DuckDB <c>DECIMAL(38,10)</c> for an unconstrained
+    /// numeric with 11 decimals), or null: found before the write, so the table is quarantined rather than the batch failing.
+    /// </summary>
+    public string? Refuses(Change change)
+    {
+        foreach (var column in _boundedDecimals)
+        {
+            if (change.Values.TryGetValue(column.Name, out var value) && value is decimal number && !column.Type.HoldsExactly(number))
+            {
+                return $"value {number.ToString(System.Globalization.CultureInfo.InvariantCulture)} of {change.Table.DisplayName}.{column.Name} " +
+                    $"does not fit its bronze column DECIMAL({column.Type.Precision},{column.Type.Scale}) exactly";
+            }
+        }
+
+        return null;
     }
 
     public string Name { get; }

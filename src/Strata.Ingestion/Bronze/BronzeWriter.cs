@@ -135,7 +135,7 @@ internal sealed class BronzeWriter
         await using var transaction = await _warehouse.BeginAsync(cancellationToken);
         foreach (var part in parts)
         {
-            var (changes, held) = Quarantine.Split(part, newly);
+            var (changes, held) = Quarantine.Split(MarkRefused(part), newly);
             foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
             {
                 var bronze = _tables[group.Key];
@@ -169,6 +169,23 @@ internal sealed class BronzeWriter
         }
 
         return written;
+    }
+
+    /// <summary>The changes with those whose values their bronze table cannot hold marked as failing.</summary>
+    private IReadOnlyList<Change> MarkRefused(IReadOnlyList<Change> changes)
+    {
+        List<Change>? marked = null;
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var change = changes[i];
+            if (change.Error is null && _tables[change.Table.BronzeName].Refuses(change) is { } why)
+            {
+                marked ??= [.. changes];
+                marked[i] = change with { Error = why };
+            }
+        }
+
+        return marked ?? changes;
     }
 
     /// <summary>Writes the checkpoint row inside <paramref name="transaction"/>.</summary>
