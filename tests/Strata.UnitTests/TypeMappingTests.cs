@@ -42,7 +42,7 @@ public sealed class TypeMappingTests
     [InlineData("timestamptz", -1, "TIMESTAMPTZ", "timestamptz")]
     [InlineData("timestamptz", 6, "TIMESTAMPTZ", "timestamptz")]
     [InlineData("uuid", -1, "UUID", "uuid")]
-    [InlineData("json", -1, "VARCHAR", "jsonb")]
+    [InlineData("json", -1, "VARCHAR", "text")]
     [InlineData("jsonb", -1, "VARCHAR", "jsonb")]
     [InlineData("bytea", -1, "BLOB", "bytea")]
     public void Each_type_of_the_table_lands_as_documented(string typeName, int typmod, string duckDb, string postgres)
