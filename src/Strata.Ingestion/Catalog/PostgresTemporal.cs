@@ -16,23 +16,23 @@ internal static class PostgresTemporal
     private static readonly long MinMicroseconds = (DateTime.MinValue.Ticks - EpochTicks) / 10;
 
     /// <summary>A date from binary COPY: days since 2000-01-01.</summary>
-    public static object Date(int days, SourceColumn column) => days switch
+    public static object Date(int days, SourceColumn column, SourceTable table) => days switch
     {
         int.MaxValue => Infinite.Positive,
         int.MinValue => Infinite.Negative,
         _ when days >= DateOnly.MinValue.DayNumber - EpochDate.DayNumber && days <= DateOnly.MaxValue.DayNumber - EpochDate.DayNumber =>
             DateOnly.FromDayNumber(EpochDate.DayNumber + days),
-        _ => throw OutOfRange(column),
+        _ => throw OutOfRange(column, table),
     };
 
     /// <summary>A timestamp from binary COPY: microseconds since 2000-01-01 00:00.</summary>
-    public static object Timestamp(long microseconds, DateTimeKind kind, SourceColumn column) => microseconds switch
+    public static object Timestamp(long microseconds, DateTimeKind kind, SourceColumn column, SourceTable table) => microseconds switch
     {
         long.MaxValue => Infinite.Positive,
         long.MinValue => Infinite.Negative,
         >= 0 when microseconds <= MaxMicroseconds => new DateTime(EpochTicks + microseconds * 10, kind),
         < 0 when microseconds >= MinMicroseconds => new DateTime(EpochTicks + microseconds * 10, kind),
-        _ => throw OutOfRange(column),
+        _ => throw OutOfRange(column, table),
     };
 
     /// <summary><c>infinity</c> or <c>-infinity</c> in pgoutput's text; null for any other text.</summary>
@@ -47,7 +47,7 @@ internal static class PostgresTemporal
     public static TimeSpan ParseTime(string text) =>
         text == "24:00:00" ? TimeSpan.FromHours(24) : TimeOnly.ParseExact(text, ["HH:mm:ss", "HH:mm:ss.FFFFFF"], CultureInfo.InvariantCulture).ToTimeSpan();
 
-    private static IngestionException OutOfRange(SourceColumn column) => new(
-        $"a value of {column.Name} ({column.SourceType}) is before year 1 or after year 9999, which bronze cannot hold; nothing was written — " +
+    private static IngestionException OutOfRange(SourceColumn column, SourceTable table) => new(
+        $"a value of {table.DisplayName}.{column.Name} ({column.SourceType}) is before year 1 or after year 9999, which bronze cannot hold; nothing was written — " +
         "keep such dates out of the column, or change it to text");
 }

@@ -12,7 +12,7 @@ internal static class ValueConversion
 {
     /// <summary>Reads the next value of a binary COPY row.</summary>
     /// <remarks>Synchronous on purpose: values come out of Npgsql's buffer, and an await per value costs more than the rare refill.</remarks>
-    public static object? Read(NpgsqlBinaryExporter exporter, SourceColumn column)
+    public static object? Read(NpgsqlBinaryExporter exporter, SourceColumn column, SourceTable table)
     {
         if (exporter.IsNull)
         {
@@ -33,20 +33,20 @@ internal static class ValueConversion
             WarehouseTypeKind.Int64 => exporter.Read<long>(),
             WarehouseTypeKind.Float32 => exporter.Read<float>(),
             WarehouseTypeKind.Float64 => exporter.Read<double>(),
-            WarehouseTypeKind.Decimal => ReadDecimal(exporter, column),
+            WarehouseTypeKind.Decimal => ReadDecimal(exporter, column, table),
             // Raw days and microseconds: Npgsql's own conversion turns infinity into 9999-12-31 and back into infinity.
-            WarehouseTypeKind.Date => PostgresTemporal.Date(exporter.Read<int>(NpgsqlTypes.NpgsqlDbType.Date), column),
+            WarehouseTypeKind.Date => PostgresTemporal.Date(exporter.Read<int>(NpgsqlTypes.NpgsqlDbType.Date), column, table),
             // TimeSpan, not TimeOnly: PostgreSQL's time goes up to 24:00:00 inclusive.
             WarehouseTypeKind.Time => exporter.Read<TimeSpan>(NpgsqlTypes.NpgsqlDbType.Time),
-            WarehouseTypeKind.Timestamp => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.Timestamp), DateTimeKind.Unspecified, column),
-            WarehouseTypeKind.TimestampTz => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.TimestampTz), DateTimeKind.Utc, column),
+            WarehouseTypeKind.Timestamp => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.Timestamp), DateTimeKind.Unspecified, column, table),
+            WarehouseTypeKind.TimestampTz => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.TimestampTz), DateTimeKind.Utc, column, table),
             WarehouseTypeKind.Uuid => exporter.Read<Guid>(),
             WarehouseTypeKind.Bytes => exporter.Read<byte[]>(),
             _ => exporter.Read<string>(),
         };
     }
 
-    private static decimal ReadDecimal(NpgsqlBinaryExporter exporter, SourceColumn column)
+    private static decimal ReadDecimal(NpgsqlBinaryExporter exporter, SourceColumn column, SourceTable table)
     {
         try
         {
@@ -55,7 +55,7 @@ internal static class ValueConversion
         catch (Exception ex) when (ex is OverflowException or InvalidCastException)
         {
             throw new IngestionException(
-                $"a value of {column.Name} ({column.SourceType}) is NaN, ±Infinity or beyond 28 significant digits, which a decimal cannot hold exactly; " +
+                $"a value of {table.DisplayName}.{column.Name} ({column.SourceType}) is NaN, ±Infinity or beyond 28 significant digits, which a decimal cannot hold exactly; " +
                 "nothing was written — constrain the source column's precision, or keep such values out of it", ex);
         }
     }

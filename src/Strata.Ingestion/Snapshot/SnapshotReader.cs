@@ -57,7 +57,7 @@ internal sealed class SnapshotReader : IAsyncDisposable
         {
             var name = Sql.Identifier(column.Name);
             return column is { CastToText: false, Type.Kind: Strata.Warehouse.WarehouseTypeKind.TimestampTz }
-                ? $"CASE WHEN NOT isfinite({name}) THEN format('%s', {name}) ELSE format('%s+00', {name} AT TIME ZONE 'UTC') END"
+                ? $"CASE WHEN {name} IS NULL THEN NULL WHEN NOT isfinite({name}) THEN format('%s', {name}) ELSE format('%s+00', {name} AT TIME ZONE 'UTC') END"
                 : AsOutputText(name);
         }
     }
