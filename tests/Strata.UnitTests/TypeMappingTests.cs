@@ -123,13 +123,14 @@ public sealed class TypeMappingTests
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("jsonb")]
-    public void Json_travels_as_its_text(string typeName)
+    [InlineData("json", WarehouseTypeKind.Text)]
+    [InlineData("jsonb", WarehouseTypeKind.Json)]
+    public void Json_travels_as_its_text(string typeName, WarehouseTypeKind kind)
     {
+        // json lands as plain text: a jsonb column would reorder its keys and drop duplicates.
         var (type, castToText) = TypeMapping.Map(typeName, "U", -1);
 
-        Assert.Equal(WarehouseTypeKind.Json, type.Kind);
+        Assert.Equal(kind, type.Kind);
         Assert.True(castToText);
     }
 
