@@ -85,23 +85,30 @@ public sealed partial class IngestionService
             $"bronze did not reach {new NpgsqlLogSequenceNumber(at)} within 60 s; is ingestion (slot {Slot}) running? Start `strata ingest` or run `strata ingest --once` first");
     }
 
+    /// <summary>The source side: PostgreSQL's own text of every value, so a rewrite by the snapshot or the stream shows as a difference.</summary>
     private static async Task<Dictionary<string, ulong>> ReadSourceAsync(string connectionString, string snapshot, SourceTable table, CancellationToken cancellationToken)
     {
         await using var reader = await SnapshotReader.OpenAsync(connectionString, snapshot, cancellationToken);
-        var rows = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        var values = new object?[table.Columns.Count];
-        await using var exporter = await reader.ExportAsync(table, cancellationToken);
+        var rows = new RowSet();
+        var values = new string?[table.Columns.Count];
+        await using var exporter = await reader.ExportTextAsync(table, cancellationToken);
         while (exporter.StartRow() != -1)
         {
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = ValueConversion.Read(exporter, table.Columns[i]);
+                values[i] = exporter.IsNull ? SkipNull(exporter) : PostgresText.Canonical(exporter.Read<string>(), table.Columns[i]);
             }
 
-            Add(rows, table, values);
+            rows.Add(KeyAndHash(table, values));
         }
 
-        return rows;
+        return rows.Hashes;
+
+        static string? SkipNull(NpgsqlBinaryExporter exporter)
+        {
+            exporter.Skip();
+            return null;
+        }
     }
 
     private static async Task<ReconcileTable> CompareAsync(
@@ -119,13 +126,23 @@ public sealed partial class IngestionService
             ranked AS (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS rn FROM kept)
             SELECT {columns} FROM ranked WHERE rn = 1 AND _op <> 'd'
             """), null, cancellationToken);
-        var mismatches = new List<string>();
-        ulong bronzeChecksum = 0;
-        var remaining = new Dictionary<string, ulong>(source, StringComparer.Ordinal);
+        var bronzeRows = new RowSet();
+        var values = new string?[table.Columns.Count];
         foreach (var row in state)
         {
-            var (key, hash) = KeyAndHash(table, row);
-            bronzeChecksum = unchecked(bronzeChecksum + hash);
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = PostgresText.Render(row[i], table.Columns[i]);
+            }
+
+            bronzeRows.Add(KeyAndHash(table, values));
+        }
+
+        var mismatches = new List<string>();
+        var bronzeChecksum = bronzeRows.Hashes.Values.Aggregate(0UL, (sum, hash) => unchecked(sum + hash));
+        var remaining = new Dictionary<string, ulong>(source, StringComparer.Ordinal);
+        foreach (var (key, hash) in bronzeRows.Hashes)
+        {
             if (!remaining.Remove(key, out var expected))
             {
                 mismatches.Add($"{key}: in bronze, not in the source");
@@ -141,27 +158,18 @@ public sealed partial class IngestionService
             bronzeChecksum.ToString("x16", CultureInfo.InvariantCulture), mismatches.Count, mismatches.Take(MismatchesShown).ToList());
     }
 
-    private static void Add(Dictionary<string, ulong> rows, SourceTable table, object?[] values)
-    {
-        var (key, hash) = KeyAndHash(table, values);
-        // Rows without a key are compared as a multiset: the row is its own key, counted.
-        for (var n = 2; !rows.TryAdd(key, hash); n++)
-        {
-            key = $"{key.Split('#')[0]}#{n}";
-        }
-    }
-
-    private static (string Key, ulong Hash) KeyAndHash(SourceTable table, object?[] values)
+    private static (string Key, ulong Hash) KeyAndHash(SourceTable table, string?[] values)
     {
         var text = new StringBuilder();
         var key = new StringBuilder();
         for (var i = 0; i < table.Columns.Count; i++)
         {
-            var value = Normalise(values[i]);
+            // NULL apart from any text, and a separator no rendered value contains unescaped.
+            var value = values[i] is { } v ? "'" + v.Replace("'", "''", StringComparison.Ordinal) + "'" : "NULL";
             text.Append(value).Append('\u001f');
             if (table.Columns[i].IsKey)
             {
-                key.Append(key.Length == 0 ? "" : ", ").Append(table.Columns[i].Name).Append('=').Append(value);
+                key.Append(key.Length == 0 ? "" : ", ").Append(table.Columns[i].Name).Append('=').Append(values[i] ?? "NULL");
             }
         }
 
@@ -169,24 +177,22 @@ public sealed partial class IngestionService
         return (key.Length > 0 ? key.ToString() : $"row {hash:x16}", hash);
     }
 
-    /// <summary>One text form per value, whichever driver read it (DuckDB and PostgreSQL return different CLR types for some).</summary>
-    private static string Normalise(object? value) => value switch
+    /// <summary>
+    /// Rows by key. Rows without a key are compared as a multiset: the row is its own key, and its n-th copy is
+    /// numbered <c>#n</c> on both sides alike, so identical duplicates match copy for copy.
+    /// </summary>
+    private sealed class RowSet
     {
-        null => "∅",
-        DateTime d => d.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        DateTimeOffset d => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " 00:00:00.000000",
-        TimeOnly t => t.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        TimeSpan t => TimeOnly.FromTimeSpan(t).ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-        decimal m => m.ToString("0.############################", CultureInfo.InvariantCulture),
-        double f => f.ToString("R", CultureInfo.InvariantCulture),
-        float f => f.ToString("R", CultureInfo.InvariantCulture),
-        bool b => b ? "t" : "f",
-        byte[] bytes => Convert.ToHexString(bytes),
-        Guid g => g.ToString("D"),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
+        private readonly Dictionary<string, int> _copies = new(StringComparer.Ordinal);
+
+        public Dictionary<string, ulong> Hashes { get; } = new(StringComparer.Ordinal);
+
+        public void Add((string Key, ulong Hash) row)
+        {
+            var copy = _copies[row.Key] = _copies.GetValueOrDefault(row.Key) + 1;
+            Hashes[copy == 1 ? row.Key : string.Create(CultureInfo.InvariantCulture, $"{row.Key}#{copy}")] = row.Hash;
+        }
+    }
 }
 
 /// <summary>What <c>strata reconcile</c> found.</summary>

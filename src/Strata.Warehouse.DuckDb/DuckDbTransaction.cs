@@ -8,7 +8,7 @@ internal sealed class DuckDbTransaction(DuckDBConnection connection, DuckDBTrans
     private bool _done;
 
     public Task<IBulkAppender> AppendAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IBulkAppender>(new DuckDbAppender(connection.CreateAppender(schema, table), schema, table, columns));
+        Task.FromResult<IBulkAppender>(new DuckDbAppender(connection.CreateAppender(schema, table), new DuckDbStatementRows(connection, transaction, schema, table, columns), schema, table, columns));
 
     public async Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
@@ -19,7 +19,7 @@ internal sealed class DuckDbTransaction(DuckDBConnection connection, DuckDBTrans
     public async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         await using var command = Command(sql, parameters);
-        return await Run(sql, () => command.ReadAllRowsAsync(cancellationToken));
+        return await Run(sql, () => command.ReadAllRowsAsync(DuckDbValues.ColumnReader, cancellationToken));
     }
 
     public Task CommitAsync(CancellationToken cancellationToken = default)

@@ -77,7 +77,10 @@ public sealed class DuckDbWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
-    public override string TypeName(WarehouseType type)
+    public override string TypeName(WarehouseType type) => Name(type);
+
+    /// <summary>DuckDB's name for a column type.</summary>
+    internal static string Name(WarehouseType type)
     {
         ArgumentNullException.ThrowIfNull(type);
         return type.Kind switch
@@ -89,7 +92,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
             WarehouseTypeKind.Float32 => "REAL",
             WarehouseTypeKind.Float64 => "DOUBLE",
             WarehouseTypeKind.Decimal when type.Precision is { } p && p <= MaxDecimalPrecision => $"DECIMAL({p},{type.Scale ?? 0})",
-            WarehouseTypeKind.Decimal when type.Precision is null => TypeName(UnconstrainedDecimal),
+            WarehouseTypeKind.Decimal when type.Precision is null => Name(UnconstrainedDecimal),
             WarehouseTypeKind.Decimal => "VARCHAR",
             WarehouseTypeKind.Date => "DATE",
             WarehouseTypeKind.Time => "TIME",
@@ -129,7 +132,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
                 command.Parameters.Add(new DuckDBParameter(value ?? DBNull.Value));
             }
 
-            return await command.ReadAllRowsAsync(cancellationToken);
+            return await command.ReadAllRowsAsync(DuckDbValues.ColumnReader, cancellationToken);
         }
         catch (DuckDBException ex)
         {

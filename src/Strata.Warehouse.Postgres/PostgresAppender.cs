@@ -17,7 +17,7 @@ internal sealed class PostgresAppender(NpgsqlBinaryImporter importer, IReadOnlyL
             {
                 importer.WriteNull();
             }
-            else
+            else if (!PostgresValues.TryWriteRaw(importer, values[i]!, columns[i].Type.Kind))
             {
                 importer.Write(values[i], _types[i]);
             }

@@ -31,7 +31,7 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         await using var command = Command(sql, parameters);
         try
         {
-            return await command.ReadAllRowsAsync(cancellationToken);
+            return await command.ReadAllRowsAsync(PostgresValues.ColumnReader, cancellationToken);
         }
         catch (PostgresException ex)
         {

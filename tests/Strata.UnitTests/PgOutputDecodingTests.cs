@@ -97,9 +97,19 @@ public sealed class PgOutputDecodingTests : IDisposable
     public void Time_keeps_microseconds()
     {
         // 13:45:10.123456 = 13 h 45 min 10 s and 1 234 560 ticks of 100 ns.
-        var expected = new TimeOnly(13, 45, 10).Add(TimeSpan.FromTicks(1_234_560));
+        var expected = new TimeSpan(13, 45, 10).Add(TimeSpan.FromTicks(1_234_560));
 
         Assert.Equal(expected, Parse("time", "13:45:10.123456"));
+    }
+
+    [Fact]
+    public void Time_keeps_24_00_and_dates_keep_their_infinities()
+    {
+        // TimeSpan, because PostgreSQL's time includes 24:00:00; Infinite, never a clamp to 9999-12-31.
+        Assert.Equal(TimeSpan.FromHours(24), Parse("time", "24:00:00"));
+        Assert.Equal(Strata.Warehouse.Infinite.Positive, Parse("date", "infinity"));
+        Assert.Equal(Strata.Warehouse.Infinite.Negative, Parse("timestamp", "-infinity"));
+        Assert.Equal(Strata.Warehouse.Infinite.Positive, Parse("timestamptz", "infinity"));
     }
 
     [Fact]
@@ -295,7 +305,7 @@ public sealed class PgOutputDecodingTests : IDisposable
         var values = Row(
             ("id", 9_007_199_254_740_993L), ("i", 7), ("s", (short)-3), ("m", 123.4500m), ("b", true), ("d", 0.1), ("f", 1.5f),
             ("ts", new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(7)), ("day", new DateOnly(2024, 2, 29)),
-            ("t", new TimeOnly(23, 59, 59).Add(TimeSpan.FromTicks(9))), ("g", new Guid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
+            ("t", new TimeOnly(23, 59, 59).Add(TimeSpan.FromTicks(9))), ("t24", TimeSpan.FromHours(24)), ("inf", Strata.Warehouse.Infinite.Negative), ("g", new Guid("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11")),
             ("bytes", new byte[] { 0, 255 }), ("text", "ünï\ncode"), ("nothing", null));
         using var decoder = Decoder(spillAfter: 1);
         decoder.Relate(16401, Accounts, ["id"]);

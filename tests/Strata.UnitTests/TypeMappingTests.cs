@@ -42,7 +42,7 @@ public sealed class TypeMappingTests
     [InlineData("timestamptz", -1, "TIMESTAMPTZ", "timestamptz")]
     [InlineData("timestamptz", 6, "TIMESTAMPTZ", "timestamptz")]
     [InlineData("uuid", -1, "UUID", "uuid")]
-    [InlineData("json", -1, "VARCHAR", "jsonb")]
+    [InlineData("json", -1, "VARCHAR", "text")]
     [InlineData("jsonb", -1, "VARCHAR", "jsonb")]
     [InlineData("bytea", -1, "BLOB", "bytea")]
     public void Each_type_of_the_table_lands_as_documented(string typeName, int typmod, string duckDb, string postgres)
@@ -123,13 +123,14 @@ public sealed class TypeMappingTests
     }
 
     [Theory]
-    [InlineData("json")]
-    [InlineData("jsonb")]
-    public void Json_travels_as_its_text(string typeName)
+    [InlineData("json", WarehouseTypeKind.Text)]
+    [InlineData("jsonb", WarehouseTypeKind.Json)]
+    public void Json_travels_as_its_text(string typeName, WarehouseTypeKind kind)
     {
+        // json lands as plain text: a jsonb column would reorder its keys and drop duplicates.
         var (type, castToText) = TypeMapping.Map(typeName, "U", -1);
 
-        Assert.Equal(WarehouseTypeKind.Json, type.Kind);
+        Assert.Equal(kind, type.Kind);
         Assert.True(castToText);
     }
 

@@ -28,7 +28,9 @@ public static class TypeMapping
             "timestamp" => (new(WarehouseTypeKind.Timestamp), false),
             "timestamptz" => (WarehouseType.TimestampTz, false),
             "uuid" => (new(WarehouseTypeKind.Uuid), false),
-            "json" or "jsonb" => (new(WarehouseTypeKind.Json), true),
+            // json keeps its exact text (a jsonb column would reorder keys and drop duplicates); jsonb text is already canonical.
+            "json" => (WarehouseType.Text, true),
+            "jsonb" => (new(WarehouseTypeKind.Json), true),
             "bytea" => (new(WarehouseTypeKind.Bytes), false),
             // Arrays, enums, intervals, ranges, network and geometric types keep their exact PostgreSQL text form.
             _ => (WarehouseType.Text, true),

@@ -12,7 +12,7 @@ internal static class ValueConversion
 {
     /// <summary>Reads the next value of a binary COPY row.</summary>
     /// <remarks>Synchronous on purpose: values come out of Npgsql's buffer, and an await per value costs more than the rare refill.</remarks>
-    public static object? Read(NpgsqlBinaryExporter exporter, SourceColumn column)
+    public static object? Read(NpgsqlBinaryExporter exporter, SourceColumn column, SourceTable table)
     {
         if (exporter.IsNull)
         {
@@ -33,19 +33,20 @@ internal static class ValueConversion
             WarehouseTypeKind.Int64 => exporter.Read<long>(),
             WarehouseTypeKind.Float32 => exporter.Read<float>(),
             WarehouseTypeKind.Float64 => exporter.Read<double>(),
-            WarehouseTypeKind.Decimal => ReadDecimal(exporter, column),
-            WarehouseTypeKind.Date => exporter.Read<DateOnly>(),
-            WarehouseTypeKind.Time => ReadTime(exporter, column),
-            WarehouseTypeKind.Timestamp => exporter.Read<DateTime>(),
-            // DateTime alone would be read as timestamp without time zone.
-            WarehouseTypeKind.TimestampTz => exporter.Read<DateTime>(NpgsqlTypes.NpgsqlDbType.TimestampTz),
+            WarehouseTypeKind.Decimal => ReadDecimal(exporter, column, table),
+            // Raw days and microseconds: Npgsql's own conversion turns infinity into 9999-12-31 and back into infinity.
+            WarehouseTypeKind.Date => PostgresTemporal.Date(exporter.Read<int>(NpgsqlTypes.NpgsqlDbType.Date), column, table),
+            // TimeSpan, not TimeOnly: PostgreSQL's time goes up to 24:00:00 inclusive.
+            WarehouseTypeKind.Time => exporter.Read<TimeSpan>(NpgsqlTypes.NpgsqlDbType.Time),
+            WarehouseTypeKind.Timestamp => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.Timestamp), DateTimeKind.Unspecified, column, table),
+            WarehouseTypeKind.TimestampTz => PostgresTemporal.Timestamp(exporter.Read<long>(NpgsqlTypes.NpgsqlDbType.TimestampTz), DateTimeKind.Utc, column, table),
             WarehouseTypeKind.Uuid => exporter.Read<Guid>(),
             WarehouseTypeKind.Bytes => exporter.Read<byte[]>(),
             _ => exporter.Read<string>(),
         };
     }
 
-    private static decimal ReadDecimal(NpgsqlBinaryExporter exporter, SourceColumn column)
+    private static decimal ReadDecimal(NpgsqlBinaryExporter exporter, SourceColumn column, SourceTable table)
     {
         try
         {
@@ -54,22 +55,8 @@ internal static class ValueConversion
         catch (Exception ex) when (ex is OverflowException or InvalidCastException)
         {
             throw new IngestionException(
-                $"a value of {column.Name} ({column.SourceType}) is beyond 28 significant digits and cannot be stored exactly; nothing was written — " +
-                "constrain the source column's precision", ex);
-        }
-    }
-
-    private static TimeOnly ReadTime(NpgsqlBinaryExporter exporter, SourceColumn column)
-    {
-        try
-        {
-            return exporter.Read<TimeOnly>();
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            throw new IngestionException(
-                $"a value of {column.Name} ({column.SourceType}) is 24:00:00, which a warehouse TIME here cannot hold; nothing was written — " +
-                "store it as 00:00:00 of the next day, or change the column to interval", ex);
+                $"a value of {table.DisplayName}.{column.Name} ({column.SourceType}) is NaN, ±Infinity or beyond 28 significant digits, which a decimal cannot hold exactly; " +
+                "nothing was written — constrain the source column's precision, or keep such values out of it", ex);
         }
     }
 
@@ -102,10 +89,10 @@ internal static class ValueConversion
                 WarehouseTypeKind.Float32 => float.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Float64 => double.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Decimal => ParseExactDecimal(text),
-                WarehouseTypeKind.Date => DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                WarehouseTypeKind.Time => TimeOnly.Parse(text, CultureInfo.InvariantCulture),
-                WarehouseTypeKind.Timestamp => DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.None),
-                WarehouseTypeKind.TimestampTz => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).UtcDateTime,
+                WarehouseTypeKind.Date => PostgresTemporal.ParseInfinity(text) ?? DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                WarehouseTypeKind.Time => PostgresTemporal.ParseTime(text),
+                WarehouseTypeKind.Timestamp => PostgresTemporal.ParseInfinity(text) ?? DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.None),
+                WarehouseTypeKind.TimestampTz => PostgresTemporal.ParseInfinity(text) ?? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture).UtcDateTime,
                 WarehouseTypeKind.Uuid => Guid.Parse(text, CultureInfo.InvariantCulture),
                 WarehouseTypeKind.Bytes => Convert.FromHexString(text.AsSpan(2)),
                 _ => text,

@@ -45,6 +45,24 @@ internal sealed class SnapshotReader : IAsyncDisposable
     }
 
     /// <summary>
+    /// Every row of <paramref name="table"/> as PostgreSQL's own text output of each column (NULL kept), timestamptz in
+    /// UTC whatever the session's time zone: what reconcile compares bronze with.
+    /// </summary>
+    public Task<NpgsqlBinaryExporter> ExportTextAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        var select = string.Join(", ", table.Columns.Select(c => OutputText(c)));
+        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+
+        static string OutputText(SourceColumn column)
+        {
+            var name = Sql.Identifier(column.Name);
+            return column is { CastToText: false, Type.Kind: Strata.Warehouse.WarehouseTypeKind.TimestampTz }
+                ? $"CASE WHEN {name} IS NULL THEN NULL WHEN NOT isfinite({name}) THEN format('%s', {name}) ELSE format('%s+00', {name} AT TIME ZONE 'UTC') END"
+                : AsOutputText(name);
+        }
+    }
+
+    /// <summary>
     /// The value's text as the type's output function writes it, which is what pgoutput streams. Not <c>::text</c>:
     /// for some types the cast differs (<c>'10.1.2.3'::inet::text</c> is <c>10.1.2.3/32</c>, the stream says <c>10.1.2.3</c>).
     /// </summary>

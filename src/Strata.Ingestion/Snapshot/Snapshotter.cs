@@ -72,7 +72,7 @@ internal sealed class Snapshotter(
             {
                 for (var i = 0; i < row.Length; i++)
                 {
-                    row[i] = ValueConversion.Read(exporter, table.Columns[i]);
+                    row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
                 }
 
                 bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));

@@ -1,4 +1,5 @@
 using Strata.Ingestion.Catalog;
+using Strata.Warehouse;
 
 namespace Strata.Ingestion.Streaming;
 
@@ -129,6 +130,8 @@ internal sealed class SpillFile : IDisposable
             case TimeOnly time: _writer.Write((byte)11); _writer.Write(time.Ticks); break;
             case Guid g: _writer.Write((byte)12); _writer.Write(g.ToByteArray()); break;
             case byte[] bytes: _writer.Write((byte)13); _writer.Write(bytes.Length); _writer.Write(bytes); break;
+            case TimeSpan span: _writer.Write((byte)14); _writer.Write(span.Ticks); break;
+            case Infinite infinite: _writer.Write((byte)15); _writer.Write(infinite.IsNegative); break;
             default: throw new InvalidOperationException($"no spill encoding for {value.GetType()}");
         }
     }
@@ -149,6 +152,8 @@ internal sealed class SpillFile : IDisposable
         11 => new TimeOnly(reader.ReadInt64()),
         12 => new Guid(reader.ReadBytes(16)),
         13 => reader.ReadBytes(reader.ReadInt32()),
+        14 => new TimeSpan(reader.ReadInt64()),
+        15 => new Infinite(reader.ReadBoolean()),
         var tag => throw new InvalidDataException($"spill file damaged (value tag {tag})"),
     };
 }
