@@ -16,25 +16,11 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
-        Project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
-        Project.Environment["STRATA_WAREHOUSE_PORT"] = Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Project.Environment["STRATA_WAREHOUSE_USER"] = Testing.PostgresServer.Superuser;
-        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = Server.Password;
+        UseWarehouseEngine(engine);
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "40", "--items-per-order", "3")).ExitCode);
     }
 
-    /// <summary>Points the project at a pipeline (slot) and warehouse of the calling test's own.</summary>
-    private async Task UsePipelineAsync(string name)
-    {
-        Project.Environment["STRATA_INGEST_PIPELINE"] = $"{engine}_{name}";
-        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, $"{name}.duckdb");
-        Project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}";
-        if (engine == "postgres")
-        {
-            await Server.ExecuteAsync($"DROP DATABASE IF EXISTS w_{engine}_{name}");
-        }
-    }
+    private Task UsePipelineAsync(string name) => UsePipelineAsync(engine, name);
 
     private async Task IngestOnceAsync()
     {

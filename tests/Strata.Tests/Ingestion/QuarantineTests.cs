@@ -16,14 +16,8 @@ public abstract class QuarantineTests(string engine) : SharedServerTest($"quaran
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
-        Project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
-        Project.Environment["STRATA_WAREHOUSE_PORT"] = Server.Port.ToString(CultureInfo.InvariantCulture);
-        Project.Environment["STRATA_WAREHOUSE_USER"] = Testing.PostgresServer.Superuser;
-        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = Server.Password;
-        Project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_quarantine_{engine}";
-        Project.Environment["STRATA_INGEST_PIPELINE"] = $"quarantine_{engine}"; // slots are per server
-        await Server.ExecuteAsync($"DROP DATABASE IF EXISTS w_quarantine_{engine}");
+        UseWarehouseEngine(engine);
+        await UsePipelineAsync(engine, "quarantine");
         // A transaction of more changes than this goes through a spill file: the failing change must survive it.
         Project.Environment["STRATA_INGEST_SPILL_AFTER"] = "100";
         await SourceAsync("""

@@ -70,23 +70,10 @@ public abstract class TypeRoundTripTests(string engine) : SharedServerTest($"typ
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
-        Project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
-        Project.Environment["STRATA_WAREHOUSE_PORT"] = Server.Port.ToString(CultureInfo.InvariantCulture);
-        Project.Environment["STRATA_WAREHOUSE_USER"] = Testing.PostgresServer.Superuser;
-        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = Server.Password;
+        UseWarehouseEngine(engine);
     }
 
-    private async Task UsePipelineAsync(string name)
-    {
-        Project.Environment["STRATA_INGEST_PIPELINE"] = $"{engine}_{name}";
-        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, $"{name}.duckdb");
-        Project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}";
-        if (engine == "postgres")
-        {
-            await Server.ExecuteAsync($"DROP DATABASE IF EXISTS w_{engine}_{name}");
-        }
-    }
+    private Task UsePipelineAsync(string name) => UsePipelineAsync(engine, name);
 
     private Task SourceAsync(string sql) => Server.ExecuteAsync(sql, Project.Database);
 

@@ -24,6 +24,28 @@ public abstract class SharedServerTest(string key, bool initialize = false, stri
         }
     }
 
+    /// <summary>Points the project's warehouse at <paramref name="engine"/>: a DuckDB file, or PostgreSQL on the test server.</summary>
+    protected void UseWarehouseEngine(string engine)
+    {
+        Project.Environment["STRATA_WAREHOUSE_ENGINE"] = engine;
+        Project.Environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
+        Project.Environment["STRATA_WAREHOUSE_PORT"] = Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Project.Environment["STRATA_WAREHOUSE_USER"] = PostgresServer.Superuser;
+        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = Server.Password;
+    }
+
+    /// <summary>Points the project at a pipeline (slot; slots are per server) and an empty warehouse of its own.</summary>
+    protected async Task UsePipelineAsync(string engine, string name)
+    {
+        Project.Environment["STRATA_INGEST_PIPELINE"] = $"{engine}_{name}";
+        Project.Environment["STRATA_WAREHOUSE_PATH"] = Path.Combine(Project.Directory, $"{name}.duckdb");
+        Project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}";
+        if (engine == "postgres")
+        {
+            await Server.ExecuteAsync($"DROP DATABASE IF EXISTS w_{engine}_{name}");
+        }
+    }
+
     public virtual async Task DisposeAsync()
     {
         var databaseExists = await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{Project.Database}')");
