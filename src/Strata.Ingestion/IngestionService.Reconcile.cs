@@ -115,18 +115,30 @@ public sealed partial class IngestionService
         IWarehouse warehouse, SourceTable table, ulong at, Dictionary<string, ulong> source, CancellationToken cancellationToken)
     {
         var sourceChecksum = source.Values.Aggregate(0UL, (sum, hash) => unchecked(sum + hash));
-        var keys = table.Columns.Where(c => c.IsKey).Select(c => warehouse.Quote(c.Name)).DefaultIfEmpty("_lsn, _seq").ToList();
+        var keyed = table.Columns.Any(c => c.IsKey);
+        var keys = table.Columns.Where(c => c.IsKey).Select(c => warehouse.Quote(c.Name)).ToList();
         var columns = string.Join(", ", table.Columns.Select(c => warehouse.Quote(c.Name)));
         var bronze = warehouse.Qualify(BronzeTable.Schema, table.BronzeName);
-        var state = await warehouse.QueryAsync(string.Create(CultureInfo.InvariantCulture, $"""
-            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
+        const string Since = """
             resets AS (SELECT _lsn AS l, _seq AS s FROM c WHERE _op = 't' UNION ALL SELECT max(_lsn), -1 FROM c WHERE _op = 'r'),
             p AS (SELECT l, s FROM resets WHERE l IS NOT NULL ORDER BY l DESC, s DESC LIMIT 1),
-            kept AS (SELECT * FROM c WHERE _op <> 't' AND NOT EXISTS (SELECT 1 FROM p WHERE c._lsn < p.l OR (c._lsn = p.l AND c._seq <= p.s))),
+            kept AS (SELECT * FROM c WHERE _op <> 't' AND NOT EXISTS (SELECT 1 FROM p WHERE c._lsn < p.l OR (c._lsn = p.l AND c._seq <= p.s)))
+            """;
+        // With a key: the latest version of each key. Without one: every change since the last reset in order, replayed
+        // below as a multiset (an insert adds a copy of the row, a delete takes one away).
+        var sql = keyed ? string.Create(CultureInfo.InvariantCulture, $"""
+            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
+            {Since},
             ranked AS (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS rn FROM kept)
-            SELECT {columns} FROM ranked WHERE rn = 1 AND _op <> 'd'
-            """), null, cancellationToken);
-        var bronzeRows = new RowSet();
+            SELECT {columns}, _op FROM ranked WHERE rn = 1 AND _op <> 'd'
+            """) : string.Create(CultureInfo.InvariantCulture, $"""
+            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
+            {Since}
+            SELECT {columns}, _op FROM kept ORDER BY _lsn, _seq
+            """);
+        var state = await warehouse.QueryAsync(sql, null, cancellationToken);
+        var copies = new Dictionary<(string Key, ulong Hash), int>();
+        var order = new List<(string Key, ulong Hash)>();
         var values = new string?[table.Columns.Count];
         foreach (var row in state)
         {
@@ -135,7 +147,30 @@ public sealed partial class IngestionService
                 values[i] = PostgresText.Render(row[i], table.Columns[i]);
             }
 
-            bronzeRows.Add(KeyAndHash(table, values));
+            var entry = KeyAndHash(table, values);
+            var count = copies.GetValueOrDefault(entry);
+            if ((string)row[values.Length]! == "d")
+            {
+                copies[entry] = Math.Max(0, count - 1);
+                continue;
+            }
+
+            if (count == 0 && !copies.ContainsKey(entry))
+            {
+                order.Add(entry);
+            }
+
+            copies[entry] = count + 1;
+        }
+
+        var bronzeRows = new RowSet();
+        var bronzeCount = 0;
+        foreach (var entry in order)
+        {
+            for (var n = 0; n < copies[entry]; n++, bronzeCount++)
+            {
+                bronzeRows.Add(entry);
+            }
         }
 
         var mismatches = new List<string>();
@@ -154,7 +189,7 @@ public sealed partial class IngestionService
         }
 
         mismatches.AddRange(remaining.Keys.Select(k => $"{k}: in the source, not in bronze"));
-        return new ReconcileTable(table.DisplayName, source.Count, state.Count, sourceChecksum.ToString("x16", CultureInfo.InvariantCulture),
+        return new ReconcileTable(table.DisplayName, source.Count, bronzeCount, sourceChecksum.ToString("x16", CultureInfo.InvariantCulture),
             bronzeChecksum.ToString("x16", CultureInfo.InvariantCulture), mismatches.Count, mismatches.Take(MismatchesShown).ToList());
     }
 

@@ -56,11 +56,23 @@ internal sealed class PgOutputDecoder : IDisposable
             case FullUpdateMessage full:
                 var old = await ReadAsync(full.Relation.RelationId, full.OldRow, cancellationToken);
                 var updated = await ReadAsync(full.Relation.RelationId, full.NewRow, cancellationToken);
-                Add(full.Relation.RelationId, 'u', updated with
+                updated = updated with
                 {
                     Values = await ToastFiller.FillAsync(_relations[full.Relation.RelationId].Table, updated.Values, old.Values, cancellationToken),
                     Error = updated.Error ?? old.Error,
-                });
+                };
+                if (_relations[full.Relation.RelationId].Table.Columns.Any(c => c.IsKey))
+                {
+                    Add(full.Relation.RelationId, 'u', updated);
+                }
+                else
+                {
+                    // No key says which row changed: bronze gets the old row's delete and the new row's insert, so
+                    // the table's rows can be rebuilt as a multiset (an update alone would lose the old row).
+                    Add(full.Relation.RelationId, 'd', old with { Error = updated.Error });
+                    Add(full.Relation.RelationId, 'c', updated);
+                }
+
                 return null;
             case IndexUpdateMessage keyed:
                 var key = await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);

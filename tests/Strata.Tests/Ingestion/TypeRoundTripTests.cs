@@ -178,8 +178,17 @@ public abstract class TypeRoundTripTests(string engine) : SharedServerTest($"typ
         await IngestOnceAsync();
         await SourceAsync("INSERT INTO operations.keyless VALUES (1, 'x'), (2, NULL)");
         await IngestOnceAsync();
+        await Reconciled.AssertEqualAsync(Project, tables: 5);
+
+        // Updates and deletes of rows without a key: one of three identical rows deleted, two identical rows updated.
+        await SourceAsync("DELETE FROM operations.keyless WHERE ctid = (SELECT min(ctid) FROM operations.keyless WHERE a = 1)");
+        await SourceAsync("UPDATE operations.keyless SET b = 'y' WHERE a = 2");
+        await IngestOnceAsync();
 
         await Reconciled.AssertEqualAsync(Project, tables: 5);
+        // An update without a key lands as the old row's delete and the new row's insert: nothing of the old row is lost.
+        var ops = await BronzeReader.QueryAsync(Project, "SELECT _op, count(*) FROM bronze.operations__keyless WHERE _op IN ('u', 'd') GROUP BY _op ORDER BY _op");
+        Assert.Equal([("d", 3L)], ops.Select(r => ((string)r[0]!, Convert.ToInt64(r[1], CultureInfo.InvariantCulture))));
     }
 
     [Theory]
