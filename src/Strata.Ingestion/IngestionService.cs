@@ -126,13 +126,6 @@ public sealed partial class IngestionService
 
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var resync = ResyncTables(options, tables);
-        foreach (var held in writer.Quarantine.Tables.Where(h => resync.All(t => t.DisplayName != h)))
-        {
-            _console.Warning($"{held} is quarantined: its changes go to {MetadataTables.Schema}.{Quarantine.Table} until `strata ingest --resync {held}`");
-        }
-
-        writer.Quarantine.Changed = options.OnQuarantine;
-        options.OnQuarantine?.Invoke(writer.Quarantine.Tables);
 
         if (checkpoint is not null)
         {
@@ -149,6 +142,13 @@ public sealed partial class IngestionService
             }
         }
 
+        foreach (var held in writer.Quarantine.Tables.Where(h => resync.All(t => t.DisplayName != h)))
+        {
+            _console.Warning($"{held} is quarantined: its changes go to {MetadataTables.Schema}.{Quarantine.Table} until `strata ingest --resync {held}`");
+        }
+
+        writer.Quarantine.Changed = options.OnQuarantine;
+        options.OnQuarantine?.Invoke(writer.Quarantine.Tables);
         _unverified.UnionWith(tables.Keys);
         foreach (var table in tables.Values.Where(t => !resync.Contains(t)))
         {

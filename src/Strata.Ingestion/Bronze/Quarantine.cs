@@ -89,7 +89,7 @@ internal sealed class Quarantine
                 [pipeline], cancellationToken))
             .ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
         var rows = await warehouse.QueryAsync(
-            $"SELECT table_name, min(source_table), min(_lsn), count(*), min(quarantined_at) {unresolved} GROUP BY table_name ORDER BY table_name",
+            $"SELECT table_name, min(source_table), min(_lsn), count(CASE WHEN _op <> 'r' THEN 1 END), min(quarantined_at) {unresolved} GROUP BY table_name ORDER BY table_name",
             [pipeline], cancellationToken);
         return rows.Select(r => new QuarantinedTable(
                 (string)r[0]!, (string)r[1]!, Convert.ToInt64(r[3], CultureInfo.InvariantCulture),
@@ -165,6 +165,28 @@ internal sealed class Quarantine
         return added;
     }
 
+    /// <summary>
+    /// Holds a table whose snapshot at <paramref name="lsn"/> failed on a value (its rows are not in bronze): its
+    /// changes wait here from then on, and the next run, finding no snapshot of it, takes one again.
+    /// </summary>
+    public async Task HoldFailedSnapshotAsync(Catalog.SourceTable table, ulong lsn, string error, CancellationToken cancellationToken)
+    {
+        await using (var transaction = await _warehouse.BeginAsync(cancellationToken))
+        {
+            await using var appender = await transaction.AppendAsync(MetadataTables.Schema, Table, Columns, cancellationToken);
+            appender.Append([_pipeline, table.BronzeName, table.DisplayName, (long)lsn, -1, null, "r", null, $"snapshot failed: {error}", null, DateTime.UtcNow, null]);
+            await appender.CompleteAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        lock (_lock)
+        {
+            _tables[table.BronzeName] = table.DisplayName;
+        }
+
+        Changed?.Invoke(Tables);
+    }
+
     /// <summary>Marks a table's held changes up to a resync snapshot at <paramref name="lsn"/> resolved, inside the snapshot's transaction.</summary>
     public Task ResolveAsync(IWarehouseTransaction transaction, string table, ulong lsn, DateTime at, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync(
@@ -204,7 +226,7 @@ internal sealed class Quarantine
 /// <summary>A quarantined table: changes are held in <c>_strata.quarantine</c> until it is resynced.</summary>
 /// <param name="Table">Bronze table name.</param>
 /// <param name="SourceTable">The source table (<c>schema.table</c>).</param>
-/// <param name="Held">Changes held.</param>
+/// <param name="Held">Changes held (a failed snapshot's own record is not one).</param>
 /// <param name="FirstLsn">Commit LSN of the first held change.</param>
 /// <param name="Error">Why that change could not be landed.</param>
 /// <param name="Since">When the table was quarantined.</param>

@@ -42,8 +42,21 @@ internal sealed class Snapshotter(
             var ordered = tables.OrderByDescending(t => estimates.GetValueOrDefault(t.DisplayName)).ToList();
             await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (table, token) =>
             {
-                var rows = await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, token);
-                Interlocked.Add(ref total, rows);
+                try
+                {
+                    var rows = await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, token);
+                    Interlocked.Add(ref total, rows);
+                }
+                catch (Exception ex) when (ex is IngestionException or Warehouse.WarehouseException { IsTransient: false, InUse: false } && !token.IsCancellationRequested)
+                {
+                    // A value this table's snapshot cannot land (or a column bronze cannot hold): nothing of the table
+                    // was committed. It is quarantined rather than stopping every other table.
+                    await writer.Quarantine.HoldFailedSnapshotAsync(table, lsn, ex.Message, token);
+                    console.Warning(
+                        $"{table.DisplayName} is quarantined: its snapshot failed ({ex.Message}). Every other table goes on; its changes wait in " +
+                        $"{MetadataTables.Schema}.{Quarantine.Table}, and the next `strata ingest` takes its snapshot again — fix the value at the source first");
+                }
+
                 phase.TableDone();
             });
         });

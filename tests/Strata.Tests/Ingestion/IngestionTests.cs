@@ -407,8 +407,9 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
         Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
         // A value DuckDB's DECIMAL(38,10) cannot hold exactly makes the new table's snapshot fail.
         await Server.ExecuteAsync("CREATE TABLE operations.retried (id int PRIMARY KEY, amount numeric); INSERT INTO operations.retried VALUES (1, 1.5), (2, 0.12345678901)", Project.Database);
+        // The table is quarantined (exit 1), the others go on; no snapshot of it is recorded, so the next run takes it again.
         Assert.Equal(1, (await Project.RunAsync("ingest", "--once")).ExitCode);
-        Assert.Equal("pending", await SnapshotStateAsync("operations__retried"));
+        Assert.Equal("quarantined", await SnapshotStateAsync("operations__retried"));
 
         await Server.ExecuteAsync("UPDATE operations.retried SET amount = 0.25 WHERE id = 2", Project.Database);
         var fixedRun = await Project.RunAsync("ingest", "--once");
