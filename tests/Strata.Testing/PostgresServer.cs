@@ -89,7 +89,9 @@ public sealed class PostgresServer
     /// <param name="after">What was written, for the failure message.</param>
     public async Task WaitForSlotToConfirmAsync(string slot, TimeSpan timeout, string after)
     {
-        var lsn = await ScalarAsync<string>("SELECT pg_current_wal_lsn()::text");
+        // The insert position, not pg_current_wal_lsn(): with synchronous_commit off (as this server runs) the write
+        // position can lag behind a commit that has returned, and a heartbeat before it would satisfy the wait.
+        var lsn = await ScalarAsync<string>("SELECT pg_current_wal_insert_lsn()::text");
         await Eventually.TrueAsync(
             async () => await ScalarAsync<bool>($"SELECT coalesce(bool_or(confirmed_flush_lsn >= '{lsn}'::pg_lsn), false) FROM pg_replication_slots WHERE slot_name = '{slot}'"),
             timeout, $"slot {slot} to confirm WAL {lsn} after {after}");
