@@ -13,6 +13,21 @@ public sealed class PlatformState
     /// <summary>Commit time of the newest source change in each changelog model after its last run.</summary>
     public ConcurrentDictionary<string, DateTime> NewestCommit { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What each model's rows are as of (moved only by successful builds), after the last transformation run.</summary>
+    public IReadOnlyDictionary<string, Transform.Execution.DataAsOf> AsOf { get; set; } = new Dictionary<string, Transform.Execution.DataAsOf>();
+
+    /// <summary>The gold relations: models in the <c>gold</c> schema, or where a project has none, those nothing else reads.</summary>
+    public IReadOnlyList<string> GoldRelations { get; set; } = [];
+
+    /// <summary>
+    /// Age of gold now: <paramref name="now"/> − the source commit time of the newest change visible in the worst
+    /// (oldest) gold relation; null before any gold relation has been built.
+    /// </summary>
+    public double? GoldAgeSeconds(DateTime now) =>
+        GoldRelations.Select(m => AsOf.GetValueOrDefault(m)?.CommitTime).OfType<DateTime>().DefaultIfEmpty().Min() is var oldest && oldest != default
+            ? Math.Max(0, (now - oldest).TotalSeconds)
+            : null;
+
     /// <summary>Freshness samples of gold (seconds), newest last.</summary>
     public ConcurrentQueue<(DateTime At, double Seconds)> Freshness { get; } = new();
 

@@ -97,20 +97,23 @@ public sealed class TransformService
         return new ModelCompiler(Graph, _warehouse, null).CompileQueryAsync(subject, path, template, param);
     }
 
-    /// <summary>The newest source position and commit time taken in by the changelog models upstream of <paramref name="models"/>.</summary>
+    /// <summary>
+    /// What rows read from <paramref name="models"/> are as of: the oldest as-of of those relations (a view's is its
+    /// parents'), each moved only by a successful build, so a skipped or failed model keeps its old one.
+    /// </summary>
     public async Task<(long? Lsn, DateTime? CommitTime)> AsOfAsync(IEnumerable<string> models, CancellationToken cancellationToken = default)
     {
-        var upstream = models.Where(Graph.Contains).SelectMany(m => Graph.Ancestors(m).Append(m))
-            .Where(m => Materializations.ReadsChangelog(Graph[m].Config.Materialized)).Distinct().ToList();
-        if (upstream.Count == 0 || await _warehouse.GetColumnsAsync(TransformMetadata.Schema, "model_state", cancellationToken) is null)
-        {
-            return (null, null);
-        }
+        var recorded = await _metadata.ReadAsOfAsync(cancellationToken);
+        var asOf = DataAsOf.Oldest(models.Where(Graph.Contains).Distinct().Select(m => DataAsOf.Of(Graph, recorded, m)));
+        return (asOf?.Lsn, asOf?.CommitTime);
+    }
 
-        var rows = await _warehouse.QueryAsync(
-            $"SELECT max(lsn), max(commit_ts) FROM {_metadata.ModelState} WHERE model IN ({string.Join(", ", upstream.Select((_, i) => _warehouse.Parameter(i + 1)))})",
-            upstream.Cast<object?>().ToList(), cancellationToken);
-        return (rows[0][0] is null ? null : TransformMetadata.Long(rows[0][0]), rows[0][1] as DateTime?);
+    /// <summary>Every model's as-of now (views resolved through their parents); models without one are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, DataAsOf>> AsOfByModelAsync(CancellationToken cancellationToken = default)
+    {
+        var recorded = await _metadata.ReadAsOfAsync(cancellationToken);
+        return Graph.Order.Select(m => (m.Name, AsOf: DataAsOf.Of(Graph, recorded, m.Name)))
+            .Where(p => p.AsOf is not null).ToDictionary(p => p.Name, p => p.AsOf!, StringComparer.Ordinal);
     }
 
     /// <summary>Builds the selected models.</summary>

@@ -33,7 +33,7 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
             ["replication slot", root.GetProperty("slot") is { ValueKind: JsonValueKind.Object } slot
                 ? $"{slot.GetProperty("state").GetString()}, {Number(slot, "lag_bytes", "N0")} bytes held, newest batch {Number(slot, "lag_seconds", "0.00")} s after its source commit"
                 : "-"],
-            ["gold freshness", freshness.ValueKind == JsonValueKind.Number ? $"{freshness.GetDouble():0.0} s behind the source" : "-"],
+            ["age of gold", freshness.ValueKind == JsonValueKind.Number ? $"{freshness.GetDouble():0.0} s (worst gold relation, as of its last successful build)" : "-"],
             ["transformation runs", root.GetProperty("transformation_runs").GetInt32().ToString(CultureInfo.InvariantCulture)],
             .. root.GetProperty("workers").EnumerateObject().Select(w => (IReadOnlyList<string>)[$"worker {w.Name}", w.Value.GetString() ?? ""]),
             ["failing tests", root.GetProperty("failing_tests").GetArrayLength().ToString(CultureInfo.InvariantCulture)],

@@ -61,9 +61,9 @@ internal static class Dashboard
                 problems.Add($"replication slot is {slot.State}");
             }
 
-            if (state.Freshness.LastOrDefault() is var (at, seconds) && at != default && seconds > ReadyFreshness.TotalSeconds)
+            if (state.GoldAgeSeconds(DateTime.UtcNow) is { } seconds && seconds > ReadyFreshness.TotalSeconds)
             {
-                problems.Add($"gold is {seconds:0} s behind the source");
+                problems.Add($"gold is {seconds:0} s old (its worst relation, as of its last successful build)");
             }
 
             if (state.Runs == 0)

@@ -94,6 +94,14 @@ internal sealed class TransformWorker(
             .Select(s => $"source:{s.FullName}+")
             .ToList();
 
+    /// <summary>Models in the <c>gold</c> schema; a project without one has its leaves (models nothing else reads) as gold.</summary>
+    private static List<string> GoldRelations(TransformService transform)
+    {
+        var models = transform.Graph.Order.Where(m => m.Config.Materialized != Transform.Project.Materializations.Ephemeral).ToList();
+        var gold = models.Where(m => m.Config.Schema == "gold").Select(m => m.Name).ToList();
+        return gold.Count > 0 ? gold : models.Where(m => models.All(other => !other.Refs.Contains(m.Name))).Select(m => m.Name).ToList();
+    }
+
     private static List<DateTime> Drain(System.Collections.Concurrent.ConcurrentQueue<DateTime> queue)
     {
         var items = new List<DateTime>();
@@ -129,8 +137,15 @@ internal sealed class TransformWorker(
             }
         }
 
-        var newest = state.NewestCommit.Values.DefaultIfEmpty(now).Max();
-        var freshness = (now - newest).TotalSeconds;
+        // The headline is the worst gold relation's age, from what each relation's last successful build read: a
+        // model skipped because an upstream test fails keeps its old as-of, and its age grows.
+        state.AsOf = await transform.AsOfByModelAsync(CancellationToken.None);
+        if (state.GoldRelations.Count == 0)
+        {
+            state.GoldRelations = GoldRelations(transform);
+        }
+
+        var freshness = state.GoldAgeSeconds(now) ?? (now - state.NewestCommit.Values.DefaultIfEmpty(now).Max()).TotalSeconds;
         PlatformState.Keep(state.Freshness, (now, freshness));
         // Every transaction this run took in is visible from now (the first run's backlog says nothing about speed).
         if (triggeredBy != "start")
@@ -149,7 +164,7 @@ internal sealed class TransformWorker(
         state.Reached("transformation");
 
         var detail = $"built {summary.Models.Count(m => m.Status == "success")} models and ran {summary.Tests.Count} tests in {summary.Elapsed.TotalSeconds:0.0} s; " +
-            $"gold is {freshness:0.0} s behind the source";
+            $"gold is {freshness:0.0} s old (its worst relation)";
         var failed = failedModels.Count + failedTests;
         var line = detail + (failed > 0 ? $"; {failed} failed: {string.Join(", ", failedModels.Concat(summary.Tests.Where(t => t.Blocks).Select(t => t.Test)))}" : "");
         if (failed > 0)

@@ -18,6 +18,7 @@ internal sealed class DagRunner(
     private readonly Materializer _materializer = new(warehouse, compiler);
     private readonly ChangelogMaterializer _changelog = new(warehouse, compiler, metadata, bound);
     private readonly TestRunner _tests = new(graph, warehouse, compiler);
+    private Dictionary<string, DataAsOf>? _recorded;
 
     public async Task<(List<ModelResult> Models, List<TestResult> Tests)> RunAsync(
         HashSet<string> selected, bool runModels, bool runTests, bool fullRefresh, int threads, CancellationToken cancellationToken)
@@ -80,6 +81,11 @@ internal sealed class DagRunner(
                     blocked[ended.Name] = ended.Name;
                     continue;
                 }
+
+                if (runModels && result.Status == "success")
+                {
+                    await RecordAsOfAsync(ended, cancellationToken);
+                }
             }
 
             finished.Add(ended.Name);
@@ -107,6 +113,28 @@ internal sealed class DagRunner(
         }
 
         return (models, tests);
+    }
+
+    /// <summary>
+    /// What a just-built relation's rows are as of: a changelog model's bound, else the oldest as-of of its parents
+    /// (built before it in this run or earlier). Views resolve theirs when read, so nothing is recorded for them.
+    /// </summary>
+    private async Task RecordAsOfAsync(Model model, CancellationToken cancellationToken)
+    {
+        if (model.Config.Materialized is Materializations.View or Materializations.Ephemeral)
+        {
+            return;
+        }
+
+        var recorded = _recorded ??= await metadata.ReadAsOfAsync(cancellationToken);
+        var asOf = Materializations.ReadsChangelog(model.Config.Materialized)
+            ? await metadata.ChangelogAsOfAsync(model.Name, bound, cancellationToken)
+            : DataAsOf.Oldest(model.Refs.Select(parent => DataAsOf.Of(graph, recorded, parent)));
+        if (asOf is not null)
+        {
+            await metadata.SetAsOfAsync(model.Name, asOf, cancellationToken);
+            recorded[model.Name] = asOf;
+        }
     }
 
     private async Task<ModelResult?> RunModelAsync(Model model, bool build, bool fullRefresh, CancellationToken cancellationToken)

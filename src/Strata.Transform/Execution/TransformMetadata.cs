@@ -21,6 +21,8 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
 
     public string TestResults => warehouse.Qualify(Schema, "test_results");
 
+    public string ModelAsOf => warehouse.Qualify(Schema, "model_asof");
+
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
@@ -32,7 +34,47 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
         await warehouse.CreateTableAsync(Schema, "test_results", [
             new("run_id", Text), new("test", Text), new("model", Text), new("severity", Text), new("status", Text), new("failures", Int64),
             new("sample", Text), new("started_at", Timestamp), new("duration_ms", Int64), new("error", Text)], cancellationToken);
+        await warehouse.CreateTableAsync(Schema, "model_asof", [
+            new("model", Text), new("lsn", Int64), new("commit_ts", Timestamp), new("built_at", Timestamp)], cancellationToken);
     }
+
+    /// <summary>Every built relation's as-of (see <see cref="DataAsOf"/>); empty before the first successful build.</summary>
+    public async Task<Dictionary<string, DataAsOf>> ReadAsOfAsync(CancellationToken cancellationToken)
+    {
+        if (await warehouse.GetColumnsAsync(Schema, "model_asof", cancellationToken) is null)
+        {
+            return new Dictionary<string, DataAsOf>(StringComparer.Ordinal);
+        }
+
+        var rows = await warehouse.QueryAsync($"SELECT model, lsn, commit_ts FROM {ModelAsOf}", null, cancellationToken);
+        return rows.ToDictionary(r => (string)r[0]!, r => new DataAsOf(Long(r[1]), Utc(r[2])), StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// A changelog model's as-of after its build: the run's bound (every change up to it is in, whether or not this
+    /// table had any), timed by the newest change any changelog model has taken in — the source's time at that bound.
+    /// Without ingestion's checkpoint (no bound) it is the model's own watermark.
+    /// </summary>
+    public async Task<DataAsOf?> ChangelogAsOfAsync(string model, long? bound, CancellationToken cancellationToken)
+    {
+        var rows = bound is null
+            ? await warehouse.QueryAsync($"SELECT lsn, commit_ts FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken)
+            : await warehouse.QueryAsync($"SELECT {warehouse.Parameter(1)}, max(commit_ts) FROM {ModelState} WHERE lsn <= {warehouse.Parameter(1)}", [bound.Value], cancellationToken);
+        return rows.Count == 0 || rows[0][0] is null ? null : new DataAsOf(Long(rows[0][0]), Utc(rows[0][1]));
+    }
+
+    /// <summary>Records what <paramref name="model"/>'s rows are as of, after a successful build.</summary>
+    public async Task SetAsOfAsync(string model, DataAsOf asOf, CancellationToken cancellationToken)
+    {
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        await transaction.ExecuteAsync($"DELETE FROM {ModelAsOf} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+        await transaction.ExecuteAsync(
+            $"INSERT INTO {ModelAsOf} VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)})",
+            [model, asOf.Lsn, asOf.CommitTime, DateTime.UtcNow], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static DateTime? Utc(object? value) => value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null;
 
     /// <summary>The last changelog position a model has taken in, or null when it starts from scratch.</summary>
     public async Task<(long Lsn, long Seq)?> WatermarkAsync(IWarehouseTransaction transaction, string model, CancellationToken cancellationToken)

@@ -64,6 +64,55 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
     }
 
     [Fact]
+    public async Task A_report_is_as_of_the_gold_it_reads_not_the_silver_that_moved_on()
+    {
+        var before = await ReportJsonAsync("top_delivery_dates");
+
+        // A status the silver tests reject: silver orders takes it in, its error test fails, every gold model is skipped.
+        await Server.ExecuteAsync("UPDATE operations.orders SET status = 'BOGUS' WHERE order_id = (SELECT min(order_id) FROM operations.orders)", Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        var failing = await Project.RunAsync("build");
+        Assert.Equal(1, failing.ExitCode);
+        var silver = await Strata.Tests.Ingestion.BronzeReader.QueryAsync(Project, "SELECT lsn FROM _strata.model_state WHERE model = 'orders'");
+        var stale = await ReportJsonAsync("top_delivery_dates");
+
+        // Silver moved past the report's rows; the report still says what its rows are as of, and they are unchanged.
+        Assert.True(Convert.ToInt64(silver[0][0], CultureInfo.InvariantCulture) > before.Lsn, "silver orders should have moved on");
+        Assert.Equal(before.Lsn, stale.Lsn);
+        Assert.Equal(before.CommitTime, stale.CommitTime);
+        Assert.Equal(before.Rows, stale.Rows);
+
+        // Fixed at the source: gold is rebuilt, and its as-of moves with it.
+        await Server.ExecuteAsync("UPDATE operations.orders SET status = 'PENDING' WHERE status = 'BOGUS'", Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        var build = await Project.RunAsync("build");
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var fresh = await ReportJsonAsync("top_delivery_dates");
+        Assert.True(fresh.Lsn > before.Lsn);
+        Assert.Equal(await SourceAsync(ReportAnswers.Questions["top_delivery_dates"]), ReportAnswers.ReadCsv(Single("top_delivery_dates", "csv")));
+    }
+
+    /// <summary>Runs a report to JSON and CSV (in a folder of its own) and returns its as-of and rows.</summary>
+    private async Task<(long Lsn, string? CommitTime, string Rows)> ReportJsonAsync(string report)
+    {
+        if (Directory.Exists(Out))
+        {
+            Directory.Delete(Out, recursive: true);
+        }
+
+        foreach (var format in new[] { "json", "csv" })
+        {
+            var run = await Project.RunAsync("report", "run", report, "--format", format, "--out", Out);
+            Assert.True(run.ExitCode == 0, run.ToString());
+        }
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Single(report, "json")));
+        var asOf = json.RootElement.GetProperty("as_of");
+        var lsn = (long)(ulong)NpgsqlTypes.NpgsqlLogSequenceNumber.Parse(asOf.GetProperty("lsn").GetString()!);
+        return (lsn, asOf.GetProperty("commit_time").GetString(), json.RootElement.GetProperty("rows").GetRawText());
+    }
+
+    [Fact]
     public async Task Parameters_are_bound_and_checked()
     {
         var run = await Project.RunAsync("report", "run", "open_orders_by_delivery_date", "--param", "status=PENDING", "--format", "csv", "--out", Out);
