@@ -19,14 +19,57 @@ public sealed class PlatformState
     /// <summary>The gold relations: models in the <c>gold</c> schema, or where a project has none, those nothing else reads.</summary>
     public IReadOnlyList<string> GoldRelations { get; set; } = [];
 
+    /// <summary>Bronze commits since the host started, oldest first: the checkpoint each reached and the commit time of its oldest source transaction.</summary>
+    public ConcurrentQueue<(ulong Checkpoint, DateTime OldestCommit)> BronzeCommits { get; } = new();
+
     /// <summary>
-    /// Age of gold now: <paramref name="now"/> − the source commit time of the newest change visible in the worst
-    /// (oldest) gold relation; null before any gold relation has been built.
+    /// Age of gold now: for the worst gold relation, <paramref name="now"/> − the source commit time of the oldest
+    /// change bronze holds that the relation does not (past its as-of); 0 when gold holds everything bronze has, so an
+    /// idle source does not age it. Null before any gold relation has been built.
     /// </summary>
-    public double? GoldAgeSeconds(DateTime now) =>
-        GoldRelations.Select(m => AsOf.GetValueOrDefault(m)?.CommitTime).OfType<DateTime>().DefaultIfEmpty().Min() is var oldest && oldest != default
-            ? Math.Max(0, (now - oldest).TotalSeconds)
-            : null;
+    public double? GoldAgeSeconds(DateTime now)
+    {
+        var built = GoldRelations.Select(m => AsOf.GetValueOrDefault(m)).OfType<Transform.Execution.DataAsOf>().ToList();
+        if (built.Count == 0)
+        {
+            return null;
+        }
+
+        var commits = BronzeCommits.ToArray();
+        return built.Max(asOf => commits.FirstOrDefault(c => (long)c.Checkpoint > asOf.Lsn) is { OldestCommit: var pending } && pending != default
+            ? Math.Max(0, (now - pending).TotalSeconds)
+            : 0);
+    }
+
+    /// <summary>Forgets bronze commits every gold relation already holds.</summary>
+    public void TrimBronzeCommits()
+    {
+        var built = GoldRelations.Select(m => AsOf.GetValueOrDefault(m)?.Lsn).OfType<long>().DefaultIfEmpty(long.MinValue).Min();
+        while (BronzeCommits.TryPeek(out var first) && (long)first.Checkpoint <= built)
+        {
+            BronzeCommits.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>Age of gold past which the overview warns (<c>freshness.warn_after</c>).</summary>
+    public TimeSpan WarnAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Age of gold past which the host is in error and not ready (<c>freshness.error_after</c>).</summary>
+    public TimeSpan ErrorAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Why gold relations were not rebuilt by the last run that tried, or null when they were.</summary>
+    public string? GoldProblem { get; set; }
+
+    /// <summary><c>ok</c>, <c>warn</c> or <c>error</c> by the age of gold against the thresholds (<c>error</c> too while ingestion has failed); <c>unknown</c> before gold is built.</summary>
+    public string GoldStatus(DateTime now) => GoldAgeSeconds(now) switch
+    {
+        // Nothing new reaches bronze, so gold cannot age by it: a failed ingestion is an error of its own.
+        _ when Workers.GetValueOrDefault("ingestion") is { } ingestion && ingestion.StartsWith("failed", StringComparison.Ordinal) => "error",
+        null => "unknown",
+        var age when age > ErrorAfter.TotalSeconds => "error",
+        var age when age > WarnAfter.TotalSeconds => "warn",
+        _ => "ok",
+    };
 
     /// <summary>Freshness samples of gold (seconds), newest last.</summary>
     public ConcurrentQueue<(DateTime At, double Seconds)> Freshness { get; } = new();
@@ -64,6 +107,7 @@ public sealed class PlatformState
         if (commit.CommitTimes.Count > 0)
         {
             IngestLatencySeconds = Math.Max(0, (commit.CommittedAt - commit.CommitTimes.Min()).TotalSeconds);
+            BronzeCommits.Enqueue((commit.Checkpoint, commit.CommitTimes.Min()));
         }
     }
 

@@ -59,4 +59,5 @@ public sealed record IngestOptions
 /// <param name="CommittedAt">When the warehouse committed it (UTC).</param>
 /// <param name="Changes">Changes written to bronze.</param>
 /// <param name="Tables">The bronze tables written to (<c>operations__orders</c>).</param>
-public sealed record BronzeCommit(IReadOnlyList<DateTime> CommitTimes, DateTime CommittedAt, long Changes, IReadOnlyCollection<string> Tables);
+/// <param name="Checkpoint">The checkpoint the commit moved bronze to (the last source commit LSN in it).</param>
+public sealed record BronzeCommit(IReadOnlyList<DateTime> CommitTimes, DateTime CommittedAt, long Changes, IReadOnlyCollection<string> Tables, ulong Checkpoint = 0);

@@ -39,6 +39,8 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
             ["failing tests", root.GetProperty("failing_tests").GetArrayLength().ToString(CultureInfo.InvariantCulture)],
             ["quarantined tables", root.GetProperty("quarantined_tables").GetArrayLength() is 0 ? "none"
                 : string.Join(", ", root.GetProperty("quarantined_tables").EnumerateArray().Select(t => t.GetString()))],
+            ["gold", root.GetProperty("gold_status").GetString() ?? "-"],
+            .. root.GetProperty("problems").EnumerateArray().Select(p => (IReadOnlyList<string>)["problem", p.GetString() ?? ""]),
         ], "Strata");
         return 0;
     }

@@ -90,6 +90,16 @@ public static class ConfigLoader
                 return value;
             case SettingKind.TimeZone:
                 return Text.CronText.FindTimeZone(value, $"{origin}: {setting.Path}").Id;
+            case SettingKind.Duration:
+                try
+                {
+                    Text.DurationParser.Parse(value, $"{origin}: {setting.Path}");
+                    return value;
+                }
+                catch (UsageException ex)
+                {
+                    throw new ConfigurationException(ex.Message, ex);
+                }
 
             case SettingKind.Text when setting.Choices is { } choices && !choices.Contains(value, StringComparer.Ordinal):
                 throw new ConfigurationException(

@@ -26,4 +26,7 @@ public enum SettingKind
 
     /// <summary>An IANA time zone.</summary>
     TimeZone,
+
+    /// <summary>A length of time: <c>20s</c>, <c>5m</c>, <c>1h30m</c>, or a number of seconds.</summary>
+    Duration,
 }

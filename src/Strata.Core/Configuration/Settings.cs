@@ -178,6 +178,14 @@ public static class Settings
     public static readonly SettingDefinition ScheduleTimeZone = new("schedule.time_zone", SettingKind.TimeZone, "UTC",
         "IANA time zone the schedule.* crons are read in (e.g. Europe/Berlin)");
 
+    /// <summary>Age of gold past which the host warns.</summary>
+    public static readonly SettingDefinition FreshnessWarnAfter = new("freshness.warn_after", SettingKind.Duration, null,
+        "Age of gold past which the overview turns amber (e.g. 1m); unset: the project's strictest source warn_after, else 1m");
+
+    /// <summary>Age of gold past which the host is not ready.</summary>
+    public static readonly SettingDefinition FreshnessErrorAfter = new("freshness.error_after", SettingKind.Duration, null,
+        "Age of gold past which the overview turns red and /readyz is not ready; unset: the project's strictest source error_after, else 2m");
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -189,6 +197,7 @@ public static class Settings
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,
+        FreshnessWarnAfter, FreshnessErrorAfter,
         ReportsOutput, ReportsCsvEscapeFormulas, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 

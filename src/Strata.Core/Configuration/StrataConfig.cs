@@ -58,6 +58,10 @@ public sealed class StrataConfig
     public double? Number(SettingDefinition setting) =>
         Text(setting) is { } value ? double.Parse(value, CultureInfo.InvariantCulture) : null;
 
+    /// <summary>A duration setting, or null when unset (checked when the configuration loaded).</summary>
+    public TimeSpan? Duration(SettingDefinition setting) =>
+        Text(setting) is { } value ? Strata.Text.DurationParser.Parse(value, setting.Path) : null;
+
     /// <summary>A path setting made absolute against the project folder, or null when unset.</summary>
     public string? FullPath(SettingDefinition setting) =>
         Text(setting) is { } value ? Path.GetFullPath(value, ProjectDirectory) : null;

@@ -12,7 +12,10 @@ public static class DurationParser
         ArgumentNullException.ThrowIfNull(text);
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
-            return TimeSpan.FromSeconds(seconds);
+            // NaN, infinities, negative and absurd values are not lengths of time (TimeSpan.FromSeconds would throw or wrap).
+            return double.IsFinite(seconds) && seconds > 0 && seconds < TimeSpan.FromDays(36_500).TotalSeconds
+                ? TimeSpan.FromSeconds(seconds)
+                : throw Invalid(text, option);
         }
 
         if (text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span))
@@ -46,7 +49,7 @@ public static class DurationParser
             number = "";
         }
 
-        return number.Length == 0 && total > TimeSpan.Zero ? total : throw Invalid(text, option);
+        return number.Length == 0 && total > TimeSpan.Zero && total < TimeSpan.FromDays(36_500) ? total : throw Invalid(text, option);
     }
 
     private static UsageException Invalid(string text, string option) =>

@@ -19,8 +19,6 @@ namespace Strata.Host.Web;
 internal static class Dashboard
 {
     /// <summary>Freshness beyond which <c>/readyz</c> says not ready.</summary>
-    private static readonly TimeSpan ReadyFreshness = TimeSpan.FromMinutes(2);
-
     private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
     {
         ["csv"] = "text/csv; charset=utf-8",
@@ -61,9 +59,10 @@ internal static class Dashboard
                 problems.Add($"replication slot is {slot.State}");
             }
 
-            if (state.GoldAgeSeconds(DateTime.UtcNow) is { } seconds && seconds > ReadyFreshness.TotalSeconds)
+            if (state.GoldAgeSeconds(DateTime.UtcNow) is { } seconds && seconds > state.ErrorAfter.TotalSeconds)
             {
-                problems.Add($"gold is {seconds:0} s old (its worst relation, as of its last successful build)");
+                problems.Add($"gold is {seconds:0} s old (its worst relation, as of its last successful build), past freshness.error_after {state.ErrorAfter.TotalSeconds:0} s" +
+                    (state.GoldProblem is { } why ? $": {why}" : ""));
             }
 
             if (state.Runs == 0)

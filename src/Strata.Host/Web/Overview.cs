@@ -15,7 +15,9 @@ public sealed record Overview(
     IReadOnlyList<JobRun> LastJobs,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> LastRuns,
     IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests,
-    IReadOnlyList<string> QuarantinedTables)
+    IReadOnlyList<string> QuarantinedTables,
+    string GoldStatus,
+    IReadOnlyList<string> Problems)
 {
     internal static async Task<Overview> ReadAsync(PlatformState state, IWarehouse warehouse, JobHistory history, CancellationToken cancellationToken)
     {
@@ -34,7 +36,37 @@ public sealed record Overview(
             await Rows.ReadAsync(warehouse,
                 "SELECT test, model, severity, status, failures, sample FROM _strata.test_results WHERE status IN ('fail', 'error', 'warn') " +
                 "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
-            state.Quarantined);
+            state.Quarantined,
+            state.GoldStatus(now),
+            ProblemsOf(state, now));
+    }
+
+    /// <summary>Why the overview is not all green, in the words of the banner and <c>strata status</c>.</summary>
+    private static List<string> ProblemsOf(PlatformState state, DateTime now)
+    {
+        var problems = new List<string>();
+        if (state.GoldAgeSeconds(now) is { } age && age > state.WarnAfter.TotalSeconds)
+        {
+            problems.Add($"gold is {age:0} s old (past {(age > state.ErrorAfter.TotalSeconds ? "freshness.error_after" : "freshness.warn_after")})" +
+                (state.GoldProblem is { } why ? $": {why}" : ""));
+        }
+        else if (state.GoldProblem is { } why)
+        {
+            problems.Add(why);
+        }
+
+        problems.AddRange(state.Workers.Where(w => w.Value != "running").Select(w => $"{w.Key} {w.Value}"));
+        if (state.Slot is { State: not "active" } slot)
+        {
+            problems.Add($"replication slot is {slot.State}");
+        }
+
+        if (state.Quarantined.Count > 0)
+        {
+            problems.Add($"quarantined: {string.Join(", ", state.Quarantined)} (fix the value, then strata ingest --resync)");
+        }
+
+        return problems;
     }
 }
 

@@ -23,7 +23,7 @@ internal static class Pages
         """;
 
     public static string Overview => Page("Overview", """
-        <div class="card bad" id="quarantine" hidden></div>
+        <div class="card" id="problems" hidden></div>
         <div class="cards">
           <div class="card"><div class="muted">Age of gold</div><div class="big" id="freshness">–</div><div class="muted">worst gold relation: now − newest source change in it</div></div>
           <div class="card"><div class="muted">Replication lag</div><div class="big" id="lag-bytes">–</div><div class="muted">WAL held by the slot <span id="slot-state"></span></div></div>
@@ -53,9 +53,11 @@ internal static class Pages
           const v = o.visibility_last_hour;
           document.getElementById('visibility').textContent = v.samples ? [v.p50, v.p95, v.p99].map(x => x.toFixed(1)).join(' / ') : '–';
           document.getElementById('runs').textContent = o.transformation_runs;
-          const held = o.quarantined_tables, banner = document.getElementById('quarantine');
-          banner.hidden = held.length === 0;
-          banner.textContent = held.length ? 'Quarantined: ' + held.join(', ') + ' — their changes are held in _strata.quarantine, not in bronze. Fix the value at the source, then run strata ingest --resync ' + held.join(',') : '';
+          const banner = document.getElementById('problems');
+          banner.hidden = o.problems.length === 0;
+          banner.className = 'card ' + (o.gold_status === 'error' || o.problems.length > 0 && o.gold_status !== 'warn' ? 'bad' : 'warn');
+          banner.innerHTML = o.problems.map(p => '<div>' + esc(p) + '</div>').join('');
+          document.getElementById('freshness').className = 'big ' + ({ok: 'ok', warn: 'warn', error: 'bad'}[o.gold_status] || '');
           document.getElementById('workers').innerHTML = Object.entries(o.workers).map(([k, v]) =>
             '<div><span class="' + (v === 'running' ? 'ok' : 'bad') + '">●</span> ' + esc(k) + ': ' + esc(v) + '</div>').join('');
           const pts = o.freshness_last_hour, max = Math.max(1, ...pts.map(p => p.seconds));

@@ -30,6 +30,10 @@ internal sealed class TransformWorker(
         state.Workers["transformation"] = "running";
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
+        // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
+        var sources = transform.Graph.Project.Sources;
+        state.WarnAfter = config.Duration(Settings.FreshnessWarnAfter) ?? sources.Select(s => s.WarnAfter).Min() ?? TimeSpan.FromMinutes(1);
+        state.ErrorAfter = config.Duration(Settings.FreshnessErrorAfter) ?? sources.Select(s => s.ErrorAfter).Min() ?? TimeSpan.FromMinutes(2);
         try
         {
             // The first run reads bronze: it waits until ingestion has taken its snapshot (or given up).
@@ -94,6 +98,22 @@ internal sealed class TransformWorker(
             .Select(s => $"source:{s.FullName}+")
             .ToList();
 
+    /// <summary>Why this run left gold relations as they were (skipped or failed), naming the failing tests and models; null when it did not.</summary>
+    private static string? GoldProblem(RunSummary summary, PlatformState state)
+    {
+        var stale = summary.Models.Where(m => state.GoldRelations.Contains(m.Model) && m.Status != "success").Select(m => m.Model).ToList();
+        if (stale.Count == 0)
+        {
+            return null;
+        }
+
+        var causes = summary.Tests.Where(t => t.Blocks).Select(t => $"test {t.Test} on {t.Model}")
+            .Concat(summary.Models.Where(m => m.Status == "error").Select(m => $"model {m.Model}")).Distinct().ToList();
+        var since = stale.Select(m => state.AsOf.GetValueOrDefault(m)?.CommitTime).OfType<DateTime>().DefaultIfEmpty().Min();
+        return $"{stale.Count} gold relation(s) not rebuilt" + (since == default ? "" : $", holding data as of {since:HH:mm:ss} UTC,") +
+            $" because {(causes.Count == 0 ? "upstream models fail" : string.Join(", ", causes.Take(3)) + (causes.Count > 3 ? $" and {causes.Count - 3} more" : "") + " fail")}";
+    }
+
     /// <summary>Models in the <c>gold</c> schema; a project without one has its leaves (models nothing else reads) as gold.</summary>
     private static List<string> GoldRelations(TransformService transform)
     {
@@ -145,6 +165,7 @@ internal sealed class TransformWorker(
             state.GoldRelations = GoldRelations(transform);
         }
 
+        state.TrimBronzeCommits();
         var freshness = state.GoldAgeSeconds(now) ?? (now - state.NewestCommit.Values.DefaultIfEmpty(now).Max()).TotalSeconds;
         PlatformState.Keep(state.Freshness, (now, freshness));
         // Every transaction this run took in is visible from now (the first run's backlog says nothing about speed).
@@ -158,6 +179,7 @@ internal sealed class TransformWorker(
 
         var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();
         var failedTests = summary.Tests.Count(t => t.Blocks);
+        state.GoldProblem = GoldProblem(summary, state) ?? (summary.Models.Any(m => state.GoldRelations.Contains(m.Model)) ? null : state.GoldProblem);
         _failed.ExceptWith(summary.Models.Where(m => m.Status == "success").Select(m => m.Model));
         _failed.UnionWith(failedModels);
         // The models exist (those that could be built): the scheduled tests and deliveries may start.

@@ -214,7 +214,7 @@ internal sealed class StreamPump(
         var written = await writer.WriteAsync(parts.Select(p => Touch(p, touched)), last.CommitLsn, cancellationToken, failing);
         Changes += written;
         Checkpoint = last.CommitLsn;
-        options.OnCommitted?.Invoke(new BronzeCommit(commitTimes.ToList(), DateTime.UtcNow, written, touched));
+        options.OnCommitted?.Invoke(new BronzeCommit(commitTimes.ToList(), DateTime.UtcNow, written, touched, last.CommitLsn));
 
         commitTimes.Clear();
         decoder.ToastFiller.Flushed(last.CommitLsn);

@@ -100,6 +100,30 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         return (changes, newestCommit);
     }
 
+    /// <summary>
+    /// True when the changelog holds nothing for <paramref name="model"/> past its watermark up to the run's bound: the
+    /// model, though not rebuilt, already holds everything up to the bound.
+    /// </summary>
+    public async Task<bool> CaughtUpAsync(Model model, CancellationToken cancellationToken)
+    {
+        if (bound is not { } b)
+        {
+            return false;
+        }
+
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        if (await metadata.WatermarkAsync(transaction, model.Name, cancellationToken) is not { } w)
+        {
+            return false;
+        }
+
+        var pending = await transaction.QueryAsync(
+            string.Create(CultureInfo.InvariantCulture,
+                $"SELECT 1 FROM {compiler.SourceRelation(ChangelogSource(model))} WHERE (_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq})) AND _lsn <= {b} LIMIT 1"),
+            null, cancellationToken);
+        return pending.Count == 0;
+    }
+
     private SourceTable ChangelogSource(Model model)
     {
         var sources = compiler.SourcesRead(model);

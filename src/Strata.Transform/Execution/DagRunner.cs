@@ -33,6 +33,10 @@ internal sealed class DagRunner(
         var blocked = new Dictionary<string, string>(StringComparer.Ordinal);
         var running = new Dictionary<Model, Task<ModelResult?>>();
         var parallel = warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
+        if (runModels)
+        {
+            await CatchUpAsOfAsync(selected, cancellationToken);
+        }
 
         while (order.Count > 0 || running.Count > 0)
         {
@@ -113,6 +117,41 @@ internal sealed class DagRunner(
         }
 
         return (models, tests);
+    }
+
+    /// <summary>
+    /// Models this run does not build that already hold everything up to the run's bound get it as their as-of, so
+    /// what is built from them is not reported older than it is: a changelog model whose changelog has nothing new up
+    /// to the bound, and then any other model whose parents all hold the bound and had not changed since it was built
+    /// from them (a model skipped while a parent moved on keeps its old as-of).
+    /// </summary>
+    private async Task CatchUpAsOfAsync(HashSet<string> selected, CancellationToken cancellationToken)
+    {
+        if (bound is not { } b)
+        {
+            return;
+        }
+
+        var before = await metadata.ReadAsOfAsync(cancellationToken);
+        var now = new Dictionary<string, DataAsOf>(before, StringComparer.Ordinal);
+        foreach (var model in graph.Order.Where(m => !selected.Contains(m.Name) && m.Config.Materialized is not (Materializations.View or Materializations.Ephemeral)))
+        {
+            if (now.GetValueOrDefault(model.Name) is not { } asOf || asOf.Lsn >= b)
+            {
+                continue;
+            }
+
+            var caughtUp = Materializations.ReadsChangelog(model.Config.Materialized)
+                ? await _changelog.CaughtUpAsync(model, cancellationToken) ? await metadata.ChangelogAsOfAsync(model.Name, b, cancellationToken) : null
+                : model.Refs.Count > 0 && model.Refs.All(p => DataAsOf.Of(graph, now, p)?.Lsn == b && asOf.Lsn >= (DataAsOf.Of(graph, before, p)?.Lsn ?? long.MaxValue))
+                    ? asOf with { Lsn = b }
+                    : null;
+            if (caughtUp is not null)
+            {
+                await metadata.SetAsOfAsync(model.Name, caughtUp, cancellationToken);
+                now[model.Name] = caughtUp;
+            }
+        }
     }
 
     /// <summary>

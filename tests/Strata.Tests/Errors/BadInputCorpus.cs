@@ -61,6 +61,10 @@ internal static class BadInputCorpus
                 case SettingKind.Cron:
                     yield return new($"{setting.Path} in yml not a cron", ["config", "show"], 1, ["strata.yml:", setting.Path, "or off"]) { Files = { ["strata.yml"] = $"{yml}{indent}{key}: \"1 2\"\n" } };
                     break;
+                case SettingKind.Duration:
+                    yield return new($"{setting.Path} from env not a duration", ["config", "show"], 1, [$"env {env}", setting.Path, "'soon'", "1h30m"]) { Environment = { [env] = "soon" } };
+                    yield return new($"{setting.Path} in yml NaN seconds", ["config", "show"], 1, ["strata.yml:", setting.Path, "'NaN'"]) { Files = { ["strata.yml"] = $"{yml}{indent}{key}: NaN\n" } };
+                    break;
                 case SettingKind.Secret:
                     yield return new($"{setting.Path} file missing", ["config", "show"], 1, [$"{env}_FILE", "/nonexistent/secret"]) { Environment = { [env + "_FILE"] = "/nonexistent/secret" } };
                     yield return new($"{setting.Path} written in strata.yml", ["config", "show"], 1, ["strata.yml:", setting.Path, env]) { Files = { ["strata.yml"] = $"{yml}{indent}{key}: Never-Printed-yml\n" } };

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Strata.Testing;
 using Strata.Tests.Ingestion;
 using Strata.Tests.Source;
 using Strata.Tests.Transform;
@@ -61,6 +62,84 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         // It used the configured source: no local cluster was created.
         Assert.False(Directory.Exists(Path.Combine(Project.Directory, ".strata", "source")));
         Assert.False(File.Exists(Path.Combine(Project.Directory, ".strata", "host.json")));
+    }
+
+    [Fact]
+    public async Task Gold_held_back_by_a_failing_test_ages_says_why_and_recovers()
+    {
+        TransformProjects.UseWarehouse(Project, Server, "duckdb", "stale");
+        TransformProjects.UseFinanceProject(Project);
+        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
+        Project.Environment["STRATA_DASHBOARD_TOKEN"] = "dash-token-2";
+        Project.Environment["STRATA_FRESHNESS_WARN_AFTER"] = "2s";
+        Project.Environment["STRATA_FRESHNESS_ERROR_AFTER"] = "4s";
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "30", "--items-per-order", "2")).ExitCode);
+        using var stop = new CancellationTokenSource();
+        var up = Project.RunAsync(stop.Token, "up");
+        try
+        {
+            using var client = await DashboardClientAsync("dash-token-2");
+            await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built and fresh");
+
+            // A status the silver tests reject: silver takes it in, every gold relation is skipped from now on.
+            await Server.ExecuteAsync("UPDATE operations.orders SET status = 'BOGUS' WHERE order_id = 1", Project.Database);
+            var stale = await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "error", "the age of gold to pass freshness.error_after");
+            Assert.True(stale.GetProperty("gold_freshness_seconds").GetDouble() > 4, stale.ToString());
+            Assert.Contains(stale.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!),
+                p => p.Contains("not rebuilt", StringComparison.Ordinal) && p.Contains("accepted_values", StringComparison.Ordinal));
+            using (var ready = await client.GetAsync(new Uri("readyz", UriKind.Relative)))
+            {
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+                Assert.Contains("freshness.error_after", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var status = await Project.RunAsync("status", "--json");
+            using (var json = System.Text.Json.JsonDocument.Parse(status.Output))
+            {
+                Assert.Equal("error", json.RootElement.GetProperty("gold_status").GetString());
+            }
+
+            // Fixed at the source: gold is rebuilt and, holding everything bronze has, is fresh again and stays so.
+            await Server.ExecuteAsync("UPDATE operations.orders SET status = 'PENDING' WHERE order_id = 1", Project.Database);
+            var recovered = await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be rebuilt");
+            Assert.DoesNotContain(recovered.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!), p => p.Contains("not rebuilt", StringComparison.Ordinal));
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            System.Console.WriteLine((await up).ToString());
+            throw;
+        }
+
+        await stop.CancelAsync();
+        var result = await up;
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    private async Task<HttpClient> DashboardClientAsync(string token)
+    {
+        var host = await Eventually.ValueAsync(() => Strata.Host.HostFile.Read(Project.LoadConfig()), TimeSpan.FromSeconds(60), "strata up to write its host file");
+        var client = new HttpClient { BaseAddress = new Uri(host.Url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private static async Task<System.Text.Json.JsonElement> OverviewAsync(HttpClient client, Func<System.Text.Json.JsonElement, bool> condition, string what)
+    {
+        string? last = null;
+        try
+        {
+            return await Eventually.ValueAsync<System.Text.Json.JsonElement?>(async () =>
+            {
+                last = await client.GetStringAsync(new Uri("api/overview", UriKind.Relative));
+                var overview = System.Text.Json.JsonDocument.Parse(last).RootElement.Clone();
+                return condition(overview) ? overview : null;
+            }, TimeSpan.FromSeconds(60), what) ?? default;
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"waited for {what}; the overview said: {last}");
+        }
     }
 
     [Fact]
