@@ -29,17 +29,23 @@ public sealed class PlatformState
     /// </summary>
     public double? GoldAgeSeconds(DateTime now)
     {
-        var built = GoldRelations.Select(m => AsOf.GetValueOrDefault(m)).OfType<Transform.Execution.DataAsOf>().ToList();
-        if (built.Count == 0)
-        {
-            return null;
-        }
-
         var commits = BronzeCommits.ToArray();
-        return built.Max(asOf => commits.FirstOrDefault(c => (long)c.Checkpoint > asOf.Lsn) is { OldestCommit: var pending } && pending != default
-            ? Math.Max(0, (now - pending).TotalSeconds)
-            : 0);
+        var ages = GoldRelations.Select(m => AgeSeconds(m, now, commits)).OfType<double>().ToList();
+        return ages.Count == 0 ? null : ages.Max();
     }
+
+    /// <summary>Age of every model with an as-of, measured as the age of gold is.</summary>
+    public Dictionary<string, double> AgesSeconds(DateTime now)
+    {
+        var commits = BronzeCommits.ToArray();
+        return AsOf.Keys.ToDictionary(m => m, m => AgeSeconds(m, now, commits) ?? 0, StringComparer.Ordinal);
+    }
+
+    /// <summary><paramref name="now"/> − the commit time of the oldest bronze change past the model's as-of; 0 when there is none.</summary>
+    private double? AgeSeconds(string model, DateTime now, (ulong Checkpoint, DateTime OldestCommit)[] commits) =>
+        AsOf.GetValueOrDefault(model) is not { } asOf ? null
+        : commits.FirstOrDefault(c => (long)c.Checkpoint > asOf.Lsn) is { OldestCommit: var pending } && pending != default ? Math.Max(0, (now - pending).TotalSeconds)
+        : 0;
 
     /// <summary>Forgets bronze commits every gold relation already holds.</summary>
     public void TrimBronzeCommits()

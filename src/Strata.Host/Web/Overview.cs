@@ -30,7 +30,7 @@ public sealed record Overview(
             state.GoldAgeSeconds(now) ?? (samples.Length == 0 ? null : samples[^1].Seconds),
             samples.Where(s => s.At > now.AddHours(-1)).Select(s => new FreshnessPoint(s.At, s.Seconds)).ToList(),
             Percentiles.Of(state.Visibility.Where(s => s.At > now.AddHours(-1)).Select(s => s.Seconds).ToList()),
-            state.AsOf.Where(p => p.Value.CommitTime is not null).ToDictionary(p => p.Key, p => Math.Max(0, (now - p.Value.CommitTime!.Value).TotalSeconds)),
+            state.AgesSeconds(now),
             await history.ReadAsync(10, cancellationToken),
             await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
             await Rows.ReadAsync(warehouse,

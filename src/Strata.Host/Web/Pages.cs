@@ -25,7 +25,7 @@ internal static class Pages
     public static string Overview => Page("Overview", """
         <div class="card" id="problems" hidden></div>
         <div class="cards">
-          <div class="card"><div class="muted">Age of gold</div><div class="big" id="freshness">–</div><div class="muted">worst gold relation: now − newest source change in it</div></div>
+          <div class="card"><div class="muted">Age of gold</div><div class="big" id="freshness">–</div><div class="muted">worst gold relation: how long the oldest change it lacks has waited</div></div>
           <div class="card"><div class="muted">Replication lag</div><div class="big" id="lag-bytes">–</div><div class="muted">WAL held by the slot <span id="slot-state"></span></div></div>
           <div class="card"><div class="muted">Ingestion latency</div><div class="big" id="lag-seconds">–</div><div class="muted">source commit → bronze</div></div>
           <div class="card"><div class="muted">Change → visible in gold, last hour</div><div class="big" id="visibility">–</div><div class="muted">p50 / p95 / p99 over source transactions (s)</div></div>
@@ -34,7 +34,7 @@ internal static class Pages
         </div>
         <div class="card"><div class="muted">Age of gold, last hour (s)</div><svg id="spark" viewBox="0 0 600 80" width="600" height="80"></svg></div>
         <div class="cards">
-          <div class="card"><div class="muted">Age per model (s), as of its last successful build</div><table id="models"></table></div>
+          <div class="card"><div class="muted">Age per model (s): how long the oldest change it lacks has waited</div><table id="models"></table></div>
           <div class="card"><div class="muted">Failing tests</div><table id="tests"></table></div>
         </div>
         <div class="card"><div class="muted">Last jobs</div><table id="jobs"></table></div>

@@ -111,7 +111,7 @@ internal sealed class TransformWorker(
             .Concat(summary.Models.Where(m => m.Status == "error").Select(m => $"model {m.Model}")).Distinct().ToList();
         var since = stale.Select(m => state.AsOf.GetValueOrDefault(m)?.CommitTime).OfType<DateTime>().DefaultIfEmpty().Min();
         return $"{stale.Count} gold relation(s) not rebuilt" + (since == default ? "" : $", holding data as of {since:HH:mm:ss} UTC,") +
-            $" because {(causes.Count == 0 ? "upstream models fail" : string.Join(", ", causes.Take(3)) + (causes.Count > 3 ? $" and {causes.Count - 3} more" : "") + " fail")}";
+            $" because {(causes.Count == 0 ? "upstream models fail" : string.Join(", ", causes.Take(3)) + (causes.Count > 3 ? $" and {causes.Count - 3} more" : "") + (causes.Count == 1 ? " fails" : " fail"))}";
     }
 
     /// <summary>Models in the <c>gold</c> schema; a project without one has its leaves (models nothing else reads) as gold.</summary>
