@@ -139,6 +139,6 @@ public sealed class PlatformState
 /// <summary>The replication slot as the source reported it.</summary>
 /// <param name="State"><c>active</c>, <c>inactive</c>, <c>missing</c>, <c>lost</c>, or <c>unreachable: …</c> when the source did not answer.</param>
 /// <param name="LagBytes">WAL the source keeps for the slot (current position − confirmed position).</param>
-/// <param name="LagSeconds">0 when the slot holds nothing back, else the latency of the newest bronze commit (source commit → bronze).</param>
+/// <param name="LagSeconds">The latency of the newest bronze commit (source commit → bronze), measured, never forced to 0; null before the first.</param>
 /// <param name="At">When it was read (UTC).</param>
 public sealed record SlotLag(string State, long? LagBytes, double? LagSeconds, DateTime At);

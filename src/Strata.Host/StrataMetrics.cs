@@ -22,8 +22,8 @@ public sealed class StrataMetrics : IDisposable
     {
         ArgumentNullException.ThrowIfNull(state);
         _meter.CreateObservableGauge("strata_gold_freshness_seconds",
-            () => state.Freshness.LastOrDefault() is var (at, seconds) && at != default ? seconds + (DateTime.UtcNow - at).TotalSeconds : double.NaN,
-            "s", "Now minus the commit time of the newest source change in gold");
+            () => state.GoldAgeSeconds(DateTime.UtcNow) ?? double.NaN,
+            "s", "Age of gold: how long the oldest bronze change the worst gold relation lacks has waited (docs/host.md)");
         _meter.CreateObservableCounter("strata_transformation_runs_total", () => state.Runs, description: "Transformation runs since start");
         _transactions = _meter.CreateCounter<long>("strata_ingested_transactions_total", description: "Source transactions written to bronze");
         _changes = _meter.CreateCounter<long>("strata_ingested_changes_total", description: "Row changes written to bronze");

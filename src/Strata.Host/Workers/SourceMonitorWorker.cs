@@ -19,7 +19,7 @@ internal sealed class SourceMonitorWorker(IngestionService ingestion, PlatformSt
             try
             {
                 var (slot, bytes) = await ingestion.SlotAsync(stoppingToken);
-                state.Slot = new SlotLag(slot, bytes, bytes is 0 ? 0 : state.IngestLatencySeconds, DateTime.UtcNow);
+                state.Slot = new SlotLag(slot, bytes, state.IngestLatencySeconds, DateTime.UtcNow);
             }
             catch (Exception ex) when (ex is Errors.StrataException or Npgsql.NpgsqlException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
             {
