@@ -75,7 +75,7 @@ public static class PlatformHost
         builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, clock));
         if (workload is not null)
         {
-            builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state));
+            builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state, clock));
         }
 
         // The first transformation run builds every model, even before the first change arrives.

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Strata.Configuration;
 using Strata.Host.Jobs;
 using Strata.Ingestion;
@@ -16,7 +15,7 @@ namespace Strata.Host.Workers;
 /// </summary>
 internal sealed class TransformWorker(
     StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history, TimeProvider clock)
-    : BackgroundService
+    : SupervisedWorker("transformation", state, console, clock)
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
@@ -25,23 +24,23 @@ internal sealed class TransformWorker(
     /// <summary>First delay before failed models are tried again without a new commit.</summary>
     internal static TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(2);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        state.Workers["transformation"] = "running";
+        State.Workers["transformation"] = "running";
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
         // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
         var sources = transform.Graph.Project.Sources;
-        state.WarnAfter = config.Duration(Settings.FreshnessWarnAfter) ?? sources.Select(s => s.WarnAfter).Min() ?? TimeSpan.FromMinutes(1);
-        state.ErrorAfter = config.Duration(Settings.FreshnessErrorAfter) ?? sources.Select(s => s.ErrorAfter).Min() ?? TimeSpan.FromMinutes(2);
+        State.WarnAfter = config.Duration(Settings.FreshnessWarnAfter) ?? sources.Select(s => s.WarnAfter).Min() ?? TimeSpan.FromMinutes(1);
+        State.ErrorAfter = config.Duration(Settings.FreshnessErrorAfter) ?? sources.Select(s => s.ErrorAfter).Min() ?? TimeSpan.FromMinutes(2);
         try
         {
             // The first run reads bronze: it waits until ingestion has taken its snapshot (or given up).
-            await state.Milestone("ingestion").WaitAsync(stoppingToken);
+            await State.Milestone("ingestion").WaitAsync(stoppingToken);
         }
         catch (OperationCanceledException)
         {
-            state.Workers["transformation"] = "stopped";
+            State.Workers["transformation"] = "stopped";
             return;
         }
 
@@ -69,7 +68,7 @@ internal sealed class TransformWorker(
             var cause = first ? "start" : _failed.Count > 0 && select.All(s => _failed.Contains(s.TrimEnd('+'))) ? "retry" : "commit";
             var started = DateTime.UtcNow;
             // The transactions in bronze now are in this run (it reads up to the checkpoint it finds when it starts).
-            var included = Drain(state.Unpublished);
+            var included = Drain(State.Unpublished);
             try
             {
                 var summary = await transform.BuildAsync(new RunOptions { Select = select }, stoppingToken);
@@ -82,13 +81,13 @@ internal sealed class TransformWorker(
             }
             catch (Errors.StrataException ex)
             {
-                console.Error($"transformation run failed: {ex.Message}");
+                Console.Error($"transformation run failed: {ex.Message}");
                 await history.RecordAsync(new JobRun("transformation", cause, "failed", 1, started, DateTime.UtcNow - started, "", ex.Message), CancellationToken.None);
                 ScheduleRetry(failed: true);
             }
         }
 
-        state.Workers["transformation"] = "stopped";
+        State.Workers["transformation"] = "stopped";
     }
 
     private static List<string> Selection(TransformService transform, IReadOnlyCollection<string> bronzeTables) =>
@@ -135,7 +134,7 @@ internal sealed class TransformWorker(
 
     private async Task RecordAsync(TransformService transform, RunSummary summary, string triggeredBy, DateTime started, List<DateTime> included)
     {
-        state.Runs++;
+        State.Runs++;
         var now = DateTime.UtcNow;
         foreach (var model in summary.Models.Where(m => m.Status != "skipped"))
         {
@@ -144,46 +143,46 @@ internal sealed class TransformWorker(
 
         foreach (var model in summary.Models.Where(m => m.NewestCommit is not null))
         {
-            state.NewestCommit[model.Model] = DateTime.SpecifyKind(model.NewestCommit!.Value, DateTimeKind.Utc);
+            State.NewestCommit[model.Model] = DateTime.SpecifyKind(model.NewestCommit!.Value, DateTimeKind.Utc);
         }
 
         // A model that reads changelog models includes the newest change any of them has.
         foreach (var model in summary.Models.Where(m => m.Status == "success" && m.NewestCommit is null))
         {
-            var upstream = transform.Graph.Ancestors(model.Model).Where(state.NewestCommit.ContainsKey).Select(a => state.NewestCommit[a]).ToList();
+            var upstream = transform.Graph.Ancestors(model.Model).Where(State.NewestCommit.ContainsKey).Select(a => State.NewestCommit[a]).ToList();
             if (upstream.Count > 0)
             {
-                state.NewestCommit[model.Model] = upstream.Max();
+                State.NewestCommit[model.Model] = upstream.Max();
             }
         }
 
         // The headline is the worst gold relation's age, from what each relation's last successful build read: a
         // model skipped because an upstream test fails keeps its old as-of, and its age grows.
-        state.AsOf = await transform.AsOfByModelAsync(CancellationToken.None);
-        if (state.GoldRelations.Count == 0)
+        State.AsOf = await transform.AsOfByModelAsync(CancellationToken.None);
+        if (State.GoldRelations.Count == 0)
         {
-            state.GoldRelations = GoldRelations(transform);
+            State.GoldRelations = GoldRelations(transform);
         }
 
-        state.TrimBronzeCommits();
-        var freshness = state.GoldAgeSeconds(now) ?? (now - state.NewestCommit.Values.DefaultIfEmpty(now).Max()).TotalSeconds;
-        PlatformState.Keep(state.Freshness, (now, freshness));
+        State.TrimBronzeCommits();
+        var freshness = State.GoldAgeSeconds(now) ?? (now - State.NewestCommit.Values.DefaultIfEmpty(now).Max()).TotalSeconds;
+        PlatformState.Keep(State.Freshness, (now, freshness));
         // Every transaction this run took in is visible from now (the first run's backlog says nothing about speed).
         if (triggeredBy != "start")
         {
             foreach (var commit in included)
             {
-                PlatformState.Keep(state.Visibility, (now, (now - commit).TotalSeconds), limit: 100_000);
+                PlatformState.Keep(State.Visibility, (now, (now - commit).TotalSeconds), limit: 100_000);
             }
         }
 
         var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();
         var failedTests = summary.Tests.Count(t => t.Blocks);
-        state.GoldProblem = GoldProblem(summary, state) ?? (summary.Models.Any(m => state.GoldRelations.Contains(m.Model)) ? null : state.GoldProblem);
+        State.GoldProblem = GoldProblem(summary, State) ?? (summary.Models.Any(m => State.GoldRelations.Contains(m.Model)) ? null : State.GoldProblem);
         _failed.ExceptWith(summary.Models.Where(m => m.Status == "success").Select(m => m.Model));
         _failed.UnionWith(failedModels);
         // The models exist (those that could be built): the scheduled tests and deliveries may start.
-        state.Reached("transformation");
+        State.Reached("transformation");
 
         var detail = $"built {summary.Models.Count(m => m.Status == "success")} models and ran {summary.Tests.Count} tests in {summary.Elapsed.TotalSeconds:0.0} s; " +
             $"gold is {freshness:0.0} s old (its worst relation)";
@@ -191,11 +190,11 @@ internal sealed class TransformWorker(
         var line = detail + (failed > 0 ? $"; {failed} failed: {string.Join(", ", failedModels.Concat(summary.Tests.Where(t => t.Blocks).Select(t => t.Test)))}" : "");
         if (failed > 0)
         {
-            console.Warning(line);
+            Console.Warning(line);
         }
         else
         {
-            console.Info(line);
+            Console.Info(line);
         }
 
         await history.RecordAsync(new JobRun("transformation", triggeredBy, failedModels.Count > 0 ? "failed" : failedTests > 0 ? "warn" : "success",
@@ -214,6 +213,6 @@ internal sealed class TransformWorker(
         // Without a new commit nothing would try the failed models again: wake the loop after a growing delay.
         var delay = RetryDelay * Math.Pow(2, Math.Min(_failedRuns++, 10));
         delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds, MaxRetryDelay.TotalMilliseconds) * (0.8 + Random.Shared.NextDouble() * 0.4));
-        _ = Task.Delay(delay, clock).ContinueWith(_ => trigger.Add([]), TaskScheduler.Default);
+        _ = Task.Delay(delay, Clock).ContinueWith(_ => trigger.Add([]), TaskScheduler.Default);
     }
 }

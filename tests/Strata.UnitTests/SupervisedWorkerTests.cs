@@ -1,0 +1,53 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
+using Strata.Host;
+using Strata.Host.Workers;
+using Strata.Output;
+using Strata.Testing;
+
+namespace Strata.UnitTests;
+
+/// <summary>A worker whose loop throws shows the failure and starts again after a backoff on the clock it is given.</summary>
+public sealed class SupervisedWorkerTests
+{
+    private sealed class Flaky(PlatformState state, TimeProvider clock, Channel<int> started) : SupervisedWorker("flaky", state, NullConsole.Instance, clock)
+    {
+        private int _runs;
+
+        protected override async Task RunAsync(CancellationToken stoppingToken)
+        {
+            var run = Interlocked.Increment(ref _runs);
+            await started.Writer.WriteAsync(run, stoppingToken);
+            if (run == 1)
+            {
+                throw new InvalidOperationException("a bug, not a Strata error");
+            }
+
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+    }
+
+    [Fact]
+    public async Task Any_exception_shows_as_failed_and_the_worker_restarts_once_the_backoff_has_passed()
+    {
+        var clock = new FakeTimeProvider();
+        var state = new PlatformState();
+        var started = Channel.CreateUnbounded<int>();
+        using var worker = new Flaky(state, clock, started);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        await worker.StartAsync(timeout.Token);
+        Assert.Equal(1, await started.Reader.ReadAsync(timeout.Token));
+        await Eventually.TrueAsync(() => Task.FromResult(state.Workers.GetValueOrDefault("flaky")?.StartsWith("failed: unexpected error (a bug", StringComparison.Ordinal) == true),
+            TimeSpan.FromSeconds(10), "the worker to show its failure");
+        Assert.Contains("restarting in 1 s", state.Workers["flaky"], StringComparison.Ordinal);
+        Assert.False(started.Reader.TryRead(out _)); // not before the clock moves
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await started.Reader.ReadAsync(timeout.Token));
+        Assert.Equal("running", state.Workers["flaky"]);
+
+        await worker.StopAsync(timeout.Token);
+        Assert.Equal("stopped", state.Workers["flaky"]);
+    }
+}
