@@ -158,11 +158,14 @@ internal sealed class TransformWorker(
 
         // The headline is the worst gold relation's age, from what each relation's last successful build read: a
         // model skipped because an upstream test fails keeps its old as-of, and its age grows.
-        State.AsOf = await transform.AsOfByModelAsync(CancellationToken.None);
         if (State.GoldRelations.Count == 0)
         {
             State.GoldRelations = GoldRelations(transform);
         }
+
+        // Why gold was held back is set before the as-of that ages it: a reader never sees fresh gold with a stale reason.
+        State.GoldProblem = GoldProblem(summary, State) ?? (summary.Models.Any(m => State.GoldRelations.Contains(m.Model)) ? null : State.GoldProblem);
+        State.AsOf = await transform.AsOfByModelAsync(CancellationToken.None);
 
         State.TrimBronzeCommits();
         var freshness = State.GoldAgeSeconds(now) ?? (now - State.NewestCommit.Values.DefaultIfEmpty(now).Max()).TotalSeconds;
@@ -178,7 +181,6 @@ internal sealed class TransformWorker(
 
         var failedModels = summary.Models.Where(m => m.Status == "error").Select(m => m.Model).ToList();
         var failedTests = summary.Tests.Count(t => t.Blocks);
-        State.GoldProblem = GoldProblem(summary, State) ?? (summary.Models.Any(m => State.GoldRelations.Contains(m.Model)) ? null : State.GoldProblem);
         _failed.ExceptWith(summary.Models.Where(m => m.Status == "success").Select(m => m.Model));
         _failed.UnionWith(failedModels);
         // The models exist (those that could be built): the scheduled tests and deliveries may start.
