@@ -54,6 +54,12 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
         var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken);
         Console.Info($"Stopped after {state.Runs} transformation runs.");
+        if (source.Settings.IsLocal)
+        {
+            // The local source outlives the host on purpose (the next `strata up` resumes from its slot): say so.
+            Console.Info($"The local source is still running on {source.Endpoint().Address}; `strata source down` stops it.");
+        }
+
         return 0;
     }
 }
