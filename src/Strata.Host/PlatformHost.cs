@@ -31,12 +31,19 @@ public static class PlatformHost
     /// <param name="console">Where the workers report.</param>
     /// <param name="cancellationToken">Stops the host.</param>
     /// <param name="clock">Times schedules, retries and backoffs; null means the system clock.</param>
+    /// <param name="resync">Tables ingestion snapshots afresh when it starts (empty = every table, a lost slot created again); null for none.</param>
     public static async Task<PlatformState> RunAsync(
-        StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken, TimeProvider? clock = null)
+        StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken, TimeProvider? clock = null,
+        IReadOnlyList<string>? resync = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         clock ??= TimeProvider.System;
         var state = new PlatformState();
+        if (resync is not null)
+        {
+            state.RequestResync(resync);
+        }
+
         var trigger = new TransformTrigger();
         var host = config.Text(Settings.DashboardHost) ?? "127.0.0.1";
         var port = config.Integer(Settings.DashboardPort) ?? 8080;

@@ -92,6 +92,38 @@ public sealed class PlatformState
     /// <summary>Source tables whose changes ingestion holds in the dead-letter table until they are resynced.</summary>
     public IReadOnlyList<string> Quarantined { get; set; } = [];
 
+    private IReadOnlyList<string>? _resync;
+
+    /// <summary>Raised when a resync is asked for while the host runs (<see cref="RequestResync"/>).</summary>
+    public event Action? ResyncRequested;
+
+    /// <summary>
+    /// Asks ingestion to take a fresh consistent snapshot of <paramref name="tables"/> (<c>schema.table</c>; empty =
+    /// every table, and a lost or missing slot is created again) without stopping the host. Requests before ingestion
+    /// takes them add up.
+    /// </summary>
+    public void RequestResync(IReadOnlyList<string> tables)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        lock (_milestones)
+        {
+            _resync = _resync is null ? tables : _resync.Count == 0 || tables.Count == 0 ? [] : [.. _resync.Union(tables, StringComparer.Ordinal)];
+        }
+
+        ResyncRequested?.Invoke();
+    }
+
+    /// <summary>Takes the pending resync request, if any.</summary>
+    public IReadOnlyList<string>? TakeResync()
+    {
+        lock (_milestones)
+        {
+            var taken = _resync;
+            _resync = null;
+            return taken;
+        }
+    }
+
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
 

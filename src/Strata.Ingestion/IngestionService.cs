@@ -172,6 +172,15 @@ public sealed partial class IngestionService
             slotLost = true;
         }
 
+        // A full resync (after a lost slot) that did not finish left a slot ahead of the checkpoint: what lies between
+        // can no longer be streamed, so it is taken again from the start.
+        if (checkpoint is not null && await FullResyncPendingAsync(warehouse, cancellationToken))
+        {
+            _console.Warning($"the last full resync of pipeline {Pipeline} did not finish; taking it again");
+            resync = tables.Values.ToList();
+            slotLost = true;
+        }
+
         slotLost |= slot is { WalStatus: "lost" } || (slot is null && checkpoint is not null);
         if (!(slotLost && resync.Count > 0))
         {
@@ -207,6 +216,11 @@ public sealed partial class IngestionService
 
             replicationSlot = await CreateSlotAsync(replication, Slot, temporary: false, cdc, cancellationToken);
             var snapshotLsn = SnapshotLsn(replicationSlot);
+            if (checkpoint is not null)
+            {
+                await MarkFullResyncAsync(warehouse, snapshotLsn, cancellationToken);
+            }
+
             _console.Info($"Created slot {Slot}; taking a consistent snapshot at {replicationSlot.ConsistentPoint}.");
             // After a lost slot every table missed changes: all of them are snapshotted again.
             snapshotRows = await snapshotter.RunAsync(
@@ -214,6 +228,9 @@ public sealed partial class IngestionService
             checkpoint = snapshotLsn;
             await using var transaction = await warehouse.BeginAsync(cancellationToken);
             await writer.WriteCheckpointAsync(transaction, checkpoint.Value, cancellationToken);
+            await transaction.ExecuteAsync(
+                $"DELETE FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
+                [Pipeline, FullResyncMarker], cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         else
@@ -392,6 +409,21 @@ public sealed partial class IngestionService
         }
     }
 
+    /// <summary>The <c>_strata.snapshots</c> row that stands for a full resync under way (no table has this name).</summary>
+    private const string FullResyncMarker = "*";
+
+    private async Task<bool> FullResyncPendingAsync(IWarehouse warehouse, CancellationToken cancellationToken) =>
+        (await warehouse.QueryAsync(
+            $"SELECT 1 FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
+            [Pipeline, FullResyncMarker], cancellationToken)).Count > 0;
+
+    /// <summary>Records, before the copy starts, that a full resync at <paramref name="lsn"/> is under way; its checkpoint transaction removes the record.</summary>
+    private Task MarkFullResyncAsync(IWarehouse warehouse, ulong lsn, CancellationToken cancellationToken) =>
+        warehouse.ExecuteAsync(
+            $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
+            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, -1, {warehouse.Parameter(4)})",
+            [Pipeline, FullResyncMarker, (long)lsn, DateTime.UtcNow], cancellationToken);
+
     private async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
     {
         var rows = await warehouse.QueryAsync(
@@ -403,7 +435,7 @@ public sealed partial class IngestionService
     private async Task RemovePartialSnapshotAsync(IWarehouse warehouse, CancellationToken cancellationToken)
     {
         var partial = await warehouse.QueryAsync(
-            $"SELECT table_name, snapshot_lsn FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",
+            $"SELECT table_name, snapshot_lsn FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> '{FullResyncMarker}'",
             [Pipeline], cancellationToken);
         if (partial.Count == 0)
         {

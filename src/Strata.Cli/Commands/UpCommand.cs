@@ -24,6 +24,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         [Description("Stop the simulated workload after this long (e.g. 60s, 10m); the platform keeps running")]
         public string? SimulateFor { get; init; }
 
+        [CommandOption("--resync [TABLES]")]
+        [Description("Ingestion first takes a fresh consistent snapshot of the named tables (schema.table, comma-separated) or, with no value, of all — which also recovers a lost slot")]
+        public FlagValue<string>? Resync { get; init; }
+
         [CommandOption("--delete-rate <R>")]
         [Description("Share of order operations that delete, 0 to 1 (default: simulate.delete_rate, 0)")]
         public double? DeleteRate { get; init; }
@@ -52,7 +56,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
-        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken);
+        var resync = settings.Resync is { IsSet: true } tables
+            ? (tables.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : null;
+        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: resync);
         Console.Info($"Stopped after {state.Runs} transformation runs.");
         if (source.Settings.IsLocal)
         {

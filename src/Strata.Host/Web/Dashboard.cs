@@ -159,6 +159,12 @@ internal static class Dashboard
         // The API the CLI uses while this host owns the DuckDB warehouse.
         app.MapGet("/api/ingest/status", async (CancellationToken token) =>
             Results.Json(await new IngestionService(config, NullConsole.Instance).StatusAsync(token), HostClient.Json));
+        app.MapPost("/api/ingest/resync", (HttpRequest request) =>
+        {
+            var tables = request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+            state.RequestResync(tables);
+            return Results.Json(new ResyncRequest(tables), HostClient.Json, statusCode: StatusCodes.Status202Accepted);
+        });
         app.MapPost("/api/reconcile", async (HttpRequest request, CancellationToken token) =>
         {
             try
@@ -173,6 +179,10 @@ internal static class Dashboard
         });
     }
 }
+
+/// <summary>What <c>POST /api/ingest/resync</c> took: the tables to snapshot afresh (empty = every table).</summary>
+/// <param name="Tables">The tables, <c>schema.table</c>.</param>
+public sealed record ResyncRequest(IReadOnlyList<string> Tables);
 
 /// <summary>A report in <c>/api/reports</c>.</summary>
 /// <param name="Name">Its name.</param>

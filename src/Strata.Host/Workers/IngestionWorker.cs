@@ -8,6 +8,13 @@ namespace Strata.Host.Workers;
 internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, TimeProvider clock)
     : SupervisedWorker("ingestion", state, console, clock)
 {
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // A resync may be what a failing ingestion needs (a lost slot): it ends the backoff.
+        State.ResyncRequested += WakeUp;
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         var options = IngestOptions.From(config) with
@@ -26,8 +33,36 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
         };
 
         // Retries transient failures itself, resuming from the checkpoint; what it gives up on, the supervisor
-        // shows and starts again later.
-        await new IngestionService(config, Console, Clock).RunAsync(options, stoppingToken);
+        // shows and starts again later. A resync asked for meanwhile ends the current run and starts one that takes it.
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var resync = State.TakeResync();
+            if (resync is not null)
+            {
+                Console.Info(resync.Count == 0 ? "Resync of every table asked for: taking a fresh snapshot." : $"Resync of {string.Join(", ", resync)} asked for.");
+            }
+
+            using var restart = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            void Restart() => restart.Cancel();
+            State.ResyncRequested += Restart;
+            try
+            {
+                await new IngestionService(config, Console, Clock).RunAsync(options with { Resync = resync }, restart.Token);
+            }
+            catch (OperationCanceledException) when (restart.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
+            {
+                // Asked to resync: start again with it.
+            }
+            finally
+            {
+                State.ResyncRequested -= Restart;
+            }
+
+            if (!restart.IsCancellationRequested)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>Whoever waits for bronze goes on and meets the problem (the transformation over what bronze has).</summary>

@@ -23,11 +23,16 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
     /// <summary>The clock of waits and backoff.</summary>
     protected TimeProvider Clock { get; } = clock;
 
+    private CancellationTokenSource _wake = new();
+
     /// <summary>First wait before a failed worker starts again.</summary>
     internal static TimeSpan FirstRestartDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The worker's loop: returns (or throws <see cref="OperationCanceledException"/>) when the host stops.</summary>
     protected abstract Task RunAsync(CancellationToken stoppingToken);
+
+    /// <summary>Ends the backoff after a failure now (e.g. a resync was asked for that may cure it).</summary>
+    protected void WakeUp() => _wake.Cancel();
 
     /// <summary>Called after a failure, before the wait (e.g. to let those waiting on the worker go on).</summary>
     protected virtual void OnFailed(Exception exception)
@@ -66,7 +71,13 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
 
             try
             {
-                await Task.Delay(delay, Clock, stoppingToken);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _wake.Token);
+                await Task.Delay(delay, Clock, wait.Token);
+            }
+            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+                _wake.Dispose();
+                _wake = new CancellationTokenSource(); // woken up: start now
             }
             catch (OperationCanceledException)
             {
@@ -77,5 +88,12 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
         }
 
         State.Workers[name] = "stopped";
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
     }
 }

@@ -119,6 +119,64 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.True(result.ExitCode == 0, result.ToString());
     }
 
+    [Fact]
+    public async Task A_lost_slot_shows_as_a_failed_ingestion_and_a_resync_through_the_running_host_recovers_it()
+    {
+        TransformProjects.UseWarehouse(Project, Server, "duckdb", "lost");
+        TransformProjects.UseFinanceProject(Project);
+        Project.Environment["STRATA_INGEST_PIPELINE"] = "lost_slot";
+        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
+        Project.Environment["STRATA_DASHBOARD_TOKEN"] = "dash-token-3";
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "20", "--items-per-order", "2")).ExitCode);
+        using var stop = new CancellationTokenSource();
+        var up = Project.RunAsync(stop.Token, "up");
+        try
+        {
+            using var client = await DashboardClientAsync("dash-token-3");
+            await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built");
+
+            // The slot goes away under the running host (dropped by someone, or invalidated).
+            await Server.ExecuteAsync("""
+                DO $$
+                BEGIN
+                    FOR attempt IN 1..200 LOOP
+                        PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_lost_slot' AND active_pid IS NOT NULL;
+                        BEGIN
+                            PERFORM pg_drop_replication_slot('strata_lost_slot');
+                            RETURN;
+                        EXCEPTION WHEN object_in_use THEN
+                            PERFORM pg_sleep(0.05);
+                        END;
+                    END LOOP;
+                    RAISE EXCEPTION 'slot strata_lost_slot stayed in use';
+                END $$
+                """);
+            var failed = await OverviewAsync(client,
+                o => o.GetProperty("workers").GetProperty("ingestion").GetString()!.StartsWith("failed:", StringComparison.Ordinal), "ingestion to show the lost slot");
+            Assert.Contains("--resync", failed.GetProperty("workers").GetProperty("ingestion").GetString(), StringComparison.Ordinal);
+            Assert.Equal("error", failed.GetProperty("gold_status").GetString());
+
+            // The advised fix works while up runs: the host takes the resync without stopping.
+            var resync = await Project.RunAsync("ingest", "--resync", "--json");
+            Assert.True(resync.ExitCode == 0, resync.ToString());
+            await OverviewAsync(client, o => o.GetProperty("workers").GetProperty("ingestion").GetString() == "running" && o.GetProperty("slot").GetProperty("state").GetString() == "active",
+                "ingestion to stream from a new slot");
+            await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the resync')", Project.Database);
+            await Server.WaitForSlotToConfirmAsync("strata_lost_slot", TimeSpan.FromSeconds(60), "the insert after the resync");
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            System.Console.WriteLine((await up).ToString());
+            throw;
+        }
+
+        await stop.CancelAsync();
+        var result = await up;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        await Reconciled.AssertEqualAsync(Project);
+    }
+
     private async Task<HttpClient> DashboardClientAsync(string token)
     {
         var host = await Eventually.ValueAsync(() => Strata.Host.HostFile.Read(Project.LoadConfig()), TimeSpan.FromSeconds(60), "strata up to write its host file");

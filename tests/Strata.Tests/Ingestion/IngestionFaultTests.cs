@@ -145,6 +145,34 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
         Assert.Equal(0, (await ingest).ExitCode);
     }
 
+    [Fact]
+    public async Task A_full_resync_that_is_interrupted_is_taken_again_and_loses_nothing()
+    {
+        UsePipeline("interrupted");
+        await Server.ExecuteAsync("CREATE TABLE operations.bulk (id int PRIMARY KEY, note text); INSERT INTO operations.bulk SELECT g, 'row ' || g FROM generate_series(1, 40000) g", Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+
+        // The slot is lost; a change commits meanwhile; the full resync that recreates the slot is stopped halfway.
+        await Server.ExecuteAsync("SELECT pg_drop_replication_slot('strata_interrupted')");
+        await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('while the slot was lost')", Project.Database);
+        Project.Environment["STRATA_INGEST_SNAPSHOT_PAUSE_MS"] = "50";
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
+        {
+            var resync = Project.RunAsync(stop.Token, "ingest", "--resync");
+            await Project.WaitForIngestAsync(IngestStage.Snapshot, Environment.ProcessId, Timeout);
+            await stop.CancelAsync();
+            await resync;
+        }
+
+        Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
+        await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the interruption')", Project.Database);
+
+        // The new slot is ahead of the old checkpoint: the next run must take the resync again, not stream from it.
+        var next = await Project.RunAsync("ingest", "--once");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        await Reconciled.AssertEqualAsync(Project, tables: 5);
+    }
+
     /// <summary>Waits until a walsender other than <paramref name="exceptPid"/> streams from the slot; returns its pid.</summary>
     private async Task<int> WalSenderAsync(string slot, int exceptPid)
     {

@@ -36,6 +36,27 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         }
 
         var config = LoadConfig(settings);
+        if (settings.Resync is { IsSet: true } asked && Strata.Host.HostClient.Find(config) is { } host)
+        {
+            // strata up holds the slot: it takes the resync itself, without stopping.
+            using (host)
+            {
+                var tables = (asked.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var taken = await host.PostAsync<Strata.Host.Web.ResyncRequest>(
+                    "api/ingest/resync" + (tables.Length == 0 ? "" : "?" + string.Join("&", tables.Select(t => "table=" + Uri.EscapeDataString(t)))), cancellationToken);
+                if (settings.Json)
+                {
+                    Console.Json(taken);
+                }
+                else
+                {
+                    Console.Success($"strata up is taking the resync of {(taken.Tables.Count == 0 ? "every table" : string.Join(", ", taken.Tables))}; `strata status` shows ingestion's state.");
+                }
+
+                return 0;
+            }
+        }
+
         var service = new IngestionService(config, Console);
         var options = IngestOptions.From(config) with
         {
