@@ -40,7 +40,7 @@ internal static class HostBenchmark
         var first = string.Create(CultureInfo.InvariantCulture, $"{firstReport.TotalSeconds:0.0}");
         return $"From `strata up` in an empty folder (after the build) to the first report on the dashboard: {first} s " +
             "(creating the local source cluster, seeding it, the snapshot, the first build).\n\n" +
-            "| speed | source transactions measured | commit → visible in gold p50 / p95 / p99 (s) | gold behind the source, median (s) | host CPU (% of one core) | host RSS mean / max (MB) |\n" +
+            "| speed | source transactions measured | commit → visible in gold p50 / p95 / p99 (s) | age of gold, median (s) | host CPU (% of one core) | host RSS mean / max (MB) |\n" +
             "| ---: | ---: | ---: | ---: | ---: | ---: |\n" + lines;
     }
 
