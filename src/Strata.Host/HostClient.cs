@@ -47,6 +47,13 @@ public sealed class HostClient : IDisposable
         return config.Text(Settings.WarehouseEngine) == "duckdb" ? Find(config, timeout) : null;
     }
 
+    /// <summary>The <c>?table=…&amp;table=…</c> query the host's table-taking endpoints read; empty for none.</summary>
+    public static string TableQuery(IEnumerable<string> tables)
+    {
+        var parameters = string.Join("&", tables.Select(t => "table=" + Uri.EscapeDataString(t)));
+        return parameters.Length == 0 ? "" : "?" + parameters;
+    }
+
     /// <summary>GETs and deserialises <paramref name="path"/>.</summary>
     public async Task<T> GetAsync<T>(string path, CancellationToken cancellationToken)
     {

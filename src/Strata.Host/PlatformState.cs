@@ -92,6 +92,7 @@ public sealed class PlatformState
     /// <summary>Source tables whose changes ingestion holds in the dead-letter table until they are resynced.</summary>
     public IReadOnlyList<string> Quarantined { get; set; } = [];
 
+    private readonly Lock _resyncLock = new();
     private IReadOnlyList<string>? _resync;
 
     /// <summary>Raised when a resync is asked for while the host runs (<see cref="RequestResync"/>).</summary>
@@ -105,7 +106,7 @@ public sealed class PlatformState
     public void RequestResync(IReadOnlyList<string> tables)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        lock (_milestones)
+        lock (_resyncLock)
         {
             _resync = _resync is null ? tables : _resync.Count == 0 || tables.Count == 0 ? [] : [.. _resync.Union(tables, StringComparer.Ordinal)];
         }
@@ -116,7 +117,7 @@ public sealed class PlatformState
     /// <summary>Takes the pending resync request, if any.</summary>
     public IReadOnlyList<string>? TakeResync()
     {
-        lock (_milestones)
+        lock (_resyncLock)
         {
             var taken = _resync;
             _resync = null;

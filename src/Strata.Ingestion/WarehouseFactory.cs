@@ -67,13 +67,11 @@ public static class WarehouseFactory
         // warehouse.user when that is set (never silently as another login), else as the source's admin login.
         var endpoint = SourceEndpoint.From(config, SourceSettings.From(config));
         var passwordSetting = Settings.SourcePassword;
-        if (config.Text(Settings.WarehouseUser) is { } user)
+        var user = config.Text(Settings.WarehouseUser);
+        var password = config.Secret(Settings.WarehousePassword);
+        if (user is not null || password is not null)
         {
-            (endpoint, passwordSetting) = (endpoint.As(user, config.Secret(Settings.WarehousePassword), Settings.WarehousePassword), Settings.WarehousePassword);
-        }
-        else if (config.Secret(Settings.WarehousePassword) is { } password)
-        {
-            (endpoint, passwordSetting) = (endpoint.As(endpoint.User, password, Settings.WarehousePassword), Settings.WarehousePassword);
+            (endpoint, passwordSetting) = (endpoint.As(user ?? endpoint.User, password, Settings.WarehousePassword), Settings.WarehousePassword);
         }
 
         return (new NpgsqlConnectionStringBuilder(endpoint.ConnectionString(database, "strata warehouse")) { Pooling = true }.ConnectionString, passwordSetting);

@@ -52,10 +52,7 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
         IReadOnlyList<Ingestion.Bronze.QuarantinedTable> held;
         try
         {
-            using var host = Host.HostClient.OwningWarehouse(config);
-            held = host is null
-                ? (await new Ingestion.IngestionService(config, Console).StatusAsync(cancellationToken)).Quarantined
-                : (await host.GetAsync<Ingestion.IngestStatus>("api/ingest/status", cancellationToken)).Quarantined;
+            held = (await Ingest.IngestStatusCommand.ReadAsync(config, Console, cancellationToken)).Quarantined;
         }
         catch (Errors.StrataException ex)
         {

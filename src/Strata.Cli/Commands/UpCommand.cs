@@ -56,10 +56,7 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
-        var resync = settings.Resync is { IsSet: true } tables
-            ? (tables.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            : null;
-        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: resync);
+        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: Ingest.IngestCommand.ResyncTables(settings.Resync));
         Console.Info($"Stopped after {state.Runs} transformation runs.");
         if (source.Settings.IsLocal)
         {

@@ -30,6 +30,9 @@ internal static class Dashboard
     /// <summary>A one-line error as plain text: what the CLI shows as it is.</summary>
     private static IResult Problem(int status, string message) => Results.Text(message, "text/plain; charset=utf-8", statusCode: status);
 
+    /// <summary>The tables a request names (<see cref="HostClient.TableQuery"/>), <c>schema.table</c>.</summary>
+    private static List<string> Tables(HttpRequest request) => request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
     public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history)
@@ -161,7 +164,7 @@ internal static class Dashboard
             Results.Json(await new IngestionService(config, NullConsole.Instance).StatusAsync(token), HostClient.Json));
         app.MapPost("/api/ingest/resync", (HttpRequest request) =>
         {
-            var tables = request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
+            var tables = Tables(request);
             state.RequestResync(tables);
             return Results.Json(new ResyncRequest(tables), HostClient.Json, statusCode: StatusCodes.Status202Accepted);
         });
@@ -169,8 +172,7 @@ internal static class Dashboard
         {
             try
             {
-                var tables = request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-                return Results.Json(await new IngestionService(config, NullConsole.Instance).ReconcileAsync(tables, token), HostClient.Json);
+                return Results.Json(await new IngestionService(config, NullConsole.Instance).ReconcileAsync(Tables(request), token), HostClient.Json);
             }
             catch (StrataException ex) when (!ex.IsTransient && ex is not WarehouseException)
             {

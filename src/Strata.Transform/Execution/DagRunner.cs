@@ -152,6 +152,9 @@ internal sealed class DagRunner(
                 now[model.Name] = caughtUp;
             }
         }
+
+        // What the builds of this run record their as-of against: read once per run.
+        _recorded = now;
     }
 
     /// <summary>

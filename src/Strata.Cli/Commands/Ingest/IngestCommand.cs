@@ -28,6 +28,10 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         public FlagValue<string>? Resync { get; init; }
     }
 
+    /// <summary>The tables a <c>--resync [TABLES]</c> option names: null without the option, empty for every table.</summary>
+    internal static IReadOnlyList<string>? ResyncTables(FlagValue<string>? option) =>
+        option is { IsSet: true } ? (option.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
     {
         if (settings.Threads is < 1)
@@ -36,14 +40,13 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         }
 
         var config = LoadConfig(settings);
-        if (settings.Resync is { IsSet: true } asked && Strata.Host.HostClient.Find(config) is { } host)
+        var resync = ResyncTables(settings.Resync);
+        if (resync is not null && Strata.Host.HostClient.Find(config) is { } host)
         {
             // strata up holds the slot: it takes the resync itself, without stopping.
             using (host)
             {
-                var tables = (asked.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var taken = await host.PostAsync<Strata.Host.Web.ResyncRequest>(
-                    "api/ingest/resync" + (tables.Length == 0 ? "" : "?" + string.Join("&", tables.Select(t => "table=" + Uri.EscapeDataString(t)))), cancellationToken);
+                var taken = await host.PostAsync<Strata.Host.Web.ResyncRequest>("api/ingest/resync" + Strata.Host.HostClient.TableQuery(resync), cancellationToken);
                 if (settings.Json)
                 {
                     Console.Json(taken);
@@ -63,9 +66,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
             Once = settings.Once,
             TakeOverSlot = settings.TakeOverSlot,
             Threads = settings.Threads ?? Math.Max(1, Environment.ProcessorCount),
-            Resync = settings.Resync is { IsSet: true } resync
-                ? (resync.Value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : null,
+            Resync = resync,
         };
         if (!settings.Once && !settings.Json)
         {

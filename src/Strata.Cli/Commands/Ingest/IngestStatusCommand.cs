@@ -10,13 +10,18 @@ namespace Strata.Cli.Commands.Ingest;
 /// <summary><c>strata ingest status</c>.</summary>
 internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<JsonSettings>(runtime, console)
 {
+    /// <summary>Ingestion's state: asked of the running <c>strata up</c> while it owns the DuckDB warehouse, else read directly.</summary>
+    internal static async Task<IngestStatus> ReadAsync(Strata.Configuration.StrataConfig config, Strata.Output.IStrataConsole console, CancellationToken cancellationToken)
+    {
+        using var host = HostClient.OwningWarehouse(config);
+        return host is null
+            ? await new IngestionService(config, console).StatusAsync(cancellationToken)
+            : await host.GetAsync<IngestStatus>("api/ingest/status", cancellationToken);
+    }
+
     public override async Task<int> ExecuteAsync(CommandContext context, JsonSettings settings, CancellationToken cancellationToken)
     {
-        var config = LoadConfig(settings);
-        using var host = HostClient.OwningWarehouse(config);
-        var status = host is null
-            ? await new IngestionService(config, Console).StatusAsync(cancellationToken)
-            : await host.GetAsync<IngestStatus>("api/ingest/status", cancellationToken);
+        var status = await ReadAsync(LoadConfig(settings), Console, cancellationToken);
         if (settings.Json)
         {
             Console.Json(status);

@@ -25,9 +25,7 @@ internal sealed class ReconcileCommand(CliRuntime runtime, SpectreStrataConsole 
         using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(30));
         var result = host is null
             ? await new IngestionService(config, Console).ReconcileAsync(settings.Tables, cancellationToken)
-            : await host.PostAsync<ReconcileResult>(
-                "api/reconcile" + (settings.Tables.Length == 0 ? "" : "?" + string.Join("&", settings.Tables.Select(t => "table=" + Uri.EscapeDataString(t)))),
-                cancellationToken);
+            : await host.PostAsync<ReconcileResult>("api/reconcile" + HostClient.TableQuery(settings.Tables), cancellationToken);
         if (settings.Json)
         {
             Console.Json(result);
