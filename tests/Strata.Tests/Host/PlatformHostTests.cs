@@ -67,18 +67,10 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
     [Fact]
     public async Task Gold_held_back_by_a_failing_test_ages_says_why_and_recovers()
     {
-        TransformProjects.UseWarehouse(Project, Server, "duckdb", "stale");
-        TransformProjects.UseFinanceProject(Project);
-        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
-        Project.Environment["STRATA_DASHBOARD_TOKEN"] = "dash-token-2";
         Project.Environment["STRATA_FRESHNESS_WARN_AFTER"] = "2s";
         Project.Environment["STRATA_FRESHNESS_ERROR_AFTER"] = "4s";
-        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "30", "--items-per-order", "2")).ExitCode);
-        using var stop = new CancellationTokenSource();
-        var up = Project.RunAsync(stop.Token, "up");
-        try
+        await WithHostAsync("stale", orders: 30, async client =>
         {
-            using var client = await DashboardClientAsync("dash-token-2");
             await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built and fresh");
 
             // A status the silver tests reject: silver takes it in, every gold relation is skipped from now on.
@@ -106,33 +98,15 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             await OverviewAsync(client,
                 o => o.GetProperty("gold_status").GetString() == "ok" && o.GetProperty("problems").EnumerateArray().All(p => !p.GetString()!.Contains("not rebuilt", StringComparison.Ordinal)),
                 "gold to be rebuilt and the reason gone");
-        }
-        catch
-        {
-            await stop.CancelAsync();
-            System.Console.WriteLine((await up).ToString());
-            throw;
-        }
-
-        await stop.CancelAsync();
-        var result = await up;
-        Assert.True(result.ExitCode == 0, result.ToString());
+        });
     }
 
     [Fact]
     public async Task A_lost_slot_shows_as_a_failed_ingestion_and_a_resync_through_the_running_host_recovers_it()
     {
-        TransformProjects.UseWarehouse(Project, Server, "duckdb", "lost");
-        TransformProjects.UseFinanceProject(Project);
-        Project.Environment["STRATA_INGEST_PIPELINE"] = "lost_slot";
-        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
-        Project.Environment["STRATA_DASHBOARD_TOKEN"] = "dash-token-3";
-        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "20", "--items-per-order", "2")).ExitCode);
-        using var stop = new CancellationTokenSource();
-        var up = Project.RunAsync(stop.Token, "up");
-        try
+        // Its pipeline is lost_duckdb (WithHostAsync names it after the warehouse): slot strata_lost_duckdb.
+        await WithHostAsync("lost", orders: 20, async client =>
         {
-            using var client = await DashboardClientAsync("dash-token-3");
             await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built");
 
             // The slot goes away under the running host (dropped by someone, or invalidated).
@@ -140,15 +114,15 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
                 DO $$
                 BEGIN
                     FOR attempt IN 1..200 LOOP
-                        PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_lost_slot' AND active_pid IS NOT NULL;
+                        PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_lost_duckdb' AND active_pid IS NOT NULL;
                         BEGIN
-                            PERFORM pg_drop_replication_slot('strata_lost_slot');
+                            PERFORM pg_drop_replication_slot('strata_lost_duckdb');
                             RETURN;
                         EXCEPTION WHEN object_in_use THEN
                             PERFORM pg_sleep(0.05);
                         END;
                     END LOOP;
-                    RAISE EXCEPTION 'slot strata_lost_slot stayed in use';
+                    RAISE EXCEPTION 'slot strata_lost_duckdb stayed in use';
                 END $$
                 """);
             var failed = await OverviewAsync(client,
@@ -162,7 +136,30 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             await OverviewAsync(client, o => o.GetProperty("workers").GetProperty("ingestion").GetString() == "running" && o.GetProperty("slot").GetProperty("state").GetString() == "active",
                 "ingestion to stream from a new slot");
             await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the resync')", Project.Database);
-            await Server.WaitForSlotToConfirmAsync("strata_lost_slot", TimeSpan.FromSeconds(60), "the insert after the resync");
+            await Server.WaitForSlotToConfirmAsync("strata_lost_duckdb", TimeSpan.FromSeconds(60), "the insert after the resync");
+        });
+        await Reconciled.AssertEqualAsync(Project);
+    }
+
+    /// <summary>
+    /// Runs <c>strata up</c> on the finance project with a seeded source and a warehouse named <paramref name="name"/>,
+    /// gives <paramref name="body"/> a client of its dashboard, then stops it and asserts it ended well (its output is
+    /// printed when the body fails).
+    /// </summary>
+    private async Task WithHostAsync(string name, int orders, Func<HttpClient, Task> body)
+    {
+        const string token = "dash-token-with-host";
+        TransformProjects.UseWarehouse(Project, Server, "duckdb", name);
+        TransformProjects.UseFinanceProject(Project);
+        Project.Environment["STRATA_DASHBOARD_PORT"] = "0";
+        Project.Environment["STRATA_DASHBOARD_TOKEN"] = token;
+        Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", orders.ToString(System.Globalization.CultureInfo.InvariantCulture), "--items-per-order", "2")).ExitCode);
+        using var stop = new CancellationTokenSource();
+        var up = Project.RunAsync(stop.Token, "up");
+        try
+        {
+            using var client = await DashboardClientAsync(token);
+            await body(client);
         }
         catch
         {
@@ -174,7 +171,6 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         await stop.CancelAsync();
         var result = await up;
         Assert.True(result.ExitCode == 0, result.ToString());
-        await Reconciled.AssertEqualAsync(Project);
     }
 
     private async Task<HttpClient> DashboardClientAsync(string token)
