@@ -24,7 +24,10 @@ public sealed partial class IngestionService
     /// </summary>
     /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
-    public async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default)
+    public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
+        ReconcileAsync(tables, retried: false, cancellationToken);
+
+    private async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, bool retried, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
         var cdc = CdcEndpoint();
@@ -49,7 +52,22 @@ public sealed partial class IngestionService
 
         await CatchUpAsync(source, at, cancellationToken);
 
+        bool newer;
+        await using (var check = await WarehouseFactory.OpenAsync(_config, cancellationToken))
+        {
+            newer = !retried && await SnapshotAfterAsync(check, chosen, at, cancellationToken);
+        }
+
+        if (newer)
+        {
+            // Catching up took a snapshot newer than the comparison point (it finished an interrupted resync): the
+            // changes before it are only in that snapshot, so bronze cannot be rebuilt as of the older point. Compare
+            // again at a point after it.
+            return await ReconcileAsync(tables, retried: true, cancellationToken);
+        }
+
         await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+
         var results = new List<ReconcileTable>();
         foreach (var table in chosen)
         {
@@ -57,6 +75,16 @@ public sealed partial class IngestionService
         }
 
         return new ReconcileResult(new NpgsqlLogSequenceNumber(at + 1).ToString(), results);
+    }
+
+    /// <summary>True when a snapshot of one of <paramref name="tables"/> was taken after <paramref name="at"/>.</summary>
+    private async Task<bool> SnapshotAfterAsync(IWarehouse warehouse, IReadOnlyList<SourceTable> tables, ulong at, CancellationToken cancellationToken)
+    {
+        var names = tables.Select(t => t.BronzeName).ToHashSet(StringComparer.Ordinal);
+        var rows = await warehouse.QueryAsync(
+            $"SELECT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND snapshot_lsn > {warehouse.Parameter(2)}",
+            [Pipeline, (long)at], cancellationToken);
+        return rows.Any(r => names.Contains((string)r[0]!));
     }
 
     /// <summary>Brings bronze past <paramref name="at"/>: ingests itself when nothing else holds the slot, else waits for the process that does.</summary>
