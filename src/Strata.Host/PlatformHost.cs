@@ -38,7 +38,7 @@ public static class PlatformHost
     {
         ArgumentNullException.ThrowIfNull(config);
         clock ??= TimeProvider.System;
-        var state = new PlatformState();
+        var state = new PlatformState(clock);
         if (resync is not null)
         {
             state.RequestResync(resync);

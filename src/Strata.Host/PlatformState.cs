@@ -3,12 +3,16 @@ using System.Collections.Concurrent;
 namespace Strata.Host;
 
 /// <summary>What the host knows about itself right now: for the dashboard, <c>/readyz</c>, metrics and status lines.</summary>
-public sealed class PlatformState
+/// <param name="clock">The clock of heartbeats; null means the system clock.</param>
+public sealed class PlatformState(TimeProvider? clock = null)
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _milestones = new(StringComparer.Ordinal);
 
-    /// <summary>Each worker's state (<c>running</c>, <c>failed: …</c>, <c>stopped</c>).</summary>
-    public ConcurrentDictionary<string, string> Workers { get; } = new(StringComparer.Ordinal);
+    /// <summary>The clock the host's state is read by.</summary>
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
+
+    /// <summary>Each worker's state machine and heartbeat.</summary>
+    public WorkerStates Workers { get; } = new(clock ?? TimeProvider.System);
 
     /// <summary>Commit time of the newest source change in each changelog model after its last run.</summary>
     public ConcurrentDictionary<string, DateTime> NewestCommit { get; } = new(StringComparer.Ordinal);
@@ -70,12 +74,21 @@ public sealed class PlatformState
     public string GoldStatus(DateTime now) => GoldAgeSeconds(now) switch
     {
         // Nothing new reaches bronze, so gold cannot age by it: a failed ingestion is an error of its own.
-        _ when Workers.GetValueOrDefault("ingestion") is { } ingestion && ingestion.StartsWith("failed", StringComparison.Ordinal) => "error",
+        _ when Workers["ingestion"] is { State: WorkerStatus.Failed } => "error",
         null => "unknown",
         var age when age > ErrorAfter.TotalSeconds => "error",
         var age when age > WarnAfter.TotalSeconds => "warn",
         _ => "ok",
     };
+
+    /// <summary>WAL held by the slot past which replication lag is a problem (<c>alerts.replication_lag_mb</c>).</summary>
+    public long ReplicationLagLimitBytes { get; set; } = 5000L * 1024 * 1024;
+
+    /// <summary>Tests of severity error that failed in the run that last ran them: test → what fails.</summary>
+    public ConcurrentDictionary<string, string> FailingTests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Report schedules whose last delivery failed after its retries: job → error.</summary>
+    public ConcurrentDictionary<string, string> FailedDeliveries { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Freshness samples of gold (seconds), newest last.</summary>
     public ConcurrentQueue<(DateTime At, double Seconds)> Freshness { get; } = new();

@@ -30,6 +30,9 @@ public sealed record IngestOptions
     /// <summary>Called when bronze holds the snapshot (taken now or earlier) and streaming starts: what the host's reconcile and tests wait for.</summary>
     public Action? OnStreaming { get; init; }
 
+    /// <summary>Called when the stream's heartbeat comes back from the source while streaming: the stream is alive even when nothing changes.</summary>
+    public Action? OnAlive { get; init; }
+
     /// <summary>Told the quarantined source tables at the start of a run and whenever that set changes (see docs/ingestion.md).</summary>
     public Action<IReadOnlyList<string>>? OnQuarantine { get; init; }
 

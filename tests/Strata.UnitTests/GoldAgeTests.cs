@@ -59,7 +59,7 @@ public sealed class GoldAgeTests
 
         Assert.Null(state.GoldAgeSeconds(Now));
         Assert.Equal("unknown", state.GoldStatus(Now));
-        state.Workers["ingestion"] = "failed: replication slot strata_finance is missing";
+        state.Workers.Failed("ingestion", "replication slot strata_finance is missing");
         Assert.Equal("error", state.GoldStatus(Now));
     }
 

@@ -38,16 +38,16 @@ public sealed class SupervisedWorkerTests
 
         await worker.StartAsync(timeout.Token);
         Assert.Equal(1, await started.Reader.ReadAsync(timeout.Token));
-        await Eventually.TrueAsync(() => Task.FromResult(state.Workers.GetValueOrDefault("flaky")?.StartsWith("failed: unexpected error (a bug", StringComparison.Ordinal) == true),
+        await Eventually.TrueAsync(() => Task.FromResult(state.Workers["flaky"] is { State: WorkerStatus.Failed, Detail: var detail } && detail!.StartsWith("unexpected error (a bug", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the worker to show its failure");
-        Assert.Contains("restarting in 1 s", state.Workers["flaky"], StringComparison.Ordinal);
+        Assert.Contains("restarting in 1 s", state.Workers["flaky"]!.Detail, StringComparison.Ordinal);
         Assert.False(started.Reader.TryRead(out _)); // not before the clock moves
 
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(2, await started.Reader.ReadAsync(timeout.Token));
-        Assert.Equal("running", state.Workers["flaky"]);
+        Assert.Equal(WorkerStatus.Starting, state.Workers["flaky"]!.State);
 
         await worker.StopAsync(timeout.Token);
-        Assert.Equal("stopped", state.Workers["flaky"]);
+        Assert.Equal(WorkerStatus.Stopped, state.Workers["flaky"]!.State);
     }
 }

@@ -35,7 +35,7 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
                 : "-"],
             ["age of gold", freshness.ValueKind == JsonValueKind.Number ? $"{freshness.GetDouble():0.0} s (worst gold relation, as of its last successful build)" : "-"],
             ["transformation runs", root.GetProperty("transformation_runs").GetInt32().ToString(CultureInfo.InvariantCulture)],
-            .. root.GetProperty("workers").EnumerateObject().Select(w => (IReadOnlyList<string>)[$"worker {w.Name}", w.Value.GetString() ?? ""]),
+            .. root.GetProperty("workers").EnumerateObject().Select(w => (IReadOnlyList<string>)[$"worker {w.Name}", WorkerText(w.Value)]),
             ["failing tests", root.GetProperty("failing_tests").GetArrayLength().ToString(CultureInfo.InvariantCulture)],
             ["quarantined tables", root.GetProperty("quarantined_tables").GetArrayLength() is 0 ? "none"
                 : string.Join(", ", root.GetProperty("quarantined_tables").EnumerateArray().Select(t => t.GetString()))],
@@ -44,6 +44,11 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
         ], "Strata");
         return 0;
     }
+
+    /// <summary>A worker's state as the overview says it: <c>degraded: why</c>, with since when.</summary>
+    private static string WorkerText(JsonElement worker) =>
+        $"{worker.GetProperty("state").GetString()}{(worker.GetProperty("detail").GetString() is { } detail ? $": {detail}" : "")}" +
+        $" (since {worker.GetProperty("since").GetDateTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC)";
 
     private static string Number(JsonElement element, string property, string format) =>
         element.GetProperty(property) is { ValueKind: JsonValueKind.Number } value ? value.GetDouble().ToString(format, CultureInfo.InvariantCulture) : "-";

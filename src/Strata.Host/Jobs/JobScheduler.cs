@@ -23,13 +23,13 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
     {
         if (jobs.Count == 0)
         {
-            state.Workers["jobs"] = "none scheduled";
+            state.Workers.Healthy("jobs", "none scheduled");
             return;
         }
 
-        state.Workers["jobs"] = "running";
+        state.Workers.Healthy("jobs", $"{jobs.Count} scheduled");
         await Task.WhenAll(jobs.Select(job => LoopAsync(job, stoppingToken)));
-        state.Workers["jobs"] = "stopped";
+        state.Workers.Stopped("jobs");
     }
 
     private async Task LoopAsync(ScheduledJob job, CancellationToken stoppingToken)
@@ -93,6 +93,19 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
             // A failed job is recorded and reported; the next occurrence tries again and the other jobs go on.
             run = new JobRun(job.Name, trigger, "failed", attempts, started, clock.GetElapsedTime(watch), "", ex.Message);
             console.Error($"job {job.Name} failed after {attempts} attempt(s): {ex.Message}");
+        }
+
+        // A report delivery that failed after its retries is an alert until one succeeds.
+        if (job.Name.StartsWith("report:", StringComparison.Ordinal))
+        {
+            if (run.Status == "failed")
+            {
+                state.FailedDeliveries[job.Name] = run.Error ?? "failed";
+            }
+            else
+            {
+                state.FailedDeliveries.TryRemove(job.Name, out _);
+            }
         }
 
         await history.RecordAsync(run, CancellationToken.None);

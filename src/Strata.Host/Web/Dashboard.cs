@@ -46,36 +46,12 @@ internal static class Dashboard
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () =>
         {
-            var problems = new List<string>();
-            if (state.Workers.GetValueOrDefault("ingestion") != "running")
-            {
-                problems.Add($"ingestion is {state.Workers.GetValueOrDefault("ingestion") ?? "not started"}");
-            }
-
-            if (state.Quarantined is { Count: > 0 } held)
-            {
-                problems.Add($"{held.Count} table(s) quarantined: {string.Join(", ", held)}");
-            }
-
-            if (state.Slot is { } slot && slot.State != "active")
-            {
-                problems.Add($"replication slot is {slot.State}");
-            }
-
-            if (state.GoldAgeSeconds(DateTime.UtcNow) is { } seconds && seconds > state.ErrorAfter.TotalSeconds)
-            {
-                problems.Add($"gold is {seconds:0} s old (its worst relation, as of its last successful build), past freshness.error_after {state.ErrorAfter.TotalSeconds:0} s" +
-                    (state.GoldProblem is { } why ? $": {why}" : ""));
-            }
-
-            if (state.Runs == 0)
-            {
-                problems.Add("no transformation run yet");
-            }
-
-            return problems.Count == 0
-                ? Results.Json(new { ready = true }, HostClient.Json)
-                : Results.Json(new { ready = false, problems }, HostClient.Json, statusCode: StatusCodes.Status503ServiceUnavailable);
+            // Not ready for what blocks (a worker not healthy, gold past error_after, the slot, a quarantine); the
+            // body lists every problem, in the words of the overview and strata status.
+            var problems = Health.Of(state, DateTime.UtcNow, state.ReplicationLagLimitBytes);
+            return problems.Any(p => p.Blocking)
+                ? Results.Json(new { ready = false, problems = problems.Select(p => p.Message) }, HostClient.Json, statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Json(new { ready = true, problems = problems.Select(p => p.Message) }, HostClient.Json);
         });
         app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), HostClient.Json));
         app.MapGet("/api/freshness", () =>

@@ -5,7 +5,7 @@ namespace Strata.Host.Web;
 
 /// <summary>What the dashboard's overview and <c>strata status</c> show.</summary>
 public sealed record Overview(
-    IReadOnlyDictionary<string, string> Workers,
+    IReadOnlyDictionary<string, WorkerStatus> Workers,
     SlotLag? Slot,
     int TransformationRuns,
     double? GoldFreshnessSeconds,
@@ -24,7 +24,7 @@ public sealed record Overview(
         var now = DateTime.UtcNow;
         var samples = state.Freshness.ToArray();
         return new Overview(
-            new Dictionary<string, string>(state.Workers),
+            state.Workers.Read(),
             state.Slot,
             state.Runs,
             state.GoldAgeSeconds(now) ?? (samples.Length == 0 ? null : samples[^1].Seconds),
@@ -38,35 +38,7 @@ public sealed record Overview(
                 "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
             state.Quarantined,
             state.GoldStatus(now),
-            ProblemsOf(state, now));
-    }
-
-    /// <summary>Why the overview is not all green, in the words of the banner and <c>strata status</c>.</summary>
-    private static List<string> ProblemsOf(PlatformState state, DateTime now)
-    {
-        var problems = new List<string>();
-        if (state.GoldAgeSeconds(now) is { } age && age > state.WarnAfter.TotalSeconds)
-        {
-            problems.Add($"gold is {age:0} s old (past {(age > state.ErrorAfter.TotalSeconds ? "freshness.error_after" : "freshness.warn_after")})" +
-                (state.GoldProblem is { } why ? $": {why}" : ""));
-        }
-        else if (state.GoldProblem is { } why)
-        {
-            problems.Add(why);
-        }
-
-        problems.AddRange(state.Workers.Where(w => w.Value != "running").Select(w => $"{w.Key} {w.Value}"));
-        if (state.Slot is { State: not "active" } slot)
-        {
-            problems.Add($"replication slot is {slot.State}");
-        }
-
-        if (state.Quarantined.Count > 0)
-        {
-            problems.Add($"quarantined: {string.Join(", ", state.Quarantined)} (fix the value, then strata ingest --resync)");
-        }
-
-        return problems;
+            Health.Of(state, now, state.ReplicationLagLimitBytes).Select(p => p.Message).ToList());
     }
 }
 

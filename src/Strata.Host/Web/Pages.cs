@@ -59,7 +59,7 @@ internal static class Pages
           banner.innerHTML = o.problems.map(p => '<div>' + esc(p) + '</div>').join('');
           document.getElementById('freshness').className = 'big ' + ({ok: 'ok', warn: 'warn', error: 'bad'}[o.gold_status] || '');
           document.getElementById('workers').innerHTML = Object.entries(o.workers).map(([k, v]) =>
-            '<div><span class="' + (v === 'running' ? 'ok' : 'bad') + '">●</span> ' + esc(k) + ': ' + esc(v) + '</div>').join('');
+            '<div><span class="' + (v.state === 'healthy' ? 'ok' : v.state === 'stopped' ? 'muted' : 'bad') + '">●</span> ' + esc(k) + ': ' + esc(v.state) + (v.detail ? ' (' + esc(v.detail) + ')' : '') + '</div>').join('');
           const pts = o.freshness_last_hour, max = Math.max(1, ...pts.map(p => p.seconds));
           document.getElementById('spark').innerHTML = '<polyline fill="none" stroke="#2563eb" stroke-width="2" points="' +
             pts.map((p, i) => (i * 600 / Math.max(1, pts.length - 1)).toFixed(1) + ',' + (78 - p.seconds / max * 74).toFixed(1)).join(' ') + '"/>';

@@ -10,6 +10,8 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
 {
     public override Task StartAsync(CancellationToken cancellationToken)
     {
+        // The stream's heartbeat comes back every heartbeat interval when the source is idle.
+        State.Workers.Expect(Name, (3 * IngestOptions.From(config).HeartbeatInterval) + TimeSpan.FromSeconds(15));
         // A resync may be what a failing ingestion needs (a lost slot): it ends the backoff.
         State.ResyncRequested += WakeUp;
         return base.StartAsync(cancellationToken);
@@ -21,6 +23,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
         {
             OnCommitted = commit =>
             {
+                State.Workers.Healthy(Name, "streaming");
                 metrics.Ingested(commit);
                 State.Ingested(commit);
                 if (commit.Tables.Count > 0)
@@ -28,7 +31,12 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
                     trigger.Add(commit.Tables);
                 }
             },
-            OnStreaming = () => State.Reached("ingestion"),
+            OnStreaming = () =>
+            {
+                State.Workers.Healthy(Name, "streaming");
+                State.Reached("ingestion");
+            },
+            OnAlive = () => State.Workers.Healthy(Name, "streaming"),
             OnQuarantine = tables => State.Quarantined = tables,
         };
 
@@ -36,6 +44,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
         // shows and starts again later. A resync asked for meanwhile ends the current run and starts one that takes it.
         while (!stoppingToken.IsCancellationRequested)
         {
+            State.Workers.Starting(Name, "connecting, then the snapshot if bronze lacks one");
             var resync = State.TakeResync();
             if (resync is not null)
             {

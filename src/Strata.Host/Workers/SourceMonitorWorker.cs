@@ -13,6 +13,7 @@ internal sealed class SourceMonitorWorker(IngestionService ingestion, PlatformSt
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        state.Workers.Expect(Name, (5 * Interval) + TimeSpan.FromSeconds(10), "answer from the source");
         using var timer = new PeriodicTimer(Interval);
         do
         {
@@ -20,18 +21,23 @@ internal sealed class SourceMonitorWorker(IngestionService ingestion, PlatformSt
             {
                 var (slot, bytes) = await ingestion.SlotAsync(stoppingToken);
                 state.Slot = new SlotLag(slot, bytes, state.IngestLatencySeconds, DateTime.UtcNow);
+                state.Workers.Healthy(Name, $"slot {slot}");
             }
             catch (Exception ex) when (ex is Errors.StrataException or Npgsql.NpgsqlException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
             {
                 state.Slot = new SlotLag($"unreachable: {ex.Message}", null, null, DateTime.UtcNow);
+                state.Workers.Degraded(Name, $"unreachable: {ex.Message}");
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
         }
         while (await WaitAsync(timer, stoppingToken));
+        state.Workers.Stopped(Name);
     }
+
+    private const string Name = "source";
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
     {

@@ -5,9 +5,10 @@ using Strata.Output;
 namespace Strata.Host.Workers;
 
 /// <summary>
-/// A worker that cannot end silently: whatever ends its loop before the host stops — a Strata error or any other
-/// exception — shows as <c>failed: …; restarting in N s</c> in the worker's state (the overview, <c>/readyz</c>,
-/// <c>strata status</c>), and the loop is started again after a backoff (1 s doubling to a minute; back to 1 s
+/// A worker that cannot end silently: each (re)start shows as <c>starting</c> until the worker reports it is healthy;
+/// whatever ends its loop before the host stops — a Strata error or any other exception — shows as
+/// <c>failed: …; restarting in N s</c> in the worker's state (the overview, <c>/readyz</c>, <c>strata status</c>),
+/// and the loop is started again after a backoff (1 s doubling to a minute; back to 1 s
 /// once a run has lasted a minute). A source that went away and came back is met again this way.
 /// </summary>
 internal abstract class SupervisedWorker(string name, PlatformState state, IStrataConsole console, TimeProvider clock) : BackgroundService
@@ -28,6 +29,9 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
     /// <summary>First wait before a failed worker starts again.</summary>
     internal static TimeSpan FirstRestartDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The worker's name in <see cref="PlatformState.Workers"/>.</summary>
+    protected string Name { get; } = name;
+
     /// <summary>The worker's loop: returns (or throws <see cref="OperationCanceledException"/>) when the host stops.</summary>
     protected abstract Task RunAsync(CancellationToken stoppingToken);
 
@@ -44,7 +48,7 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
         var delay = FirstRestartDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
-            State.Workers[name] = "running";
+            State.Workers.Starting(Name);
             var started = Clock.GetTimestamp();
             try
             {
@@ -64,8 +68,8 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
 
                 // A Strata error says what to do; anything else is a bug, named without a stack trace.
                 var why = ex is StrataException ? ex.Message : $"unexpected error ({ex.Message})";
-                State.Workers[name] = $"failed: {why}; restarting in {delay.TotalSeconds:0} s";
-                Console.Error($"{name} failed: {why}; restarting in {delay.TotalSeconds:0} s");
+                State.Workers.Failed(Name, $"{why}; restarting in {delay.TotalSeconds:0} s");
+                Console.Error($"{Name} failed: {why}; restarting in {delay.TotalSeconds:0} s");
                 OnFailed(ex);
             }
 
@@ -87,7 +91,7 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRestartDelay.Ticks));
         }
 
-        State.Workers[name] = "stopped";
+        State.Workers.Stopped(Name);
     }
 
     public override void Dispose()

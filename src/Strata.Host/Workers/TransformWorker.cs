@@ -26,7 +26,7 @@ internal sealed class TransformWorker(
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
-        State.Workers["transformation"] = "running";
+        State.Workers.Starting(Name, "waiting for bronze to hold the snapshot");
         await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
         // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
@@ -40,7 +40,6 @@ internal sealed class TransformWorker(
         }
         catch (OperationCanceledException)
         {
-            State.Workers["transformation"] = "stopped";
             return;
         }
 
@@ -82,12 +81,12 @@ internal sealed class TransformWorker(
             catch (Errors.StrataException ex)
             {
                 Console.Error($"transformation run failed: {ex.Message}");
+                State.Workers.Degraded(Name, $"the last run failed: {ex.Message}");
                 await history.RecordAsync(new JobRun("transformation", cause, "failed", 1, started, DateTime.UtcNow - started, "", ex.Message), CancellationToken.None);
                 ScheduleRetry(failed: true);
             }
         }
 
-        State.Workers["transformation"] = "stopped";
     }
 
     private static List<string> Selection(TransformService transform, IReadOnlyCollection<string> bronzeTables) =>
@@ -201,6 +200,32 @@ internal sealed class TransformWorker(
 
         await history.RecordAsync(new JobRun("transformation", triggeredBy, failedModels.Count > 0 ? "failed" : failedTests > 0 ? "warn" : "success",
             1, started, now - started, detail, failedModels.Count > 0 ? string.Join("; ", summary.Models.Where(m => m.Status == "error").Select(m => m.Error)) : null));
+        foreach (var test in summary.Tests)
+        {
+            if (test.Blocks)
+            {
+                State.FailingTests[test.Test] = $"test {test.Test} on {test.Model} fails ({test.Failures} failing rows)";
+            }
+            else
+            {
+                State.FailingTests.TryRemove(test.Test, out _);
+            }
+        }
+
+        // What the last run left undone is the worker's health: a gold relation held back is not a healthy pipeline.
+        if (failedModels.Count > 0)
+        {
+            State.Workers.Degraded(Name, $"{failedModels.Count} model(s) failed: {string.Join(", ", failedModels.Take(3))}{(failedModels.Count > 3 ? " …" : "")}");
+        }
+        else if (State.GoldProblem is { } why)
+        {
+            State.Workers.Degraded(Name, why);
+        }
+        else
+        {
+            State.Workers.Healthy(Name);
+        }
+
         ScheduleRetry(failedModels.Count > 0);
     }
 

@@ -177,6 +177,7 @@ internal sealed class StreamPump(
 
             if (next is { IsHeartbeat: true })
             {
+                options.OnAlive?.Invoke();
                 if (batch.Count == 0)
                 {
                     // Nothing of ours is pending: every commit before the heartbeat is in bronze. Moving the checkpoint

@@ -20,6 +20,12 @@ public sealed record SimulateOptions
     /// <summary>Connections working on order operations at once.</summary>
     public int OrderWorkers { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
 
+    /// <summary>Called after each committed operation (the host's heartbeat of the workload).</summary>
+    public Action? OnWritten { get; init; }
+
+    /// <summary>The longest a running workload goes between writes at this speed: its most frequent job's period.</summary>
+    public TimeSpan WriteInterval => Workload.WorkloadJob.Original(OrderWorkers).Min(j => j.Period) / Speed;
+
     /// <summary>Rejects values out of range.</summary>
     public void Validate()
     {

@@ -145,6 +145,7 @@ public sealed class WorkloadSimulator
                         break;
                 }
 
+                options.OnWritten?.Invoke();
                 return;
             }
             catch (PostgresException ex) when (ex.SqlState is "40001" or "40P01" && attempt < 5)

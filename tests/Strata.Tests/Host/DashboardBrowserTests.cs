@@ -133,7 +133,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : SharedServ
             await Expect(page.Locator(id)).ToHaveTextAsync(Number);
         }
 
-        await Expect(page.Locator("#workers")).ToContainTextAsync("ingestion: running");
+        await Expect(page.Locator("#workers")).ToContainTextAsync("ingestion: healthy");
         await ScreenshotAsync(page, "dashboard-overview");
     }
 

@@ -126,14 +126,14 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
                 END $$
                 """);
             var failed = await OverviewAsync(client,
-                o => o.GetProperty("workers").GetProperty("ingestion").GetString()!.StartsWith("failed:", StringComparison.Ordinal), "ingestion to show the lost slot");
-            Assert.Contains("--resync", failed.GetProperty("workers").GetProperty("ingestion").GetString(), StringComparison.Ordinal);
+                o => o.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString() == "failed", "ingestion to show the lost slot");
+            Assert.Contains("--resync", failed.GetProperty("workers").GetProperty("ingestion").GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.Equal("error", failed.GetProperty("gold_status").GetString());
 
             // The advised fix works while up runs: the host takes the resync without stopping.
             var resync = await Project.RunAsync("ingest", "--resync", "--json");
             Assert.True(resync.ExitCode == 0, resync.ToString());
-            await OverviewAsync(client, o => o.GetProperty("workers").GetProperty("ingestion").GetString() == "running" && o.GetProperty("slot").GetProperty("state").GetString() == "active",
+            await OverviewAsync(client, o => o.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString() == "healthy" && o.GetProperty("slot").GetProperty("state").GetString() == "active",
                 "ingestion to stream from a new slot");
             await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the resync')", Project.Database);
             await Server.WaitForSlotToConfirmAsync("strata_lost_duckdb", TimeSpan.FromSeconds(60), "the insert after the resync");
@@ -246,7 +246,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.Equal("ok", await client.GetStringAsync(new Uri("healthz", UriKind.Relative)));
         using var overview = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative)));
         Assert.Equal(System.Text.Json.JsonValueKind.Number, overview.RootElement.GetProperty("gold_freshness_seconds").ValueKind);
-        Assert.Equal("running", overview.RootElement.GetProperty("workers").GetProperty("ingestion").GetString());
+        Assert.Equal("healthy", overview.RootElement.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString());
         Assert.Contains("<svg", await client.GetStringAsync(new Uri("reports/top_delivery_dates", UriKind.Relative)), StringComparison.Ordinal);
         var csv = await client.GetStringAsync(new Uri("reports/top_delivery_dates.csv", UriKind.Relative));
         Assert.StartsWith("delivery_date,open_orders", csv, StringComparison.Ordinal);
