@@ -67,12 +67,19 @@ public sealed record Percentiles(int Samples, double? P50, double? P95, double? 
 /// <summary>Rows of the host's own bookkeeping queries, as name → value maps (for JSON and the pages).</summary>
 internal static class Rows
 {
-    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(IWarehouse warehouse, string sql, CancellationToken cancellationToken)
+    public static Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(IWarehouse warehouse, string sql, CancellationToken cancellationToken) =>
+        ReadAsync(warehouse, sql, null, cancellationToken);
+
+    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(
+        IWarehouse warehouse, string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken)
     {
         try
         {
-            var result = await warehouse.QueryAsync(sql, null, cancellationToken);
-            return result.Select(r => (IReadOnlyDictionary<string, object?>)result.Columns.Select((c, i) => (c, r[i])).ToDictionary(p => p.c, p => p.Item2)).ToList();
+            var result = await warehouse.QueryAsync(sql, parameters, cancellationToken);
+            // The bookkeeping tables hold UTC without a zone: say so, or a browser reads the times as its local time.
+            return result.Select(r => (IReadOnlyDictionary<string, object?>)result.Columns
+                .Select((c, i) => (c, v: r[i] is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : r[i]))
+                .ToDictionary(p => p.c, p => p.v)).ToList();
         }
         catch (WarehouseException)
         {

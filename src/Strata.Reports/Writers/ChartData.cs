@@ -5,10 +5,17 @@ using Strata.Reports.Definitions;
 namespace Strata.Reports.Writers;
 
 /// <summary>A report's rows arranged for its chart: categories along x, one value list per series.</summary>
-internal sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
+/// <param name="Categories">The x values as people read them (the x column's format), in the rows' order.</param>
+/// <param name="Names">The series: the values of the series column, or the y column's label when there is none.</param>
+/// <param name="Values">Per series, the sum of y for each category (null where the series has no row).</param>
+public sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
 {
+    /// <summary>The rows of <paramref name="result"/> arranged for <paramref name="chart"/>; the HTML, XLSX and dashboard charts all draw these.</summary>
+    /// <exception cref="Transform.TransformException">The chart names a column the query does not return.</exception>
     public static ChartData From(ReportResult result, ReportChart chart)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(chart);
         int Index(string name) => result.Columns.ToList().IndexOf(name) is var i and >= 0
             ? i
             : throw new Transform.TransformException($"{result.Report.Path}: the chart uses column {name}, which the query does not return ({string.Join(", ", result.Columns)})");
