@@ -33,7 +33,7 @@ function control(p) {
     const step = p.type === 'decimal' ? ' step="any"' : p.type === 'integer' ? ' step="1"' : '';
     input = `<input id="${id}" name="${esc(p.name)}" type="${type}"${step} value="${esc(value)}" placeholder="${esc(p.default ?? '')}">`;
   }
-  return `<label for="${id}">${esc(p.name)} <span class="muted">(${esc(p.type)})</span>${input}</label>`;
+  return `<label for="${id}"><span>${esc(p.name)} · ${esc(p.type)}${p.default != null ? `, default ${esc(p.default)}` : ''}</span>${input}</label>`;
 }
 
 function buildForm(report) {
