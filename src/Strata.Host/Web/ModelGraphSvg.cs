@@ -12,9 +12,9 @@ namespace Strata.Host.Web;
 /// </summary>
 internal static class ModelGraphSvg
 {
-    private const int ColumnWidth = 235;
+    private const int ColumnWidth = 222;
     private const int RowHeight = 34;
-    private const int NodeWidth = 205;
+    private const int NodeWidth = 196;
     private const int NodeHeight = 24;
     private const int LegendHeight = 30;
 

@@ -180,3 +180,19 @@ export function carryToken(element) {
   if (!token) return;
   for (const anchor of element.querySelectorAll('a[href^="/"]')) anchor.setAttribute('href', link(anchor.getAttribute('href')));
 }
+
+/** A .NET TimeSpan as JSON writes it ("00:00:01.2345678", "1.02:00:00"), in seconds. */
+export function timespan(text) {
+  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(text ?? '');
+  return match ? (+(match[1] ?? 0)) * 86400 + (+match[2]) * 3600 + (+match[3]) * 60 + (+match[4]) : null;
+}
+
+/** GETs JSON that an older host may not serve yet: null on 404. */
+export async function optional(path) {
+  try {
+    return await api(path);
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 404) return null;
+    throw error;
+  }
+}

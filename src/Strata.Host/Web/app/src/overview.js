@@ -1,5 +1,5 @@
 // The overview: /api/overview every 2 s, the age of gold chart from the same answer.
-import { api, bytes, duration, esc, fill, header, link, ms, poll, status, table, when } from '/assets/common.js';
+import { api, bytes, duration, esc, fill, header, link, ms, poll, status, table, timespan, when } from '/assets/common.js';
 import { timeChart } from '/assets/charts.js';
 
 header('overview');
@@ -11,12 +11,6 @@ const goldWords = {
   error: 'past freshness.error_after, or ingestion has failed',
   unknown: 'gold not built yet',
 };
-
-/** A .NET TimeSpan as JSON writes it ("00:00:01.2345678", "1.02:00:00") in seconds. */
-function timespan(text) {
-  const match = /^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$/.exec(text ?? '');
-  return match ? (+(match[1] ?? 0)) * 86400 + (+match[2]) * 3600 + (+match[3]) * 60 + (+match[4]) : null;
-}
 
 function render(o) {
   const gold = o.gold_status ?? 'unknown';
