@@ -25,7 +25,7 @@ public static class Health
 
         foreach (var (name, status) in state.Workers.Read().Where(w => w.Value.IsProblem))
         {
-            problems.Add(new HealthProblem(Rules.Worker, name, $"{name} {status}", Blocking: true));
+            problems.Add(new HealthProblem(status.State == WorkerStatus.Starting ? Rules.WorkerStarting : Rules.Worker, name, $"{name} {status}", Blocking: true));
         }
 
         if (state.Slot is { State: not "active" } slot && !slot.State.StartsWith("unreachable", StringComparison.Ordinal))
@@ -61,8 +61,11 @@ public static class Health
         /// <summary>Gold relations not rebuilt by the last run, while gold is not yet too old.</summary>
         public const string GoldHeld = "gold_held";
 
-        /// <summary>A worker starting, degraded or failed.</summary>
+        /// <summary>A worker degraded or failed.</summary>
         public const string Worker = "worker";
+
+        /// <summary>A worker starting (not ready yet, but nothing to alert on).</summary>
+        public const string WorkerStarting = "worker_starting";
 
         /// <summary>The replication slot missing, lost or inactive.</summary>
         public const string ReplicationSlot = "replication_slot";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Strata.Configuration;
 using Strata.Errors;
+using Strata.Host.Alerts;
 using Strata.Host.Jobs;
 using Strata.Host.Workers;
 using Strata.Ingestion;
@@ -72,14 +73,28 @@ public static class PlatformHost
         // The jobs' own warehouse handle and loaded project: a broken project or schedule stops `strata up` here, in one line.
         await using var jobsWarehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
-        var jobs = HostJobs.Plan(config, jobsTransform, ReportService.From(config, jobsTransform, jobsWarehouse, console));
+        var reports = ReportService.From(config, jobsTransform, jobsWarehouse, console);
+        // only_if_fresh measures a report's data as the overview measures gold: the age of the relations it reads.
+        reports.Freshness = new Reports.Delivery.DeliveryFreshness(
+            relations => state.AgesSeconds(clock.GetUtcNow().UtcDateTime).Where(a => relations.Contains(a.Key)).Select(a => (double?)a.Value).Max() is { } age ? TimeSpan.FromSeconds(age) : null,
+            () => state.ErrorAfter);
+        var jobs = HostJobs.Plan(config, jobsTransform, reports);
         var history = new JobHistory(jobsWarehouse);
         await history.EnsureAsync(cancellationToken);
+        var alertSettings = AlertSettings.Read(config);
+        state.ReplicationLagLimitBytes = alertSettings.ReplicationLagBytes;
+        using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        alertHttp.DefaultRequestHeaders.UserAgent.ParseAdd("Strata-alerts/1");
+        var alertChannels = AlertSettings.Channels(config, alertHttp);
+        var alerts = new AlertStore(jobsWarehouse);
+        await alerts.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics, clock));
         builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history, clock));
         builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, NullConsole.Instance), state));
         builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, clock));
+        builder.Services.AddHostedService(_ => new AlertWorker(
+            new AlertEngine(alerts, alertChannels, alertSettings, $"strata up in {config.ProjectDirectory}", clock, console), state, clock));
         if (workload is not null)
         {
             builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state, clock));
@@ -88,7 +103,7 @@ public static class PlatformHost
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, state, history);
+        Web.Dashboard.Map(app, config, state, history, alerts);
         app.MapPrometheusScrapingEndpoint();
         try
         {

@@ -84,6 +84,9 @@ public sealed class PlatformState(TimeProvider? clock = null)
     /// <summary>WAL held by the slot past which replication lag is a problem (<c>alerts.replication_lag_mb</c>).</summary>
     public long ReplicationLagLimitBytes { get; set; } = 5000L * 1024 * 1024;
 
+    /// <summary>The alerts firing, as of the last evaluation of the rules.</summary>
+    public IReadOnlyList<Alerts.Alert> Alerts { get; set; } = [];
+
     /// <summary>Tests of severity error that failed in the run that last ran them: test → what fails.</summary>
     public ConcurrentDictionary<string, string> FailingTests { get; } = new(StringComparer.Ordinal);
 

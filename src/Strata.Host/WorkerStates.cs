@@ -11,8 +11,22 @@ public sealed class WorkerStates(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The worker is (re)starting: connecting, snapshotting, waiting for its first piece of work.</summary>
-    public void Starting(string name, string? detail = null) => Set(name, WorkerStatus.Starting, detail);
+    /// <summary>
+    /// The worker is starting: connecting, snapshotting, waiting for its first piece of work. A worker restarted after
+    /// a failure stays failed ("…; retrying") until it is healthy again, so a failure does not blink green.
+    /// </summary>
+    public void Starting(string name, string? detail = null)
+    {
+        if (_entries.TryGetValue(name, out var entry) && entry.Status.State == WorkerStatus.Failed)
+        {
+            var error = entry.Status.Detail ?? "";
+            var cut = error.LastIndexOf("; restarting in ", StringComparison.Ordinal);
+            Set(name, WorkerStatus.Failed, (cut < 0 ? error : error[..cut]).Replace("; retrying", "", StringComparison.Ordinal) + "; retrying");
+            return;
+        }
+
+        Set(name, WorkerStatus.Starting, detail);
+    }
 
     /// <summary>A heartbeat: the worker did its work just now.</summary>
     public void Healthy(string name, string? detail = null) => Set(name, WorkerStatus.Healthy, detail);

@@ -14,6 +14,9 @@ public sealed record ReportResult(
     Report Report, IReadOnlyList<string> Columns, IReadOnlyList<object?[]> Rows, IReadOnlyDictionary<string, object?> Parameters,
     string? AsOfLsn, DateTime? AsOfCommitTime, DateTime GeneratedAt)
 {
+    /// <summary>The models the report's SQL reads.</summary>
+    public IReadOnlyList<string> Relations { get; init; } = [];
+
     /// <summary>The column's display settings (defaults for columns the yml does not list).</summary>
     public ReportColumn Column(string name) =>
         Report.Columns.FirstOrDefault(c => c.Name == name) ?? new ReportColumn(name, name, "text", 0);

@@ -32,7 +32,7 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
 
         var (lsn, commitTime) = await transform.AsOfAsync(refs, cancellationToken);
         return new ReportResult(report, rows.Columns, rows, values, lsn is { } l ? $"{(ulong)l >> 32:X}/{(ulong)l & 0xFFFFFFFF:X}" : null,
-            commitTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null, DateTime.UtcNow);
+            commitTime is { } t ? DateTime.SpecifyKind(t, DateTimeKind.Utc) : null, DateTime.UtcNow) { Relations = refs };
     }
 
     /// <summary>Checks and types the given values; a mistake names the report and the parameter.</summary>

@@ -59,6 +59,12 @@ public sealed class ReportService
     /// <summary>CSV cells that start like a formula get a leading <c>'</c> (<c>reports.csv_escape_formulas</c>, on by default).</summary>
     public bool EscapeCsvFormulas { get; init; } = true;
 
+    /// <summary>How the host measures the age of a report's data, for <c>only_if_fresh</c>; null outside the host, where it is not known and does not hold a delivery back.</summary>
+    public DeliveryFreshness? Freshness { get; set; }
+
+    /// <summary>How often <c>only_if_fresh: wait</c> looks again.</summary>
+    public TimeSpan FreshnessPoll { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Times the retries' backoff (tests pass a fake clock).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -149,6 +155,32 @@ public sealed class ReportService
     {
         await _log.EnsureAsync(cancellationToken);
         var result = await RunAsync(report, schedule.Parameters, cancellationToken);
+        var conditions = schedule.Conditions ?? DeliveryConditions.None;
+        if (conditions.OnlyIfFresh == "wait" && DeliveryGate.Stale(result, Freshness) is not null)
+        {
+            // Wait for the data rather than send what is stale; run it again once it has caught up.
+            var waitStarted = Clock.GetTimestamp();
+            _console.Info($"{report.Name}: waiting up to {conditions.WaitUpTo.TotalMinutes:0.#} min for fresh data ({DeliveryGate.Stale(result, Freshness)}).");
+            while (DeliveryGate.Stale(result, Freshness) is not null && Clock.GetElapsedTime(waitStarted) < conditions.WaitUpTo)
+            {
+                await Task.Delay(FreshnessPoll, Clock, cancellationToken);
+                result = await RunAsync(report, schedule.Parameters, cancellationToken);
+            }
+        }
+
+        if (await DeliveryGate.WhyNotAsync(result, conditions, Freshness, _transform, _warehouse, cancellationToken) is { } why)
+        {
+            var skipped = schedule.Targets.Select(t => new DeliveryRecord(DateTime.UtcNow, report.Name, t.ToString(), string.Join(",", schedule.Formats), 0, result.Rows.Count, 0,
+                TimeSpan.Zero, "skipped", why + (conditions.OnlyIfFresh == "wait" && why.StartsWith("only_if_fresh", StringComparison.Ordinal) ? $" after waiting {conditions.WaitUpTo.TotalMinutes:0.#} min" : ""))).ToList();
+            foreach (var record in skipped)
+            {
+                await _log.RecordAsync(record, cancellationToken);
+            }
+
+            _console.Warning($"{report.Name}: not delivered: {skipped[0].Error}");
+            return skipped;
+        }
+
         var records = new List<DeliveryRecord>();
         foreach (var target in schedule.Targets)
         {

@@ -45,7 +45,9 @@ public sealed class SupervisedWorkerTests
 
         clock.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(2, await started.Reader.ReadAsync(timeout.Token));
-        Assert.Equal(WorkerStatus.Starting, state.Workers["flaky"]!.State);
+        // Restarted, it stays failed until it reports healthy: a failure does not blink green.
+        Assert.Equal(WorkerStatus.Failed, state.Workers["flaky"]!.State);
+        Assert.EndsWith("; retrying", state.Workers["flaky"]!.Detail, StringComparison.Ordinal);
 
         await worker.StopAsync(timeout.Token);
         Assert.Equal(WorkerStatus.Stopped, state.Workers["flaky"]!.State);

@@ -41,6 +41,8 @@ internal sealed class StatusCommand(CliRuntime runtime, SpectreStrataConsole con
                 : string.Join(", ", root.GetProperty("quarantined_tables").EnumerateArray().Select(t => t.GetString()))],
             ["gold", root.GetProperty("gold_status").GetString() ?? "-"],
             .. root.GetProperty("problems").EnumerateArray().Select(p => (IReadOnlyList<string>)["problem", p.GetString() ?? ""]),
+            .. root.GetProperty("alerts").EnumerateArray().Select(a => (IReadOnlyList<string>)[$"alert {a.GetProperty("rule").GetString()}",
+                $"{a.GetProperty("message").GetString()} (firing since {a.GetProperty("fired_at").GetDateTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC)"]),
         ], "Strata");
         return 0;
     }

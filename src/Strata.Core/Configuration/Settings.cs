@@ -186,6 +186,35 @@ public static class Settings
     public static readonly SettingDefinition FreshnessErrorAfter = new("freshness.error_after", SettingKind.Duration, null,
         "Age of gold past which the overview turns red and /readyz is not ready; unset: the project's strictest source error_after, else 2m");
 
+    /// <summary>Who gets alert e-mails.</summary>
+    public static readonly SettingDefinition AlertsEmail = new("alerts.email", SettingKind.Text, null,
+        "Addresses (comma-separated) strata up e-mails alerts and recoveries to, through smtp.*; unset: no alert e-mail");
+
+    /// <summary>Generic JSON webhook of alerts.</summary>
+    public static readonly SettingDefinition AlertsWebhook = new("alerts.webhook", SettingKind.Secret, null,
+        "URL strata up POSTs each alert and recovery to as JSON (a secret: URLs often carry a token); unset: none");
+
+    /// <summary>Slack-compatible webhook of alerts.</summary>
+    public static readonly SettingDefinition AlertsSlackWebhook = new("alerts.slack_webhook", SettingKind.Secret, null,
+        "Slack-compatible incoming-webhook URL (payload {\"text\": …}) for alerts and recoveries (a secret); unset: none");
+
+    /// <summary>Which alert rules are on.</summary>
+    public static readonly SettingDefinition AlertsRules = new("alerts.rules", SettingKind.Text,
+        "gold_age,test_failed,replication_lag,replication_slot,worker,delivery_failed,quarantine",
+        "Alert rules that are on, comma-separated (of gold_age, test_failed, replication_lag, replication_slot, worker, delivery_failed, quarantine), or none");
+
+    /// <summary>How long a problem lasts before it alerts.</summary>
+    public static readonly SettingDefinition AlertsFor = new("alerts.for", SettingKind.Duration, "30s",
+        "How long a problem must last before it alerts (a worker restarting after a blip does not page anyone); at least 1s");
+
+    /// <summary>Re-alert interval.</summary>
+    public static readonly SettingDefinition AlertsRepeatAfter = new("alerts.repeat_after", SettingKind.Duration, "1h",
+        "How often an alert that still fires is sent again");
+
+    /// <summary>Replication lag that alerts.</summary>
+    public static readonly SettingDefinition AlertsReplicationLagMb = new("alerts.replication_lag_mb", SettingKind.Integer, "5000",
+        "WAL held by the replication slot (MiB) past which the replication_lag rule alerts", 1, 10_000_000);
+
     /// <summary>All settings, in display order.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
@@ -198,6 +227,7 @@ public static class Settings
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,
         FreshnessWarnAfter, FreshnessErrorAfter,
+        AlertsEmail, AlertsWebhook, AlertsSlackWebhook, AlertsRules, AlertsFor, AlertsRepeatAfter, AlertsReplicationLagMb,
         ReportsOutput, ReportsCsvEscapeFormulas, SmtpHost, SmtpPort, SmtpTls, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 

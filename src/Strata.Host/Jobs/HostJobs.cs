@@ -73,6 +73,11 @@ internal static class HostJobs
                         throw new StrataException($"{failed.Count} of {schedule.Targets.Count} deliveries failed: {string.Join("; ", failed.Select(f => $"{f.Target}: {f.Error}"))}");
                     }
 
+                    if (records.Count > 0 && records.All(r => r.Status == "skipped"))
+                    {
+                        return JobOutcome.Warn($"skipped: {records[0].Error}");
+                    }
+
                     return JobOutcome.Success($"delivered {string.Join(", ", schedule.Formats)} to {string.Join(", ", schedule.Targets)}");
                 }));
             }

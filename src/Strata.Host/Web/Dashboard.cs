@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Configuration;
 using Strata.Errors;
+using Strata.Host.Alerts;
 using Strata.Host.Jobs;
 using Strata.Ingestion;
 using Strata.Output;
@@ -25,7 +26,7 @@ internal static class Dashboard
     /// <summary>The tables a request names (<see cref="HostClient.TableQuery"/>), <c>schema.table</c>.</summary>
     private static List<string> Tables(HttpRequest request) => request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
-    public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history)
+    public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history, AlertStore alerts)
     {
         var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
         app.Use((context, next) => security.HandleAsync(context, _ => next()));
@@ -44,6 +45,7 @@ internal static class Dashboard
                 : Results.Json(new { ready = true, problems = problems.Select(p => p.Message) }, HostClient.Json);
         });
         app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), HostClient.Json));
+        app.MapGet("/api/alerts", async (CancellationToken token) => Results.Json(await alerts.RecentAsync(100, token), HostClient.Json));
         app.MapGet("/api/freshness", () =>
         {
             var hour = DateTime.UtcNow.AddHours(-1);

@@ -17,7 +17,8 @@ public sealed record Overview(
     IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests,
     IReadOnlyList<string> QuarantinedTables,
     string GoldStatus,
-    IReadOnlyList<string> Problems)
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<Alerts.Alert> Alerts)
 {
     internal static async Task<Overview> ReadAsync(PlatformState state, IWarehouse warehouse, JobHistory history, CancellationToken cancellationToken)
     {
@@ -38,7 +39,8 @@ public sealed record Overview(
                 "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
             state.Quarantined,
             state.GoldStatus(now),
-            Health.Of(state, now, state.ReplicationLagLimitBytes).Select(p => p.Message).ToList());
+            Health.Of(state, now, state.ReplicationLagLimitBytes).Select(p => p.Message).ToList(),
+            state.Alerts);
     }
 }
 

@@ -68,8 +68,21 @@ public sealed record ReportChart(string Type, string X, string Y, string? Series
 /// <param name="Formats">Formats to deliver.</param>
 /// <param name="Parameters">Parameter values.</param>
 /// <param name="Targets">Where to.</param>
+/// <param name="Conditions">What the data must be like for the delivery to go out.</param>
 public sealed record ReportSchedule(
-    string Cron, CronExpression Expression, TimeZoneInfo TimeZone, IReadOnlyList<string> Formats, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<DeliveryTarget> Targets);
+    string Cron, CronExpression Expression, TimeZoneInfo TimeZone, IReadOnlyList<string> Formats, IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<DeliveryTarget> Targets,
+    DeliveryConditions? Conditions = null);
+
+/// <summary>A delivery tied to the state of its data.</summary>
+/// <param name="OnlyIfFresh">null (deliver whatever the age), <c>skip</c> (skip when the relations it reads are older than <c>freshness.error_after</c>) or <c>wait</c> (wait for them, up to <paramref name="WaitUpTo"/>, then skip).</param>
+/// <param name="WaitUpTo">How long <c>wait</c> waits.</param>
+/// <param name="OnlyIfTestsPass">Skip when a test of severity error fails on a model the report reads or one upstream of it.</param>
+/// <param name="SkipIfEmpty">Skip when the report has no rows.</param>
+public sealed record DeliveryConditions(string? OnlyIfFresh, TimeSpan WaitUpTo, bool OnlyIfTestsPass, bool SkipIfEmpty)
+{
+    /// <summary>Deliver always.</summary>
+    public static DeliveryConditions None { get; } = new(null, TimeSpan.Zero, false, false);
+}
 
 /// <summary>A folder or an e-mail address.</summary>
 /// <param name="Kind"><c>folder</c> or <c>email</c>.</param>

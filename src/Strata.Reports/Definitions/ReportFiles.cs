@@ -63,6 +63,14 @@ internal sealed class ScheduleFile
     public Dictionary<string, string> Params { get; set; } = [];
 
     public List<TargetFile> Targets { get; set; } = [];
+
+    public string? OnlyIfFresh { get; set; }
+
+    public string? WaitUpTo { get; set; }
+
+    public bool OnlyIfTestsPass { get; set; }
+
+    public bool SkipIfEmpty { get; set; }
 }
 
 internal sealed class TargetFile

@@ -129,6 +129,18 @@ public static class ReportLoader
             throw new TransformException($"{path}: schedule '{schedule.Cron}' has no targets");
         }
 
-        return new ReportSchedule(schedule.Cron, expression, zone, schedule.Formats, schedule.Params, targets);
+        if (schedule.OnlyIfFresh is not (null or "skip" or "wait"))
+        {
+            throw new TransformException($"{path}: only_if_fresh must be skip or wait, not '{schedule.OnlyIfFresh}'");
+        }
+
+        if (schedule.WaitUpTo is not null && schedule.OnlyIfFresh != "wait")
+        {
+            throw new TransformException($"{path}: wait_up_to needs only_if_fresh: wait");
+        }
+
+        var waitUpTo = schedule.WaitUpTo is null ? TimeSpan.FromMinutes(15) : Strata.Text.DurationParser.Parse(schedule.WaitUpTo, $"{path}: wait_up_to");
+        return new ReportSchedule(schedule.Cron, expression, zone, schedule.Formats, schedule.Params, targets,
+            new DeliveryConditions(schedule.OnlyIfFresh, waitUpTo, schedule.OnlyIfTestsPass, schedule.SkipIfEmpty));
     }
 }

@@ -69,6 +69,10 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
     {
         Project.Environment["STRATA_FRESHNESS_WARN_AFTER"] = "2s";
         Project.Environment["STRATA_FRESHNESS_ERROR_AFTER"] = "4s";
+        using var hooks = new WebhookReceiver();
+        Project.Environment["STRATA_ALERTS_WEBHOOK"] = hooks.Url("/alerts").ToString();
+        Project.Environment["STRATA_ALERTS_FOR"] = "1s";
+        Strata.Host.Alerts.AlertWorker.Interval = TimeSpan.FromMilliseconds(500);
         await WithHostAsync("stale", orders: 30, async client =>
         {
             await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built and fresh");
@@ -87,10 +91,14 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
                 Assert.Contains("freshness.error_after", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
+            // The failing test and the age of gold alert through the webhook, and strata status says they fire.
+            await Eventually.TrueAsync(() => Task.FromResult(hooks.At("/alerts").Select(b => b.GetProperty("rule").GetString()).ToHashSet().IsSupersetOf(["gold_age", "test_failed"])),
+                TimeSpan.FromSeconds(60), "the gold_age and test_failed alerts to reach the webhook");
             var status = await Project.RunAsync("status", "--json");
             using (var json = System.Text.Json.JsonDocument.Parse(status.Output))
             {
                 Assert.Equal("error", json.RootElement.GetProperty("gold_status").GetString());
+                Assert.Contains("test_failed", json.RootElement.GetProperty("alerts").EnumerateArray().Select(a => a.GetProperty("rule").GetString()));
             }
 
             // Fixed at the source: gold is rebuilt and, holding everything bronze has, is fresh again and stays so.
@@ -98,6 +106,8 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             await OverviewAsync(client,
                 o => o.GetProperty("gold_status").GetString() == "ok" && o.GetProperty("problems").EnumerateArray().All(p => !p.GetString()!.Contains("not rebuilt", StringComparison.Ordinal)),
                 "gold to be rebuilt and the reason gone");
+            await Eventually.TrueAsync(() => Task.FromResult(hooks.At("/alerts").Count(b => b.GetProperty("kind").GetString() == "resolved" && b.GetProperty("rule").GetString() == "test_failed") == 1),
+                TimeSpan.FromSeconds(60), "the test_failed alert to recover");
         });
     }
 

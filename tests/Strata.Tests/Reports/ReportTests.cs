@@ -275,6 +275,56 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         }
     }
 
+    [Fact]
+    public async Task A_schedule_delivers_only_fresh_tested_non_empty_data_and_says_why_it_skipped()
+    {
+        var analytics = Project.Environment["STRATA_TRANSFORM_PROJECT"];
+        await File.AppendAllTextAsync(Path.Combine(analytics, "reports", "open_items_by_product.yml"), """
+            schedules:
+              - cron: "0 6 * * *"
+                only_if_fresh: skip
+                only_if_tests_pass: true
+                targets:
+                  - folder: gated
+              - cron: "0 7 * * *"
+                skip_if_empty: true
+                params: {min_items: "1000000"}
+                targets:
+                  - folder: empty
+            """);
+        var config = Project.LoadConfig();
+        await using var warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(config);
+        var transform = await Strata.Transform.TransformService.OpenAsync(analytics, warehouse, Path.Combine(Project.Directory, "target"), Strata.Output.NullConsole.Instance);
+        var age = TimeSpan.Zero;
+        var reports = Strata.Reports.ReportService.From(config, transform, warehouse, Strata.Output.NullConsole.Instance);
+        reports.Freshness = new Strata.Reports.Delivery.DeliveryFreshness(relations => relations.Count > 0 ? age : null, () => TimeSpan.FromMinutes(2));
+        var report = reports.Find("open_items_by_product");
+        var (gated, empty) = (report.Schedules[0], report.Schedules[1]);
+
+        // Fresh, tested data goes out; a parameter that leaves no rows skips the schedule that asks for it.
+        Assert.Equal(["delivered"], (await reports.DeliverAsync(report, gated)).Select(r => r.Status));
+        var none = Assert.Single(await reports.DeliverAsync(report, empty));
+        Assert.Equal(("skipped", "skip_if_empty: the report has no rows"), (none.Status, none.Error));
+        Assert.False(Directory.Exists(Path.Combine(Project.Directory, "empty")));
+
+        // Data older than freshness.error_after is held back, and the record says by how much.
+        age = TimeSpan.FromMinutes(10);
+        var stale = Assert.Single(await reports.DeliverAsync(report, gated));
+        Assert.Equal("skipped", stale.Status);
+        Assert.StartsWith("only_if_fresh: its data is 600 s old", stale.Error, StringComparison.Ordinal);
+
+        // A failing error test upstream (silver orders rejects the status) holds it back too, naming the test.
+        age = TimeSpan.Zero;
+        await Server.ExecuteAsync("UPDATE operations.orders SET status = 'BOGUS' WHERE order_id = (SELECT min(order_id) FROM operations.orders)", Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+        Assert.Equal(1, (await Project.RunAsync("build")).ExitCode);
+        var untested = Assert.Single(await reports.DeliverAsync(report, gated));
+        Assert.Equal("skipped", untested.Status);
+        Assert.Matches("^only_if_tests_pass: test [a-z_]*status[a-z_]* on [a-z_]+ fails$", untested.Error);
+        Assert.Equal(["delivered", "skipped", "skipped", "skipped"], (await reports.LogAsync()).Select(l => l.Status).Order());
+        Assert.Single(Directory.GetFiles(Path.Combine(Project.Directory, "gated")), f => f.EndsWith(".csv", StringComparison.Ordinal));
+    }
+
     private string Single(string report, string extension) =>
         Directory.GetFiles(Out, $"{report}_*.{extension}").Where(f => !f.EndsWith(".meta.json", StringComparison.Ordinal)).Order().First();
 
