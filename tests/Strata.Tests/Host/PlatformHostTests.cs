@@ -257,10 +257,11 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         using var overview = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative)));
         Assert.Equal(System.Text.Json.JsonValueKind.Number, overview.RootElement.GetProperty("gold_freshness_seconds").ValueKind);
         Assert.Equal("healthy", overview.RootElement.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString());
-        Assert.Contains("<svg", await client.GetStringAsync(new Uri("reports/top_delivery_dates", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("<svg", await client.GetStringAsync(new Uri("reports/top_delivery_dates.html", UriKind.Relative)), StringComparison.Ordinal);
         var csv = await client.GetStringAsync(new Uri("reports/top_delivery_dates.csv", UriKind.Relative));
         Assert.StartsWith("delivery_date,open_orders", csv, StringComparison.Ordinal);
-        Assert.Contains("api/overview", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("/assets/overview.js", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("/api/overview", await client.GetStringAsync(new Uri("assets/overview.js", UriKind.Relative)), StringComparison.Ordinal);
         var metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
         Assert.Contains("strata_gold_freshness_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("strata_ingest_latency_seconds_bucket", metrics, StringComparison.Ordinal);

@@ -17,6 +17,7 @@ function render(o) {
   const headline = document.getElementById('freshness');
   headline.textContent = o.gold_freshness_seconds == null ? '–' : duration(o.gold_freshness_seconds);
   headline.className = `big live ${goldClass[gold] ?? 'unknown'}`;
+  headline.dataset.seconds = o.gold_freshness_seconds ?? '';
   fill('gold-status', `${status(gold)} ${esc(goldWords[gold] ?? '')}`);
 
   const workers = Object.entries(o.workers ?? {});
