@@ -29,7 +29,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
     [
         ("overview", "/", "#gold-chart .uplot"),
         ("report", $"/reports/{ShownReport}", "#chart .uplot"),
-        ("reports", "/reports", "#reports table"),
+        ("reports", "/reports", "#report-list"),
         ("runs", "/runs", "#runs .bar"),
         ("tests", "/tests", "#tests-table"),
         ("models", "/models", "svg.graph"),
@@ -162,7 +162,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
     {
         await page.GotoAsync(WithToken("/runs"));
         await Expect(page.Locator("#runs .lane[data-job='transformation'] .bar").First).ToBeAttachedAsync();
-        await Expect(page.Locator("#model-runs-table tbody tr").First).ToBeVisibleAsync();
+        await Expect(page.Locator("#model-runs details[open] tbody tr").First).ToBeVisibleAsync();
 
         var project = await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), "duckdb");
         await page.GotoAsync(WithToken("/tests"));

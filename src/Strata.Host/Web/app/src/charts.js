@@ -59,14 +59,21 @@ export function timeChart(box, label, gapSeconds = 30) {
     cursor: { y: false },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(5, max * 1.15)] } },
     axes: [
-      axis(t, { space: 80, values: (u, splits, _, space, incr) => splits.map(s => timeOfDay(s, incr < 60)) }),
+      axis(t, { space: 80, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600], values: (u, splits, _, space, incr) => splits.map(s => timeOfDay(s, incr < 60)) }),
       axis(t, { label, labelSize: 20, size: ySize(t), values: (u, splits) => splits.map(v => `${formatNumber(v)} s`) }),
     ],
     series: [{}, { label, stroke: t.series[0], width: 2, fill: `${t.series[0]}22`, spanGaps: false, points: { show: false } }],
   }, [[], []], box);
   follow(chart, box, height);
+  const empty = document.createElement('p');
+  empty.className = 'empty';
+  empty.textContent = 'no samples in the last hour yet';
+  box.append(empty);
   return {
     update(points) {
+      // Fewer than two samples make no line, and uPlot would draw a time axis of nothing.
+      chart.root.style.display = points.length < 2 ? 'none' : '';
+      empty.hidden = points.length >= 2;
       const xs = [];
       const ys = [];
       for (const p of points) {

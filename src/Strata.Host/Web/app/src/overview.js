@@ -5,12 +5,11 @@ import { timeChart } from '/assets/charts.js';
 header('overview');
 const chart = timeChart(document.getElementById('gold-chart'), 'age of gold');
 const goldClass = { ok: 'ok', warn: 'warn', error: 'bad' };
-const goldWords = {
-  ok: 'within freshness.warn_after',
-  warn: 'past freshness.warn_after',
-  error: 'past freshness.error_after, or ingestion has failed',
-  unknown: 'gold not built yet',
-};
+/** What the status means; an error while ingestion has failed is that failure, whatever the age says. */
+function goldWords(gold, workers) {
+  if (gold === 'error' && workers.ingestion?.state === 'failed') return 'ingestion has failed: nothing new reaches gold';
+  return { ok: 'within freshness.warn_after', warn: 'past freshness.warn_after', error: 'past freshness.error_after', unknown: 'gold not built yet' }[gold] ?? '';
+}
 
 function render(o) {
   const gold = o.gold_status ?? 'unknown';
@@ -18,7 +17,7 @@ function render(o) {
   headline.textContent = o.gold_freshness_seconds == null ? '–' : duration(o.gold_freshness_seconds);
   headline.className = `big live ${goldClass[gold] ?? 'unknown'}`;
   headline.dataset.seconds = o.gold_freshness_seconds ?? '';
-  fill('gold-status', `${status(gold)} ${esc(goldWords[gold] ?? '')}`);
+  fill('gold-status', `${status(gold)} ${esc(goldWords(gold, o.workers ?? {}))}`);
 
   const workers = Object.entries(o.workers ?? {});
   const banner = document.getElementById('problems');
@@ -61,7 +60,10 @@ function render(o) {
     { label: 'sample', cell: t => esc(t.sample), cls: 'wrap' },
   ], o.failing_tests ?? [], 'none failing in the latest run'));
 
-  chart.update(o.freshness_last_hour ?? []);
+  // Samples come with transformation runs; the headline's value now continues the line between them.
+  const samples = [...(o.freshness_last_hour ?? [])];
+  if (o.gold_freshness_seconds != null) samples.push({ at: new Date().toISOString(), seconds: o.gold_freshness_seconds });
+  chart.update(samples);
 
   fill('jobs', table([
     { label: 'job', cell: j => esc(j.job) },
@@ -84,7 +86,7 @@ function render(o) {
     { label: 'started', cell: r => when(r.started_at), cls: 'nowrap' },
     { label: 'took', cell: r => esc(ms(r.duration_ms)), cls: 'n' },
     { label: 'error', cell: r => esc(r.error), cls: 'wrap' },
-  ], o.last_runs ?? []));
+  ], (o.last_runs ?? []).slice(0, 10)));
 }
 
 poll(() => api('/api/overview'), render, 2000);

@@ -40,21 +40,35 @@ function durationBar(value, max) {
   return `<span class="dur"><span class="b" style="width:${Math.max(2, (value / Math.max(1, max)) * 80)}px"></span>${esc(ms(value))}</span>`;
 }
 
+/** The model runs grouped by the transformation run they belong to, newest run first, each model with a bar of its duration. */
+function modelRuns(rows) {
+  if (!rows.length) return '<p class="empty">no model has run yet</p>';
+  const groups = [...Map.groupBy(rows, r => r.run_id)].slice(0, 15);
+  return '<div id="model-runs-groups">' + groups.map(([id, models]) => {
+    const longest = Math.max(0, ...models.map(r => r.duration_ms ?? 0));
+    const failed = models.filter(r => r.status === 'error').length;
+    const skipped = models.filter(r => r.status === 'skipped').length;
+    const started = models.map(r => r.started_at).sort()[0];
+    return `<details data-job="run:${esc(id)}"><summary>${when(started)} · ${models.length} models` +
+      (failed ? ` · <span class="bad">${failed} failed</span>` : '') + (skipped ? ` · <span class="warn">${skipped} skipped</span>` : '') +
+      ` · longest ${esc(ms(longest))}</summary>${table([
+        { label: 'model', cell: r => esc(r.model) },
+        { label: 'status', cell: r => status(r.status) },
+        { label: 'materialized', cell: r => esc(r.materialized) },
+        { label: 'rows', cell: r => esc(r.rows_changed), cls: 'n' },
+        { label: 'took', cell: r => durationBar(r.duration_ms ?? 0, longest) },
+        { label: 'error', cell: r => esc(r.error), cls: 'wrap' },
+      ], models)}</details>`;
+  }).join('') + '</div>';
+}
+
 function render([runs, alerts]) {
   // The page redraws every 5 s: a run table someone opened stays open.
   const open = new Set([...document.querySelectorAll('details[open]')].map(d => d.dataset.job));
   fill('timeline', lanes(runs.jobs));
   for (const details of document.querySelectorAll('details')) details.open = open.has(details.dataset.job);
-  const longest = Math.max(0, ...runs.model_runs.map(r => r.duration_ms ?? 0));
-  fill('model-runs', table([
-    { label: 'model', cell: r => esc(r.model) },
-    { label: 'status', cell: r => status(r.status) },
-    { label: 'materialized', cell: r => esc(r.materialized) },
-    { label: 'rows', cell: r => esc(r.rows_changed), cls: 'n' },
-    { label: 'started', cell: r => when(r.started_at), cls: 'nowrap' },
-    { label: 'took', cell: r => durationBar(r.duration_ms ?? 0, longest) },
-    { label: 'error', cell: r => esc(r.error), cls: 'wrap' },
-  ], runs.model_runs, 'no model has run yet', 'model-runs-table'));
+  fill('model-runs', modelRuns(runs.model_runs));
+  for (const details of document.querySelectorAll('#model-runs details')) details.open = open.has(details.dataset.job) || (!open.size && details === document.querySelector('#model-runs details'));
 
   document.getElementById('alerts-card').hidden = alerts == null;
   if (alerts != null) {
