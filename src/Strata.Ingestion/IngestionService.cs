@@ -79,7 +79,9 @@ public sealed partial class IngestionService
                 MaxRetryAttempts = options.Once ? 5 : int.MaxValue,
                 OnRetry = args =>
                 {
-                    _console.Warning($"{Describe(args.Outcome.Exception)}; resuming from the checkpoint in {args.RetryDelay.TotalSeconds:0.0} s (attempt {args.AttemptNumber + 1})");
+                    var why = $"{Describe(args.Outcome.Exception)}; resuming from the checkpoint in {args.RetryDelay.TotalSeconds:0.0} s (attempt {args.AttemptNumber + 1})";
+                    _console.Warning(why);
+                    options.OnRetrying?.Invoke(why);
                     return ValueTask.CompletedTask;
                 },
             })

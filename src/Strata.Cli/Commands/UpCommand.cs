@@ -58,9 +58,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
         var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: Ingest.IngestCommand.ResyncTables(settings.Resync));
         Console.Info($"Stopped after {state.Runs} transformation runs.");
-        if (source.Settings.IsLocal)
+        // The local source outlives the host on purpose (the next `strata up` resumes from its slot): say so — if it
+        // still runs (it may have been stopped or purged meanwhile).
+        if (source.Settings.IsLocal && source.Cluster is { Exists: true } cluster && await cluster.IsRunningAsync(CancellationToken.None))
         {
-            // The local source outlives the host on purpose (the next `strata up` resumes from its slot): say so.
             Console.Info($"The local source is still running on {source.Endpoint().Address}; `strata source down` stops it.");
         }
 
