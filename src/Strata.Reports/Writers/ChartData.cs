@@ -4,8 +4,8 @@ using Strata.Reports.Definitions;
 
 namespace Strata.Reports.Writers;
 
-/// <summary>A report's rows arranged for its chart: categories along x, one value list per series.</summary>
-internal sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
+/// <summary>A report's rows arranged for its chart: categories along x (as shown and as queried), one value list per series.</summary>
+internal sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<object?> XValues, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
 {
     public static ChartData From(ReportResult result, ReportChart chart)
     {
@@ -16,7 +16,8 @@ internal sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList
         var y = Index(chart.Y);
         var s = chart.Series is null ? -1 : Index(chart.Series);
         var xColumn = result.Column(chart.X);
-        var categories = result.Rows.Select(r => CellText.Display(r[x], xColumn)).Distinct().ToList();
+        var firsts = result.Rows.DistinctBy(r => CellText.Display(r[x], xColumn)).ToList();
+        var categories = firsts.Select(r => CellText.Display(r[x], xColumn)).ToList();
         var names = s < 0 ? [result.Column(chart.Y).Label] : result.Rows.Select(r => Convert.ToString(r[s], CultureInfo.InvariantCulture) ?? "").Distinct().ToList();
         var values = names.Select(_ => new decimal?[categories.Count]).ToList();
         foreach (var row in result.Rows)
@@ -26,6 +27,6 @@ internal sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList
             values[series][category] = (values[series][category] ?? 0) + (CellText.Number(row[y]) ?? 0);
         }
 
-        return new ChartData(categories, names, values);
+        return new ChartData(categories, firsts.Select(r => r[x]).ToList(), names, values);
     }
 }
