@@ -29,7 +29,14 @@ public static class StrataApp
         app.Configure(config => Configure(config, runtime, console));
         try
         {
-            return await app.RunAsync(args, cancellationToken);
+            try
+            {
+                return await app.RunAsync(args, cancellationToken);
+            }
+            finally
+            {
+                console.CloseLiveLine();
+            }
         }
         catch (Exception ex) when (ex is StrataException or CommandAppException)
         {

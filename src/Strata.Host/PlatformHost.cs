@@ -33,9 +33,10 @@ public static class PlatformHost
     /// <param name="cancellationToken">Stops the host.</param>
     /// <param name="clock">Times schedules, retries and backoffs; null means the system clock.</param>
     /// <param name="resync">Tables ingestion snapshots afresh when it starts (empty = every table, a lost slot created again); null for none.</param>
+    /// <param name="verbose">On a terminal, show the workers' information lines above the status line too.</param>
     public static async Task<PlatformState> RunAsync(
         StrataConfig config, SimulateOptions? workload, IStrataConsole console, CancellationToken cancellationToken, TimeProvider? clock = null,
-        IReadOnlyList<string>? resync = null)
+        IReadOnlyList<string>? resync = null, bool verbose = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         clock ??= TimeProvider.System;
@@ -45,6 +46,9 @@ public static class PlatformHost
             state.RequestResync(resync);
         }
 
+        // On a terminal one status line, rewritten in place, stands for the workers' chatter: their information lines
+        // show only when verbose, their own live lines and progress bars never (they would fight it for the last line).
+        var workers = console.IsInteractive ? new LinesOnlyConsole(console, info: verbose) : console;
         var trigger = new TransformTrigger();
         var host = config.Text(Settings.DashboardHost) ?? "127.0.0.1";
         var port = config.Integer(Settings.DashboardPort) ?? 8080;
@@ -73,7 +77,7 @@ public static class PlatformHost
         // The jobs' own warehouse handle and loaded project: a broken project or schedule stops `strata up` here, in one line.
         await using var jobsWarehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
-        var reports = ReportService.From(config, jobsTransform, jobsWarehouse, console);
+        var reports = ReportService.From(config, jobsTransform, jobsWarehouse, workers);
         // only_if_fresh measures a report's data as the overview measures gold: the age of the relations it reads.
         reports.Freshness = new Reports.Delivery.DeliveryFreshness(
             relations => state.AgesSeconds(clock.GetUtcNow().UtcDateTime).Where(a => relations.Contains(a.Key)).Select(a => (double?)a.Value).Max() is { } age ? TimeSpan.FromSeconds(age) : null,
@@ -89,15 +93,20 @@ public static class PlatformHost
         var alerts = new AlertStore(jobsWarehouse);
         await alerts.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddHostedService(_ => new IngestionWorker(config, console, trigger, state, metrics, clock));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, console, trigger, state, metrics, history, clock));
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, workers, trigger, state, metrics, clock));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, workers, trigger, state, metrics, history, clock));
         builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, NullConsole.Instance), state));
-        builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, console, clock));
+        builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, workers, clock));
         builder.Services.AddHostedService(_ => new AlertWorker(
-            new AlertEngine(alerts, alertChannels, alertSettings, $"strata up in {config.ProjectDirectory}", clock, console), state, clock));
+            new AlertEngine(alerts, alertChannels, alertSettings, $"strata up in {config.ProjectDirectory}", clock, workers), state, clock));
         if (workload is not null)
         {
-            builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, console, state, clock));
+            builder.Services.AddHostedService(_ => new WorkloadWorker(new SourceService(config, NullConsole.Instance), workload, workers, state, clock));
+        }
+
+        if (console.IsInteractive)
+        {
+            builder.Services.AddHostedService(_ => new StatusLineWorker(state, console, clock));
         }
 
         // The first transformation run builds every model, even before the first change arrives.

@@ -144,6 +144,9 @@ public sealed class PlatformState(TimeProvider? clock = null)
     /// <summary>Transformation runs so far.</summary>
     public int Runs { get; set; }
 
+    /// <summary>The newest transformation run that finished, or null before the first.</summary>
+    public TransformRunInfo? LastRun { get; set; }
+
     /// <summary>The replication slot as last seen at the source, or null before the first look.</summary>
     public SlotLag? Slot { get; set; }
 
@@ -191,3 +194,10 @@ public sealed class PlatformState(TimeProvider? clock = null)
 /// <param name="LagSeconds">The latency of the newest bronze commit (source commit → bronze), measured, never forced to 0; null before the first.</param>
 /// <param name="At">When it was read (UTC).</param>
 public sealed record SlotLag(string State, long? LagBytes, double? LagSeconds, DateTime At);
+
+/// <summary>A finished transformation run, as the status line shows it.</summary>
+/// <param name="At">When it finished (UTC).</param>
+/// <param name="Models">Models it built.</param>
+/// <param name="Seconds">How long it took.</param>
+/// <param name="Failed">Models and blocking tests that failed.</param>
+public sealed record TransformRunInfo(DateTime At, int Models, double Seconds, int Failed);

@@ -33,6 +33,9 @@ public sealed record IngestOptions
     /// <summary>Called when the stream's heartbeat comes back from the source while streaming: the stream is alive even when nothing changes.</summary>
     public Action? OnAlive { get; init; }
 
+    /// <summary>Told why, each time a lost connection is retried: ingestion is not streaming until <see cref="OnStreaming"/> again.</summary>
+    public Action<string>? OnRetrying { get; init; }
+
     /// <summary>Told the quarantined source tables at the start of a run and whenever that set changes (see docs/ingestion.md).</summary>
     public Action<IReadOnlyList<string>>? OnQuarantine { get; init; }
 

@@ -1,11 +1,10 @@
 using Npgsql;
-using Polly;
-using Polly.Retry;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
 using Strata.Configuration;
+using Strata.Errors;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
 using Strata.Ingestion.Ownership;
@@ -67,35 +66,33 @@ public sealed partial class IngestionService
     public async Task<IngestResult> RunAsync(IngestOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var retry = new ResiliencePipelineBuilder<IngestResult> { TimeProvider = _clock }
-            .AddRetry(new RetryStrategyOptions<IngestResult>
+        // Only once streaming has worked: a bad setting or an unreachable server at start fails at once, in one line.
+        var retry = RetryPolicy.Create<IngestResult>(
+            _clock,
+            options.Once ? 5 : int.MaxValue,
+            TimeSpan.FromMilliseconds(500),
+            (exception, attempt, delay) =>
             {
-                // Only once streaming has worked: a bad setting or an unreachable server at start fails at once, in one line.
-                ShouldHandle = new PredicateBuilder<IngestResult>().Handle<Exception>(e => _streamed && IsTransient(e)),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(500),
-                MaxDelay = TimeSpan.FromSeconds(30),
-                MaxRetryAttempts = options.Once ? 5 : int.MaxValue,
-                OnRetry = args =>
-                {
-                    _console.Warning($"{Describe(args.Outcome.Exception)}; resuming from the checkpoint in {args.RetryDelay.TotalSeconds:0.0} s (attempt {args.AttemptNumber + 1})");
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+                var why = $"{Describe(exception)}; resuming from the checkpoint in {delay.TotalSeconds:0.0} s (attempt {attempt})";
+                _console.Warning(why);
+                options.OnRetrying?.Invoke(why);
+            },
+            isTransient: e => _streamed && IsTransient(e),
+            maxDelay: TimeSpan.FromSeconds(30));
         var result = await retry.ExecuteAsync(async token => await RunAttemptAsync(options, token), cancellationToken);
         _phase.Stopped();
         return result;
     }
 
-    /// <summary>True for failures a later attempt may not meet: the network, a server restart, an unreachable source.</summary>
-    public static bool IsTransient(Exception exception) => exception switch
+    /// <summary>
+    /// True for failures a later attempt may not meet (<see cref="TransientFailure"/>), and on the replication
+    /// connection also any failure of the connection itself or a server shutting down (08, 57P): the stream resumes
+    /// from the checkpoint, so trying again never loses or doubles a change.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => TransientFailure.Is(exception) || exception switch
     {
-        Errors.StrataException strata => strata.IsTransient,
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("57P", StringComparison.Ordinal),
         NpgsqlException => true,
-        IOException or System.Net.Sockets.SocketException or TimeoutException => true,
         _ => false,
     };
 

@@ -30,10 +30,7 @@ public static class WarehouseFactory
                 {
                     throw new WarehouseException(
                         $"strata up is running for this project and owns the DuckDB warehouse {path}; while it runs, `strata status`, `strata ingest status`, " +
-                        "`strata reconcile` and `strata report run` go through it — stop it (Ctrl+C) for other commands, or use the PostgreSQL warehouse", ex)
-                    {
-                        InUse = true,
-                    };
+                        "`strata reconcile` and `strata report run` go through it — stop it (Ctrl+C) for other commands, or use the PostgreSQL warehouse", ex, WarehouseErrorKind.InUse);
                 }
 
             case "postgres":

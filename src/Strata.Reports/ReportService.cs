@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Polly;
-using Polly.Retry;
 using Strata.Output;
 using Strata.Reports.Definitions;
 using Strata.Reports.Delivery;
@@ -185,14 +183,7 @@ public sealed class ReportService
         foreach (var target in schedule.Targets)
         {
             var attempt = 0;
-            var retry = new ResiliencePipelineBuilder { TimeProvider = Clock }.AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<DeliveryException>(e => e.IsTransient),
-                MaxRetryAttempts = Retries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = RetryDelay,
-            }).Build();
+            var retry = Errors.RetryPolicy.Create(Clock, Retries, RetryDelay, isTransient: e => e is DeliveryException { IsTransient: true });
             try
             {
                 await retry.ExecuteAsync(async token =>

@@ -59,10 +59,7 @@ public sealed class DuckDbWarehouse : WarehouseBase
         {
             await connection.DisposeAsync();
             throw new WarehouseException(
-                $"the warehouse {path} is in use by another process (DuckDB allows one writer); stop that process (e.g. `strata up`) or point warehouse.path elsewhere", ex)
-            {
-                InUse = true,
-            };
+                $"the warehouse {path} is in use by another process (DuckDB allows one writer); stop that process (e.g. `strata up`) or point warehouse.path elsewhere", ex, WarehouseErrorKind.InUse);
         }
         catch (DuckDBException ex)
         {

@@ -4,11 +4,23 @@ using NpgsqlTypes;
 namespace Strata.Warehouse.Postgres;
 
 /// <summary>Rows through binary COPY, typed by the target columns.</summary>
-internal sealed class PostgresAppender(NpgsqlBinaryImporter importer, IReadOnlyList<WarehouseColumn> columns) : IBulkAppender
+internal sealed class PostgresAppender(NpgsqlBinaryImporter importer, IReadOnlyList<WarehouseColumn> columns, string location) : IBulkAppender
 {
     private readonly NpgsqlDbType[] _types = columns.Select(c => DbType(c.Type)).ToArray();
 
     public void Append(ReadOnlySpan<object?> values)
+    {
+        try
+        {
+            AppendRow(values);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresErrors.Translate(ex, location, "a bulk load");
+        }
+    }
+
+    private void AppendRow(ReadOnlySpan<object?> values)
     {
         importer.StartRow();
         for (var i = 0; i < values.Length; i++)
@@ -26,7 +38,15 @@ internal sealed class PostgresAppender(NpgsqlBinaryImporter importer, IReadOnlyL
 
     public async Task CompleteAsync(CancellationToken cancellationToken = default)
     {
-        await importer.CompleteAsync(cancellationToken);
+        try
+        {
+            await importer.CompleteAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresErrors.Translate(ex, location, "a bulk load");
+        }
+
         // The connection stays in COPY mode until the importer is disposed; the transaction goes on after this.
         await importer.DisposeAsync();
     }

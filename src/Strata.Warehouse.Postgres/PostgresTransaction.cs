@@ -8,9 +8,16 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
     public async Task<IBulkAppender> AppendAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default)
     {
         var columnList = string.Join(", ", columns.Select(c => warehouse.Quote(c.Name)));
-        var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {warehouse.Qualify(schema, table)} ({columnList}) FROM STDIN (FORMAT binary)", cancellationToken);
-        return new PostgresAppender(importer, columns);
+        try
+        {
+            var importer = await connection.BeginBinaryImportAsync(
+                $"COPY {warehouse.Qualify(schema, table)} ({columnList}) FROM STDIN (FORMAT binary)", cancellationToken);
+            return new PostgresAppender(importer, columns, warehouse.Location);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresErrors.Translate(ex, warehouse.Location, $"a bulk load of {schema}.{table}");
+        }
     }
 
     public async Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
@@ -20,9 +27,9 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (PostgresException ex)
+        catch (NpgsqlException ex)
         {
-            throw Rejected(ex);
+            throw PostgresErrors.Translate(ex, warehouse.Location, "a statement");
         }
     }
 
@@ -33,13 +40,23 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         {
             return await command.ReadAllRowsAsync(PostgresValues.ColumnReader, cancellationToken);
         }
-        catch (PostgresException ex)
+        catch (NpgsqlException ex)
         {
-            throw Rejected(ex);
+            throw PostgresErrors.Translate(ex, warehouse.Location, "a statement");
         }
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresErrors.Translate(ex, warehouse.Location, "a commit");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -58,6 +75,4 @@ internal sealed class PostgresTransaction(NpgsqlConnection connection, NpgsqlTra
         return command;
     }
 
-    private WarehouseException Rejected(PostgresException ex) =>
-        new($"the PostgreSQL warehouse at {warehouse.Location} rejected a statement: {ex.MessageText}", ex);
 }

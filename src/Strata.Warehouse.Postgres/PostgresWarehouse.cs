@@ -35,7 +35,9 @@ public sealed class PostgresWarehouse : WarehouseBase
         catch (NpgsqlException ex)
         {
             await dataSource.DisposeAsync();
-            throw new WarehouseException($"cannot reach the PostgreSQL warehouse at {location} ({ex.Message}); check warehouse.host/port/database and its password", ex);
+            var kind = ex is PostgresException pg ? PostgresErrors.KindOf(pg.SqlState) : WarehouseErrorKind.Unreachable;
+            throw new WarehouseException($"cannot reach the PostgreSQL warehouse at {location} ({ex.Message}); check warehouse.host/port/database and its password", ex, kind,
+                (ex as PostgresException)?.SqlState);
         }
 
         return new PostgresWarehouse(dataSource, location);
@@ -69,10 +71,24 @@ public sealed class PostgresWarehouse : WarehouseBase
     /// <inheritdoc />
     public override async Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        }
+        catch (NpgsqlException ex)
+        {
+            throw PostgresErrors.Translate(ex, Location, "a new connection");
+        }
+
         try
         {
             return new PostgresTransaction(connection, await connection.BeginTransactionAsync(cancellationToken), this);
+        }
+        catch (NpgsqlException ex)
+        {
+            await connection.DisposeAsync();
+            throw PostgresErrors.Translate(ex, Location, "a new transaction");
         }
         catch
         {

@@ -5,6 +5,7 @@ using CsvHelper;
 using Strata.Reports;
 using Strata.Reports.Definitions;
 using Strata.Reports.Writers;
+using Strata.Testing;
 
 namespace Strata.UnitTests;
 
@@ -103,6 +104,61 @@ public sealed class WriterRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task Xlsx_has_a_native_chart_over_the_chart_data_and_a_table_over_the_rows()
+    {
+        var north = new DateTime(2026, 11, 27);
+        var south = new DateTime(2026, 11, 28);
+        var file = await WriteAsync("xlsx", rows: [[1L, "north", 5m, north], [2L, "south", 7m, north], [3L, "north", 3m, south]], chart: new ReportChart("line", "day", "amount", "label"));
+
+        var structure = XlsxStructure.Read(file);
+        Assert.Empty(structure.Errors);
+        Assert.Equal([new XlsxFileTable("odd values", "A4:D7", "A4:D7")], structure.Tables);
+        var chart = Assert.Single(structure.Charts);
+        Assert.Equal(("chart data", "line", "Odd values", "Day", "Amount"), (chart.Sheet, chart.Kind, chart.Title, chart.XTitle, chart.YTitle));
+        Assert.Equal(
+            [
+                new XlsxFileSeries("'chart data'!$B$1", "north", "'chart data'!$A$2:$A$3", "'chart data'!$B$2:$B$3", 2),
+                new XlsxFileSeries("'chart data'!$C$1", "south", "'chart data'!$A$2:$A$3", "'chart data'!$C$2:$C$3", 2),
+            ],
+            chart.Series);
+
+        using var workbook = new XLWorkbook(file);
+        var data = workbook.Worksheet("chart data");
+        Assert.Equal([XLDataType.DateTime, XLDataType.DateTime], [data.Cell(2, 1).DataType, data.Cell(3, 1).DataType]);
+        Assert.Equal([north, south], [data.Cell(2, 1).GetDateTime(), data.Cell(3, 1).GetDateTime()]);
+        Assert.Equal("yyyy-mm-dd", data.Cell(2, 1).Style.DateFormat.Format);
+        Assert.Equal([5d, 3d, 7d], [data.Cell(2, 2).GetDouble(), data.Cell(3, 2).GetDouble(), data.Cell(2, 3).GetDouble()]);
+        Assert.True(data.Cell(3, 3).IsEmpty());
+    }
+
+    [Fact]
+    public async Task Xlsx_without_rows_is_valid_with_an_empty_table_and_no_chart()
+    {
+        var structure = XlsxStructure.Read(await WriteAsync("xlsx", rows: []));
+        Assert.Empty(structure.Errors);
+        Assert.Equal([new XlsxFileTable("odd values", "A4:D5", "A4:D5")], structure.Tables);
+        Assert.Empty(structure.Charts);
+    }
+
+    [Fact]
+    public async Task Xlsx_table_header_makes_repeated_and_empty_labels_unique()
+    {
+        var report = new Report("labels", "reports/labels.yml", "select 1")
+        {
+            Title = "Labels",
+            Columns = [new ReportColumn("a", "Orders", "integer", 0), new ReportColumn("b", "orders", "integer", 0), new ReportColumn("c", "", "integer", 0)],
+        };
+        var result = new ReportResult(report, ["a", "b", "c"], [[1L, 2L, 3L]], new Dictionary<string, object?>(), "0/1", DateTime.UtcNow, DateTime.UtcNow);
+        var file = (await ReportWriters.WriteFilesAsync(result, "xlsx", _folder, CancellationToken.None, escapeFormulas: true))[0];
+
+        var structure = XlsxStructure.Read(file);
+        Assert.Empty(structure.Errors);
+        Assert.Equal([new XlsxFileTable("labels", "A4:C5", "A4:C5")], structure.Tables);
+        using var workbook = new XLWorkbook(file);
+        Assert.Equal(["Orders", "orders 2", "c"], workbook.Worksheet(1).Row(4).Cells(1, 3).Select(c => c.GetString()));
+    }
+
+    [Fact]
     public async Task Html_holds_every_row_escaped_and_the_chart()
     {
         var html = await File.ReadAllTextAsync(await WriteAsync("html"));
@@ -145,13 +201,13 @@ public sealed class WriterRoundTripTests : IDisposable
         _ => v.ToString()!,
     });
 
-    private async Task<string> WriteAsync(string format, bool escapeFormulas = true, object?[][]? rows = null)
+    private async Task<string> WriteAsync(string format, bool escapeFormulas = true, object?[][]? rows = null, ReportChart? chart = null)
     {
         var report = new Report("odd values", "reports/odd.yml", "select 1")
         {
             Title = "Odd values",
             Columns = [new ReportColumn("amount", "Amount", "decimal", 2), new ReportColumn("day", "Day", "date", 0)],
-            Chart = new ReportChart("bar", "day", "amount", null),
+            Chart = chart ?? new ReportChart("bar", "day", "amount", null),
         };
         var result = new ReportResult(report, ["id", "label", "amount", "day"], rows ?? Rows, new Dictionary<string, object?>(),
             "0/16B3748", new DateTime(2026, 11, 27, 8, 0, 0, DateTimeKind.Utc), DateTime.UtcNow);

@@ -3,6 +3,7 @@ using Spectre.Console.Cli;
 using Strata.Cli.Commands.Source;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
+using Strata.Output;
 using Strata.Text;
 
 namespace Strata.Cli.Commands;
@@ -31,6 +32,10 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         [CommandOption("--delete-rate <R>")]
         [Description("Share of order operations that delete, 0 to 1 (default: simulate.delete_rate, 0)")]
         public double? DeleteRate { get; init; }
+
+        [CommandOption("--verbose")]
+        [Description("On a terminal, also show every set-up step and each worker's messages above the status line (redirected output always has them)")]
+        public bool Verbose { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Options settings, CancellationToken cancellationToken)
@@ -42,8 +47,17 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
             Duration = settings.SimulateFor is null ? null : DurationParser.Parse(settings.SimulateFor, "--simulate-for"),
         };
         checkedOptions.Validate();
-        var source = new Strata.Source.SourceService(config, Console);
-        if (source.Settings.IsLocal)
+        // On a terminal the set-up steps give way to one line (--verbose shows them); logs always keep them.
+        var brief = Console.IsInteractive && !settings.Verbose;
+        var source = new Strata.Source.SourceService(config, brief ? new LinesOnlyConsole(Console, info: false) : Console);
+        if (source.Settings.IsLocal && brief)
+        {
+            Console.Live("Starting the local source…");
+            var up = await source.UpAsync(cancellationToken: cancellationToken);
+            Console.Live("");
+            Console.Success($"The local source is up on {up.Address}.");
+        }
+        else if (source.Settings.IsLocal)
         {
             SourceUpCommand.Report(Console, await source.UpAsync(cancellationToken: cancellationToken), json: false);
         }
@@ -56,11 +70,12 @@ internal sealed class UpCommand(CliRuntime runtime, SpectreStrataConsole console
         Console.Info(
             $"Strata is up: {(workload is null ? "" : $"the live workload at ×{workload.Speed:0.###}, ")}ingestion into {config.Text(Strata.Configuration.Settings.WarehouseEngine)}, " +
             "transformation on every commit, report schedules. Press Ctrl+C to stop.");
-        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: Ingest.IngestCommand.ResyncTables(settings.Resync));
+        var state = await Strata.Host.PlatformHost.RunAsync(config, workload, Console, cancellationToken, resync: Ingest.IngestCommand.ResyncTables(settings.Resync), verbose: settings.Verbose);
         Console.Info($"Stopped after {state.Runs} transformation runs.");
-        if (source.Settings.IsLocal)
+        // The local source outlives the host on purpose (the next `strata up` resumes from its slot): say so — if it
+        // still runs (it may have been stopped or purged meanwhile).
+        if (source.Settings.IsLocal && source.Cluster is { Exists: true } cluster && await cluster.IsRunningAsync(CancellationToken.None))
         {
-            // The local source outlives the host on purpose (the next `strata up` resumes from its slot): say so.
             Console.Info($"The local source is still running on {source.Endpoint().Address}; `strata source down` stops it.");
         }
 

@@ -23,7 +23,7 @@ internal sealed class SpectreStrataConsole : IStrataConsole
     private readonly CliRuntime _runtime;
     private readonly Stopwatch _sinceLive = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private bool _liveLineOpen;
+    private string? _liveLine;
 
     public SpectreStrataConsole(CliRuntime runtime)
     {
@@ -54,22 +54,18 @@ internal sealed class SpectreStrataConsole : IStrataConsole
 
     public void Success(string text) => Line(text, "green");
 
-    public void Warning(string text)
-    {
-        CloseLiveLine();
-        _runtime.Error.WriteLine($"warning: {text}");
-    }
+    public void Warning(string text) => AboveLiveLine(() => _runtime.Error.WriteLine($"warning: {text}"));
 
-    public void Error(string text)
-    {
-        CloseLiveLine();
-        _runtime.Error.WriteLine($"error: {text}");
-    }
+    public void Error(string text) => AboveLiveLine(() => _runtime.Error.WriteLine($"error: {text}"));
 
     public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title = null)
     {
         ArgumentNullException.ThrowIfNull(headers);
-        CloseLiveLine();
+        AboveLiveLine(() => WriteTable(headers, rows, title));
+    }
+
+    private void WriteTable(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows, string? title)
+    {
         if (IsInteractive)
         {
             var table = new Table().RoundedBorder();
@@ -106,23 +102,22 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         }
     }
 
-    public void Json<T>(T value)
-    {
-        CloseLiveLine();
-        _runtime.Output.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
-    }
+    public void Json<T>(T value) => AboveLiveLine(() => _runtime.Output.WriteLine(JsonSerializer.Serialize(value, JsonOptions)));
 
+    /// <remarks>An empty <paramref name="text"/> removes the line.</remarks>
     public void Live(string text)
     {
         lock (_gate)
         {
             if (IsInteractive)
             {
-                // Rewrite the line in place: carriage return, text, erase to end of line.
-                Human.Write($"\r{text}\u001b[K");
-                _liveLineOpen = true;
+                // Rewrite the line in place: carriage return, text, erase to end of line. A line wider than the
+                // terminal would wrap, and the carriage return would then rewrite only its last row.
+                var width = Math.Max(Ansi.Profile.Width - 1, 20);
+                _liveLine = text.Length == 0 ? null : text.Length <= width ? text : text[..(width - 1)] + "…";
+                Human.Write($"\r{_liveLine}\u001b[K");
             }
-            else if (_sinceLive.Elapsed >= PlainInterval)
+            else if (text.Length > 0 && _sinceLive.Elapsed >= PlainInterval)
             {
                 Human.WriteLine(text);
                 _sinceLive.Restart();
@@ -149,9 +144,8 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         board.Print(final: true);
     }
 
-    private void Line(string text, string? colour)
+    private void Line(string text, string? colour) => AboveLiveLine(() =>
     {
-        CloseLiveLine();
         if (IsInteractive && colour is not null)
         {
             Ansi.MarkupLine($"[{colour}]{Markup.Escape(text)}[/]");
@@ -160,16 +154,34 @@ internal sealed class SpectreStrataConsole : IStrataConsole
         {
             Human.WriteLine(text);
         }
-    }
+    });
 
-    private void CloseLiveLine()
+    /// <summary>Writes lines where the live line is, then draws the live line again below them.</summary>
+    private void AboveLiveLine(Action write)
     {
         lock (_gate)
         {
-            if (_liveLineOpen)
+            if (_liveLine is null)
+            {
+                write();
+                return;
+            }
+
+            Human.Write("\r\u001b[K");
+            write();
+            Human.Write(_liveLine);
+        }
+    }
+
+    /// <summary>Ends the live line for good, leaving it on screen: what follows (a progress display, the shell prompt) owns the terminal.</summary>
+    public void CloseLiveLine()
+    {
+        lock (_gate)
+        {
+            if (_liveLine is not null)
             {
                 Human.WriteLine();
-                _liveLineOpen = false;
+                _liveLine = null;
             }
         }
     }

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Polly;
-using Polly.Retry;
 using Strata.Output;
 
 namespace Strata.Host.Jobs;
@@ -64,19 +62,9 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
         var started = clock.GetUtcNow().UtcDateTime;
         var watch = clock.GetTimestamp();
         var attempts = 0;
-        var retry = new ResiliencePipelineBuilder { TimeProvider = clock }.AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(TransientFailures.Are),
-            MaxRetryAttempts = Retries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = RetryDelay,
-            OnRetry = args =>
-            {
-                console.Warning($"job {job.Name}: attempt {args.AttemptNumber + 1} failed ({args.Outcome.Exception?.Message}); retrying in {args.RetryDelay.TotalSeconds:0.0} s");
-                return ValueTask.CompletedTask;
-            },
-        }).Build();
+        var retry = Errors.RetryPolicy.Create(clock, Retries, RetryDelay,
+            (exception, attempt, delay) => console.Warning($"job {job.Name}: attempt {attempt - 1} failed ({exception.Message}); retrying in {delay.TotalSeconds:0.0} s"),
+            Ingestion.IngestionService.IsTransient);
         JobRun run;
         try
         {

@@ -36,6 +36,12 @@ internal static class DashboardAssets
             StringComparer.Ordinal);
     });
 
+    /// <summary>Every embedded asset's name.</summary>
+    public static IEnumerable<string> Names => Files.Value.Keys;
+
+    /// <summary>An embedded asset's text (for tests that check what the pages load).</summary>
+    public static string Text(string name) => System.Text.Encoding.UTF8.GetString(Files.Value[name]);
+
     public static void Map(WebApplication app) =>
         app.MapGet("/assets/{*name}", (string name) => Serve(name));
 

@@ -37,6 +37,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
                 State.Reached("ingestion");
             },
             OnAlive = () => State.Workers.Healthy(Name, "streaming"),
+            OnRetrying = why => State.Workers.Degraded(Name, why),
             OnQuarantine = tables => State.Quarantined = tables,
         };
 

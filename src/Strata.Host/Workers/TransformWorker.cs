@@ -188,6 +188,7 @@ internal sealed class TransformWorker(
         var detail = $"built {summary.Models.Count(m => m.Status == "success")} models and ran {summary.Tests.Count} tests in {summary.Elapsed.TotalSeconds:0.0} s; " +
             $"gold is {freshness:0.0} s old (its worst relation)";
         var failed = failedModels.Count + failedTests;
+        State.LastRun = new TransformRunInfo(now, summary.Models.Count(m => m.Status == "success"), summary.Elapsed.TotalSeconds, failed);
         var line = detail + (failed > 0 ? $"; {failed} failed: {string.Join(", ", failedModels.Concat(summary.Tests.Where(t => t.Blocks).Select(t => t.Test)))}" : "");
         if (failed > 0)
         {

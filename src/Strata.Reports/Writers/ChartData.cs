@@ -4,11 +4,12 @@ using Strata.Reports.Definitions;
 
 namespace Strata.Reports.Writers;
 
-/// <summary>A report's rows arranged for its chart: categories along x, one value list per series.</summary>
+/// <summary>A report's rows arranged for its chart: categories along x (as shown and as queried), one value list per series.</summary>
 /// <param name="Categories">The x values as people read them (the x column's format), in the rows' order.</param>
+/// <param name="XValues">The same x values as the query returned them.</param>
 /// <param name="Names">The series: the values of the series column, or the y column's label when there is none.</param>
 /// <param name="Values">Per series, the sum of y for each category (null where the series has no row).</param>
-public sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
+public sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<object?> XValues, IReadOnlyList<string> Names, IReadOnlyList<decimal?[]> Values)
 {
     /// <summary>The rows of <paramref name="result"/> arranged for <paramref name="chart"/>; the HTML, XLSX and dashboard charts all draw these.</summary>
     /// <exception cref="Transform.TransformException">The chart names a column the query does not return.</exception>
@@ -23,7 +24,8 @@ public sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<s
         var y = Index(chart.Y);
         var s = chart.Series is null ? -1 : Index(chart.Series);
         var xColumn = result.Column(chart.X);
-        var categories = result.Rows.Select(r => CellText.Display(r[x], xColumn)).Distinct().ToList();
+        var firsts = result.Rows.DistinctBy(r => CellText.Display(r[x], xColumn)).ToList();
+        var categories = firsts.Select(r => CellText.Display(r[x], xColumn)).ToList();
         var names = s < 0 ? [result.Column(chart.Y).Label] : result.Rows.Select(r => Convert.ToString(r[s], CultureInfo.InvariantCulture) ?? "").Distinct().ToList();
         var values = names.Select(_ => new decimal?[categories.Count]).ToList();
         foreach (var row in result.Rows)
@@ -33,6 +35,6 @@ public sealed record ChartData(IReadOnlyList<string> Categories, IReadOnlyList<s
             values[series][category] = (values[series][category] ?? 0) + (CellText.Number(row[y]) ?? 0);
         }
 
-        return new ChartData(categories, names, values);
+        return new ChartData(categories, firsts.Select(r => r[x]).ToList(), names, values);
     }
 }

@@ -16,7 +16,8 @@ internal static class SvgChart
     private const int Right = 16;
     private const int Top = 16;
     private const int Bottom = 72;
-    private static readonly string[] Palette = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777"];
+    /// <summary>Series colours, shared with the XLSX chart.</summary>
+    internal static readonly string[] Palette = ["#2563eb", "#f97316", "#16a34a", "#dc2626", "#9333ea", "#0891b2", "#ca8a04", "#db2777"];
 
     public static string Render(ChartData data, string type, string yLabel)
     {

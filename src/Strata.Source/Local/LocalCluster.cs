@@ -91,7 +91,7 @@ public sealed class LocalCluster
                 cancellationToken);
             if (result.ExitCode != 0)
             {
-                throw new SourceException($"initdb failed for {DataDirectory}: {LastMeaningfulLine(result.Error + result.Output)}");
+                throw new SourceException($"initdb failed for {DataDirectory}: {LastMeaningfulLine(result.Error, result.Output)}");
             }
         }
         finally
@@ -163,7 +163,7 @@ public sealed class LocalCluster
         {
             var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile, cancellationToken) : "";
             throw new SourceException(
-                $"the local source did not start on 127.0.0.1:{state.Port}: {LastMeaningfulLine(log + result.Error)}; the full log is {LogFile}");
+                $"the local source did not start on 127.0.0.1:{state.Port}: {LastMeaningfulLine(result.Error, log)}; the full log is {LogFile}");
         }
 
         return true;
@@ -199,7 +199,7 @@ public sealed class LocalCluster
             cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new SourceException($"the local source did not stop: {LastMeaningfulLine(result.Error + result.Output)}; see {LogFile}");
+            throw new SourceException($"the local source did not stop: {LastMeaningfulLine(result.Error, result.Output)}; see {LogFile}");
         }
 
         return true;
@@ -283,11 +283,19 @@ public sealed class LocalCluster
         }
     }
 
-    private static string LastMeaningfulLine(string text)
+    /// <summary>
+    /// The line of a PostgreSQL program's output that says what went wrong: its last error (<c>FATAL</c>, <c>ERROR</c>,
+    /// <c>initdb: error:</c>) in any of <paramref name="texts"/>, else the last line that is not a hint, looking at the
+    /// first text (stderr) before the others — progress lines on stdout never stand in for the error.
+    /// </summary>
+    internal static string LastMeaningfulLine(params string[] texts)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.LastOrDefault(l => l.Contains("FATAL", StringComparison.Ordinal) || l.Contains("ERROR", StringComparison.Ordinal))
-            ?? lines.LastOrDefault(l => !l.StartsWith("HINT", StringComparison.Ordinal))
+        var lines = texts.Select(t => t.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        static bool IsError(string line) =>
+            line.Contains("FATAL", StringComparison.Ordinal) || line.Contains("ERROR", StringComparison.Ordinal) || line.Contains(": error:", StringComparison.Ordinal);
+        static bool IsHint(string line) => line.StartsWith("HINT", StringComparison.Ordinal) || line.Contains(": hint:", StringComparison.Ordinal);
+        return lines.Select(l => l.LastOrDefault(IsError)).FirstOrDefault(l => l is not null)
+            ?? lines.Select(l => l.LastOrDefault(line => !IsHint(line))).FirstOrDefault(l => l is not null)
             ?? "no output";
     }
 }

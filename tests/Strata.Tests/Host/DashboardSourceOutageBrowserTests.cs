@@ -5,8 +5,9 @@ using static Microsoft.Playwright.Assertions;
 namespace Strata.Tests.Host;
 
 /// <summary>
-/// The source server stops and starts again while the overview is open: the source worker turns degraded with the
-/// reason, the banner and <c>/readyz</c> say so, and all is healthy again once the server is back. Its own server, so stopping it disturbs no other test.
+/// The source server stops and starts again while the overview is open: the source monitor and ingestion turn
+/// degraded with the reason, the banner, <c>/readyz</c> and <c>strata status</c> say so, and all is healthy again
+/// once the server is back. Its own server, so stopping it disturbs no other test.
 /// </summary>
 [Collection(HeavyTests.Name)]
 [Trait(HeavyTests.Layer, HeavyTests.Name)]
@@ -14,7 +15,7 @@ public sealed class DashboardSourceOutageBrowserTests(ChromiumFixture chromium)
     : DashboardBrowserTest(chromium, "browserout", server: "browser-outage"), IClassFixture<ChromiumFixture>
 {
     [Fact]
-    public async Task A_source_that_stops_shows_a_degraded_source_worker_and_healthy_workers_again_when_it_is_back()
+    public async Task A_source_that_stops_shows_degraded_workers_and_healthy_ones_again_when_it_is_back()
     {
         await WithHostAsync("outage", orders: 20, async host =>
         {
@@ -27,9 +28,10 @@ public sealed class DashboardSourceOutageBrowserTests(ChromiumFixture chromium)
                 await Server.Cluster.StopAsync();
                 try
                 {
-                    // The source monitor meets the closed server within its 2 s interval. (Ingestion retries the
-                    // connection itself, so it reads degraded only once its heartbeat is overdue.)
+                    // The source monitor meets the closed server within its 2 s interval; ingestion retries the
+                    // connection and says so.
                     await ExpectWorkerAsync(page, "source", "degraded");
+                    await ExpectWorkerAsync(page, "ingestion", "degraded");
                     await Expect(page.Locator("#workers li[data-worker='source'] .detail")).ToContainTextAsync("unreachable");
                     var banner = page.Locator("#problems");
                     await Expect(banner).ToContainTextAsync("source degraded: unreachable");
@@ -40,8 +42,10 @@ public sealed class DashboardSourceOutageBrowserTests(ChromiumFixture chromium)
                     Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
                     Assert.False(ready.GetProperty("ready").GetBoolean());
                     Assert.Contains(Problems(ready), p => p.StartsWith("source degraded: unreachable", StringComparison.Ordinal));
+                    Assert.Contains(Problems(ready), p => p.StartsWith("ingestion degraded", StringComparison.Ordinal));
                     var overview = await StatusJsonAsync();
                     Assert.Equal("degraded", overview.GetProperty("workers").GetProperty("source").GetProperty("state").GetString());
+                    Assert.Equal("degraded", overview.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString());
                     Assert.Contains(overview.GetProperty("problems").EnumerateArray(), p => p.GetString()!.StartsWith("source degraded", StringComparison.Ordinal));
                 }
                 finally

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClosedXML.Excel;
 using Spectre.Console.Testing;
+using Strata.Testing;
 using Strata.Tests.Source;
 using Strata.Tests.Transform;
 
@@ -61,6 +62,56 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         // A second run never overwrites the first.
         Assert.Equal(0, (await Project.RunAsync("report", "run", "top_delivery_dates", "--format", "csv", "--out", Out)).ExitCode);
         Assert.Equal(2, Directory.GetFiles(Out, "top_delivery_dates_*.csv").Length);
+    }
+
+    [Fact]
+    public async Task Xlsx_reports_are_valid_workbooks_with_a_native_chart_over_the_chart_data_and_a_table_over_the_rows()
+    {
+        var run = await Project.RunAsync("report", "run", "--all", "--format", "xlsx", "--out", Out);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        // Which field of a report's rows is its chart's x, and which splits it into series.
+        var charts = new Dictionary<string, (int X, int? Series, bool Dates)>
+        {
+            ["open_orders_by_delivery_date"] = (0, 1, true),
+            ["top_delivery_dates"] = (0, null, true),
+            ["open_items_by_product"] = (1, null, false),
+            ["top_customers_pending"] = (1, null, false),
+        };
+        foreach (var (report, sql) in ReportAnswers.Questions)
+        {
+            var source = (await SourceAsync(sql)).Select(r => r.Split('|')).ToList();
+            var (x, series, dates) = charts[report];
+            var categories = source.Select(r => r[x]).Distinct().ToList();
+            var names = series is { } s ? source.Select(r => r[s]).Distinct().ToList() : null;
+            var file = Single(report, "xlsx");
+            var structure = XlsxStructure.Read(file);
+            Assert.Empty(structure.Errors);
+
+            var lastColumn = (char)('A' + source[0].Length - 1);
+            var rows = $"A4:{lastColumn}{4 + source.Count}";
+            Assert.Equal([new XlsxFileTable(report, rows, rows)], structure.Tables);
+
+            using var workbook = new XLWorkbook(file);
+            var chart = Assert.Single(structure.Charts);
+            Assert.Equal(("chart data", "bar", workbook.Worksheet(1).Cell(1, 1).GetString()), (chart.Sheet, chart.Kind, chart.Title));
+            Assert.False(string.IsNullOrEmpty(chart.XTitle));
+            Assert.False(string.IsNullOrEmpty(chart.YTitle));
+            var last = categories.Count + 1;
+            Assert.Equal(names?.Count ?? 1, chart.Series.Count);
+            for (var i = 0; i < chart.Series.Count; i++)
+            {
+                var column = (char)('B' + i);
+                Assert.Equal(
+                    new XlsxFileSeries($"'chart data'!${column}$1", names?[i] ?? chart.YTitle, $"'chart data'!$A$2:$A${last}", $"'chart data'!${column}$2:${column}${last}", (uint)categories.Count),
+                    chart.Series[i]);
+            }
+
+            var data = workbook.Worksheet("chart data");
+            var xCells = Enumerable.Range(2, categories.Count).Select(r => data.Cell(r, 1)).ToList();
+            Assert.True(data.Cell(last + 1, 1).IsEmpty());
+            Assert.All(xCells, c => Assert.Equal(dates ? XLDataType.DateTime : XLDataType.Text, c.DataType));
+            Assert.Equal(categories, xCells.Select(c => dates ? c.GetDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : c.GetString()));
+        }
     }
 
     [Fact]

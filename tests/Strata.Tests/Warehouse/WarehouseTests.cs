@@ -92,6 +92,8 @@ public abstract class WarehouseTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<WarehouseException>(() => Warehouse.ExecuteAsync("SELECT * FROM contract.nowhere"));
 
         Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
+        Assert.Equal(WarehouseErrorKind.Rejected, error.Kind);
+        Assert.False(Strata.Errors.TransientFailure.Is(error));
     }
 
     private static DateTime ToUtc(object? value) => value switch
@@ -147,6 +149,32 @@ public sealed class DuckDbWarehouseTests : WarehouseTests, IDisposable
 
 public sealed class PostgresWarehouseTests : WarehouseTests
 {
+    [Theory]
+    [InlineData("42P01", WarehouseErrorKind.Rejected, false)]
+    [InlineData("40001", WarehouseErrorKind.Conflict, true)]
+    [InlineData("40P01", WarehouseErrorKind.Conflict, true)]
+    [InlineData("53300", WarehouseErrorKind.Transient, true)]
+    [InlineData("57P03", WarehouseErrorKind.Transient, true)]
+    [InlineData("42501", WarehouseErrorKind.Permission, false)]
+    public async Task A_failure_has_the_kind_of_its_sqlstate_and_retries_only_what_may_pass(string sqlState, WarehouseErrorKind kind, bool transient)
+    {
+        // The server raises the very code, as it would for a serialization failure, a full server or a missing grant.
+        var error = await Assert.ThrowsAsync<WarehouseException>(() =>
+            Warehouse.ExecuteAsync($"DO $$ BEGIN RAISE EXCEPTION 'raised for the test' USING ERRCODE = '{sqlState}'; END $$"));
+
+        Assert.Equal((kind, sqlState, transient), (error.Kind, error.SqlState, Strata.Errors.TransientFailure.Is(error)));
+    }
+
+    [Fact]
+    public async Task A_connection_the_server_ends_is_a_warehouse_error_worth_another_attempt()
+    {
+        await using var transaction = await Warehouse.BeginAsync();
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => transaction.QueryAsync("SELECT pg_terminate_backend(pg_backend_pid())"));
+
+        Assert.True(Strata.Errors.TransientFailure.Is(error), $"{error.Kind} {error.SqlState}: {error.Message}");
+        Assert.Contains(error.Kind, new[] { WarehouseErrorKind.Transient, WarehouseErrorKind.Unreachable });
+    }
+
     protected override async Task<IWarehouse> OpenAsync()
     {
         var server = await PostgresServer.GetAsync();
