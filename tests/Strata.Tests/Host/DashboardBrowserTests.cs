@@ -146,6 +146,11 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
         // The address alone brings the choice back.
         await page.ReloadAsync();
         await Expect(page.Locator("#param-status")).ToHaveValueAsync("PENDING");
+
+        // A value the report does not allow: the report's own message, and the controls to choose another.
+        await page.GotoAsync(WithToken($"/reports/{ShownReport}?status=BOGUS"));
+        await Expect(page.Locator("#error")).ToHaveTextAsync($"report {ShownReport}: parameter status must be one of PENDING, PROCESSING, REPROCESSING, not 'BOGUS'");
+        await Expect(page.Locator("#param-status option")).ToHaveCountAsync(4);
     }
 
     private async Task<string> DownloadAsync(IPage page, string label, string extension)

@@ -29,7 +29,8 @@ function render(o) {
     problems.map(p => `<li>${esc(p)}</li>`).join('') + '</ul>';
 
   document.getElementById('lag-bytes').textContent = bytes(o.slot?.lag_bytes);
-  document.getElementById('slot-state').textContent = o.slot?.state ?? '–';
+  // "unreachable: why" — the why is in the banner and the source worker's detail.
+  document.getElementById('slot-state').textContent = o.slot?.state?.split(':')[0] ?? '–';
   document.getElementById('lag-seconds').textContent = o.slot?.lag_seconds == null ? '–' : duration(o.slot.lag_seconds);
   const v = o.visibility_last_hour ?? {};
   document.getElementById('visibility').textContent = v.samples ? [v.p50, v.p95, v.p99].map(x => x.toFixed(1)).join(' / ') + ' s' : '–';

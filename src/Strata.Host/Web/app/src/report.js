@@ -93,6 +93,10 @@ function shown(error) {
   element.hidden = false;
   element.textContent = error instanceof HttpError ? error.message : String(error);
   downloads();
+  // A bad value in the address: the controls still come, from the report run with its defaults.
+  if (!formBuilt && error instanceof HttpError && error.status === 400) {
+    api(`/api/reports/${encodeURIComponent(name)}`).then(report => formBuilt || buildForm(report), () => {});
+  }
 }
 
 const load = () => api(`/api/reports/${encodeURIComponent(name)}`, parameters());
