@@ -52,7 +52,7 @@ internal static class IngestBenchmark
         // The table exists before the catch-up run, so that run snapshots it and its changes below are streamed (a
         // table that joins the publication mid-stream is snapshotted instead, and the benchmark would measure nothing).
         await source.ExecuteAsync("CREATE TABLE IF NOT EXISTS operations.bench_stream (id bigint PRIMARY KEY, v int, note text)");
-        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         await DropSlotAsync(source, "bench_recv");
         await source.ExecuteAsync("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
         await source.ExecuteAsync("""
@@ -98,7 +98,7 @@ internal static class IngestBenchmark
         await DropSlotAsync(source, "bench_recv");
 
         clock.Restart();
-        var result = await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var strataSeconds = clock.Elapsed.TotalSeconds;
         if (result.Changes < changes || result.SnapshotRows > 0)
         {
@@ -125,7 +125,7 @@ internal static class IngestBenchmark
     {
         var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
         await source.ExecuteAsync("CREATE TABLE IF NOT EXISTS operations.bench_large (id bigint PRIMARY KEY, v int, note text)");
-        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var lines = new List<string>();
         foreach (var (label, spillAfter) in new[] { ("spill after 100,000 changes (default)", 100_000), ("held whole in memory (spill off)", int.MaxValue) })
         {
@@ -134,7 +134,7 @@ internal static class IngestBenchmark
             using var process = Process.GetCurrentProcess();
             var before = process.WorkingSet64;
             var clock = Stopwatch.StartNew();
-            var result = await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true, SpillAfter = spillAfter });
+            var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, SpillAfter = spillAfter });
             process.Refresh();
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"| {label} | {result.Changes:N0} | {clock.Elapsed.TotalSeconds:0.0} | {result.Changes / clock.Elapsed.TotalSeconds:N0} | {before / 1024 / 1024:N0} | {process.PeakWorkingSet64 / 1024 / 1024:N0} |"));
@@ -162,7 +162,7 @@ internal static class IngestBenchmark
                 }
             },
         };
-        var ingest = new IngestionService(config, NullConsole.Instance).RunAsync(options, stop.Token);
+        var ingest = new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(options, stop.Token);
         await Task.Delay(TimeSpan.FromSeconds(3));
         lock (latencies)
         {
@@ -185,7 +185,7 @@ internal static class IngestBenchmark
     private static async Task<(long Rows, double Seconds)> SnapshotIntoAsync(BenchSource source, params (string, string)[] overrides)
     {
         var clock = Stopwatch.StartNew();
-        var result = await new IngestionService(source.Config(overrides), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var result = await new IngestionService(source.Config(overrides), Strata.Platform.Warehouses.Opener(source.Config(overrides)), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         return (result.SnapshotRows, clock.Elapsed.TotalSeconds);
     }
 

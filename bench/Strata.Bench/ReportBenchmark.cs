@@ -40,9 +40,9 @@ internal static class ReportBenchmark
 
     private static async Task<(Dictionary<string, (double Ms, int Rows)>, double)> TimeWithBuildAsync(BenchSource source, Configuration.StrataConfig config)
     {
-        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var clock = Stopwatch.StartNew();
-        await using (var warehouse = await WarehouseFactory.OpenAsync(config))
+        await using (var warehouse = await Strata.Platform.Warehouses.OpenAsync(config))
         {
             var transform = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target-pg"), NullConsole.Instance);
             await transform.BuildAsync(new RunOptions { FullRefresh = true });
@@ -54,7 +54,7 @@ internal static class ReportBenchmark
 
     private static async Task<Dictionary<string, (double Ms, int Rows)>> TimeReportsAsync(BenchSource source, Configuration.StrataConfig config, bool build)
     {
-        await using var warehouse = await WarehouseFactory.OpenAsync(config);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config);
         var transform = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target"), NullConsole.Instance);
         if (build)
         {
@@ -85,7 +85,7 @@ internal static class ReportBenchmark
     private static async Task<string> CsvExportAsync(BenchSource source, Configuration.StrataConfig config)
     {
         const int rows = 1_000_000;
-        await using var warehouse = await WarehouseFactory.OpenAsync(config);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config);
         var transform = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target"), NullConsole.Instance);
         var reports = new ReportService(transform, warehouse, SmtpSettings.Read(config), NullConsole.Instance, source.Directory);
         var folder = Path.Combine(source.Directory, "export");

@@ -23,10 +23,10 @@ internal static class TransformBenchmark
     public static async Task<string> BuildAsync(BenchSource source, bool fullBuild, params int[] changeCounts)
     {
         var config = source.Config(("STRATA_INGEST_PIPELINE", "bench_duck"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench.duckdb")));
-        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var lines = new StringBuilder();
         // One warehouse and one loaded project for every round, as in the host, which runs the models after each commit.
-        await using var warehouse = await WarehouseFactory.OpenAsync(config);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config);
         var service = await TransformService.OpenAsync(Analytics, warehouse, Path.Combine(source.Directory, "target"), NullConsole.Instance);
         if (fullBuild)
         {
@@ -70,7 +70,7 @@ internal static class TransformBenchmark
     {
         await source.ExecuteAsync(string.Create(CultureInfo.InvariantCulture,
             $"UPDATE operations.order_items SET quanity = quanity + 1 WHERE order_item_id IN (SELECT (random() * (SELECT max(order_item_id) FROM operations.order_items))::bigint FROM generate_series(1, {changes}))"));
-        await new IngestionService(config, NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         var mark = await warehouse.QueryAsync("SELECT lsn, seq FROM _strata.model_state WHERE model = 'order_items'");
         // Same start for both: two fresh copies of the same rows (earlier rounds' updates leave the model's table with
         // a different layout than a new copy), read once, with the new changes read once.

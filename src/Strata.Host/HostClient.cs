@@ -44,7 +44,7 @@ public sealed class HostClient : IDisposable
     public static HostClient? OwningWarehouse(StrataConfig config, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config.Text(Settings.WarehouseEngine) == "duckdb" ? Find(config, timeout) : null;
+        return Platform.Warehouses.Provider(config).SingleProcess ? Find(config, timeout) : null;
     }
 
     /// <summary>The <c>?table=…&amp;table=…</c> query the host's table-taking endpoints read; empty for none.</summary>

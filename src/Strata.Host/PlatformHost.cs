@@ -75,7 +75,7 @@ public static class PlatformHost
         });
         using var metrics = new StrataMetrics(state);
         // The jobs' own warehouse handle and loaded project: a broken project or schedule stops `strata up` here, in one line.
-        await using var jobsWarehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
+        await using var jobsWarehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
         var reports = ReportService.From(config, jobsTransform, jobsWarehouse, workers);
         // only_if_fresh measures a report's data as the overview measures gold: the age of the relations it reads.
@@ -95,7 +95,7 @@ public static class PlatformHost
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
         builder.Services.AddHostedService(_ => new IngestionWorker(config, workers, trigger, state, metrics, clock));
         builder.Services.AddHostedService(_ => new TransformWorker(config, workers, trigger, state, metrics, history, clock));
-        builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, NullConsole.Instance), state));
+        builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance), state));
         builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, workers, clock));
         builder.Services.AddHostedService(_ => new AlertWorker(
             new AlertEngine(alerts, alertChannels, alertSettings, $"strata up in {config.ProjectDirectory}", clock, workers), state, clock));

@@ -53,7 +53,7 @@ public sealed partial class IngestionService
         await CatchUpAsync(source, at, cancellationToken);
 
         bool newer;
-        await using (var check = await WarehouseFactory.OpenAsync(_config, cancellationToken))
+        await using (var check = await _openWarehouse(cancellationToken))
         {
             newer = !retried && await SnapshotAfterAsync(check, chosen, at, cancellationToken);
         }
@@ -66,7 +66,7 @@ public sealed partial class IngestionService
             return await ReconcileAsync(tables, retried: true, cancellationToken);
         }
 
-        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await using var warehouse = await _openWarehouse(cancellationToken);
 
         var results = new List<ReconcileTable>();
         foreach (var table in chosen)
@@ -97,7 +97,7 @@ public sealed partial class IngestionService
             return;
         }
 
-        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await using var warehouse = await _openWarehouse(cancellationToken);
         var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60); waited += TimeSpan.FromMilliseconds(250))
         {

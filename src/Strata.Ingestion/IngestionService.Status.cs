@@ -33,7 +33,7 @@ public sealed partial class IngestionService
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
-        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await using var warehouse = await _openWarehouse(cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
         var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);

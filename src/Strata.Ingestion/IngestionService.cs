@@ -33,14 +33,18 @@ public sealed partial class IngestionService
     private readonly PhaseReporter _phase;
     private bool _streamed;
 
+    private readonly OpenWarehouse _openWarehouse;
+
     /// <summary>Creates the service for a project's configuration.</summary>
     /// <param name="config">The project's configuration.</param>
+    /// <param name="openWarehouse">Opens the configured warehouse (the composition root says which engine).</param>
     /// <param name="console">Progress and messages.</param>
     /// <param name="clock">Times retries' backoff and waits (tests pass a fake one); null means the system clock.</param>
-    public IngestionService(StrataConfig config, IStrataConsole console, TimeProvider? clock = null)
+    public IngestionService(StrataConfig config, OpenWarehouse openWarehouse, IStrataConsole console, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         _config = config;
+        _openWarehouse = openWarehouse;
         _console = console;
         _clock = clock ?? TimeProvider.System;
         _source = SourceSettings.From(config);
@@ -108,7 +112,7 @@ public sealed partial class IngestionService
         _phase.Starting();
         var cdc = CdcEndpoint();
         var connectionString = cdc.ConnectionString(_source.Database, "strata ingest");
-        await using var warehouse = await WarehouseFactory.OpenAsync(_config, cancellationToken);
+        await using var warehouse = await _openWarehouse(cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
         var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
 

@@ -42,7 +42,7 @@ internal static class HostJobs
         });
         Add(Settings.ScheduleReconcile, "reconcile", ["ingestion"], async token =>
         {
-            var result = await new IngestionService(config, NullConsole.Instance).ReconcileAsync([], token);
+            var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).ReconcileAsync([], token);
             var differing = result.Tables.Where(t => !t.Equal).ToList();
             return differing.Count == 0
                 ? JobOutcome.Success($"{result.Tables.Count} tables equal the source at {result.Lsn}")

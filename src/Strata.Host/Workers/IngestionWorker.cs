@@ -57,7 +57,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
             State.ResyncRequested += Restart;
             try
             {
-                await new IngestionService(config, Console, Clock).RunAsync(options with { Resync = resync }, restart.Token);
+                await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console, Clock).RunAsync(options with { Resync = resync }, restart.Token);
             }
             catch (OperationCanceledException) when (restart.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {

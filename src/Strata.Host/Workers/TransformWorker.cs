@@ -1,6 +1,5 @@
 using Strata.Configuration;
 using Strata.Host.Jobs;
-using Strata.Ingestion;
 using Strata.Output;
 using Strata.Transform;
 using Strata.Transform.Execution;
@@ -27,7 +26,7 @@ internal sealed class TransformWorker(
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         State.Workers.Starting(Name, "waiting for bronze to hold the snapshot");
-        await using var warehouse = await WarehouseFactory.OpenAsync(config, stoppingToken);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
         // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
         var sources = transform.Graph.Project.Sources;

@@ -37,7 +37,7 @@ public sealed class AlertTests : IAsyncLifetime
             _project.Environment[key] = value;
         }
 
-        _warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(_project.LoadConfig());
+        _warehouse = await Strata.Platform.Warehouses.OpenAsync(_project.LoadConfig());
     }
 
     public async Task DisposeAsync()

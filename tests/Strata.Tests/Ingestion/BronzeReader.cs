@@ -1,6 +1,5 @@
 using System.Globalization;
 using Npgsql;
-using Strata.Ingestion;
 using Strata.Testing;
 using Strata.Warehouse;
 
@@ -11,7 +10,7 @@ internal static class BronzeReader
 {
     public static async Task<IWarehouse> OpenAsync(TestProject project)
     {
-        return await WarehouseFactory.OpenAsync(project.LoadConfig());
+        return await Strata.Platform.Warehouses.OpenAsync(project.LoadConfig());
     }
 
     public static async Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, string sql)

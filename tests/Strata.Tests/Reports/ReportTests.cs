@@ -309,7 +309,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
                   - folder: still-delivered
             """);
         var config = Project.LoadConfig();
-        await using (var warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(config))
+        await using (var warehouse = await Strata.Platform.Warehouses.OpenAsync(config))
         {
             var transform = await Strata.Transform.TransformService.OpenAsync(
                 Project.Environment["STRATA_TRANSFORM_PROJECT"], warehouse, Path.Combine(Project.Directory, "target"), Strata.Output.NullConsole.Instance);
@@ -344,7 +344,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
                   - folder: empty
             """);
         var config = Project.LoadConfig();
-        await using var warehouse = await Strata.Ingestion.WarehouseFactory.OpenAsync(config);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config);
         var transform = await Strata.Transform.TransformService.OpenAsync(analytics, warehouse, Path.Combine(Project.Directory, "target"), Strata.Output.NullConsole.Instance);
         var age = TimeSpan.Zero;
         var reports = Strata.Reports.ReportService.From(config, transform, warehouse, Strata.Output.NullConsole.Instance);

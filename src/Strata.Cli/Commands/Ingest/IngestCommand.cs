@@ -60,7 +60,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
             }
         }
 
-        var service = new IngestionService(config, Console);
+        var service = new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console);
         var options = IngestOptions.From(config) with
         {
             Once = settings.Once,

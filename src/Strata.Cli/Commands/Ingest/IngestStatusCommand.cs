@@ -15,7 +15,7 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
     {
         using var host = HostClient.OwningWarehouse(config);
         return host is null
-            ? await new IngestionService(config, console).StatusAsync(cancellationToken)
+            ? await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), console).StatusAsync(cancellationToken)
             : await host.GetAsync<IngestStatus>("api/ingest/status", cancellationToken);
     }
 

@@ -24,7 +24,7 @@ internal sealed class ReconcileCommand(CliRuntime runtime, SpectreStrataConsole 
         // While strata up owns the DuckDB warehouse, it reconciles (its ingestion catches bronze up meanwhile).
         using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(30));
         var result = host is null
-            ? await new IngestionService(config, Console).ReconcileAsync(settings.Tables, cancellationToken)
+            ? await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console).ReconcileAsync(settings.Tables, cancellationToken)
             : await host.PostAsync<ReconcileResult>("api/reconcile" + HostClient.TableQuery(settings.Tables), cancellationToken);
         if (settings.Json)
         {

@@ -1,6 +1,5 @@
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
-using Strata.Ingestion;
 using Strata.Transform;
 using Strata.Transform.Execution;
 using Strata.Warehouse;
@@ -15,7 +14,7 @@ internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreS
     protected async Task<int> WithServiceAsync(TSettings settings, Func<TransformService, IWarehouse, Task<int>> work, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        await using var warehouse = await WarehouseFactory.OpenAsync(config, cancellationToken);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
         var service = await TransformService.OpenAsync(config, warehouse, Console);
         return await work(service, warehouse);
     }
