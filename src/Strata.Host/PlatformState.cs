@@ -70,11 +70,16 @@ public sealed class PlatformState(TimeProvider? clock = null)
     /// <summary>Why gold relations were not rebuilt by the last run that tried, or null when they were.</summary>
     public string? GoldProblem { get; set; }
 
-    /// <summary><c>ok</c>, <c>warn</c> or <c>error</c> by the age of gold against the thresholds (<c>error</c> too while ingestion has failed); <c>unknown</c> before gold is built.</summary>
+    /// <summary>
+    /// <c>ok</c>, <c>warn</c> or <c>error</c> by the age of gold against the thresholds — <c>error</c> too while
+    /// ingestion has failed, at least <c>warn</c> while it is degraded (reconnecting: how far behind the source gold is
+    /// cannot be known); <c>unknown</c> before gold is built.
+    /// </summary>
     public string GoldStatus(DateTime now) => GoldAgeSeconds(now) switch
     {
         // Nothing new reaches bronze, so gold cannot age by it: a failed ingestion is an error of its own.
         _ when Workers["ingestion"] is { State: WorkerStatus.Failed } => "error",
+        var age when age <= ErrorAfter.TotalSeconds && Workers["ingestion"] is { State: WorkerStatus.Degraded } => "warn",
         null => "unknown",
         var age when age > ErrorAfter.TotalSeconds => "error",
         var age when age > WarnAfter.TotalSeconds => "warn",
@@ -166,6 +171,15 @@ public sealed class PlatformState(TimeProvider? clock = null)
         {
             IngestLatencySeconds = Math.Max(0, (commit.CommittedAt - commit.CommitTimes.Min()).TotalSeconds);
             BronzeCommits.Enqueue((commit.Checkpoint, commit.CommitTimes.Min()));
+        }
+    }
+
+    /// <summary>Samples the age of gold now (also between runs, so the chart shows it growing while gold is held back).</summary>
+    public void SampleGoldAge(DateTime now)
+    {
+        if (GoldAgeSeconds(now) is { } age)
+        {
+            Keep(Freshness, (now, age));
         }
     }
 

@@ -64,6 +64,18 @@ public sealed class GoldAgeTests
     }
 
     [Fact]
+    public void While_ingestion_reconnects_fresh_gold_is_at_least_amber()
+    {
+        var state = State((1, 10));
+        state.AsOf = new Dictionary<string, DataAsOf> { ["rpt_top_customers"] = new(900, Now), ["rpt_open_orders"] = new(900, Now) };
+        state.Workers.Healthy("ingestion", "streaming");
+        Assert.Equal("ok", state.GoldStatus(Now));
+
+        state.Workers.Degraded("ingestion", "lost the connection to the source; resuming from the checkpoint in 2.0 s (attempt 2)");
+        Assert.Equal("warn", state.GoldStatus(Now));
+    }
+
+    [Fact]
     public void Several_relations_are_as_of_the_least_complete_one()
     {
         DataAsOf fresh = new(900, Now), stale = new(800, Now.AddMinutes(-2));

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace Strata.Host.Alerts;
 
-/// <summary>Evaluates the alert rules against the host's problems every few seconds, on the clock it is given.</summary>
+/// <summary>Evaluates the alert rules against the host's problems every few seconds, on the clock it is given (and samples the age of gold for the chart).</summary>
 internal sealed class AlertWorker(AlertEngine engine, PlatformState state, TimeProvider clock) : BackgroundService
 {
     private const string Name = "alerts";
@@ -17,7 +17,9 @@ internal sealed class AlertWorker(AlertEngine engine, PlatformState state, TimeP
         {
             try
             {
-                var problems = Health.Of(state, clock.GetUtcNow().UtcDateTime, state.ReplicationLagLimitBytes);
+                var now = clock.GetUtcNow().UtcDateTime;
+                state.SampleGoldAge(now); // on the same tick: the age chart keeps moving between transformation runs
+                var problems = Health.Of(state, now, state.ReplicationLagLimitBytes);
                 await engine.TickAsync(problems, canResolve: state.Runs > 0, stoppingToken);
                 state.Alerts = engine.Firing;
                 state.Workers.Healthy(Name, engine.Firing.Count == 0 ? "none firing" : $"{engine.Firing.Count} firing");
