@@ -81,6 +81,26 @@ public sealed class PostgresServer
     }
 
     /// <summary>
+    /// Drops a replication slot as someone else would under a running consumer: its walsender is ended and the drop
+    /// retried until the slot is free (the consumer reconnects at once).
+    /// </summary>
+    public Task DropSlotAsync(string slot) => ExecuteAsync($"""
+        DO $$
+        BEGIN
+            FOR attempt IN 1..200 LOOP
+                PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = '{slot}' AND active_pid IS NOT NULL;
+                BEGIN
+                    PERFORM pg_drop_replication_slot('{slot}');
+                    RETURN;
+                EXCEPTION WHEN object_in_use THEN
+                    PERFORM pg_sleep(0.05);
+                END;
+            END LOOP;
+            RAISE EXCEPTION 'slot {slot} stayed in use';
+        END $$
+        """);
+
+    /// <summary>
     /// Waits until replication slot <paramref name="slot"/> confirms all WAL written on the server so far (ingestion
     /// acknowledges a change only after the warehouse commit), failing after <paramref name="timeout"/>.
     /// </summary>

@@ -78,21 +78,7 @@ public sealed class DashboardFailureBrowserTests(ChromiumFixture chromium) : Das
             await using (context)
             {
                 await ExpectWorkerAsync(page, "ingestion", "healthy");
-                await Server.ExecuteAsync("""
-                    DO $$
-                    BEGIN
-                        FOR attempt IN 1..200 LOOP
-                            PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_dashlost_duckdb' AND active_pid IS NOT NULL;
-                            BEGIN
-                                PERFORM pg_drop_replication_slot('strata_dashlost_duckdb');
-                                RETURN;
-                            EXCEPTION WHEN object_in_use THEN
-                                PERFORM pg_sleep(0.05);
-                            END;
-                        END LOOP;
-                        RAISE EXCEPTION 'slot strata_dashlost_duckdb stayed in use';
-                    END $$
-                    """);
+                await Server.DropSlotAsync("strata_dashlost_duckdb");
 
                 await ExpectWorkerAsync(page, "ingestion", "failed");
                 await Expect(page.Locator("#workers li[data-worker='ingestion'] .detail")).ToContainTextAsync("strata ingest --resync");

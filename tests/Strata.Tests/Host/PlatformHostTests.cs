@@ -120,21 +120,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
             await OverviewAsync(client, o => o.GetProperty("gold_status").GetString() == "ok", "gold to be built");
 
             // The slot goes away under the running host (dropped by someone, or invalidated).
-            await Server.ExecuteAsync("""
-                DO $$
-                BEGIN
-                    FOR attempt IN 1..200 LOOP
-                        PERFORM pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'strata_lost_duckdb' AND active_pid IS NOT NULL;
-                        BEGIN
-                            PERFORM pg_drop_replication_slot('strata_lost_duckdb');
-                            RETURN;
-                        EXCEPTION WHEN object_in_use THEN
-                            PERFORM pg_sleep(0.05);
-                        END;
-                    END LOOP;
-                    RAISE EXCEPTION 'slot strata_lost_duckdb stayed in use';
-                END $$
-                """);
+            await Server.DropSlotAsync("strata_lost_duckdb");
             var failed = await OverviewAsync(client,
                 o => o.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString() == "failed", "ingestion to show the lost slot");
             Assert.Contains("--resync", failed.GetProperty("workers").GetProperty("ingestion").GetProperty("detail").GetString(), StringComparison.Ordinal);
