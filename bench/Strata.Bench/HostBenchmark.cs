@@ -165,7 +165,7 @@ internal static class HostBenchmark
 
     private static async Task StopSourceAsync(string cli, string folder)
     {
-        using var down = Start(cli, folder, "source", "down");
+        using var down = Start(cli, folder, "source", "down", "--purge");
         await down.WaitForExitAsync();
     }
 }
