@@ -17,7 +17,7 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
             var parameter = report.Parameters.FirstOrDefault(p => p.Name == name)
                 ?? throw new TransformException($"reports/{report.Name}.sql uses param('{name}'), which reports/{report.Name}.yml does not declare under parameters:");
             bound.Add(values[name]);
-            return $"CAST({warehouse.Parameter(bound.Count)} AS {SqlType(parameter.Type)})";
+            return warehouse.TypedParameter(bound.Count, ParameterType(parameter.Type));
         });
 
         QueryResult rows;
@@ -74,12 +74,13 @@ internal sealed class ReportRunner(TransformService transform, IWarehouse wareho
             $"report {report.Name}: parameter {parameter.Name} must be {(parameter.Type is "integer" ? "an integer" : parameter.Type is "date" ? "a date (yyyy-MM-dd)" : $"a {parameter.Type}")}, not '{text}'");
     }
 
-    private static string SqlType(string type) => type switch
+    /// <summary>The warehouse type a parameter is bound as (the adapter names it in its dialect).</summary>
+    private static WarehouseType ParameterType(string type) => type switch
     {
-        "integer" => "BIGINT",
-        "decimal" => "DECIMAL(38, 10)",
-        "date" => "DATE",
-        "boolean" => "BOOLEAN",
-        _ => "VARCHAR",
+        "integer" => WarehouseType.Int64,
+        "decimal" => new WarehouseType(WarehouseTypeKind.Decimal),
+        "date" => new WarehouseType(WarehouseTypeKind.Date),
+        "boolean" => new WarehouseType(WarehouseTypeKind.Boolean),
+        _ => WarehouseType.Text,
     };
 }

@@ -36,7 +36,10 @@ public sealed class DuckDbWarehouse : WarehouseBase
     public override string Location { get; }
 
     /// <inheritdoc />
-    public override WarehouseCapabilities Capabilities { get; } = new(ParallelWriters: false, MaxDecimalPrecision: MaxDecimalPrecision);
+    public override WarehouseCapabilities Capabilities { get; } = new(ParallelWriters: false, MaxDecimalPrecision: MaxDecimalPrecision, SingleWriterProcess: true);
+
+    /// <inheritdoc />
+    public override string DaysBetweenSql(string from, string to) => $"date_diff('day', CAST({from} AS DATE), CAST({to} AS DATE))";
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>
     public static async Task<DuckDbWarehouse> OpenAsync(string path, CancellationToken cancellationToken = default)

@@ -98,6 +98,28 @@ public sealed class PostgresWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// PostgreSQL replaces a view in place only when its columns stay as they were (42P16 otherwise): then, within the
+    /// same transaction, the view is dropped — with the views that read it, which their own models rebuild — and created.
+    /// </remarks>
+    public override async Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        await transaction.ExecuteAsync("SAVEPOINT strata_replace_view", null, cancellationToken);
+        try
+        {
+            await base.ReplaceViewAsync(transaction, schema, name, sql, cancellationToken);
+            await transaction.ExecuteAsync("RELEASE SAVEPOINT strata_replace_view", null, cancellationToken);
+        }
+        catch (WarehouseException ex) when (ex.SqlState is "42P16" or "42804")
+        {
+            await transaction.ExecuteAsync("ROLLBACK TO SAVEPOINT strata_replace_view", null, cancellationToken);
+            await transaction.ExecuteAsync(DropRelationSql(schema, name, isView: true), null, cancellationToken);
+            await transaction.ExecuteAsync($"CREATE VIEW {Qualify(schema, name)} AS\n{sql}", null, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
     /// <remarks>PostgreSQL refuses to drop what views depend on; they are dropped too and rebuilt by their own models.</remarks>
     public override string DropRelationSql(string schema, string name, bool isView) => base.DropRelationSql(schema, name, isView) + " CASCADE";
 

@@ -30,8 +30,8 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>The columns of a table, or null when it does not exist.</summary>
     Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates a table unless it exists.</summary>
-    Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default);
+    /// <summary>Creates a table unless it exists, with <paramref name="primaryKey"/> as its key where the engine has keys.</summary>
+    Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null);
 
     /// <summary>Adds a column to a table.</summary>
     Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default);
@@ -53,9 +53,33 @@ public interface IWarehouse : IAsyncDisposable
 
     /// <summary>A positional parameter marker for <paramref name="index"/> (1-based): <c>$1</c> or <c>?</c>.</summary>
     string Parameter(int index);
+
+    /// <summary>
+    /// The statement that writes one row, its values the parameters 1…n in <paramref name="columns"/>' order, replacing
+    /// the row with the same <paramref name="key"/> (the table was created with that primary key).
+    /// </summary>
+    string UpsertSql(string schema, string table, IReadOnlyList<string> columns, IReadOnlyList<string> key);
+
+    /// <summary>
+    /// Replaces view <paramref name="name"/> with <paramref name="sql"/> inside <paramref name="transaction"/>, also when
+    /// its columns change (dropped, retyped, reordered), which some engines refuse to do in place.
+    /// </summary>
+    Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default);
+
+    /// <summary>Whole days from date expression <paramref name="from"/> to <paramref name="to"/>.</summary>
+    string DaysBetweenSql(string from, string to);
+
+    /// <summary>An MD5 hash (hex text) of an expression cast to text.</summary>
+    string HashTextSql(string expression);
+
+    /// <summary>A parameter marker cast to <paramref name="type"/>, for engines that cannot infer a parameter's type.</summary>
+    string TypedParameter(int index, WarehouseType type);
 }
 
-/// <summary>What an engine can do, for the layers above to choose their strategy.</summary>
+/// <summary>What an engine can do, for the layers above to choose their strategy instead of guessing from its name.</summary>
 /// <param name="ParallelWriters">Several connections may write at once (false for an embedded single-writer file).</param>
 /// <param name="MaxDecimalPrecision">Largest decimal precision; null when unbounded.</param>
-public sealed record WarehouseCapabilities(bool ParallelWriters, int? MaxDecimalPrecision);
+/// <param name="TransactionalDdl">DDL takes part in a transaction (rolled back with it) rather than committing on its own.</param>
+/// <param name="EnforcedKeys">Primary keys are enforced (a duplicate is refused), so an upsert by key is safe.</param>
+/// <param name="SingleWriterProcess">Only one process may open the warehouse at a time.</param>
+public sealed record WarehouseCapabilities(bool ParallelWriters, int? MaxDecimalPrecision, bool TransactionalDdl = true, bool EnforcedKeys = true, bool SingleWriterProcess = false);

@@ -41,12 +41,41 @@ public abstract class WarehouseBase : IWarehouse
     }
 
     /// <inheritdoc />
-    public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default)
+    public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null)
     {
         ArgumentNullException.ThrowIfNull(columns);
         var definitions = string.Join(", ", columns.Select(c => $"{Quote(c.Name)} {TypeName(c.Type)}"));
-        return ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Qualify(schema, table)} ({definitions})", null, cancellationToken);
+        var key = primaryKey is { Count: > 0 } ? $", PRIMARY KEY ({string.Join(", ", primaryKey.Select(Quote))})" : "";
+        return ExecuteAsync($"CREATE TABLE IF NOT EXISTS {Qualify(schema, table)} ({definitions}{key})", null, cancellationToken);
     }
+
+    /// <inheritdoc />
+    /// <remarks>DuckDB and PostgreSQL both write <c>INSERT … ON CONFLICT (key) DO UPDATE</c>.</remarks>
+    public virtual string UpsertSql(string schema, string table, IReadOnlyList<string> columns, IReadOnlyList<string> key)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        ArgumentNullException.ThrowIfNull(key);
+        var updates = columns.Where(c => !key.Contains(c, StringComparer.Ordinal)).Select(c => $"{Quote(c)} = excluded.{Quote(c)}").ToList();
+        return $"INSERT INTO {Qualify(schema, table)} ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select((_, i) => Parameter(i + 1)))}) " +
+            $"ON CONFLICT ({string.Join(", ", key.Select(Quote))}) DO " + (updates.Count == 0 ? "NOTHING" : $"UPDATE SET {string.Join(", ", updates)}");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>In place with <c>CREATE OR REPLACE VIEW</c>; engines that refuse a change of columns there override it.</remarks>
+    public virtual Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        return transaction.ExecuteAsync($"CREATE OR REPLACE VIEW {Qualify(schema, name)} AS\n{sql}", null, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public virtual string DaysBetweenSql(string from, string to) => $"(CAST({to} AS DATE) - CAST({from} AS DATE))";
+
+    /// <inheritdoc />
+    public virtual string HashTextSql(string expression) => $"md5(CAST({expression} AS {TypeName(WarehouseType.Text)}))";
+
+    /// <inheritdoc />
+    public virtual string TypedParameter(int index, WarehouseType type) => $"CAST({Parameter(index)} AS {TypeName(type)})";
 
     /// <inheritdoc />
     public Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default)

@@ -191,9 +191,7 @@ internal sealed class BronzeWriter
     /// <summary>Writes the checkpoint row inside <paramref name="transaction"/>.</summary>
     public Task WriteCheckpointAsync(IWarehouseTransaction transaction, ulong checkpoint, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync(
-            $"INSERT INTO {_warehouse.Qualify(MetadataTables.Schema, "checkpoints")} (pipeline, slot, confirmed_lsn, updated_at) " +
-            $"VALUES ({_warehouse.Parameter(1)}, {_warehouse.Parameter(2)}, {_warehouse.Parameter(3)}, {_warehouse.Parameter(4)}) " +
-            "ON CONFLICT (pipeline) DO UPDATE SET slot = excluded.slot, confirmed_lsn = excluded.confirmed_lsn, updated_at = excluded.updated_at",
+            _warehouse.UpsertSql(MetadataTables.Schema, "checkpoints", ["pipeline", "slot", "confirmed_lsn", "updated_at"], ["pipeline"]),
             [_pipeline, _slot, (long)checkpoint, DateTime.UtcNow],
             cancellationToken);
 
@@ -218,10 +216,8 @@ internal sealed class BronzeWriter
         foreach (var column in table.Columns)
         {
             await transaction.ExecuteAsync(
-                $"INSERT INTO {_warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} (table_name, column_name, source_type, dropped) " +
-                $"VALUES ({_warehouse.Parameter(1)}, {_warehouse.Parameter(2)}, {_warehouse.Parameter(3)}, false) " +
-                "ON CONFLICT (table_name, column_name) DO UPDATE SET source_type = excluded.source_type, dropped = false",
-                [table.BronzeName, column.Name, column.SourceType], cancellationToken);
+                _warehouse.UpsertSql(MetadataTables.Schema, "bronze_columns", ["table_name", "column_name", "source_type", "dropped"], ["table_name", "column_name"]),
+                [table.BronzeName, column.Name, column.SourceType, false], cancellationToken);
         }
 
         foreach (var column in dropped)

@@ -11,26 +11,20 @@ internal static class MetadataTables
     {
         await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
         await warehouse.EnsureSchemaAsync(BronzeTable.Schema, cancellationToken);
-        await warehouse.ExecuteAsync(
-            $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, "checkpoints")} (pipeline {Text(warehouse)} PRIMARY KEY, slot {Text(warehouse)}, " +
-            $"confirmed_lsn {Int64(warehouse)}, updated_at {warehouse.TypeName(WarehouseType.TimestampTz)})",
-            cancellationToken: cancellationToken);
-        await warehouse.ExecuteAsync(
-            $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, "snapshots")} (pipeline {Text(warehouse)}, table_name {Text(warehouse)}, " +
-            $"snapshot_lsn {Int64(warehouse)}, row_count {Int64(warehouse)}, completed_at {warehouse.TypeName(WarehouseType.TimestampTz)}, PRIMARY KEY (pipeline, table_name, snapshot_lsn))",
-            cancellationToken: cancellationToken);
-        await warehouse.ExecuteAsync(
-            $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, "bronze_columns")} (table_name {Text(warehouse)}, column_name {Text(warehouse)}, " +
-            $"source_type {Text(warehouse)}, dropped {warehouse.TypeName(new WarehouseType(WarehouseTypeKind.Boolean))}, PRIMARY KEY (table_name, column_name))",
-            cancellationToken: cancellationToken);
-        await warehouse.ExecuteAsync(
-            $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(Schema, Ownership.WarehouseIdentity.Table)} (id {Text(warehouse)} PRIMARY KEY, " +
-            $"created_at {warehouse.TypeName(WarehouseType.TimestampTz)})",
-            cancellationToken: cancellationToken);
-        await warehouse.ExecuteAsync(Quarantine.CreateSql(warehouse), cancellationToken: cancellationToken);
+        // Keyed: the checkpoint and column rows are upserted by key (IWarehouse.UpsertSql).
+        await warehouse.CreateTableAsync(Schema, "checkpoints",
+            [new("pipeline", WarehouseType.Text), new("slot", WarehouseType.Text), new("confirmed_lsn", WarehouseType.Int64), new("updated_at", WarehouseType.TimestampTz)],
+            cancellationToken, primaryKey: ["pipeline"]);
+        await warehouse.CreateTableAsync(Schema, "snapshots",
+            [new("pipeline", WarehouseType.Text), new("table_name", WarehouseType.Text), new("snapshot_lsn", WarehouseType.Int64), new("row_count", WarehouseType.Int64),
+             new("completed_at", WarehouseType.TimestampTz)],
+            cancellationToken, primaryKey: ["pipeline", "table_name", "snapshot_lsn"]);
+        await warehouse.CreateTableAsync(Schema, "bronze_columns",
+            [new("table_name", WarehouseType.Text), new("column_name", WarehouseType.Text), new("source_type", WarehouseType.Text),
+             new("dropped", new WarehouseType(WarehouseTypeKind.Boolean))],
+            cancellationToken, primaryKey: ["table_name", "column_name"]);
+        await warehouse.CreateTableAsync(Schema, Ownership.WarehouseIdentity.Table,
+            [new("id", WarehouseType.Text), new("created_at", WarehouseType.TimestampTz)], cancellationToken, primaryKey: ["id"]);
+        await warehouse.CreateTableAsync(Schema, Quarantine.Table, Quarantine.Columns, cancellationToken);
     }
-
-    private static string Text(IWarehouse warehouse) => warehouse.TypeName(WarehouseType.Text);
-
-    private static string Int64(IWarehouse warehouse) => warehouse.TypeName(WarehouseType.Int64);
 }

@@ -66,11 +66,6 @@ internal sealed class Quarantine
         }
     }
 
-    /// <summary>Creates the dead-letter table if needed.</summary>
-    public static string CreateSql(IWarehouse warehouse) =>
-        $"CREATE TABLE IF NOT EXISTS {warehouse.Qualify(MetadataTables.Schema, Table)} (" +
-        string.Join(", ", Columns.Select(c => $"{warehouse.Quote(c.Name)} {warehouse.TypeName(c.Type)}")) + ")";
-
     /// <summary>The pipeline's quarantined tables as the warehouse records them.</summary>
     public static async Task<Quarantine> LoadAsync(IWarehouse warehouse, string pipeline, CancellationToken cancellationToken)
     {

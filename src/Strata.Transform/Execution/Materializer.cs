@@ -23,7 +23,7 @@ internal sealed class Materializer(IWarehouse warehouse, ModelCompiler compiler)
                     await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, isView: false), null, cancellationToken);
                 }
 
-                await transaction.ExecuteAsync($"CREATE OR REPLACE VIEW {relation} AS\n{sql}", null, cancellationToken);
+                await warehouse.ReplaceViewAsync(transaction, schema, name, sql, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return null;
             }

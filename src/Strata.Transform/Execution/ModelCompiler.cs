@@ -108,7 +108,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         This = self,
         IsIncremental = isIncremental,
         Vars = graph.Project.Vars,
-        Engine = warehouse.Engine,
+        Warehouse = warehouse,
     };
 
     /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first; <paramref name="changes"/> stands in for the changelog in them too.</summary>

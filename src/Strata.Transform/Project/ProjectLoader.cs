@@ -163,7 +163,7 @@ public static class ProjectLoader
         Ref = name => name,
         Source = (source, table) => $"{source}.{table}",
         Vars = project.Vars,
-        Engine = engine,
+        Warehouse = null,
     };
 
     private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents)

@@ -19,14 +19,12 @@ internal static class AdapterMacros
         {
             var from = SqlTemplates.Text(args, 0, "days_between", scope);
             var to = SqlTemplates.Text(args, 1, "days_between", scope);
-            return new StringValue(scope.Engine == "duckdb"
-                ? $"date_diff('day', CAST({from} AS DATE), CAST({to} AS DATE))"
-                : $"(CAST({to} AS DATE) - CAST({from} AS DATE))");
+            return new StringValue(scope.Warehouse?.DaysBetweenSql(from, to) ?? $"days_between({from}, {to})");
         }));
         context.SetValue("hash_text", new FunctionValue((args, _) =>
         {
             var expression = SqlTemplates.Text(args, 0, "hash_text", scope);
-            return new StringValue($"md5(CAST({expression} AS {(scope.Engine == "duckdb" ? "VARCHAR" : "text")}))");
+            return new StringValue(scope.Warehouse?.HashTextSql(expression) ?? $"hash_text({expression})");
         }));
     }
 }

@@ -24,8 +24,8 @@ internal sealed class RenderScope
     /// <summary>Values for <c>var('name')</c>.</summary>
     public required IReadOnlyDictionary<string, object?> Vars { get; init; }
 
-    /// <summary>The warehouse engine (<c>duckdb</c>, <c>postgres</c>) for adapter macros.</summary>
-    public required string Engine { get; init; }
+    /// <summary>The warehouse whose dialect adapter macros write; null while a template is only parsed (its SQL is not run).</summary>
+    public required Warehouse.IWarehouse? Warehouse { get; init; }
 
     /// <summary><c>param('name')</c> → a bound query parameter's placeholder (reports); null where parameters do not exist.</summary>
     public Func<string, string>? Param { get; init; }

@@ -96,6 +96,56 @@ public abstract class WarehouseTests : IAsyncLifetime
         Assert.False(Strata.Errors.TransientFailure.Is(error));
     }
 
+    [Fact]
+    public async Task An_upsert_by_key_inserts_then_replaces_the_row()
+    {
+        await Warehouse.CreateTableAsync("contract", "keyed", [new("k", WarehouseType.Text), new("v", WarehouseType.Int64), new("note", WarehouseType.Text)], primaryKey: ["k"]);
+        await Warehouse.ExecuteAsync($"DELETE FROM {Warehouse.Qualify("contract", "keyed")}");
+        var upsert = Warehouse.UpsertSql("contract", "keyed", ["k", "v", "note"], ["k"]);
+
+        await Warehouse.ExecuteAsync(upsert, ["a", 1L, "first"]);
+        await Warehouse.ExecuteAsync(upsert, ["b", 2L, "other"]);
+        await Warehouse.ExecuteAsync(upsert, ["a", 3L, "second"]);
+
+        var rows = await Warehouse.QueryAsync($"SELECT k, v, note FROM {Warehouse.Qualify("contract", "keyed")} ORDER BY k");
+        Assert.Equal(["a|3|second", "b|2|other"], rows.Select(r => string.Join('|', r.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))));
+        Assert.True(Warehouse.Capabilities.EnforcedKeys);
+    }
+
+    [Fact]
+    public async Task A_view_whose_columns_are_dropped_and_retyped_is_replaced_in_one_transaction()
+    {
+        await using (var create = await Warehouse.BeginAsync())
+        {
+            await Warehouse.ReplaceViewAsync(create, "contract", "shape", "SELECT 1 AS a, 'x' AS b, 2 AS c");
+            await create.CommitAsync();
+        }
+
+        // b goes, c becomes text: PostgreSQL cannot do that with CREATE OR REPLACE VIEW.
+        await using (var replace = await Warehouse.BeginAsync())
+        {
+            await Warehouse.ReplaceViewAsync(replace, "contract", "shape", "SELECT 1 AS a, CAST('two' AS " + Warehouse.TypeName(WarehouseType.Text) + ") AS c");
+            await replace.CommitAsync();
+        }
+
+        Assert.Equal(["a", "c"], (await Warehouse.GetColumnsAsync("contract", "shape"))!.Select(c => c.Name));
+        var row = Assert.Single(await Warehouse.QueryAsync($"SELECT c FROM {Warehouse.Qualify("contract", "shape")}"));
+        Assert.Equal("two", row[0]);
+    }
+
+    [Fact]
+    public async Task The_dialect_s_expressions_give_the_same_answers_on_every_engine()
+    {
+        var sql = $"SELECT {Warehouse.DaysBetweenSql("'2026-01-01'", "'2026-03-01'")}, {Warehouse.HashTextSql("'abc'")}, " +
+            $"{Warehouse.TypedParameter(1, new WarehouseType(WarehouseTypeKind.Decimal))} * 2, {Warehouse.TypedParameter(2, new WarehouseType(WarehouseTypeKind.Date))}";
+        var row = Assert.Single(await Warehouse.QueryAsync(sql, [12.25m, new DateOnly(2026, 12, 1)]));
+
+        Assert.Equal(59L, Convert.ToInt64(row[0], CultureInfo.InvariantCulture));
+        Assert.Equal("900150983cd24fb0d6963f7d28e17f72", row[1]); // MD5 of "abc"
+        Assert.Equal(24.5m, Convert.ToDecimal(row[2], CultureInfo.InvariantCulture));
+        Assert.Equal(new DateTime(2026, 12, 1), row[3] switch { DateOnly d => d.ToDateTime(TimeOnly.MinValue), DateTime t => t, var other => throw new InvalidCastException(other?.GetType().Name) });
+    }
+
     private static DateTime ToUtc(object? value) => value switch
     {
         DateTimeOffset o => o.UtcDateTime,
