@@ -28,7 +28,8 @@ public sealed class JobHistory(IWarehouse warehouse)
     {
         ArgumentNullException.ThrowIfNull(run);
         return warehouse.ExecuteAsync(
-            $"INSERT INTO {warehouse.Qualify(Schema, Table)} VALUES ({string.Join(", ", Enumerable.Range(1, 8).Select(warehouse.Parameter))})",
+            $"INSERT INTO {warehouse.Qualify(Schema, Table)} (job, trigger, status, attempts, started_at, duration_ms, detail, error) " +
+            $"VALUES ({string.Join(", ", Enumerable.Range(1, 8).Select(warehouse.Parameter))})",
             [run.Job, run.Trigger, run.Status, (long)run.Attempts, run.StartedAt, (long)run.Duration.TotalMilliseconds, run.Detail, run.Error],
             cancellationToken);
     }

@@ -23,6 +23,10 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
 
     public string ModelAsOf => warehouse.Qualify(Schema, "model_asof");
 
+    /// <summary>An insert of one row naming its columns, so a column added later never shifts the values.</summary>
+    private string Insert(string table, params string[] columns) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
+
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
@@ -69,7 +73,7 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await transaction.ExecuteAsync($"DELETE FROM {ModelAsOf} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
         await transaction.ExecuteAsync(
-            $"INSERT INTO {ModelAsOf} VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)})",
+            Insert(ModelAsOf, "model", "lsn", "commit_ts", "built_at"),
             [model, asOf.Lsn, asOf.CommitTime, DateTime.UtcNow], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -87,7 +91,7 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     {
         await transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
         await transaction.ExecuteAsync(
-            $"INSERT INTO {ModelState} VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
+            Insert(ModelState, "model", "lsn", "seq", "commit_ts", "updated_at"),
             [model, lsn, seq, commitTime, DateTime.UtcNow], cancellationToken);
     }
 
@@ -109,13 +113,13 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
 
     public Task RecordRunAsync(string runId, ModelResult result, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            $"INSERT INTO {ModelRuns} VALUES ({string.Join(", ", Enumerable.Range(1, 8).Select(warehouse.Parameter))})",
+            Insert(ModelRuns, "run_id", "model", "materialized", "status", "rows_changed", "started_at", "duration_ms", "error"),
             [runId, result.Model, result.Materialized, result.Status, result.RowsChanged, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
             cancellationToken);
 
     public Task RecordTestAsync(string runId, TestResult result, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            $"INSERT INTO {TestResults} VALUES ({string.Join(", ", Enumerable.Range(1, 10).Select(warehouse.Parameter))})",
+            Insert(TestResults, "run_id", "test", "model", "severity", "status", "failures", "sample", "started_at", "duration_ms", "error"),
             [runId, result.Test, result.Model, result.Severity, result.Status, result.Failures, result.Sample, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
             cancellationToken);
 
