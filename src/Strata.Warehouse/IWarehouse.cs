@@ -66,6 +66,12 @@ public interface IWarehouse : IAsyncDisposable
     /// </summary>
     Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default);
 
+    /// <summary>The statement that creates temporary table <paramref name="name"/> (this transaction's session only) from <paramref name="sql"/>.</summary>
+    string CreateTempTableSql(string name, string sql);
+
+    /// <summary>The statement that creates temporary view <paramref name="name"/> over <paramref name="sql"/>.</summary>
+    string CreateTempViewSql(string name, string sql);
+
     /// <summary>Whole days from date expression <paramref name="from"/> to <paramref name="to"/>.</summary>
     string DaysBetweenSql(string from, string to);
 

@@ -69,6 +69,12 @@ public abstract class WarehouseBase : IWarehouse
     }
 
     /// <inheritdoc />
+    public virtual string CreateTempTableSql(string name, string sql) => $"CREATE TEMP TABLE {Quote(name)} AS\n{sql}";
+
+    /// <inheritdoc />
+    public virtual string CreateTempViewSql(string name, string sql) => $"CREATE TEMP VIEW {Quote(name)} AS {sql}";
+
+    /// <inheritdoc />
     public virtual string DaysBetweenSql(string from, string to) => $"(CAST({to} AS DATE) - CAST({from} AS DATE))";
 
     /// <inheritdoc />

@@ -26,9 +26,9 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var source = ChangelogSource(model);
         var existing = await Materializer.RelationKindAsync(warehouse, schema, name, cancellationToken);
         var relation = compiler.Relation(model);
-        var window = warehouse.Quote($"strata_changes__{model.Name}");
-        var batch = warehouse.Quote($"strata_batch__{model.Name}");
-        var latest = warehouse.Quote($"strata_latest__{model.Name}");
+        var (windowName, batchName, latestName) = ($"strata_changes__{model.Name}", $"strata_batch__{model.Name}", $"strata_latest__{model.Name}");
+        var window = warehouse.Quote(windowName);
+        var batch = warehouse.Quote(batchName);
 
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         if (fullRefresh || existing != RelationKind.Table)
@@ -45,11 +45,11 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var after = watermark is { } w ? $"(_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq}))" : "true";
         var upTo = bound is { } b ? $"_lsn <= {b}" : "true";
         await transaction.ExecuteAsync(
-            $"CREATE TEMP VIEW {window} AS SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {upTo}", null, cancellationToken);
+            warehouse.CreateTempViewSql(windowName, $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {upTo}"), null, cancellationToken);
         var sql = await compiler.CompileAsync(model, isIncremental: watermark is not null, changes: window);
         try
         {
-            await transaction.ExecuteAsync($"CREATE TEMP TABLE {batch} AS\n{sql}", null, cancellationToken);
+            await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
         }
         catch (WarehouseException ex)
         {
@@ -87,7 +87,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             }
             else
             {
-                await ApplyCurrentStateAsync(transaction, relation, batch, latest, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
+                await ApplyCurrentStateAsync(transaction, relation, batch, latestName, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
             }
 
             newestCommit = newest[0][2] as DateTime?;
@@ -151,8 +151,9 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
     }
 
     private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, string relation, string batch, string latest, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
+        IWarehouseTransaction transaction, string relation, string batch, string latestName, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
     {
+        var latest = warehouse.Quote(latestName);
         if (reset is not null)
         {
             await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
@@ -162,9 +163,9 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
         // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
         var quoted = values.Select(warehouse.Quote).ToList();
-        await transaction.ExecuteAsync(
-            $"CREATE TEMP TABLE {latest} AS SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
-            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1", null, cancellationToken);
+        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(latestName,
+            $"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
+            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1"), null, cancellationToken);
         await transaction.ExecuteAsync(
             $"DELETE FROM {relation} AS t WHERE EXISTS (SELECT 1 FROM {latest} AS s WHERE {Materializer.Join(keys, "t", "s")})", null, cancellationToken);
         await transaction.ExecuteAsync(
