@@ -12,6 +12,13 @@ public sealed class DuckDbWarehouseProvider : IWarehouseProvider
     public bool SingleProcess => true;
 
     /// <inheritdoc />
+    public bool MayExist(StrataConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return File.Exists(config.FullPath(Settings.WarehousePath));
+    }
+
+    /// <inheritdoc />
     public async Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);

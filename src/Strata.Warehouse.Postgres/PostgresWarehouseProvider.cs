@@ -18,6 +18,10 @@ public sealed class PostgresWarehouseProvider(Func<StrataConfig, (string Connect
     public bool SingleProcess => false;
 
     /// <inheritdoc />
+    /// <remarks>A server cannot be asked without connecting; opening says what is wrong.</remarks>
+    public bool MayExist(StrataConfig config) => true;
+
+    /// <inheritdoc />
     public async Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -14,6 +14,9 @@ public interface IWarehouseProvider
     /// <summary>Whether one process at a time may open it (an embedded file): while <c>strata up</c> holds it, the CLI goes through the host.</summary>
     bool SingleProcess { get; }
 
+    /// <summary>Whether the warehouse may already exist, so that looking into it is worth it: false for an embedded file not yet created (opening would create it).</summary>
+    bool MayExist(StrataConfig config);
+
     /// <summary>Opens the warehouse the configuration describes; a failure is a <see cref="WarehouseException"/> saying what to fix.</summary>
     Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default);
 }

@@ -44,7 +44,7 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
     /// <summary>Tables ingestion holds in the dead-letter table; null before there is a warehouse to look in.</summary>
     private async Task<DoctorCheck?> QuarantineCheckAsync(Configuration.StrataConfig config, CancellationToken cancellationToken)
     {
-        if (config.Text(Configuration.Settings.WarehouseEngine) == "duckdb" && !File.Exists(config.FullPath(Configuration.Settings.WarehousePath)))
+        if (!Platform.Warehouses.Provider(config).MayExist(config))
         {
             return null; // nothing ingested yet, and looking must not create the file
         }

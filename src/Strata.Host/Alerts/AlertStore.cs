@@ -9,18 +9,9 @@ public sealed class AlertStore(IWarehouse warehouse)
     private const string Schema = "_strata";
     private const string Table = "alerts";
     private const string Columns = "alert_id, rule, subject, status, message, fired_at, last_sent_at, resolved_at, notifications, recovery_sent, error";
-    private static readonly WarehouseType Text = new(WarehouseTypeKind.Text);
-    private static readonly WarehouseType Timestamp = new(WarehouseTypeKind.Timestamp);
 
     /// <summary>Creates the table when missing.</summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken = default)
-    {
-        await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
-        await warehouse.CreateTableAsync(Schema, Table, [
-            new("alert_id", Text), new("rule", Text), new("subject", Text), new("status", Text), new("message", Text), new("fired_at", Timestamp),
-            new("last_sent_at", Timestamp), new("resolved_at", Timestamp), new("notifications", new WarehouseType(WarehouseTypeKind.Int64)),
-            new("recovery_sent", new WarehouseType(WarehouseTypeKind.Boolean)), new("error", Text)], cancellationToken);
-    }
+    public Task EnsureAsync(CancellationToken cancellationToken = default) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Alerts still firing, or resolved with a recovery notice still owed.</summary>
     public Task<IReadOnlyList<Alert>> OpenAsync(CancellationToken cancellationToken = default) =>

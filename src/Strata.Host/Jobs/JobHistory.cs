@@ -11,17 +11,9 @@ public sealed class JobHistory(IWarehouse warehouse)
 {
     private const string Schema = "_strata";
     private const string Table = "runs";
-    private static readonly WarehouseType Text = new(WarehouseTypeKind.Text);
-    private static readonly WarehouseType Int64 = new(WarehouseTypeKind.Int64);
 
     /// <summary>Creates the table when missing; once, at start, before any worker writes.</summary>
-    public async Task EnsureAsync(CancellationToken cancellationToken = default)
-    {
-        await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
-        await warehouse.CreateTableAsync(Schema, Table, [
-            new("job", Text), new("trigger", Text), new("status", Text), new("attempts", Int64), new("started_at", new WarehouseType(WarehouseTypeKind.Timestamp)),
-            new("duration_ms", Int64), new("detail", Text), new("error", Text)], cancellationToken);
-    }
+    public Task EnsureAsync(CancellationToken cancellationToken = default) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Records a finished run.</summary>
     public Task RecordAsync(JobRun run, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Ingestion.Bronze;
 
@@ -11,20 +12,6 @@ internal static class MetadataTables
     {
         await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
         await warehouse.EnsureSchemaAsync(BronzeTable.Schema, cancellationToken);
-        // Keyed: the checkpoint and column rows are upserted by key (IWarehouse.UpsertSql).
-        await warehouse.CreateTableAsync(Schema, "checkpoints",
-            [new("pipeline", WarehouseType.Text), new("slot", WarehouseType.Text), new("confirmed_lsn", WarehouseType.Int64), new("updated_at", WarehouseType.TimestampTz)],
-            cancellationToken, primaryKey: ["pipeline"]);
-        await warehouse.CreateTableAsync(Schema, "snapshots",
-            [new("pipeline", WarehouseType.Text), new("table_name", WarehouseType.Text), new("snapshot_lsn", WarehouseType.Int64), new("row_count", WarehouseType.Int64),
-             new("completed_at", WarehouseType.TimestampTz)],
-            cancellationToken, primaryKey: ["pipeline", "table_name", "snapshot_lsn"]);
-        await warehouse.CreateTableAsync(Schema, "bronze_columns",
-            [new("table_name", WarehouseType.Text), new("column_name", WarehouseType.Text), new("source_type", WarehouseType.Text),
-             new("dropped", new WarehouseType(WarehouseTypeKind.Boolean))],
-            cancellationToken, primaryKey: ["table_name", "column_name"]);
-        await warehouse.CreateTableAsync(Schema, Ownership.WarehouseIdentity.Table,
-            [new("id", WarehouseType.Text), new("created_at", WarehouseType.TimestampTz)], cancellationToken, primaryKey: ["id"]);
-        await warehouse.CreateTableAsync(Schema, Quarantine.Table, Quarantine.Columns, cancellationToken);
+        await StrataSchema.EnsureAsync(warehouse, cancellationToken);
     }
 }

@@ -14,21 +14,7 @@ internal sealed class Quarantine
 {
     public const string Table = "quarantine";
 
-    public static readonly IReadOnlyList<WarehouseColumn> Columns =
-    [
-        new("pipeline", WarehouseType.Text),
-        new("table_name", WarehouseType.Text),
-        new("source_table", WarehouseType.Text),
-        new("_lsn", WarehouseType.Int64),
-        new("_seq", WarehouseType.Int32),
-        new("_txid", WarehouseType.Int64),
-        new("_op", WarehouseType.Text),
-        new("_commit_ts", WarehouseType.TimestampTz),
-        new("error", WarehouseType.Text),
-        new("row_text", WarehouseType.Text),
-        new("quarantined_at", WarehouseType.TimestampTz),
-        new("resolved_at", WarehouseType.TimestampTz),
-    ];
+    public static readonly IReadOnlyList<WarehouseColumn> Columns = Warehouse.Metadata.StrataSchema.Quarantine.Columns;
 
     private readonly IWarehouse _warehouse;
     private readonly string _pipeline;

@@ -6,22 +6,14 @@ namespace Strata.Reports.Delivery;
 internal sealed class DeliveryLog(IWarehouse warehouse)
 {
     private const string Schema = "_strata";
-    private static readonly WarehouseType Text = new(WarehouseTypeKind.Text);
-    private static readonly WarehouseType Int64 = new(WarehouseTypeKind.Int64);
 
     private string Table => warehouse.Qualify(Schema, "report_deliveries");
 
-    public async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
-        await warehouse.CreateTableAsync(Schema, "report_deliveries", [
-            new("delivered_at", new WarehouseType(WarehouseTypeKind.Timestamp)), new("report", Text), new("target", Text), new("format", Text),
-            new("attempt", Int64), new("rows", Int64), new("bytes", Int64), new("duration_ms", Int64), new("status", Text), new("error", Text)], cancellationToken);
-    }
+    public Task EnsureAsync(CancellationToken cancellationToken) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            $"INSERT INTO {Table} VALUES ({string.Join(", ", Enumerable.Range(1, 10).Select(warehouse.Parameter))})",
+            $"INSERT INTO {Table} ({Warehouse.Metadata.StrataSchema.ReportDeliveries.ColumnList}) VALUES ({string.Join(", ", Enumerable.Range(1, 10).Select(warehouse.Parameter))})",
             [record.DeliveredAt, record.Report, record.Target, record.Format, (long)record.Attempt, record.Rows, record.Bytes, (long)record.Duration.TotalMilliseconds, record.Status, record.Error],
             cancellationToken);
 

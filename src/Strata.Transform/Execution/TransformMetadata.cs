@@ -11,9 +11,6 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
 {
     public const string Schema = "_strata";
 
-    private static readonly WarehouseType Text = new(WarehouseTypeKind.Text);
-    private static readonly WarehouseType Int64 = new(WarehouseTypeKind.Int64);
-    private static readonly WarehouseType Timestamp = new(WarehouseTypeKind.Timestamp);
 
     public string ModelState => warehouse.Qualify(Schema, "model_state");
 
@@ -27,20 +24,7 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     private string Insert(string table, params string[] columns) =>
         $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
 
-    public async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        await warehouse.EnsureSchemaAsync(Schema, cancellationToken);
-        await warehouse.CreateTableAsync(Schema, "model_state", [
-            new("model", Text), new("lsn", Int64), new("seq", Int64), new("commit_ts", Timestamp), new("updated_at", Timestamp)], cancellationToken);
-        await warehouse.CreateTableAsync(Schema, "model_runs", [
-            new("run_id", Text), new("model", Text), new("materialized", Text), new("status", Text), new("rows_changed", Int64),
-            new("started_at", Timestamp), new("duration_ms", Int64), new("error", Text)], cancellationToken);
-        await warehouse.CreateTableAsync(Schema, "test_results", [
-            new("run_id", Text), new("test", Text), new("model", Text), new("severity", Text), new("status", Text), new("failures", Int64),
-            new("sample", Text), new("started_at", Timestamp), new("duration_ms", Int64), new("error", Text)], cancellationToken);
-        await warehouse.CreateTableAsync(Schema, "model_asof", [
-            new("model", Text), new("lsn", Int64), new("commit_ts", Timestamp), new("built_at", Timestamp)], cancellationToken);
-    }
+    public Task EnsureAsync(CancellationToken cancellationToken) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Every built relation's as-of (see <see cref="DataAsOf"/>); empty before the first successful build.</summary>
     public async Task<Dictionary<string, DataAsOf>> ReadAsOfAsync(CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Strata.Testing;
 using Strata.Warehouse;
 using Strata.Warehouse.DuckDb;
+using Strata.Warehouse.Metadata;
 using Strata.Warehouse.Postgres;
 
 namespace Strata.Tests.Warehouse;
@@ -144,6 +145,34 @@ public abstract class WarehouseTests : IAsyncLifetime
         Assert.Equal("900150983cd24fb0d6963f7d28e17f72", row[1]); // MD5 of "abc"
         Assert.Equal(24.5m, Convert.ToDecimal(row[2], CultureInfo.InvariantCulture));
         Assert.Equal(new DateTime(2026, 12, 1), row[3] switch { DateOnly d => d.ToDateTime(TimeOnly.MinValue), DateTime t => t, var other => throw new InvalidCastException(other?.GetType().Name) });
+    }
+
+    [Fact]
+    public async Task The_strata_schema_is_created_extended_with_new_columns_and_refused_when_a_newer_strata_wrote_it()
+    {
+        var version = Warehouse.Qualify(StrataSchema.Name, "schema_version");
+        await Warehouse.EnsureSchemaAsync(StrataSchema.Name);
+        await Warehouse.ExecuteAsync(Warehouse.DropRelationSql(StrataSchema.Name, StrataSchema.Runs.Name, isView: false));
+        // What an older Strata left: the runs table without its last two columns.
+        await Warehouse.CreateTableAsync(StrataSchema.Name, StrataSchema.Runs.Name, StrataSchema.Runs.Columns.Take(6).ToList());
+
+        await StrataSchema.EnsureAsync(Warehouse);
+
+        Assert.Equal(StrataSchema.Runs.Columns.Select(c => c.Name), (await Warehouse.GetColumnsAsync(StrataSchema.Name, StrataSchema.Runs.Name))!.Select(c => c.Name));
+        Assert.All(StrataSchema.All, t => Assert.NotNull(Warehouse.GetColumnsAsync(StrataSchema.Name, t.Name).Result));
+        Assert.Equal((long)StrataSchema.Version, Convert.ToInt64((await Warehouse.QueryAsync($"SELECT max(version) FROM {version}"))[0][0], CultureInfo.InvariantCulture));
+
+        await Warehouse.ExecuteAsync($"INSERT INTO {version} (version, applied_at) VALUES (99, {Warehouse.Parameter(1)})", [DateTimeOffset.UtcNow]);
+        try
+        {
+            await using var later = await OpenAsync();
+            var error = await Assert.ThrowsAsync<WarehouseException>(() => StrataSchema.EnsureAsync(later));
+            Assert.Contains("written by a newer Strata", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Warehouse.ExecuteAsync($"DELETE FROM {version} WHERE version = 99");
+        }
     }
 
     private static DateTime ToUtc(object? value) => value switch
