@@ -53,6 +53,26 @@ public sealed partial class IngestionService
         _phase = new PhaseReporter(PhaseFilePath, Pipeline, Slot, _clock);
     }
 
+    /// <summary>
+    /// Proves bronze holds the source: takes a consistent snapshot of the source at a known LSN (a temporary slot's
+    /// exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from the changelog
+    /// (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a checksum over
+    /// every column, and the keys that differ. Works while the source keeps changing.
+    /// </summary>
+    /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
+    /// <param name="cancellationToken">Cancels the work.</param>
+    public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
+        new Reconcile.Reconciler(this).ReconcileAsync(tables, retried: false, cancellationToken);
+
+    /// <summary>The source's settings.</summary>
+    internal SourceSettings Source => _source;
+
+    /// <summary>Opens the warehouse.</summary>
+    internal OpenWarehouse OpenWarehouse => _openWarehouse;
+
+    /// <summary>Where messages go.</summary>
+    internal IStrataConsole Console => _console;
+
     /// <summary>Where this pipeline's phase is recorded for other programs (<see cref="IngestPhaseFile"/>).</summary>
     public string PhaseFilePath => IngestPhaseFile.PathOf(_config.StateDirectory, Pipeline);
 
@@ -325,7 +345,7 @@ public sealed partial class IngestionService
         return foreign;
     }
 
-    private static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
+    internal static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
     {
         if (options.Resync is null)
         {
@@ -367,9 +387,9 @@ public sealed partial class IngestionService
     /// The <c>_lsn</c> of a snapshot's rows: just before the slot's consistent point. The snapshot holds every commit
     /// before that point; a transaction committing exactly at it is streamed, not in the snapshot, and must order after it.
     /// </summary>
-    private static ulong SnapshotLsn(PgOutputReplicationSlot slot) => (ulong)slot.ConsistentPoint - 1;
+    internal static ulong SnapshotLsn(PgOutputReplicationSlot slot) => (ulong)slot.ConsistentPoint - 1;
 
-    private static async Task<PgOutputReplicationSlot> CreateSlotAsync(
+    internal static async Task<PgOutputReplicationSlot> CreateSlotAsync(
         LogicalReplicationConnection replication, string name, bool temporary, SourceEndpoint cdc, CancellationToken cancellationToken)
     {
         try
@@ -385,7 +405,7 @@ public sealed partial class IngestionService
         }
     }
 
-    private SourceEndpoint CdcEndpoint()
+    internal SourceEndpoint CdcEndpoint()
     {
         var password = _config.Secret(Settings.SourceCdcPassword)
             ?? throw new IngestionException(
@@ -393,7 +413,7 @@ public sealed partial class IngestionService
         return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password, Settings.SourceCdcPassword);
     }
 
-    private static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)
+    internal static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)
     {
         try
         {

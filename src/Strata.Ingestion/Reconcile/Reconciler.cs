@@ -10,39 +10,35 @@ using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Warehouse;
 
-namespace Strata.Ingestion;
+namespace Strata.Ingestion.Reconcile;
 
-public sealed partial class IngestionService
+/// <summary>
+/// <c>strata reconcile</c>: proves bronze holds the source. It takes a consistent snapshot of the source at a known LSN
+/// (a temporary slot's exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from
+/// the changelog (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a
+/// checksum over every column, and the keys that differ. Works while the source keeps changing.
+/// </summary>
+internal sealed class Reconciler(IngestionService ingestion)
 {
     private const int MismatchesShown = 10;
 
-    /// <summary>
-    /// Proves bronze holds the source: takes a consistent snapshot of the source at a known LSN (a temporary slot's
-    /// exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from the changelog
-    /// (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a checksum over
-    /// every column, and the keys that differ. Works while the source keeps changing.
-    /// </summary>
-    /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
-    /// <param name="cancellationToken">Cancels the work.</param>
-    public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
-        ReconcileAsync(tables, retried: false, cancellationToken);
-
-    private async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, bool retried, CancellationToken cancellationToken)
+    /// <summary>Compares; <paramref name="retried"/> once it had to move to a newer point.</summary>
+    public async Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, bool retried, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tables);
-        var cdc = CdcEndpoint();
-        var connectionString = cdc.ConnectionString(_source.Database, "strata reconcile");
-        await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
-        var catalog = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
-        var chosen = ResyncTables(new IngestOptions { Resync = tables }, catalog);
+        var cdc = ingestion.CdcEndpoint();
+        var connectionString = cdc.ConnectionString(ingestion.Source.Database, "strata reconcile");
+        await using var source = await cdc.OpenAsync(ingestion.Source.Database, cancellationToken);
+        var catalog = (await SourceCatalog.ReadAsync(source, ingestion.Source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
+        var chosen = IngestionService.ResyncTables(new IngestOptions { Resync = tables }, catalog);
 
         ulong at;
         var sourceRows = new Dictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
         await using (var replication = new LogicalReplicationConnection(connectionString))
         {
-            await OpenReplicationAsync(replication, cdc, cancellationToken);
-            var slot = await CreateSlotAsync(replication, $"{Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cdc, cancellationToken);
-            at = SnapshotLsn(slot);
+            await IngestionService.OpenReplicationAsync(replication, cdc, cancellationToken);
+            var slot = await IngestionService.CreateSlotAsync(replication, $"{ingestion.Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cdc, cancellationToken);
+            at = IngestionService.SnapshotLsn(slot);
             // The exported snapshot lives while the replication connection stays idle: read every table now.
             foreach (var table in chosen)
             {
@@ -53,7 +49,7 @@ public sealed partial class IngestionService
         await CatchUpAsync(source, at, cancellationToken);
 
         bool newer;
-        await using (var check = await _openWarehouse(cancellationToken))
+        await using (var check = await ingestion.OpenWarehouse(cancellationToken))
         {
             newer = !retried && await SnapshotAfterAsync(check, chosen, at, cancellationToken);
         }
@@ -66,7 +62,7 @@ public sealed partial class IngestionService
             return await ReconcileAsync(tables, retried: true, cancellationToken);
         }
 
-        await using var warehouse = await _openWarehouse(cancellationToken);
+        await using var warehouse = await ingestion.OpenWarehouse(cancellationToken);
 
         var results = new List<ReconcileTable>();
         foreach (var table in chosen)
@@ -83,22 +79,22 @@ public sealed partial class IngestionService
         var names = tables.Select(t => t.BronzeName).ToHashSet(StringComparer.Ordinal);
         var rows = await warehouse.QueryAsync(
             $"SELECT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND snapshot_lsn > {warehouse.Parameter(2)}",
-            [Pipeline, (long)at], cancellationToken);
+            [ingestion.Pipeline, (long)at], cancellationToken);
         return rows.Any(r => names.Contains((string)r[0]!));
     }
 
     /// <summary>Brings bronze past <paramref name="at"/>: ingests itself when nothing else holds the slot, else waits for the process that does.</summary>
     private async Task CatchUpAsync(NpgsqlConnection source, ulong at, CancellationToken cancellationToken)
     {
-        var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        var slot = await SlotState.ReadAsync(source, ingestion.Slot, cancellationToken);
         if (slot is { Active: false })
         {
-            await RunAsync(new IngestOptions { Once = true }, cancellationToken);
+            await ingestion.RunAsync(new IngestOptions { Once = true }, cancellationToken);
             return;
         }
 
-        await using var warehouse = await _openWarehouse(cancellationToken);
-        var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
+        await using var warehouse = await ingestion.OpenWarehouse(cancellationToken);
+        var writer = await BronzeWriter.OpenAsync(warehouse, ingestion.Pipeline, ingestion.Slot, ingestion.Console, cancellationToken);
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60); waited += TimeSpan.FromMilliseconds(250))
         {
             if (await writer.ReadCheckpointAsync(cancellationToken) >= at)
@@ -110,7 +106,7 @@ public sealed partial class IngestionService
         }
 
         throw new IngestionException(
-            $"bronze did not reach {new NpgsqlLogSequenceNumber(at)} within 60 s; is ingestion (slot {Slot}) running? Start `strata ingest` or run `strata ingest --once` first");
+            $"bronze did not reach {new NpgsqlLogSequenceNumber(at)} within 60 s; is ingestion (slot {ingestion.Slot}) running? Start `strata ingest` or run `strata ingest --once` first");
     }
 
     /// <summary>The source side: PostgreSQL's own text of every value, so a rewrite by the snapshot or the stream shows as a difference.</summary>
@@ -256,28 +252,4 @@ public sealed partial class IngestionService
             Hashes[copy == 1 ? row.Key : string.Create(CultureInfo.InvariantCulture, $"{row.Key}#{copy}")] = row.Hash;
         }
     }
-}
-
-/// <summary>What <c>strata reconcile</c> found.</summary>
-/// <param name="Lsn">The source position compared at.</param>
-/// <param name="Tables">Each table's comparison.</param>
-public sealed record ReconcileResult(string Lsn, IReadOnlyList<ReconcileTable> Tables)
-{
-    /// <summary>Every table equal.</summary>
-    public bool Equal => Tables.All(t => t.Equal);
-}
-
-/// <summary>One table compared.</summary>
-/// <param name="Table">The source table.</param>
-/// <param name="SourceRows">Rows in the source at the LSN.</param>
-/// <param name="BronzeRows">Rows of the state rebuilt from bronze at the LSN.</param>
-/// <param name="SourceChecksum">Order-independent checksum over every column, source side.</param>
-/// <param name="BronzeChecksum">The same, bronze side.</param>
-/// <param name="MismatchCount">Keys that differ.</param>
-/// <param name="Mismatches">The first of them.</param>
-public sealed record ReconcileTable(
-    string Table, long SourceRows, long BronzeRows, string SourceChecksum, string BronzeChecksum, int MismatchCount, IReadOnlyList<string> Mismatches)
-{
-    /// <summary>Counts, checksums and keys all agree.</summary>
-    public bool Equal => MismatchCount == 0 && SourceRows == BronzeRows && SourceChecksum == BronzeChecksum;
 }
