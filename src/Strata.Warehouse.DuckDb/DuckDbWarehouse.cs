@@ -39,6 +39,21 @@ public sealed class DuckDbWarehouse : WarehouseBase
     public override WarehouseCapabilities Capabilities { get; } = new(ParallelWriters: false, MaxDecimalPrecision: MaxDecimalPrecision, SingleWriterProcess: true);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// DuckDB's own integer types: <c>sum()</c> of integers gives a HUGEINT (128 bits), read back as an exact
+    /// DECIMAL(38,0) rather than as text (a sum past 10^38 would not fit it); the small and unsigned ones as the next
+    /// signed type that holds them.
+    /// </remarks>
+    protected override WarehouseType ParseTypeName(string name) => name.ToUpperInvariant() switch
+    {
+        "TINYINT" or "UTINYINT" => new(WarehouseTypeKind.Int16),
+        "USMALLINT" => WarehouseType.Int32,
+        "UINTEGER" => WarehouseType.Int64,
+        "UBIGINT" or "HUGEINT" or "UHUGEINT" => new(WarehouseTypeKind.Decimal, MaxDecimalPrecision, 0),
+        _ => base.ParseTypeName(name),
+    };
+
+    /// <inheritdoc />
     public override string DaysBetweenSql(string from, string to) => $"date_diff('day', CAST({from} AS DATE), CAST({to} AS DATE))";
 
     /// <summary>Opens (creating when missing) the database file at <paramref name="path"/>.</summary>

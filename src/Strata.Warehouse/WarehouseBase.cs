@@ -127,9 +127,9 @@ public abstract class WarehouseBase : IWarehouse
     /// <inheritdoc />
     public abstract ValueTask DisposeAsync();
 
-    /// <summary>A decimal's precision and scale from information_schema (null there for an unconstrained one).</summary>
+    /// <summary>A decimal's precision and scale from information_schema (null there for an unconstrained one), unless the type name fixed them.</summary>
     private static WarehouseType WithPrecision(WarehouseType type, object? precision, object? scale) =>
-        type.Kind == WarehouseTypeKind.Decimal && precision is not null && scale is not null
+        type.Kind == WarehouseTypeKind.Decimal && type.Precision is null && precision is not null && scale is not null
             ? type with { Precision = Convert.ToInt32(precision, System.Globalization.CultureInfo.InvariantCulture), Scale = Convert.ToInt32(scale, System.Globalization.CultureInfo.InvariantCulture) }
             : type;
 

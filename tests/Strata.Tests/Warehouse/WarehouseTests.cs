@@ -175,6 +175,17 @@ public abstract class WarehouseTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task An_aggregate_of_integers_reads_back_as_a_number_not_text()
+    {
+        await Warehouse.ExecuteAsync(Warehouse.DropRelationSql("contract", "sums", isView: false));
+        await Warehouse.ExecuteAsync($"CREATE TABLE {Warehouse.Qualify("contract", "sums")} AS SELECT sum(CAST(1 AS INTEGER)) AS small_sum, sum(CAST(1 AS BIGINT)) AS big_sum");
+
+        var columns = (await Warehouse.GetColumnsAsync("contract", "sums"))!;
+        Assert.All(columns, c => Assert.Contains(c.Type.Kind, new[] { WarehouseTypeKind.Int64, WarehouseTypeKind.Decimal }));
+        Assert.All(columns, c => Assert.True(c.Type.Precision is null or <= 38, $"{c.Name}: precision {c.Type.Precision}"));
+    }
+
     private static DateTime ToUtc(object? value) => value switch
     {
         DateTimeOffset o => o.UtcDateTime,
