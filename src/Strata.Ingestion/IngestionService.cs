@@ -22,7 +22,7 @@ namespace Strata.Ingestion;
 /// Change data capture from the source's publication into the warehouse's bronze layer, exactly once:
 /// a consistent snapshot through the slot's exported snapshot, then the pgoutput stream from its consistent point.
 /// </summary>
-public sealed partial class IngestionService
+public sealed class IngestionService
 {
     private readonly StrataConfig _config;
     private readonly IStrataConsole _console;
@@ -63,6 +63,14 @@ public sealed partial class IngestionService
     /// <param name="cancellationToken">Cancels the work.</param>
     public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
         new Reconcile.Reconciler(this).ReconcileAsync(tables, retried: false, cancellationToken);
+
+    /// <summary>The slot as the source sees it: its state (<c>active</c>, <c>inactive</c>, <c>missing</c>, <c>lost</c>) and the WAL it holds back.</summary>
+    public Task<(string State, long? LagBytes)> SlotAsync(CancellationToken cancellationToken = default) =>
+        new Status.IngestStatusReader(this).SlotAsync(cancellationToken);
+
+    /// <summary>The slot as the source sees it and bronze as the warehouse has it.</summary>
+    public Task<IngestStatus> StatusAsync(CancellationToken cancellationToken = default) =>
+        new Status.IngestStatusReader(this).StatusAsync(cancellationToken);
 
     /// <summary>The source's settings.</summary>
     internal SourceSettings Source => _source;
@@ -445,7 +453,7 @@ public sealed partial class IngestionService
             $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, -1, {warehouse.Parameter(4)})",
             [Pipeline, FullResyncMarker, (long)lsn, DateTime.UtcNow], cancellationToken);
 
-    private async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
+    internal async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
     {
         var rows = await warehouse.QueryAsync(
             $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",

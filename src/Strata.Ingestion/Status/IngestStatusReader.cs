@@ -3,15 +3,16 @@ using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Streaming;
 
-namespace Strata.Ingestion;
+namespace Strata.Ingestion.Status;
 
-public sealed partial class IngestionService
+/// <summary>What <c>strata ingest status</c> and the host's monitor read: the slot as the source sees it and bronze as the warehouse has it.</summary>
+internal sealed class IngestStatusReader(IngestionService ingestion)
 {
     /// <summary>The slot as the source sees it: its state (<c>active</c>, <c>inactive</c>, <c>missing</c>, <c>lost</c>) and the WAL it holds back.</summary>
     public async Task<(string State, long? LagBytes)> SlotAsync(CancellationToken cancellationToken = default)
     {
-        await using var source = await CdcEndpoint().OpenAsync(_source.Database, cancellationToken);
-        var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+        await using var source = await ingestion.CdcEndpoint().OpenAsync(ingestion.Source.Database, cancellationToken);
+        var slot = await SlotState.ReadAsync(source, ingestion.Slot, cancellationToken);
         return (Describe(slot), slot?.LagBytes);
     }
 
@@ -26,19 +27,19 @@ public sealed partial class IngestionService
     /// <summary>The slot as the source sees it and bronze as the warehouse has it.</summary>
     public async Task<IngestStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
-        var cdc = CdcEndpoint();
+        var cdc = ingestion.CdcEndpoint();
         SlotState? slot;
-        await using (var source = await cdc.OpenAsync(_source.Database, cancellationToken))
+        await using (var source = await cdc.OpenAsync(ingestion.Source.Database, cancellationToken))
         {
-            slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
+            slot = await SlotState.ReadAsync(source, ingestion.Slot, cancellationToken);
         }
 
-        await using var warehouse = await _openWarehouse(cancellationToken);
+        await using var warehouse = await ingestion.OpenWarehouse(cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
-        var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
+        var writer = await BronzeWriter.OpenAsync(warehouse, ingestion.Pipeline, ingestion.Slot, ingestion.Console, cancellationToken);
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var tables = new List<BronzeTableStatus>();
-        var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
+        var snapshotted = await ingestion.SnapshottedTablesAsync(warehouse, cancellationToken);
         var names = await warehouse.QueryAsync(
             $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} ORDER BY table_name", null, cancellationToken);
         foreach (var name in names.Select(r => (string)r[0]!))
@@ -52,15 +53,15 @@ public sealed partial class IngestionService
         var newest = tables.Select(t => t.LastChange).Where(t => t is not null).DefaultIfEmpty().Max();
         return new IngestStatus
         {
-            Pipeline = Pipeline,
-            Slot = Slot,
+            Pipeline = ingestion.Pipeline,
+            Slot = ingestion.Slot,
             SlotState = Describe(slot),
             ConfirmedLsn = slot?.ConfirmedFlushLsn,
             CheckpointLsn = checkpoint is { } c ? new NpgsqlLogSequenceNumber(c).ToString() : null,
             LagBytes = slot?.LagBytes,
             LagSeconds = newest is { } n ? Math.Max(0, (DateTime.UtcNow - n).TotalSeconds) : null,
             Tables = tables,
-            Quarantined = await Quarantine.ReadAsync(warehouse, Pipeline, cancellationToken),
+            Quarantined = await Quarantine.ReadAsync(warehouse, ingestion.Pipeline, cancellationToken),
         };
     }
 }
