@@ -1,17 +1,16 @@
 using System.Globalization;
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Host.Alerts;
 
 /// <summary><c>_strata.alerts</c>: every alert the host fired, its notices and its recovery — kept across restarts.</summary>
 public sealed class AlertStore(IWarehouse warehouse)
 {
-    private const string Schema = "_strata";
-    private const string Table = "alerts";
-    private const string Columns = "alert_id, rule, subject, status, message, fired_at, last_sent_at, resolved_at, notifications, recovery_sent, error";
+    private static readonly StrataTable Table = StrataSchema.Alerts;
 
     /// <summary>Creates the table when missing.</summary>
-    public Task EnsureAsync(CancellationToken cancellationToken = default) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
+    public Task EnsureAsync(CancellationToken cancellationToken = default) => StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Alerts still firing, or resolved with a recovery notice still owed.</summary>
     public Task<IReadOnlyList<Alert>> OpenAsync(CancellationToken cancellationToken = default) =>
@@ -25,9 +24,7 @@ public sealed class AlertStore(IWarehouse warehouse)
     public Task InsertAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(alert);
-        return warehouse.ExecuteAsync(
-            $"INSERT INTO {warehouse.Qualify(Schema, Table)} ({Columns}) VALUES ({string.Join(", ", Enumerable.Range(1, 11).Select(warehouse.Parameter))})",
-            Values(alert), cancellationToken);
+        return warehouse.ExecuteAsync(Table.InsertSql(warehouse), Values(alert), cancellationToken);
     }
 
     /// <summary>Records what changed in an alert.</summary>
@@ -36,7 +33,7 @@ public sealed class AlertStore(IWarehouse warehouse)
         ArgumentNullException.ThrowIfNull(alert);
         var p = warehouse.Parameter;
         return warehouse.ExecuteAsync(
-            $"UPDATE {warehouse.Qualify(Schema, Table)} SET status = {p(2)}, message = {p(3)}, last_sent_at = {p(4)}, resolved_at = {p(5)}, " +
+            $"UPDATE {Table.Qualified(warehouse)} SET status = {p(2)}, message = {p(3)}, last_sent_at = {p(4)}, resolved_at = {p(5)}, " +
             $"notifications = {p(6)}, recovery_sent = {p(7)}, error = {p(8)} WHERE alert_id = {p(1)}",
             [alert.Id, alert.Status, alert.Message, alert.LastSentAt, alert.ResolvedAt, alert.Notifications, alert.RecoverySent, alert.Error], cancellationToken);
     }
@@ -46,7 +43,7 @@ public sealed class AlertStore(IWarehouse warehouse)
 
     private async Task<IReadOnlyList<Alert>> ReadAsync(string rest, CancellationToken cancellationToken)
     {
-        var rows = await warehouse.QueryAsync($"SELECT {Columns} FROM {warehouse.Qualify(Schema, Table)} {rest}", null, cancellationToken);
+        var rows = await warehouse.QueryAsync(Table.SelectSql(warehouse, rest), null, cancellationToken);
         return rows.Select(r => new Alert((string)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, Utc(r[5])!.Value, Utc(r[6]), Utc(r[7]),
             Convert.ToInt64(r[8], CultureInfo.InvariantCulture), (bool)r[9]!, (string?)r[10])).ToList();
     }

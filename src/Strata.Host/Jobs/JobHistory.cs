@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Host.Jobs;
 
@@ -9,19 +10,17 @@ namespace Strata.Host.Jobs;
 /// </summary>
 public sealed class JobHistory(IWarehouse warehouse)
 {
-    private const string Schema = "_strata";
-    private const string Table = "runs";
+    private static readonly StrataTable Table = StrataSchema.Runs;
 
     /// <summary>Creates the table when missing; once, at start, before any worker writes.</summary>
-    public Task EnsureAsync(CancellationToken cancellationToken = default) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
+    public Task EnsureAsync(CancellationToken cancellationToken = default) => StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Records a finished run.</summary>
     public Task RecordAsync(JobRun run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         return warehouse.ExecuteAsync(
-            $"INSERT INTO {warehouse.Qualify(Schema, Table)} (job, trigger, status, attempts, started_at, duration_ms, detail, error) " +
-            $"VALUES ({string.Join(", ", Enumerable.Range(1, 8).Select(warehouse.Parameter))})",
+            Table.InsertSql(warehouse),
             [run.Job, run.Trigger, run.Status, (long)run.Attempts, run.StartedAt, (long)run.Duration.TotalMilliseconds, run.Detail, run.Error],
             cancellationToken);
     }
@@ -29,9 +28,7 @@ public sealed class JobHistory(IWarehouse warehouse)
     /// <summary>The newest runs first.</summary>
     public async Task<IReadOnlyList<JobRun>> ReadAsync(int limit, CancellationToken cancellationToken = default)
     {
-        var rows = await warehouse.QueryAsync(
-            $"SELECT job, trigger, status, attempts, started_at, duration_ms, detail, error FROM {warehouse.Qualify(Schema, Table)} ORDER BY started_at DESC LIMIT {limit}",
-            null, cancellationToken);
+        var rows = await warehouse.QueryAsync(Table.SelectSql(warehouse, $"ORDER BY started_at DESC LIMIT {limit}"), null, cancellationToken);
         return rows.Select(r => new JobRun((string)r[0]!, (string)r[1]!, (string)r[2]!, (int)Convert.ToInt64(r[3], CultureInfo.InvariantCulture),
             DateTime.SpecifyKind((DateTime)r[4]!, DateTimeKind.Utc), TimeSpan.FromMilliseconds(Convert.ToInt64(r[5], CultureInfo.InvariantCulture)),
             (string?)r[6] ?? "", (string?)r[7])).ToList();

@@ -1,30 +1,30 @@
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Reports.Delivery;
 
 /// <summary>Every delivery attempt, in <c>_strata.report_deliveries</c>.</summary>
 internal sealed class DeliveryLog(IWarehouse warehouse)
 {
-    private const string Schema = "_strata";
+    private static readonly StrataTable Table = StrataSchema.ReportDeliveries;
 
-    private string Table => warehouse.Qualify(Schema, "report_deliveries");
-
-    public Task EnsureAsync(CancellationToken cancellationToken) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
+    public Task EnsureAsync(CancellationToken cancellationToken) => StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     public Task RecordAsync(DeliveryRecord record, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            $"INSERT INTO {Table} ({Warehouse.Metadata.StrataSchema.ReportDeliveries.ColumnList}) VALUES ({string.Join(", ", Enumerable.Range(1, 10).Select(warehouse.Parameter))})",
+            Table.InsertSql(warehouse),
             [record.DeliveredAt, record.Report, record.Target, record.Format, (long)record.Attempt, record.Rows, record.Bytes, (long)record.Duration.TotalMilliseconds, record.Status, record.Error],
             cancellationToken);
 
     public async Task<IReadOnlyList<DeliveryRecord>> ReadAsync(int limit, CancellationToken cancellationToken)
     {
-        if (await warehouse.GetColumnsAsync(Schema, "report_deliveries", cancellationToken) is null)
+        if (await warehouse.GetColumnsAsync(StrataSchema.Name, Table.Name, cancellationToken) is null)
         {
             return [];
         }
 
-        var rows = await warehouse.QueryAsync($"SELECT * FROM {Table} ORDER BY delivered_at DESC LIMIT {limit}", null, cancellationToken);
+        // By name, not SELECT *: a column a later schema adds never shifts these positions.
+        var rows = await warehouse.QueryAsync(Table.SelectSql(warehouse, $"ORDER BY delivered_at DESC LIMIT {limit}"), null, cancellationToken);
         return rows.Select(r => new DeliveryRecord(
             (DateTime)r[0]!, (string)r[1]!, (string)r[2]!, (string)r[3]!, (int)Convert.ToInt64(r[4], System.Globalization.CultureInfo.InvariantCulture),
             Convert.ToInt64(r[5], System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r[6], System.Globalization.CultureInfo.InvariantCulture),

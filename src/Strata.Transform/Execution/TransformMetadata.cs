@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Transform.Execution;
 
@@ -9,22 +10,18 @@ namespace Strata.Transform.Execution;
 /// </summary>
 internal sealed class TransformMetadata(IWarehouse warehouse)
 {
-    public const string Schema = "_strata";
+    public const string Schema = StrataSchema.Name;
 
 
-    public string ModelState => warehouse.Qualify(Schema, "model_state");
+    public string ModelState => StrataSchema.ModelState.Qualified(warehouse);
 
-    public string ModelRuns => warehouse.Qualify(Schema, "model_runs");
+    public string ModelRuns => StrataSchema.ModelRuns.Qualified(warehouse);
 
-    public string TestResults => warehouse.Qualify(Schema, "test_results");
+    public string TestResults => StrataSchema.TestResults.Qualified(warehouse);
 
-    public string ModelAsOf => warehouse.Qualify(Schema, "model_asof");
+    public string ModelAsOf => StrataSchema.ModelAsOf.Qualified(warehouse);
 
-    /// <summary>An insert of one row naming its columns, so a column added later never shifts the values.</summary>
-    private string Insert(string table, params string[] columns) =>
-        $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
-
-    public Task EnsureAsync(CancellationToken cancellationToken) => Warehouse.Metadata.StrataSchema.EnsureAsync(warehouse, cancellationToken);
+    public Task EnsureAsync(CancellationToken cancellationToken) => StrataSchema.EnsureAsync(warehouse, cancellationToken);
 
     /// <summary>Every built relation's as-of (see <see cref="DataAsOf"/>); empty before the first successful build.</summary>
     public async Task<Dictionary<string, DataAsOf>> ReadAsOfAsync(CancellationToken cancellationToken)
@@ -57,7 +54,7 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await transaction.ExecuteAsync($"DELETE FROM {ModelAsOf} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
         await transaction.ExecuteAsync(
-            Insert(ModelAsOf, "model", "lsn", "commit_ts", "built_at"),
+            StrataSchema.ModelAsOf.InsertSql(warehouse),
             [model, asOf.Lsn, asOf.CommitTime, DateTime.UtcNow], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -75,7 +72,7 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     {
         await transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
         await transaction.ExecuteAsync(
-            Insert(ModelState, "model", "lsn", "seq", "commit_ts", "updated_at"),
+            StrataSchema.ModelState.InsertSql(warehouse),
             [model, lsn, seq, commitTime, DateTime.UtcNow], cancellationToken);
     }
 
@@ -97,13 +94,13 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
 
     public Task RecordRunAsync(string runId, ModelResult result, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            Insert(ModelRuns, "run_id", "model", "materialized", "status", "rows_changed", "started_at", "duration_ms", "error"),
+            StrataSchema.ModelRuns.InsertSql(warehouse),
             [runId, result.Model, result.Materialized, result.Status, result.RowsChanged, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
             cancellationToken);
 
     public Task RecordTestAsync(string runId, TestResult result, CancellationToken cancellationToken) =>
         warehouse.ExecuteAsync(
-            Insert(TestResults, "run_id", "test", "model", "severity", "status", "failures", "sample", "started_at", "duration_ms", "error"),
+            StrataSchema.TestResults.InsertSql(warehouse),
             [runId, result.Test, result.Model, result.Severity, result.Status, result.Failures, result.Sample, result.StartedAt, (long)result.Duration.TotalMilliseconds, result.Error],
             cancellationToken);
 

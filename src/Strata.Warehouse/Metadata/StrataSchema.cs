@@ -105,7 +105,7 @@ public static class StrataSchema
     {
         await warehouse.EnsureSchemaAsync(Name, cancellationToken);
         await CreateOrExtendAsync(warehouse, SchemaVersion, cancellationToken);
-        var stored = await warehouse.QueryAsync($"SELECT max(version) FROM {warehouse.Qualify(Name, SchemaVersion.Name)}", null, cancellationToken);
+        var stored = await warehouse.QueryAsync($"SELECT max(version) FROM {SchemaVersion.Qualified(warehouse)}", null, cancellationToken);
         var version = stored[0][0] is null ? 0 : Convert.ToInt64(stored[0][0], System.Globalization.CultureInfo.InvariantCulture);
         if (version > Version)
         {
@@ -120,9 +120,7 @@ public static class StrataSchema
 
         if (version < Version)
         {
-            await warehouse.ExecuteAsync(
-                $"INSERT INTO {warehouse.Qualify(Name, SchemaVersion.Name)} (version, applied_at) VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)})",
-                [(long)Version, DateTime.UtcNow], cancellationToken);
+            await warehouse.ExecuteAsync(SchemaVersion.InsertSql(warehouse), [(long)Version, DateTime.UtcNow], cancellationToken);
         }
     }
 
@@ -151,4 +149,21 @@ public sealed record StrataTable(string Name, IReadOnlyList<WarehouseColumn> Col
 {
     /// <summary>The column names, comma-separated, for explicit inserts and selects.</summary>
     public string ColumnList => string.Join(", ", Columns.Select(c => c.Name));
+
+    /// <summary><c>"_strata"."name"</c> in <paramref name="warehouse"/>'s quoting.</summary>
+    public string Qualified(IWarehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        return warehouse.Qualify(StrataSchema.Name, Name);
+    }
+
+    /// <summary>An insert of one row, its values the parameters 1…n in column order.</summary>
+    public string InsertSql(IWarehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        return $"INSERT INTO {Qualified(warehouse)} ({ColumnList}) VALUES ({string.Join(", ", Columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
+    }
+
+    /// <summary>A select of every column in column order, then <paramref name="rest"/> (a WHERE, ORDER BY, LIMIT).</summary>
+    public string SelectSql(IWarehouse warehouse, string rest = "") => $"SELECT {ColumnList} FROM {Qualified(warehouse)} {rest}".TrimEnd();
 }
