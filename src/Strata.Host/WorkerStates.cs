@@ -17,11 +17,9 @@ public sealed class WorkerStates(TimeProvider clock)
     /// </summary>
     public void Starting(string name, string? detail = null)
     {
-        if (_entries.TryGetValue(name, out var entry) && entry.Status.State == WorkerStatus.Failed)
+        if (_entries.TryGetValue(name, out var entry) && entry.Status.State == WorkerStatus.Failed && entry.Error is { } error)
         {
-            var error = entry.Status.Detail ?? "";
-            var cut = error.LastIndexOf("; restarting in ", StringComparison.Ordinal);
-            Set(name, WorkerStatus.Failed, (cut < 0 ? error : error[..cut]).Replace("; retrying", "", StringComparison.Ordinal) + "; retrying");
+            Set(name, WorkerStatus.Failed, $"{error}; retrying", error);
             return;
         }
 
@@ -34,8 +32,9 @@ public sealed class WorkerStates(TimeProvider clock)
     /// <summary>The worker runs but does not do all it should, for <paramref name="reason"/>.</summary>
     public void Degraded(string name, string reason) => Set(name, WorkerStatus.Degraded, reason);
 
-    /// <summary>The worker's loop ended with <paramref name="error"/> (it may be restarted).</summary>
-    public void Failed(string name, string error) => Set(name, WorkerStatus.Failed, error);
+    /// <summary>The worker's loop ended with <paramref name="error"/>; with <paramref name="restartIn"/>, it is started again after that wait.</summary>
+    public void Failed(string name, string error, TimeSpan? restartIn = null) =>
+        Set(name, WorkerStatus.Failed, restartIn is { } wait ? $"{error}; restarting in {wait.TotalSeconds:0} s" : error, error);
 
     /// <summary>The worker has ended: the host stops, or its work is done.</summary>
     public void Stopped(string name, string? detail = null) => Set(name, WorkerStatus.Stopped, detail);
@@ -75,14 +74,16 @@ public sealed class WorkerStates(TimeProvider clock)
         return status;
     }
 
-    private void Set(string name, string state, string? detail)
+    /// <summary>Moves <paramref name="name"/> to <paramref name="state"/>; <paramref name="error"/> is the failure a restart keeps showing (null outside a failure).</summary>
+    private void Set(string name, string state, string? detail, string? error = null)
     {
         var now = Now;
         _entries.AddOrUpdate(
             name,
-            _ => new Entry(new WorkerStatus(state, detail, now, state == WorkerStatus.Healthy ? now : null), null, "heartbeat"),
+            _ => new Entry(new WorkerStatus(state, detail, now, state == WorkerStatus.Healthy ? now : null), null, "heartbeat", error),
             (_, entry) => entry with
             {
+                Error = error,
                 Status = new WorkerStatus(
                     state,
                     detail,
@@ -91,7 +92,7 @@ public sealed class WorkerStates(TimeProvider clock)
             });
     }
 
-    private sealed record Entry(WorkerStatus Status, TimeSpan? MaxSilence, string What);
+    private sealed record Entry(WorkerStatus Status, TimeSpan? MaxSilence, string What, string? Error = null);
 }
 
 /// <summary>A worker's state, what explains it, since when, and its last heartbeat.</summary>

@@ -68,7 +68,7 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
 
                 // A Strata error says what to do; anything else is a bug, named without a stack trace.
                 var why = ex is StrataException ? ex.Message : $"unexpected error ({ex.Message})";
-                State.Workers.Failed(Name, $"{why}; restarting in {delay.TotalSeconds:0} s");
+                State.Workers.Failed(Name, why, restartIn: delay);
                 Console.Error($"{Name} failed: {why}; restarting in {delay.TotalSeconds:0} s");
                 OnFailed(ex);
             }
