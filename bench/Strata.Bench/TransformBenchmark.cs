@@ -136,7 +136,7 @@ internal static class TransformBenchmark
         for (var round = 0; round < 4; round++)
         {
             var clock = Stopwatch.StartNew();
-            var graph = new ProjectGraph(await ProjectLoader.LoadAsync(folder, "duckdb"));
+            var graph = new ProjectGraph(await ProjectLoader.LoadAsync(folder));
             _ = Selector.Select(graph, ["+m0999"], []);
             if (round > 0)
             {

@@ -7,7 +7,7 @@ namespace Strata.Host;
 public static class Health
 {
     /// <summary>The problems at <paramref name="now"/>, most important first.</summary>
-    public static IReadOnlyList<HealthProblem> Of(PlatformState state, DateTime now, long replicationLagLimitBytes = long.MaxValue)
+    public static IReadOnlyList<HealthProblem> Of(PlatformState state, DateTime now)
     {
         ArgumentNullException.ThrowIfNull(state);
         var problems = new List<HealthProblem>();
@@ -33,10 +33,10 @@ public static class Health
             problems.Add(new HealthProblem(Rules.ReplicationSlot, "slot", $"replication slot is {slot.State}", Blocking: true));
         }
 
-        if (state.Slot is { LagBytes: { } lag } && lag > replicationLagLimitBytes)
+        if (state.Slot is { LagBytes: { } lag } && lag > state.ReplicationLagLimitBytes)
         {
             problems.Add(new HealthProblem(Rules.ReplicationLag, "slot",
-                $"replication lag is {lag / 1048576.0:0} MiB, past alerts.replication_lag_mb {replicationLagLimitBytes / 1048576} MiB", Blocking: false));
+                $"replication lag is {lag / 1048576.0:0} MiB, past alerts.replication_lag_mb {state.ReplicationLagLimitBytes / 1048576} MiB", Blocking: false));
         }
 
         problems.AddRange(state.Quarantined.Select(table =>

@@ -154,11 +154,11 @@ public sealed class ReportService
         await _log.EnsureAsync(cancellationToken);
         var result = await RunAsync(report, schedule.Parameters, cancellationToken);
         var conditions = schedule.Conditions ?? DeliveryConditions.None;
-        if (conditions.OnlyIfFresh == "wait" && DeliveryGate.Stale(result, Freshness) is not null)
+        if (conditions.OnlyIfFresh == "wait" && DeliveryGate.Stale(result, Freshness) is { } stale)
         {
             // Wait for the data rather than send what is stale; run it again once it has caught up.
             var waitStarted = Clock.GetTimestamp();
-            _console.Info($"{report.Name}: waiting up to {conditions.WaitUpTo.TotalMinutes:0.#} min for fresh data ({DeliveryGate.Stale(result, Freshness)}).");
+            _console.Info($"{report.Name}: waiting up to {conditions.WaitUpTo.TotalMinutes:0.#} min for fresh data ({stale}).");
             while (DeliveryGate.Stale(result, Freshness) is not null && Clock.GetElapsedTime(waitStarted) < conditions.WaitUpTo)
             {
                 await Task.Delay(FreshnessPoll, Clock, cancellationToken);

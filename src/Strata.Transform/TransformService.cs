@@ -37,7 +37,7 @@ public sealed class TransformService
     public static async Task<TransformService> OpenAsync(string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var project = await ProjectLoader.LoadAsync(projectDirectory, warehouse.Engine);
+        var project = await ProjectLoader.LoadAsync(projectDirectory);
         return new TransformService(project, warehouse, targetDirectory, console);
     }
 

@@ -69,7 +69,7 @@ public sealed class DurationParserTests
                 """,
         });
 
-        var sources = (await ProjectLoader.LoadAsync(folder.Path, "duckdb")).Sources.ToDictionary(s => s.Name);
+        var sources = (await ProjectLoader.LoadAsync(folder.Path)).Sources.ToDictionary(s => s.Name);
 
         Assert.Equal((TimeSpan.FromMinutes(10), TimeSpan.FromHours(1)), (sources["orders"].WarnAfter, sources["orders"].ErrorAfter));
         Assert.Equal((TimeSpan.FromMinutes(90), (TimeSpan?)null), (sources["customers"].WarnAfter, sources["customers"].ErrorAfter));
@@ -85,7 +85,7 @@ public sealed class DurationParserTests
             ["sources.yml"] = "sources:\n  - name: bronze\n    freshness: {warn_after: soon}\n    tables:\n      - name: orders\n",
         });
 
-        var error = await Assert.ThrowsAsync<TransformException>(() => ProjectLoader.LoadAsync(folder.Path, "duckdb"));
+        var error = await Assert.ThrowsAsync<TransformException>(() => ProjectLoader.LoadAsync(folder.Path));
 
         Assert.Equal("sources.yml: warn_after 'soon' is not a duration; write it like 20s, 5m, 1h30m or 90 (seconds)", error.Message);
     }

@@ -195,7 +195,7 @@ public sealed partial class ModelCompilerTests : IDisposable
         Assert.Equal(expected, string.Join('|', rows.Select(r => string.Join(' ', r))));
     }
 
-    private async Task<ProjectGraph> GraphAsync() => _graph ??= new ProjectGraph(await ProjectLoader.LoadAsync(_folder.Path, "duckdb"));
+    private async Task<ProjectGraph> GraphAsync() => _graph ??= new ProjectGraph(await ProjectLoader.LoadAsync(_folder.Path));
 
     private async Task<string> CompileAsync(string model)
     {

@@ -9,7 +9,7 @@ namespace Strata.UnitTests;
 public sealed class SelectionTests
 {
     private static readonly Lazy<Task<ProjectGraph>> Graph = new(async () =>
-        new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(Repository.Root, "analytics"), "duckdb")));
+        new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(Repository.Root, "analytics"))));
 
     [Theory]
     [InlineData("+fct_orders", "", "fct_orders order_items orders stg_order_items stg_orders")]

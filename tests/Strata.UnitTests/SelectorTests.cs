@@ -157,7 +157,7 @@ public sealed class SelectorTests : IDisposable
             ["models/b_alone.sql"] = "select 2 as id",
         });
 
-        var graph = new ProjectGraph(await ProjectLoader.LoadAsync(folder.Path, "duckdb"));
+        var graph = new ProjectGraph(await ProjectLoader.LoadAsync(folder.Path));
 
         Assert.Equal(["z_base", "m_middle", "a_top", "b_alone"], graph.Order.Select(m => m.Name));
     }
@@ -172,7 +172,7 @@ public sealed class SelectorTests : IDisposable
             ["models/q.sql"] = "select * from {{ ref('p') }}",
             ["models/r.sql"] = "select * from {{ ref('q') }}",
         });
-        var project = await ProjectLoader.LoadAsync(folder.Path, "duckdb");
+        var project = await ProjectLoader.LoadAsync(folder.Path);
 
         var error = Assert.Throws<TransformException>(() => new ProjectGraph(project));
 
@@ -188,7 +188,7 @@ public sealed class SelectorTests : IDisposable
             ["models/customers.sql"] = "select 1 as id",
             ["models/report.sql"] = "select *\nfrom x\njoin {{ ref('customer') }} using (id)",
         });
-        var project = await ProjectLoader.LoadAsync(folder.Path, "duckdb");
+        var project = await ProjectLoader.LoadAsync(folder.Path);
 
         var error = Assert.Throws<TransformException>(() => new ProjectGraph(project));
 
@@ -204,14 +204,14 @@ public sealed class SelectorTests : IDisposable
             ["sources.yml"] = "sources:\n  - name: bronze\n    tables:\n      - name: orders\n",
             ["models/o.sql"] = "select *\nfrom {{ source('bronze', 'order') }}",
         });
-        var project = await ProjectLoader.LoadAsync(folder.Path, "duckdb");
+        var project = await ProjectLoader.LoadAsync(folder.Path);
 
         var error = Assert.Throws<TransformException>(() => new ProjectGraph(project));
 
         Assert.Equal("models/o.sql:2: model o reads source bronze.order, which no sources.yml declares (did you mean 'bronze.orders'?)", error.Message);
     }
 
-    private async Task<ProjectGraph> GraphAsync() => new(await ProjectLoader.LoadAsync(_folder.Path, "duckdb"));
+    private async Task<ProjectGraph> GraphAsync() => new(await ProjectLoader.LoadAsync(_folder.Path));
 
     private static string[] Split(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 }

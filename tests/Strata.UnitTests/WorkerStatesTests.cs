@@ -56,7 +56,7 @@ public sealed class WorkerStatesTests
         state.FailingTests["accepted_values_orders_status"] = "test accepted_values_orders_status on stg_orders fails (2 failing rows)";
         state.Slot = new SlotLag("active", 6L * 1024 * 1024 * 1024, 0.2, now);
 
-        var problems = Health.Of(state, now, 5000L * 1024 * 1024);
+        var problems = Health.Of(state, now);
 
         Assert.Equal(
             [(Health.Rules.Worker, "source", true), (Health.Rules.ReplicationLag, "slot", false), (Health.Rules.Quarantine, "operations.orders", true),

@@ -19,7 +19,7 @@ internal sealed class AlertWorker(AlertEngine engine, PlatformState state, TimeP
             {
                 var now = clock.GetUtcNow().UtcDateTime;
                 state.SampleGoldAge(now); // on the same tick: the age chart keeps moving between transformation runs
-                var problems = Health.Of(state, now, state.ReplicationLagLimitBytes);
+                var problems = Health.Of(state, now);
                 await engine.TickAsync(problems, canResolve: state.Runs > 0, stoppingToken);
                 state.Alerts = engine.Firing;
                 state.Workers.Healthy(Name, engine.Firing.Count == 0 ? "none firing" : $"{engine.Firing.Count} firing");

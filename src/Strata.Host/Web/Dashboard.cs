@@ -39,7 +39,7 @@ internal static class Dashboard
         {
             // Not ready for what blocks (a worker not healthy, gold past error_after, the slot, a quarantine); the
             // body lists every problem, in the words of the overview and strata status.
-            var problems = Health.Of(state, DateTime.UtcNow, state.ReplicationLagLimitBytes);
+            var problems = Health.Of(state, DateTime.UtcNow);
             return problems.Any(p => p.Blocking)
                 ? Results.Json(new { ready = false, problems = problems.Select(p => p.Message) }, HostClient.Json, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Json(new { ready = true, problems = problems.Select(p => p.Message) }, HostClient.Json);

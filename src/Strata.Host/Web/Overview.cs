@@ -39,7 +39,7 @@ public sealed record Overview(
                 "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
             state.Quarantined,
             state.GoldStatus(now),
-            Health.Of(state, now, state.ReplicationLagLimitBytes).Select(p => p.Message).ToList(),
+            Health.Of(state, now).Select(p => p.Message).ToList(),
             state.Alerts);
     }
 }

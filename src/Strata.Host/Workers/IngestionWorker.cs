@@ -19,11 +19,13 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
 
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Every commit, the stream's start and its heartbeat are the worker's heartbeat.
+        void Streaming() => State.Workers.Healthy(Name, "streaming");
         var options = IngestOptions.From(config) with
         {
             OnCommitted = commit =>
             {
-                State.Workers.Healthy(Name, "streaming");
+                Streaming();
                 metrics.Ingested(commit);
                 State.Ingested(commit);
                 if (commit.Tables.Count > 0)
@@ -33,10 +35,10 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
             },
             OnStreaming = () =>
             {
-                State.Workers.Healthy(Name, "streaming");
+                Streaming();
                 State.Reached("ingestion");
             },
-            OnAlive = () => State.Workers.Healthy(Name, "streaming"),
+            OnAlive = Streaming,
             OnRetrying = why => State.Workers.Degraded(Name, why),
             OnQuarantine = tables => State.Quarantined = tables,
         };

@@ -16,8 +16,8 @@ public static class ProjectLoader
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
 
-    /// <summary>Loads the project in <paramref name="directory"/> for the warehouse engine <paramref name="engine"/>.</summary>
-    public static async Task<AnalyticsProject> LoadAsync(string directory, string engine)
+    /// <summary>Loads the project in <paramref name="directory"/> (engine-neutral: the warehouse's dialect enters only when models compile).</summary>
+    public static async Task<AnalyticsProject> LoadAsync(string directory)
     {
         var projectPath = Path.Combine(directory, ProjectFileName);
         if (!File.Exists(projectPath))
@@ -77,7 +77,7 @@ public static class ProjectLoader
         foreach (var model in models)
         {
             described.TryGetValue(model.Name, out var yml);
-            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, engine);
+            await ResolveAsync(loaded, model, project, yml.Model, yml.Path);
             if (yml.Model is not null)
             {
                 tests.AddRange(GenericTests.From(model, yml.Model, yml.Path));
@@ -89,7 +89,7 @@ public static class ProjectLoader
             var path = Relative(directory, file);
             var template = SqlTemplates.Parse(await File.ReadAllTextAsync(file), path);
             var test = new DataTest(Path.GetFileNameWithoutExtension(file), "singular", null, null, new Dictionary<string, object?>(), "error", path) { Template = template };
-            var scope = ParseScope(loaded, $"test {test.Name}", path, engine);
+            var scope = ParseScope(loaded, $"test {test.Name}", path);
             await SqlTemplates.RenderAsync(template, macros.Select(m => m.Template), scope);
             test.Refs = scope.Refs.Distinct().ToList();
             var severity = scope.Config.GetValueOrDefault("severity") as string ?? "error";
@@ -105,7 +105,7 @@ public static class ProjectLoader
         : throw new TransformException($"{path}: severity must be error or warn, not '{severity}'");
 
     /// <summary>Settings in order: folder defaults, the model's yml, then its own <c>config()</c>; and its refs.</summary>
-    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, string engine)
+    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         var folder = Path.GetDirectoryName(model.Path)!.Replace('\\', '/');
@@ -123,7 +123,7 @@ public static class ProjectLoader
             Merge(settings, config);
         }
 
-        var scope = ParseScope(project, $"model {model.Name}", model.Path, engine);
+        var scope = ParseScope(project, $"model {model.Name}", model.Path);
         await SqlTemplates.RenderAsync(model.Template, project.Macros.Select(m => m.Template), scope);
         foreach (var (key, value) in scope.Config)
         {
@@ -156,7 +156,7 @@ public static class ProjectLoader
     }
 
     /// <summary>A scope that resolves names without a warehouse: enough to find refs and <c>config()</c>.</summary>
-    private static RenderScope ParseScope(AnalyticsProject project, string subject, string path, string engine) => new()
+    private static RenderScope ParseScope(AnalyticsProject project, string subject, string path) => new()
     {
         Subject = subject,
         Path = path,

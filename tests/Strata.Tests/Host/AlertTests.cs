@@ -204,7 +204,7 @@ public sealed class AlertTests : IAsyncLifetime
     }
 
     private static Task TickAsync(AlertEngine engine, PlatformState state) =>
-        engine.TickAsync(Health.Of(state, state.Clock.GetUtcNow().UtcDateTime, state.ReplicationLagLimitBytes), state.Runs > 0, CancellationToken.None);
+        engine.TickAsync(Health.Of(state, state.Clock.GetUtcNow().UtcDateTime), state.Runs > 0, CancellationToken.None);
 
     private Task<IReadOnlyList<Alert>> StoreRowsAsync() => new AlertStore(_warehouse).RecentAsync(10);
 

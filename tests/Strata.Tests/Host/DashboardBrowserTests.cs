@@ -169,7 +169,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
         await Expect(page.Locator("#runs .lane[data-job='transformation'] .bar").First).ToBeAttachedAsync();
         await Expect(page.Locator("#model-runs details[open] tbody tr").First).ToBeVisibleAsync();
 
-        var project = await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), "duckdb");
+        var project = await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics"));
         await page.GotoAsync(WithToken("/tests"));
         await Expect(page.Locator("#tests-table tbody tr")).ToHaveCountAsync(project.Tests.Count);
         await Expect(page.Locator("#tests-table tbody tr").First).ToContainTextAsync(new Regex(@"passing since \d\d:\d\d:\d\d, \d+ runs?", RegexOptions.None, TimeSpan.FromSeconds(1)));
@@ -178,7 +178,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
     /// <summary><c>/models</c> draws one node per model and per source a model reads, with a legend and arrows; a node leads to its model's page.</summary>
     private static async Task CheckModelsAsync(IPage page)
     {
-        var graph = new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics"), "duckdb"));
+        var graph = new ProjectGraph(await ProjectLoader.LoadAsync(Path.Combine(TransformProjects.RepositoryRoot, "analytics")));
         var expected = graph.Order.Select(m => m.Name)
             .Concat(graph.Order.SelectMany(m => m.SourceRefs).Select(s => "source:" + s))
             .Distinct()
