@@ -72,6 +72,24 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>The statement that creates temporary view <paramref name="name"/> over <paramref name="sql"/>.</summary>
     string CreateTempViewSql(string name, string sql);
 
+    /// <summary>
+    /// The statement that merges the rows of relation <paramref name="source"/> into <paramref name="target"/> by
+    /// <paramref name="keys"/>: a matching row takes the source's other <paramref name="columns"/>, the rest are
+    /// inserted. Column names are unquoted; relations are written as the caller gives them.
+    /// </summary>
+    string MergeSql(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns);
+
+    /// <summary>The statement that deletes the rows of <paramref name="target"/> whose <paramref name="keys"/> appear in <paramref name="source"/>.</summary>
+    string DeleteMatchingSql(string target, string source, IReadOnlyList<string> keys);
+
+    /// <summary>
+    /// The statement that updates the rows of <paramref name="target"/> (alias <c>t</c>) matching rows of
+    /// <paramref name="source"/> (alias <c>s</c>, a relation or a parenthesized select) on <paramref name="keys"/>
+    /// with <paramref name="assignments"/> (<c>column = expression</c>, columns unqualified, expressions may name
+    /// <c>s.</c>), where <paramref name="condition"/> holds too.
+    /// </summary>
+    string UpdateFromSql(string target, string source, IReadOnlyList<string> keys, string assignments, string condition = "true");
+
     /// <summary>Whole days from date expression <paramref name="from"/> to <paramref name="to"/>.</summary>
     string DaysBetweenSql(string from, string to);
 

@@ -75,6 +75,33 @@ public abstract class WarehouseBase : IWarehouse
     public virtual string CreateTempViewSql(string name, string sql) => $"CREATE TEMP VIEW {Quote(name)} AS {sql}";
 
     /// <inheritdoc />
+    /// <remarks>The SQL:2003 <c>MERGE</c> DuckDB (1.4+) and PostgreSQL (15+) both run.</remarks>
+    public virtual string MergeSql(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(columns);
+        var updates = columns.Where(c => !keys.Contains(c, StringComparer.Ordinal)).Select(c => $"{Quote(c)} = s.{Quote(c)}").ToList();
+        return $"MERGE INTO {target} AS t USING {source} AS s ON {KeysMatch(keys, "t", "s")}\n" +
+            (updates.Count > 0 ? $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", updates)}\n" : "") +
+            $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select(c => "s." + Quote(c)))})";
+    }
+
+    /// <inheritdoc />
+    public virtual string DeleteMatchingSql(string target, string source, IReadOnlyList<string> keys) =>
+        $"DELETE FROM {target} AS t WHERE EXISTS (SELECT 1 FROM {source} AS s WHERE {KeysMatch(keys, "t", "s")})";
+
+    /// <inheritdoc />
+    public virtual string UpdateFromSql(string target, string source, IReadOnlyList<string> keys, string assignments, string condition = "true") =>
+        $"UPDATE {target} AS t SET {assignments} FROM {source} AS s WHERE ({condition}) AND {KeysMatch(keys, "t", "s")}";
+
+    /// <summary><c>t.k1 = s.k1 AND …</c> for unquoted key columns.</summary>
+    protected string KeysMatch(IReadOnlyList<string> keys, string left, string right)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return string.Join(" AND ", keys.Select(k => $"{left}.{Quote(k)} = {right}.{Quote(k)}"));
+    }
+
+    /// <inheritdoc />
     public virtual string DaysBetweenSql(string from, string to) => $"(CAST({to} AS DATE) - CAST({from} AS DATE))";
 
     /// <inheritdoc />

@@ -9,6 +9,7 @@ using Strata.Ingestion.Catalog;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Warehouse;
+using Strata.Warehouse.Changelog;
 
 namespace Strata.Ingestion.Reconcile;
 
@@ -140,26 +141,17 @@ internal sealed class Reconciler(IngestionService ingestion)
     {
         var sourceChecksum = source.Values.Aggregate(0UL, (sum, hash) => unchecked(sum + hash));
         var keyed = table.Columns.Any(c => c.IsKey);
-        var keys = table.Columns.Where(c => c.IsKey).Select(c => warehouse.Quote(c.Name)).ToList();
+        var keys = table.Columns.Where(c => c.IsKey).Select(c => c.Name).ToList();
         var columns = string.Join(", ", table.Columns.Select(c => warehouse.Quote(c.Name)));
-        var bronze = warehouse.Qualify(BronzeTable.Schema, table.BronzeName);
-        const string Since = """
-            resets AS (SELECT _lsn AS l, _seq AS s FROM c WHERE _op = 't' UNION ALL SELECT max(_lsn), -1 FROM c WHERE _op = 'r'),
-            p AS (SELECT l, s FROM resets WHERE l IS NOT NULL ORDER BY l DESC, s DESC LIMIT 1),
-            kept AS (SELECT * FROM c WHERE _op <> 't' AND NOT EXISTS (SELECT 1 FROM p WHERE c._lsn < p.l OR (c._lsn = p.l AND c._seq <= p.s)))
-            """;
+        var changes = $"(SELECT * FROM {warehouse.Qualify(BronzeTable.Schema, table.BronzeName)} WHERE {ChangelogState.UpTo((long)at)})";
+        var since = ChangelogState.Resets(await warehouse.QueryAsync(ChangelogState.ResetsSql(changes), null, cancellationToken)) is { Count: > 0 } resets
+            ? resets[^1].Position
+            : (ChangelogPosition?)null;
         // With a key: the latest version of each key. Without one: every change since the last reset in order, replayed
         // below as a multiset (an insert adds a copy of the row, a delete takes one away).
-        var sql = keyed ? string.Create(CultureInfo.InvariantCulture, $"""
-            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
-            {Since},
-            ranked AS (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS rn FROM kept)
-            SELECT {columns}, _op FROM ranked WHERE rn = 1 AND _op <> 'd'
-            """) : string.Create(CultureInfo.InvariantCulture, $"""
-            WITH c AS (SELECT * FROM {bronze} WHERE _lsn <= {at}),
-            {Since}
-            SELECT {columns}, _op FROM kept ORDER BY _lsn, _seq
-            """);
+        var sql = keyed
+            ? $"SELECT {columns}, _op FROM ({ChangelogState.LatestVersionsSql(warehouse, changes, keys, since)}) AS latest WHERE _op <> 'd'"
+            : $"SELECT {columns}, _op FROM ({ChangelogState.VersionsSinceSql(changes, since)}) AS versions ORDER BY _lsn, _seq";
         var state = await warehouse.QueryAsync(sql, null, cancellationToken);
         var copies = new Dictionary<(string Key, ulong Hash), int>();
         var order = new List<(string Key, ulong Hash)>();

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Strata.Transform.Project;
 using Strata.Warehouse;
+using Strata.Warehouse.Changelog;
 
 namespace Strata.Transform.Execution;
 
@@ -42,10 +42,9 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
 
         var watermark = await metadata.WatermarkAsync(transaction, model.Name, cancellationToken);
-        var after = watermark is { } w ? $"(_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq}))" : "true";
-        var upTo = bound is { } b ? $"_lsn <= {b}" : "true";
+        var after = ChangelogState.After(watermark is { } w ? new ChangelogPosition(w.Lsn, w.Seq) : null);
         await transaction.ExecuteAsync(
-            warehouse.CreateTempViewSql(windowName, $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {upTo}"), null, cancellationToken);
+            warehouse.CreateTempViewSql(windowName, $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {ChangelogState.UpTo(bound)}"), null, cancellationToken);
         var sql = await compiler.CompileAsync(model, isIncremental: watermark is not null, changes: window);
         try
         {
@@ -79,8 +78,8 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         if (newest.Count > 0)
         {
             changes = TransformMetadata.Long(newest[0][3]);
-            var resets = await ResetsAsync(transaction, batch, cancellationToken);
-            var keys = model.Config.UniqueKey.Select(warehouse.Quote).ToList();
+            var resets = ChangelogState.Resets(await transaction.QueryAsync(ChangelogState.ResetsSql(batch), null, cancellationToken));
+            var keys = model.Config.UniqueKey;
             if (history)
             {
                 await ApplyHistoryAsync(transaction, relation, batch, keys, values, resets, cancellationToken);
@@ -118,8 +117,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
 
         var pending = await transaction.QueryAsync(
-            string.Create(CultureInfo.InvariantCulture,
-                $"SELECT 1 FROM {compiler.SourceRelation(ChangelogSource(model))} WHERE (_lsn > {w.Lsn} OR (_lsn = {w.Lsn} AND _seq > {w.Seq})) AND _lsn <= {b} LIMIT 1"),
+            $"SELECT 1 FROM {compiler.SourceRelation(ChangelogSource(model))} WHERE {ChangelogState.After(new ChangelogPosition(w.Lsn, w.Seq))} AND {ChangelogState.UpTo(b)} LIMIT 1",
             null, cancellationToken);
         return pending.Count == 0;
     }
@@ -137,21 +135,8 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         return sources[0];
     }
 
-    /// <summary>
-    /// The points in the batch after which earlier state no longer counts, in order: each TRUNCATE at its position,
-    /// each snapshot just before its first row.
-    /// </summary>
-    private async Task<List<Reset>> ResetsAsync(IWarehouseTransaction transaction, string batch, CancellationToken cancellationToken)
-    {
-        var rows = await transaction.QueryAsync(
-            $"SELECT _lsn, _seq, _commit_ts FROM {batch} WHERE _op = 't' UNION ALL SELECT _lsn, -1, min(_commit_ts) FROM {batch} WHERE _op = 'r' GROUP BY _lsn",
-            null, cancellationToken);
-        return rows.Select(r => new Reset(TransformMetadata.Long(r[0]), TransformMetadata.Long(r[1]), (DateTime)r[2]!))
-            .OrderBy(r => r.Lsn).ThenBy(r => r.Seq).ToList();
-    }
-
     private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, string relation, string batch, string latestName, List<string> keys, List<string> values, Reset? reset, CancellationToken cancellationToken)
+        IWarehouseTransaction transaction, string relation, string batch, string latestName, IReadOnlyList<string> keys, List<string> values, ChangelogReset? reset, CancellationToken cancellationToken)
     {
         var latest = warehouse.Quote(latestName);
         if (reset is not null)
@@ -162,35 +147,31 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         // The latest version of each key in the batch replaces the row of that key: delete every key the batch
         // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
         // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
-        var quoted = values.Select(warehouse.Quote).ToList();
-        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(latestName,
-            $"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY {string.Join(", ", keys)} ORDER BY _lsn DESC, _seq DESC) AS __strata_rank " +
-            $"FROM {batch} WHERE _op <> 't' AND {After(reset)}) AS ranked WHERE __strata_rank = 1"), null, cancellationToken);
-        await transaction.ExecuteAsync(
-            $"DELETE FROM {relation} AS t WHERE EXISTS (SELECT 1 FROM {latest} AS s WHERE {Materializer.Join(keys, "t", "s")})", null, cancellationToken);
-        await transaction.ExecuteAsync(
-            $"INSERT INTO {relation} ({List(quoted)}) SELECT {List(quoted)} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
+        var quoted = List(values.Select(warehouse.Quote));
+        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(latestName, ChangelogState.LatestVersionsSql(warehouse, batch, keys, reset?.Position)), null, cancellationToken);
+        await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(relation, latest, keys), null, cancellationToken);
+        await transaction.ExecuteAsync($"INSERT INTO {relation} ({quoted}) SELECT {quoted} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
         await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
     }
 
     private async Task ApplyHistoryAsync(
-        IWarehouseTransaction transaction, string relation, string batch, List<string> keys, List<string> values, List<Reset> resets, CancellationToken cancellationToken)
+        IWarehouseTransaction transaction, string relation, string batch, IReadOnlyList<string> keys, List<string> values, IReadOnlyList<ChangelogReset> resets, CancellationToken cancellationToken)
     {
-        var quoted = values.Select(warehouse.Quote).ToList();
-        var partition = string.Join(", ", keys);
-        Reset? previous = null;
-        foreach (var reset in resets.Cast<Reset?>().Append(null))
+        var quoted = List(values.Select(warehouse.Quote));
+        var partition = List(keys.Select(warehouse.Quote));
+        var versions = $"OVER (PARTITION BY {partition} ORDER BY _lsn, _seq)";
+        ChangelogReset? previous = null;
+        foreach (var reset in resets.Cast<ChangelogReset?>().Append(null))
         {
-            var segment = $"{After(previous)} AND {Before(reset)} AND _op <> 't'";
+            var segment = $"{ChangelogState.After(previous?.Position)} AND {ChangelogState.Before(reset?.Position)} AND _op <> 't'";
             // Close the current version of every key that changes in this segment, at its first change.
+            await transaction.ExecuteAsync(warehouse.UpdateFromSql(relation,
+                $"(SELECT {partition}, min(_commit_ts) AS first_ts FROM {batch} WHERE {segment} GROUP BY {partition})", keys,
+                "valid_to = s.first_ts, is_current = false", "t.is_current"), null, cancellationToken);
             await transaction.ExecuteAsync(
-                $"UPDATE {relation} AS t SET valid_to = f.first_ts, is_current = false " +
-                $"FROM (SELECT {partition}, min(_commit_ts) AS first_ts FROM {batch} WHERE {segment} GROUP BY {partition}) AS f " +
-                $"WHERE t.is_current AND {Materializer.Join(keys, "t", "f")}", null, cancellationToken);
-            await transaction.ExecuteAsync(
-                $"INSERT INTO {relation} ({List(quoted)}, _seq, valid_from, valid_to, is_current, is_deleted) " +
-                $"SELECT {List(quoted)}, _seq, _commit_ts, lead(_commit_ts) OVER w, lead(_lsn) OVER w IS NULL, _op = 'd' " +
-                $"FROM {batch} WHERE {segment} WINDOW w AS (PARTITION BY {partition} ORDER BY _lsn, _seq)", null, cancellationToken);
+                $"INSERT INTO {relation} ({quoted}, _seq, valid_from, valid_to, is_current, is_deleted) " +
+                $"SELECT {quoted}, _seq, _commit_ts, lead(_commit_ts) {versions}, lead(_lsn) {versions} IS NULL, _op = 'd' " +
+                $"FROM {batch} WHERE {segment}", null, cancellationToken);
             if (reset is { } r)
             {
                 await transaction.ExecuteAsync(
@@ -201,15 +182,5 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         }
     }
 
-    private static string After(Reset? reset) => reset is { } r
-        ? string.Create(CultureInfo.InvariantCulture, $"(_lsn > {r.Lsn} OR (_lsn = {r.Lsn} AND _seq > {r.Seq}))")
-        : "true";
-
-    private static string Before(Reset? reset) => reset is { } r
-        ? string.Create(CultureInfo.InvariantCulture, $"(_lsn < {r.Lsn} OR (_lsn = {r.Lsn} AND _seq < {r.Seq}))")
-        : "true";
-
     private static string List(IEnumerable<string> columns) => string.Join(", ", columns);
-
-    private readonly record struct Reset(long Lsn, long Seq, DateTime CommitTime);
 }

@@ -38,9 +38,6 @@ internal sealed class Materializer
             [schema, name], cancellationToken);
         return rows.Count == 0 ? RelationKind.None : (string)rows[0][0]! == "VIEW" ? RelationKind.View : RelationKind.Table;
     }
-
-    internal static string Join(IEnumerable<string> keys, string left, string right) =>
-        string.Join(" AND ", keys.Select(k => $"{left}.{k} = {right}.{k}"));
 }
 
 /// <summary>What a relation is in the warehouse.</summary>

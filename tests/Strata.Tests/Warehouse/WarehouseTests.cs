@@ -8,7 +8,7 @@ using Strata.Warehouse.Postgres;
 namespace Strata.Tests.Warehouse;
 
 /// <summary>The contract every warehouse adapter keeps; one subclass per engine.</summary>
-public abstract class WarehouseTests : IAsyncLifetime
+public abstract partial class WarehouseTests : IAsyncLifetime
 {
     private static readonly IReadOnlyList<WarehouseColumn> Columns =
     [

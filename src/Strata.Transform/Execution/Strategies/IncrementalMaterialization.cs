@@ -21,9 +21,9 @@ internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelComp
         var relation = compiler.Relation(model);
         var batchName = $"strata_batch__{model.Name}";
         var batch = warehouse.Quote(batchName);
-        var columns = (await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken))!.Select(c => warehouse.Quote(c.Name)).ToList();
-        var keys = model.Config.UniqueKey.Select(warehouse.Quote).ToList();
-        var list = string.Join(", ", columns);
+        var columns = (await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken))!.Select(c => c.Name).ToList();
+        var keys = model.Config.UniqueKey;
+        var list = string.Join(", ", columns.Select(warehouse.Quote));
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
         var rows = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
@@ -33,17 +33,11 @@ internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelComp
                 await transaction.ExecuteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
                 break;
             case "delete+insert":
-                await transaction.ExecuteAsync(
-                    $"DELETE FROM {relation} AS t WHERE EXISTS (SELECT 1 FROM {batch} AS s WHERE {Materializer.Join(keys, "t", "s")})", null, cancellationToken);
+                await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(relation, batch, keys), null, cancellationToken);
                 await transaction.ExecuteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
                 break;
             default:
-                var updates = string.Join(", ", columns.Except(keys).Select(c => $"{c} = s.{c}"));
-                await transaction.ExecuteAsync(
-                    $"MERGE INTO {relation} AS t USING {batch} AS s ON {Materializer.Join(keys, "t", "s")}\n" +
-                    (updates.Length > 0 ? $"WHEN MATCHED THEN UPDATE SET {updates}\n" : "") +
-                    $"WHEN NOT MATCHED THEN INSERT ({list}) VALUES ({string.Join(", ", columns.Select(c => $"s.{c}"))})",
-                    null, cancellationToken);
+                await transaction.ExecuteAsync(warehouse.MergeSql(relation, batch, keys, columns), null, cancellationToken);
                 break;
         }
 
