@@ -74,15 +74,18 @@ public static class PlatformHost
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
         using var metrics = new StrataMetrics(state);
-        // The jobs' own warehouse handle and loaded project: a broken project or schedule stops `strata up` here, in one line.
-        await using var jobsWarehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
+        // One warehouse handle for the whole process, lent to every worker, job and page; closed after the web app stops.
+        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        var openWarehouse = warehouse.Lend;
+        // The jobs' loaded project: a broken project or schedule stops `strata up` here, in one line.
+        var jobsWarehouse = await openWarehouse(cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
         var reports = ReportService.From(config, jobsTransform, jobsWarehouse, workers);
         // only_if_fresh measures a report's data as the overview measures gold: the age of the relations it reads.
         reports.Freshness = new Reports.Delivery.DeliveryFreshness(
             relations => state.AgesSeconds(clock.GetUtcNow().UtcDateTime).Where(a => relations.Contains(a.Key)).Select(a => (double?)a.Value).Max() is { } age ? TimeSpan.FromSeconds(age) : null,
             () => state.ErrorAfter);
-        var jobs = HostJobs.Plan(config, jobsTransform, reports);
+        var jobs = HostJobs.Plan(config, openWarehouse, jobsTransform, reports);
         var history = new JobHistory(jobsWarehouse);
         await history.EnsureAsync(cancellationToken);
         var alertSettings = AlertSettings.Read(config);
@@ -93,9 +96,9 @@ public static class PlatformHost
         var alerts = new AlertStore(jobsWarehouse);
         await alerts.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddHostedService(_ => new IngestionWorker(config, workers, trigger, state, metrics, clock));
-        builder.Services.AddHostedService(_ => new TransformWorker(config, workers, trigger, state, metrics, history, clock));
-        builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance), state));
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, openWarehouse, workers, trigger, state, metrics, clock));
+        builder.Services.AddHostedService(_ => new TransformWorker(config, openWarehouse, workers, trigger, state, metrics, history, clock));
+        builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, openWarehouse, NullConsole.Instance), state));
         builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, workers, clock));
         builder.Services.AddHostedService(_ => new AlertWorker(
             new AlertEngine(alerts, alertChannels, alertSettings, $"strata up in {config.ProjectDirectory}", clock, workers), state, clock));
@@ -112,7 +115,7 @@ public static class PlatformHost
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, state, history, alerts);
+        Web.Dashboard.Map(app, config, openWarehouse, state, history, alerts);
         app.MapPrometheusScrapingEndpoint();
         try
         {

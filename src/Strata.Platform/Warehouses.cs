@@ -4,6 +4,7 @@ using Strata.Source.Connection;
 using Strata.Warehouse;
 using Strata.Warehouse.DuckDb;
 using Strata.Warehouse.Postgres;
+using Strata.Warehouse.Sharing;
 
 namespace Strata.Platform;
 
@@ -31,6 +32,9 @@ public static class Warehouses
 
     /// <summary>Opens the warehouse <c>warehouse.*</c> describes.</summary>
     public static Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default) => Provider(config).OpenAsync(config, cancellationToken);
+
+    /// <summary>The process's one handle of the configured warehouse, opened on first use and lent to every service (<see cref="SharedWarehouse.Lend"/>).</summary>
+    public static SharedWarehouse Shared(StrataConfig config) => new(Opener(config));
 
     /// <summary>Opens it later, as often as asked: for services that hold a handle per run.</summary>
     public static OpenWarehouse Opener(StrataConfig config) => cancellationToken => OpenAsync(config, cancellationToken);

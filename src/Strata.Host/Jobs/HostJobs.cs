@@ -4,8 +4,9 @@ using Strata.Ingestion;
 using Strata.Output;
 using Strata.Reports;
 using Strata.Text;
-using Strata.Transform;
 using Strata.Transform.Execution;
+using Strata.Transform;
+using Strata.Warehouse;
 
 namespace Strata.Host.Jobs;
 
@@ -16,7 +17,7 @@ namespace Strata.Host.Jobs;
 /// </summary>
 internal static class HostJobs
 {
-    public static List<ScheduledJob> Plan(StrataConfig config, TransformService transform, ReportService reports)
+    public static List<ScheduledJob> Plan(StrataConfig config, OpenWarehouse openWarehouse, TransformService transform, ReportService reports)
     {
         var zoneText = config.Text(Settings.ScheduleTimeZone) ?? "UTC";
         var zone = CronText.FindTimeZone(zoneText, $"{Settings.ScheduleTimeZone.Path} ({config.Get(Settings.ScheduleTimeZone).Origin})");
@@ -42,7 +43,7 @@ internal static class HostJobs
         });
         Add(Settings.ScheduleReconcile, "reconcile", ["ingestion"], async token =>
         {
-            var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).ReconcileAsync([], token);
+            var result = await new IngestionService(config, openWarehouse, NullConsole.Instance).ReconcileAsync([], token);
             var differing = result.Tables.Where(t => !t.Equal).ToList();
             return differing.Count == 0
                 ? JobOutcome.Success($"{result.Tables.Count} tables equal the source at {result.Lsn}")

@@ -26,11 +26,11 @@ internal static class Dashboard
     /// <summary>The tables a request names (<see cref="HostClient.TableQuery"/>), <c>schema.table</c>.</summary>
     private static List<string> Tables(HttpRequest request) => request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
-    public static void Map(WebApplication app, StrataConfig config, PlatformState state, JobHistory history, AlertStore alerts)
+    public static void Map(WebApplication app, StrataConfig config, OpenWarehouse openWarehouse, PlatformState state, JobHistory history, AlertStore alerts)
     {
         var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
         app.Use((context, next) => security.HandleAsync(context, _ => next()));
-        var warehouse = new Lazy<Task<IWarehouse>>(() => Strata.Platform.Warehouses.OpenAsync(config));
+        var warehouse = new Lazy<Task<IWarehouse>>(() => openWarehouse(CancellationToken.None));
         var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await warehouse.Value, NullConsole.Instance));
         var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouse.Value, NullConsole.Instance));
 
@@ -62,7 +62,7 @@ internal static class Dashboard
 
         // The API the CLI uses while this host owns the DuckDB warehouse.
         app.MapGet("/api/ingest/status", async (CancellationToken token) =>
-            Results.Json(await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).StatusAsync(token), HostClient.Json));
+            Results.Json(await new IngestionService(config, openWarehouse, NullConsole.Instance).StatusAsync(token), HostClient.Json));
         app.MapPost("/api/ingest/resync", (HttpRequest request) =>
         {
             var tables = Tables(request);
@@ -73,7 +73,7 @@ internal static class Dashboard
         {
             try
             {
-                return Results.Json(await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).ReconcileAsync(Tables(request), token), HostClient.Json);
+                return Results.Json(await new IngestionService(config, openWarehouse, NullConsole.Instance).ReconcileAsync(Tables(request), token), HostClient.Json);
             }
             catch (StrataException ex) when (!ex.IsTransient && ex is not WarehouseException)
             {

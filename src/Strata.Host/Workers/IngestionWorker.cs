@@ -1,11 +1,12 @@
 using Strata.Configuration;
 using Strata.Ingestion;
 using Strata.Output;
+using Strata.Warehouse;
 
 namespace Strata.Host.Workers;
 
 /// <summary>Follows the source: CDC into bronze, telling the transformation which tables each commit touched.</summary>
-internal sealed class IngestionWorker(StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, TimeProvider clock)
+internal sealed class IngestionWorker(StrataConfig config, OpenWarehouse openWarehouse, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, TimeProvider clock)
     : SupervisedWorker("ingestion", state, console, clock)
 {
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -59,7 +60,7 @@ internal sealed class IngestionWorker(StrataConfig config, IStrataConsole consol
             State.ResyncRequested += Restart;
             try
             {
-                await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console, Clock).RunAsync(options with { Resync = resync }, restart.Token);
+                await new IngestionService(config, openWarehouse, Console, Clock).RunAsync(options with { Resync = resync }, restart.Token);
             }
             catch (OperationCanceledException) when (restart.IsCancellationRequested && !stoppingToken.IsCancellationRequested)
             {

@@ -1,8 +1,9 @@
 using Strata.Configuration;
 using Strata.Host.Jobs;
 using Strata.Output;
-using Strata.Transform;
 using Strata.Transform.Execution;
+using Strata.Transform;
+using Strata.Warehouse;
 
 namespace Strata.Host.Workers;
 
@@ -13,7 +14,7 @@ namespace Strata.Host.Workers;
 /// rest goes on; a failed run never stops the other workers. Every run is in <c>_strata.runs</c>.
 /// </summary>
 internal sealed class TransformWorker(
-    StrataConfig config, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history, TimeProvider clock)
+    StrataConfig config, OpenWarehouse openWarehouse, IStrataConsole console, TransformTrigger trigger, PlatformState state, StrataMetrics metrics, JobHistory history, TimeProvider clock)
     : SupervisedWorker("transformation", state, console, clock)
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
@@ -26,7 +27,7 @@ internal sealed class TransformWorker(
     protected override async Task RunAsync(CancellationToken stoppingToken)
     {
         State.Workers.Starting(Name, "waiting for bronze to hold the snapshot");
-        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, stoppingToken);
+        await using var warehouse = await openWarehouse(stoppingToken);
         var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
         // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
         var sources = transform.Graph.Project.Sources;

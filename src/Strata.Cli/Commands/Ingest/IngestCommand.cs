@@ -60,7 +60,8 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
             }
         }
 
-        var service = new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console);
+        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        var service = new IngestionService(config, warehouse.Lend, Console);
         var options = IngestOptions.From(config) with
         {
             Once = settings.Once,

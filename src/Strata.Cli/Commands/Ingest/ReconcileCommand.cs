@@ -23,8 +23,9 @@ internal sealed class ReconcileCommand(CliRuntime runtime, SpectreStrataConsole 
         var config = LoadConfig(settings);
         // While strata up owns the DuckDB warehouse, it reconciles (its ingestion catches bronze up meanwhile).
         using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(30));
+        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
         var result = host is null
-            ? await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), Console).ReconcileAsync(settings.Tables, cancellationToken)
+            ? await new IngestionService(config, warehouse.Lend, Console).ReconcileAsync(settings.Tables, cancellationToken)
             : await host.PostAsync<ReconcileResult>("api/reconcile" + HostClient.TableQuery(settings.Tables), cancellationToken);
         if (settings.Json)
         {
