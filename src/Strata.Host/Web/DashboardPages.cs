@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Host.Jobs;
 using Strata.Transform;
+using Strata.Transform.History;
 using Strata.Warehouse;
 
 namespace Strata.Host.Web;
@@ -12,6 +13,9 @@ namespace Strata.Host.Web;
 /// </summary>
 internal static class DashboardPages
 {
+    /// <summary>How many of a test's newest results the pages read: a longer streak shows as this many runs ("500+").</summary>
+    internal const int StreakLimit = 500;
+
     public static void Map(WebApplication app, Lazy<Task<IWarehouse>> warehouse, Lazy<Task<TransformService>> transform, JobHistory history)
     {
         app.MapGet("/", () => DashboardAssets.Serve("overview.html"));
@@ -25,18 +29,18 @@ internal static class DashboardPages
         app.MapGet("/api/runs", async (CancellationToken token) => Results.Json(new
         {
             Jobs = await history.ReadAsync(300, token),
-            ModelRuns = await Rows.ReadAsync(await warehouse.Value,
-                "SELECT run_id, model, materialized, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 200", token),
+            ModelRuns = await new RunHistory(await warehouse.Value).RecentModelRunsAsync(200, token),
         }, HostClient.Json));
-        app.MapGet("/api/tests", async (CancellationToken token) => Results.Json(await TestSummary.ReadAsync(await warehouse.Value, token), HostClient.Json));
+        app.MapGet("/api/tests", async (CancellationToken token) =>
+            Results.Json(FailuresFirst(await new TestHistory(await warehouse.Value).TestStreaksAsync(StreakLimit, token)), HostClient.Json));
         app.MapGet("/api/models", async (CancellationToken token) =>
         {
             var graph = (await transform.Value).Graph;
-            var last = await Rows.ReadAsync(await warehouse.Value,
-                "SELECT model, materialized, status, rows_changed, started_at, duration_ms, error FROM (SELECT *, row_number() OVER (PARTITION BY model ORDER BY started_at DESC) AS latest " +
-                "FROM _strata.model_runs) AS r WHERE latest = 1 ORDER BY model", token);
-            var status = last.ToDictionary(r => (string)r["model"]!, r => (string)r["status"]!, StringComparer.Ordinal);
-            return Results.Json(new { Graph = ModelGraphSvg.Render(graph, status), Models = last }, HostClient.Json);
+            var last = await new RunHistory(await warehouse.Value).LatestRunPerModelAsync(token);
+            var status = last.ToDictionary(r => r.Model, r => r.Status, StringComparer.Ordinal);
+            // The table's columns; the run id is the runs page's.
+            var models = last.Select(r => new { r.Model, r.Materialized, r.Status, r.RowsChanged, r.StartedAt, r.DurationMs, r.Error });
+            return Results.Json(new { Graph = ModelGraphSvg.Render(graph, status), Models = models }, HostClient.Json);
         });
         app.MapGet("/api/models/{name}", async (string name, CancellationToken token) =>
         {
@@ -46,4 +50,8 @@ internal static class DashboardPages
                 : Dashboard.Problem(StatusCodes.Status404NotFound, $"no model {name}");
         });
     }
+
+    /// <summary>The tests page's order: failing and erroring tests, then warnings, then the passing, each by name.</summary>
+    private static List<TestStreak> FailuresFirst(IReadOnlyList<TestStreak> streaks) =>
+        streaks.OrderBy(t => t.Status switch { "fail" or "error" => 0, "warn" => 1, _ => 2 }).ThenBy(t => t.Test, StringComparer.Ordinal).ToList();
 }

@@ -1,4 +1,5 @@
 using Strata.Transform.Graph;
+using Strata.Transform.History;
 using Strata.Warehouse;
 
 namespace Strata.Host.Web;
@@ -26,7 +27,7 @@ public sealed record ModelView(
     IReadOnlyList<string> Upstream,
     IReadOnlyList<string> Downstream,
     IReadOnlyList<ModelTestView> Tests,
-    IReadOnlyList<IReadOnlyDictionary<string, object?>> Runs)
+    IReadOnlyList<ModelRunView> Runs)
 {
     internal static async Task<ModelView> ReadAsync(ProjectGraph graph, string name, IWarehouse warehouse, CancellationToken cancellationToken)
     {
@@ -35,14 +36,14 @@ public sealed record ModelView(
         var actual = await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken);
         var columns = actual?.Select(c => new ModelColumnView(c.Name, c.Type.ToString(), documented.GetValueOrDefault(c.Name))).ToList()
             ?? model.Columns.Select(c => new ModelColumnView(c.Name, null, c.Description)).ToList();
-        var results = (await TestSummary.ReadAsync(warehouse, cancellationToken)).ToDictionary(t => t.Test, StringComparer.Ordinal);
+        var results = (await new TestHistory(warehouse).TestStreaksAsync(DashboardPages.StreakLimit, cancellationToken)).ToDictionary(t => t.Test, StringComparer.Ordinal);
         var tests = graph.Project.Tests.Where(t => t.Model == name || t.Refs.Contains(name))
             .Select(t => new ModelTestView(t.Name, t.Kind, t.Column, t.Severity, results.GetValueOrDefault(t.Name)))
             .OrderBy(t => t.Name, StringComparer.Ordinal)
             .ToList();
-        var runs = await Rows.ReadAsync(warehouse,
-            $"SELECT run_id, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs WHERE model = {warehouse.Parameter(1)} ORDER BY started_at DESC LIMIT 20",
-            [name], cancellationToken);
+        var runs = (await new RunHistory(warehouse).ModelRunsAsync(name, 20, cancellationToken))
+            .Select(r => new ModelRunView(r.RunId, r.Status, r.RowsChanged, r.StartedAt, r.DurationMs, r.Error))
+            .ToList();
         return new ModelView(model.Name, model.Path, model.Config.Materialized, model.Config.Schema, model.Description, model.Sql, columns,
             [.. model.Refs, .. model.SourceRefs.Select(s => "source:" + s)], graph.ChildrenOf(name), tests, runs);
     }
@@ -60,4 +61,13 @@ public sealed record ModelColumnView(string Name, string? Type, string? Descript
 /// <param name="Column">The column it tests, if any.</param>
 /// <param name="Severity"><c>error</c> or <c>warn</c>.</param>
 /// <param name="Latest">Its latest result and streak, or null before it ran.</param>
-public sealed record ModelTestView(string Name, string Kind, string? Column, string Severity, TestSummary? Latest);
+public sealed record ModelTestView(string Name, string Kind, string? Column, string Severity, TestStreak? Latest);
+
+/// <summary>One run of a model, as its page lists them.</summary>
+/// <param name="RunId">The transformation run.</param>
+/// <param name="Status"><c>success</c>, <c>error</c> or <c>skipped</c>.</param>
+/// <param name="RowsChanged">Rows written, when known.</param>
+/// <param name="StartedAt">Start (UTC).</param>
+/// <param name="DurationMs">How long it took, in milliseconds.</param>
+/// <param name="Error">One line, for errors and skips.</param>
+public sealed record ModelRunView(string RunId, string Status, long? RowsChanged, DateTime StartedAt, long? DurationMs, string? Error);

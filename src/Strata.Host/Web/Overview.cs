@@ -1,4 +1,5 @@
 using Strata.Host.Jobs;
+using Strata.Transform.History;
 using Strata.Warehouse;
 
 namespace Strata.Host.Web;
@@ -13,8 +14,8 @@ public sealed record Overview(
     Percentiles VisibilityLastHour,
     IReadOnlyDictionary<string, double> ModelFreshnessSeconds,
     IReadOnlyList<JobRun> LastJobs,
-    IReadOnlyList<IReadOnlyDictionary<string, object?>> LastRuns,
-    IReadOnlyList<IReadOnlyDictionary<string, object?>> FailingTests,
+    IReadOnlyList<RecentModelRun> LastRuns,
+    IReadOnlyList<FailingTest> FailingTests,
     IReadOnlyList<string> QuarantinedTables,
     string GoldStatus,
     IReadOnlyList<string> Problems,
@@ -33,16 +34,34 @@ public sealed record Overview(
             Percentiles.Of(state.Visibility.Where(s => s.At > now.AddHours(-1)).Select(s => s.Seconds).ToList()),
             state.AgesSeconds(now),
             await history.ReadAsync(10, cancellationToken),
-            await Rows.ReadAsync(warehouse, "SELECT model, status, rows_changed, started_at, duration_ms, error FROM _strata.model_runs ORDER BY started_at DESC LIMIT 20", cancellationToken),
-            await Rows.ReadAsync(warehouse,
-                "SELECT test, model, severity, status, failures, sample FROM _strata.test_results WHERE status IN ('fail', 'error', 'warn') " +
-                "AND run_id = (SELECT max(run_id) FROM _strata.test_results) ORDER BY test", cancellationToken),
+            (await new RunHistory(warehouse).RecentModelRunsAsync(20, cancellationToken))
+                .Select(r => new RecentModelRun(r.Model, r.Status, r.RowsChanged, r.StartedAt, r.DurationMs, r.Error)).ToList(),
+            (await new TestHistory(warehouse).FailingInNewestRunAsync(cancellationToken))
+                .Select(t => new FailingTest(t.Test, t.Model, t.Severity, t.Status, t.Failures, t.Sample)).ToList(),
             state.Quarantined,
             state.GoldStatus(now),
             Health.Of(state, now).Select(p => p.Message).ToList(),
             state.Alerts);
     }
 }
+
+/// <summary>A model run among the overview's newest.</summary>
+/// <param name="Model">The model.</param>
+/// <param name="Status"><c>success</c>, <c>error</c> or <c>skipped</c>.</param>
+/// <param name="RowsChanged">Rows written, when known.</param>
+/// <param name="StartedAt">Start (UTC).</param>
+/// <param name="DurationMs">How long it took, in milliseconds.</param>
+/// <param name="Error">One line, for errors and skips.</param>
+public sealed record RecentModelRun(string Model, string Status, long? RowsChanged, DateTime StartedAt, long? DurationMs, string? Error);
+
+/// <summary>A test the newest run found failing, erroring or warning.</summary>
+/// <param name="Test">The test.</param>
+/// <param name="Model">The model it tests, if any.</param>
+/// <param name="Severity"><c>error</c> or <c>warn</c>.</param>
+/// <param name="Status"><c>fail</c>, <c>error</c> or <c>warn</c>.</param>
+/// <param name="Failures">Failing rows.</param>
+/// <param name="Sample">A few of them, as text.</param>
+public sealed record FailingTest(string Test, string? Model, string Severity, string Status, long? Failures, string? Sample);
 
 /// <summary>One freshness sample.</summary>
 /// <param name="At">When (UTC).</param>
@@ -63,29 +82,5 @@ public sealed record Percentiles(int Samples, double? P50, double? P95, double? 
         var sorted = values.Order().ToList();
         double? Rank(double p) => sorted.Count == 0 ? null : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Count) - 1, 0, sorted.Count - 1)];
         return new Percentiles(sorted.Count, Rank(0.50), Rank(0.95), Rank(0.99));
-    }
-}
-
-/// <summary>Rows of the host's own bookkeeping queries, as name → value maps (for JSON and the pages).</summary>
-internal static class Rows
-{
-    public static Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(IWarehouse warehouse, string sql, CancellationToken cancellationToken) =>
-        ReadAsync(warehouse, sql, null, cancellationToken);
-
-    public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(
-        IWarehouse warehouse, string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var result = await warehouse.QueryAsync(sql, parameters, cancellationToken);
-            // The bookkeeping tables hold UTC without a zone: say so, or a browser reads the times as its local time.
-            return result.Select(r => (IReadOnlyDictionary<string, object?>)result.Columns
-                .Select((c, i) => (c, v: r[i] is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : r[i]))
-                .ToDictionary(p => p.c, p => p.v)).ToList();
-        }
-        catch (WarehouseException)
-        {
-            return []; // before the first run the tables do not exist
-        }
     }
 }

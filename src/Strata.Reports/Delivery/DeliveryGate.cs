@@ -1,5 +1,6 @@
 using Strata.Reports.Definitions;
 using Strata.Transform;
+using Strata.Transform.History;
 using Strata.Warehouse;
 
 namespace Strata.Reports.Delivery;
@@ -44,19 +45,7 @@ internal static class DeliveryGate
             models.UnionWith(transform.Graph.Ancestors(relation));
         }
 
-        QueryResult rows;
-        try
-        {
-            rows = await warehouse.QueryAsync(
-                "SELECT test, model FROM (SELECT test, model, severity, status, row_number() OVER (PARTITION BY test ORDER BY started_at DESC) AS latest " +
-                $"FROM {warehouse.Qualify("_strata", "test_results")}) AS t WHERE latest = 1 AND severity = 'error' AND status IN ('fail', 'error') ORDER BY test",
-                null, cancellationToken);
-        }
-        catch (WarehouseException)
-        {
-            return []; // no test has run yet
-        }
-
-        return rows.Where(r => r[1] is string model && models.Contains(model)).Select(r => $"test {r[0]} on {r[1]}").ToList();
+        var latest = await new TestHistory(warehouse).LatestResultPerTestAsync(cancellationToken);
+        return latest.Where(t => t.Blocks && t.Model is { } model && models.Contains(model)).Select(t => $"test {t.Test} on {t.Model}").ToList();
     }
 }
