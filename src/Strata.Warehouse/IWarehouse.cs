@@ -30,6 +30,9 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>The columns of a table, or null when it does not exist.</summary>
     Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default);
 
+    /// <summary>Whether <paramref name="schema"/>.<paramref name="name"/> is a table, a view or nothing.</summary>
+    Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default);
+
     /// <summary>Creates a table unless it exists, with <paramref name="primaryKey"/> as its key where the engine has keys.</summary>
     Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null);
 
@@ -98,6 +101,19 @@ public interface IWarehouse : IAsyncDisposable
 
     /// <summary>A parameter marker cast to <paramref name="type"/>, for engines that cannot infer a parameter's type.</summary>
     string TypedParameter(int index, WarehouseType type);
+}
+
+/// <summary>What a relation is in the warehouse.</summary>
+public enum RelationKind
+{
+    /// <summary>Nothing by that name.</summary>
+    None,
+
+    /// <summary>A table.</summary>
+    Table,
+
+    /// <summary>A view.</summary>
+    View,
 }
 
 /// <summary>What an engine can do, for the layers above to choose their strategy instead of guessing from its name.</summary>

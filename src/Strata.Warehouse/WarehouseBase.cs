@@ -41,6 +41,15 @@ public abstract class WarehouseBase : IWarehouse
     }
 
     /// <inheritdoc />
+    /// <remarks>From <c>information_schema.tables</c>, which DuckDB and PostgreSQL both keep.</remarks>
+    public virtual async Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync(
+            $"SELECT table_type FROM information_schema.tables WHERE table_schema = {Parameter(1)} AND table_name = {Parameter(2)}", [schema, name], cancellationToken);
+        return rows.Count == 0 ? RelationKind.None : (string)rows[0][0]! == "VIEW" ? RelationKind.View : RelationKind.Table;
+    }
+
+    /// <inheritdoc />
     public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null)
     {
         ArgumentNullException.ThrowIfNull(columns);

@@ -24,7 +24,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
     {
         var (schema, name) = model.Relation;
         var source = ChangelogSource(model);
-        var existing = await Materializer.RelationKindAsync(warehouse, schema, name, cancellationToken);
+        var existing = await warehouse.RelationKindAsync(schema, name, cancellationToken);
         var relation = compiler.Relation(model);
         var (windowName, batchName, latestName) = ($"strata_changes__{model.Name}", $"strata_batch__{model.Name}", $"strata_latest__{model.Name}");
         var window = warehouse.Quote(windowName);

@@ -28,22 +28,7 @@ internal sealed class Materializer
         var strategy = _strategies.GetValueOrDefault(model.Config.Materialized)
             ?? throw new InvalidOperationException($"{model.Config.Materialized} is not built here");
         var (schema, name) = model.Relation;
-        return await strategy.BuildAsync(model, await RelationKindAsync(_warehouse, schema, name, cancellationToken), fullRefresh, cancellationToken);
+        return await strategy.BuildAsync(model, await _warehouse.RelationKindAsync(schema, name, cancellationToken), fullRefresh, cancellationToken);
     }
 
-    public static async Task<RelationKind> RelationKindAsync(IWarehouse warehouse, string schema, string name, CancellationToken cancellationToken)
-    {
-        var rows = await warehouse.QueryAsync(
-            $"SELECT table_type FROM information_schema.tables WHERE table_schema = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
-            [schema, name], cancellationToken);
-        return rows.Count == 0 ? RelationKind.None : (string)rows[0][0]! == "VIEW" ? RelationKind.View : RelationKind.Table;
-    }
-}
-
-/// <summary>What a relation is in the warehouse.</summary>
-internal enum RelationKind
-{
-    None,
-    Table,
-    View,
 }

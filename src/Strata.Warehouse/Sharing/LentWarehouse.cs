@@ -28,6 +28,9 @@ internal sealed class LentWarehouse(IWarehouse inner) : IWarehouse
     public Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default) => inner.GetColumnsAsync(schema, table, cancellationToken);
 
     /// <inheritdoc />
+    public Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default) => inner.RelationKindAsync(schema, name, cancellationToken);
+
+    /// <inheritdoc />
     public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null) => inner.CreateTableAsync(schema, table, columns, cancellationToken, primaryKey);
 
     /// <inheritdoc />

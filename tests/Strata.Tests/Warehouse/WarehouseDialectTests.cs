@@ -82,6 +82,21 @@ public abstract partial class WarehouseTests
     }
 
     [Fact]
+    public async Task A_relation_is_told_apart_as_a_table_a_view_or_nothing()
+    {
+        var table = await KeyedTableAsync("a_table");
+        await using (var transaction = await Warehouse.BeginAsync())
+        {
+            await Warehouse.ReplaceViewAsync(transaction, "contract", "a_view", $"SELECT k FROM {table}");
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(
+            [RelationKind.Table, RelationKind.View, RelationKind.None],
+            [await Warehouse.RelationKindAsync("contract", "a_table"), await Warehouse.RelationKindAsync("contract", "a_view"), await Warehouse.RelationKindAsync("contract", "nothing")]);
+    }
+
+    [Fact]
     public async Task Identifiers_keep_their_case_and_quotes()
     {
         const string Odd = "Mixed Case \"quoted\"";

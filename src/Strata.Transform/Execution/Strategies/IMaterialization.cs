@@ -1,4 +1,5 @@
 using Strata.Transform.Project;
+using Strata.Warehouse;
 
 namespace Strata.Transform.Execution.Strategies;
 
