@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using Npgsql.Replication;
 using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Replication;
+using Strata.Ingestion.Resync;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Warehouse;
@@ -30,15 +31,14 @@ internal sealed class Reconciler(IngestionService ingestion)
         var connectionString = cdc.ConnectionString(ingestion.Source.Database, "strata reconcile");
         await using var source = await cdc.OpenAsync(ingestion.Source.Database, cancellationToken);
         var catalog = (await SourceCatalog.ReadAsync(source, ingestion.Source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
-        var chosen = IngestionService.ResyncTables(new IngestOptions { Resync = tables }, catalog);
+        var chosen = ResyncRequest.Resolve(tables, catalog);
 
         ulong at;
         var sourceRows = new Dictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
-        await using (var replication = new LogicalReplicationConnection(connectionString))
+        await using (var replication = await ReplicationSession.OpenAsync(connectionString, cdc, cancellationToken))
         {
-            await IngestionService.OpenReplicationAsync(replication, cdc, cancellationToken);
-            var slot = await IngestionService.CreateSlotAsync(replication, $"{ingestion.Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cdc, cancellationToken);
-            at = IngestionService.SnapshotLsn(slot);
+            var slot = await replication.CreateSlotAsync($"{ingestion.Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cancellationToken);
+            at = ReplicationSession.SnapshotLsn(slot);
             // The exported snapshot lives while the replication connection stays idle: read every table now.
             foreach (var table in chosen)
             {
