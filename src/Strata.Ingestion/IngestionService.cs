@@ -59,10 +59,14 @@ public sealed class IngestionService
 
     /// <summary>
     /// Proves bronze holds the source: takes a consistent snapshot of the source at a known LSN (a temporary slot's
-    /// exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from the changelog
-    /// (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a checksum over
-    /// every column, and the keys that differ. Works while the source keeps changing.
+    /// exported snapshot), makes sure bronze holds every change up to that LSN, rebuilds each table's state as of it
+    /// from the changelog (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts,
+    /// a checksum over every column, and the keys that differ. Works while the source keeps changing.
     /// </summary>
+    /// <remarks>
+    /// Never ingests: while another process streams the slot it waits for bronze to pass that LSN; with none, a slot
+    /// holding changes bronze lacks up to it is an <see cref="IngestionException"/> that says to ingest first.
+    /// </remarks>
     /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
