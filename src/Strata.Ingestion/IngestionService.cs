@@ -1,14 +1,14 @@
 using Npgsql;
-using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
-using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
 using Strata.Configuration;
 using Strata.Errors;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
-using Strata.Ingestion.Ownership;
 using Strata.Ingestion.Progress;
+using Strata.Ingestion.Relations;
+using Strata.Ingestion.Replication;
+using Strata.Ingestion.Resync;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Output;
@@ -27,10 +27,12 @@ public sealed class IngestionService
     private readonly StrataConfig _config;
     private readonly IStrataConsole _console;
     private readonly SourceSettings _source;
-    private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ulong> _resyncedAt = new(StringComparer.Ordinal);
+    // Both outlive an attempt: a retried attempt verifies the same tables and drops the same resynced changes.
+    private readonly ResyncPoints _resynced = new();
+    private readonly RelationTracker _relations;
     private readonly TimeProvider _clock;
     private readonly PhaseReporter _phase;
+    private readonly SlotClaim _claim;
     private bool _streamed;
 
     private readonly OpenWarehouse _openWarehouse;
@@ -51,14 +53,20 @@ public sealed class IngestionService
         Pipeline = config.Text(Settings.IngestPipeline)!;
         Slot = config.Text(Settings.IngestSlot) ?? $"strata_{Pipeline}";
         _phase = new PhaseReporter(PhaseFilePath, Pipeline, Slot, _clock);
+        _relations = new RelationTracker(_source.Publication, _resynced, console);
+        _claim = new SlotClaim(Pipeline, Slot, _clock, console);
     }
 
     /// <summary>
     /// Proves bronze holds the source: takes a consistent snapshot of the source at a known LSN (a temporary slot's
-    /// exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from the changelog
-    /// (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a checksum over
-    /// every column, and the keys that differ. Works while the source keeps changing.
+    /// exported snapshot), makes sure bronze holds every change up to that LSN, rebuilds each table's state as of it
+    /// from the changelog (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts,
+    /// a checksum over every column, and the keys that differ. Works while the source keeps changing.
     /// </summary>
+    /// <remarks>
+    /// Never ingests: while another process streams the slot it waits for bronze to pass that LSN; with none, a slot
+    /// holding changes bronze lacks up to it is an <see cref="IngestionException"/> that says to ingest first.
+    /// </remarks>
     /// <param name="tables">Tables to compare (<c>schema.table</c>); empty = every published table.</param>
     /// <param name="cancellationToken">Cancels the work.</param>
     public Task<ReconcileResult> ReconcileAsync(IReadOnlyList<string> tables, CancellationToken cancellationToken = default) =>
@@ -80,6 +88,9 @@ public sealed class IngestionService
 
     /// <summary>Where messages go.</summary>
     internal IStrataConsole Console => _console;
+
+    /// <summary>The source as the CDC login.</summary>
+    internal SourceEndpoint CdcEndpoint() => CdcLogin.Endpoint(_config, _source);
 
     /// <summary>Where this pipeline's phase is recorded for other programs (<see cref="IngestPhaseFile"/>).</summary>
     public string PhaseFilePath => IngestPhaseFile.PathOf(_config.StateDirectory, Pipeline);
@@ -143,6 +154,7 @@ public sealed class IngestionService
         await using var warehouse = await _openWarehouse(cancellationToken);
         await MetadataTables.EnsureAsync(warehouse, cancellationToken);
         var writer = await BronzeWriter.OpenAsync(warehouse, Pipeline, Slot, _console, cancellationToken);
+        var snapshots = new SnapshotRecords(warehouse, Pipeline);
 
         await using var source = await cdc.OpenAsync(_source.Database, cancellationToken);
         await cdc.RequireLogicalWalAsync(source, cancellationToken);
@@ -154,14 +166,14 @@ public sealed class IngestionService
         }
 
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
-        var resync = ResyncTables(options, tables);
+        var resync = ResyncRequest.Resolve(options.Resync, tables);
 
         if (checkpoint is not null)
         {
             // A table's snapshot is done only once it is committed with its record. Tables published since the last
             // run, and tables whose first snapshot failed (their bronze table may exist, empty), are snapshotted
             // before streaming on.
-            var snapshotted = await SnapshottedTablesAsync(warehouse, cancellationToken);
+            var snapshotted = await snapshots.TablesAsync(cancellationToken);
             foreach (var table in tables.Values)
             {
                 if (!resync.Contains(table) && !snapshotted.Contains(table.BronzeName))
@@ -178,7 +190,7 @@ public sealed class IngestionService
 
         writer.Quarantine.Changed = options.OnQuarantine;
         options.OnQuarantine?.Invoke(writer.Quarantine.Tables);
-        _unverified.UnionWith(tables.Keys);
+        _relations.Unverify(tables.Keys);
         foreach (var table in tables.Values.Where(t => !resync.Contains(t)))
         {
             // Once streaming, relation messages bring bronze up to date: the catalog may already be ahead of them.
@@ -194,7 +206,7 @@ public sealed class IngestionService
             slot = await SlotState.ReadAsync(source, Slot, cancellationToken);
         }
 
-        if (await ClaimSlotAsync(source, warehouse, slot, checkpoint, options.TakeOverSlot, cdc.Address, cancellationToken) && checkpoint is not null)
+        if (await _claim.ClaimAsync(source, warehouse, slot, checkpoint, options.TakeOverSlot, cdc.Address, cancellationToken) && checkpoint is not null)
         {
             // Taken back from another warehouse: the slot moved on without us, so every table is snapshotted again.
             resync = tables.Values.ToList();
@@ -203,7 +215,7 @@ public sealed class IngestionService
 
         // A full resync (after a lost slot) that did not finish left a slot ahead of the checkpoint: what lies between
         // can no longer be streamed, so it is taken again from the start.
-        if (checkpoint is not null && await FullResyncPendingAsync(warehouse, cancellationToken))
+        if (checkpoint is not null && await snapshots.FullResyncPendingAsync(cancellationToken))
         {
             _console.Warning($"the last full resync of pipeline {Pipeline} did not finish; taking it again");
             resync = tables.Values.ToList();
@@ -216,9 +228,9 @@ public sealed class IngestionService
             slot?.ThrowIfUnusable(Slot, cdc.Address, _source.Database);
         }
 
-        await using var replication = new LogicalReplicationConnection(connectionString);
-        await OpenReplicationAsync(replication, cdc, cancellationToken);
+        await using var replication = await ReplicationSession.OpenAsync(connectionString, cdc, cancellationToken);
         var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, _phase, options.Threads, options.SnapshotPause);
+        var resyncer = new TableResync(connectionString, cdc, snapshotter, Slot, _resynced, _console);
 
         long snapshotRows = 0;
         PgOutputReplicationSlot replicationSlot;
@@ -231,55 +243,24 @@ public sealed class IngestionService
                     "run `strata ingest --resync` to take a fresh snapshot");
             }
 
-            if (slot is not null)
-            {
-                // Ours (ClaimSlotAsync made sure), left by a snapshot that did not finish (its exported snapshot is
-                // gone), lost, or just taken over: start over.
-                await replication.DropReplicationSlot(Slot, wait: true, cancellationToken);
-            }
-
-            if (checkpoint is null)
-            {
-                await RemovePartialSnapshotAsync(warehouse, cancellationToken);
-            }
-
-            replicationSlot = await CreateSlotAsync(replication, Slot, temporary: false, cdc, cancellationToken);
-            var snapshotLsn = SnapshotLsn(replicationSlot);
-            if (checkpoint is not null)
-            {
-                await MarkFullResyncAsync(warehouse, snapshotLsn, cancellationToken);
-            }
-
-            _console.Info($"Created slot {Slot}; taking a consistent snapshot at {replicationSlot.ConsistentPoint}.");
-            // After a lost slot every table missed changes: all of them are snapshotted again.
-            snapshotRows = await snapshotter.RunAsync(
-                replicationSlot.SnapshotName!, snapshotLsn, tables.Values.ToList(), cancellationToken, replaceIncompatible: resync.Count > 0);
-            checkpoint = snapshotLsn;
-            await using var transaction = await warehouse.BeginAsync(cancellationToken);
-            await writer.WriteCheckpointAsync(transaction, checkpoint.Value, cancellationToken);
-            await transaction.ExecuteAsync(
-                $"DELETE FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
-                [Pipeline, FullResyncMarker], cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            (replicationSlot, checkpoint, snapshotRows) = await SnapshotFromNewSlotAsync(
+                replication, writer, snapshots, snapshotter, slot is not null, checkpoint, tables.Values.ToList(), resync.Count > 0, cancellationToken);
         }
         else
         {
             replicationSlot = new PgOutputReplicationSlot(Slot);
             if (resync.Count > 0)
             {
-                snapshotRows = await ResyncAsync(connectionString, cdc, snapshotter, resync, cancellationToken);
+                snapshotRows = await resyncer.RunAsync(resync, cancellationToken);
             }
         }
 
         // A snapshot newer than the checkpoint (a resync before a restart) already holds the older changes of its table.
-        foreach (var row in await warehouse.QueryAsync(
-            $"SELECT table_name, max(snapshot_lsn) FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} GROUP BY table_name",
-            [Pipeline], cancellationToken))
+        foreach (var (table, at) in await snapshots.NewestAsync(cancellationToken))
         {
-            var at = (ulong)Convert.ToInt64(row[1], System.Globalization.CultureInfo.InvariantCulture);
-            if (at > checkpoint.Value && (!_resyncedAt.TryGetValue((string)row[0]!, out var known) || known < at))
+            if (at > checkpoint.Value)
             {
-                _resyncedAt[(string)row[0]!] = at;
+                _resynced.Raise(table, at);
             }
         }
 
@@ -288,14 +269,12 @@ public sealed class IngestionService
         var spillDirectory = Path.Combine(_config.StateDirectory, "spill", Pipeline);
         SpillFile.Sweep(spillDirectory);
         using var decoder = new PgOutputDecoder(
-            (relation, lsn) => ResolveRelationAsync(relation, lsn, tables, catalog, writer,
-                table => ResyncAsync(connectionString, cdc, snapshotter, [table], cancellationToken), cancellationToken),
+            (relation, lsn) => _relations.ResolveAsync(relation, lsn, tables, catalog, writer, table => resyncer.RunAsync([table], cancellationToken), cancellationToken),
             new ToastFiller(warehouse, _console),
             spillDirectory,
             options.SpillAfter);
         // Changes older than a table's resync snapshot are already in it.
-        var pump = new StreamPump(replication, source, writer, decoder, options, _console,
-            change => !_resyncedAt.TryGetValue(change.Table.BronzeName, out var at) || change.Lsn > at);
+        var pump = new StreamPump(replication.Connection, source, writer, decoder, options, _console, change => !_resynced.Covers(change.Table.BronzeName, change.Lsn));
         _streamed = true;
         _phase.Streaming(checkpoint.Value);
         options.OnStreaming?.Invoke();
@@ -312,223 +291,49 @@ public sealed class IngestionService
     }
 
     /// <summary>
-    /// Makes sure the slot belongs to this warehouse before anything uses or drops it: a slot another warehouse owns,
-    /// or one nobody claimed that this warehouse holds no checkpoint of, is refused unless <paramref name="takeOver"/>.
+    /// The first run, or a full resync after the slot was lost or taken over: a new slot, every table copied from its
+    /// exported snapshot, and the checkpoint at the snapshot's LSN.
     /// </summary>
-    /// <returns>True when the slot was taken over from another warehouse.</returns>
-    private async Task<bool> ClaimSlotAsync(
-        NpgsqlConnection source, IWarehouse warehouse, SlotState? slot, ulong? checkpoint, bool takeOver, string address, CancellationToken cancellationToken)
-    {
-        var me = new SlotOwner(await WarehouseIdentity.GetOrCreateAsync(warehouse, cancellationToken), $"{warehouse.Engine} {warehouse.Location}", Pipeline, _clock.GetUtcNow().UtcDateTime);
-        var owner = await SlotOwners.ReadAsync(source, Slot, address, cancellationToken);
-        if (owner?.WarehouseId == me.WarehouseId)
-        {
-            return false;
-        }
-
-        var foreign = owner is not null || (slot is not null && checkpoint is null);
-        if (foreign && !takeOver)
-        {
-            var whose = owner is null
-                ? "exists, but no warehouse has claimed it and this one holds no checkpoint of it (it may feed a warehouse made before slot ownership)"
-                : $"belongs to another warehouse: {owner.Describe()}";
-            throw new IngestionException(
-                $"replication slot {Slot} on {address} {whose}; streaming it here would take that warehouse's changes. " +
-                $"Give this warehouse ({me.Warehouse}) a pipeline of its own (ingest.pipeline, e.g. STRATA_INGEST_PIPELINE={Pipeline}_2), " +
-                "or move the slot here with `strata ingest --take-over-slot` (the other warehouse then misses every change from now on)");
-        }
-
-        var claimed = await SlotOwners.ClaimAsync(source, Slot, me, takeOver, address, cancellationToken);
-        if (claimed.WarehouseId != me.WarehouseId)
-        {
-            throw new IngestionException($"replication slot {Slot} on {address} was just claimed by another warehouse: {claimed.Describe()}; give this warehouse a pipeline of its own (ingest.pipeline)");
-        }
-
-        if (foreign)
-        {
-            _console.Warning(
-                $"took replication slot {Slot} over from {owner?.Describe() ?? "an unclaimed slot"}: that warehouse misses every change from now on; this one takes a fresh snapshot");
-        }
-
-        return foreign;
-    }
-
-    internal static List<SourceTable> ResyncTables(IngestOptions options, Dictionary<string, SourceTable> tables)
-    {
-        if (options.Resync is null)
-        {
-            return [];
-        }
-
-        if (options.Resync.Count == 0)
-        {
-            return tables.Values.ToList();
-        }
-
-        return options.Resync.Select(name => tables.TryGetValue(name, out var table) ? table : throw new IngestionException(
-                $"--resync {name}: no such published table{Text.Suggestions.DidYouMean(name, tables.Keys)}; published: {string.Join(", ", tables.Keys.Order())}"))
-            .ToList();
-    }
-
-    /// <summary>
-    /// A fresh snapshot of some tables while the main slot keeps its place: a temporary slot exports a snapshot at a
-    /// newer consistent point, the tables are copied as of it (<c>_op = 'r'</c> at that LSN), then streaming goes on from
-    /// the checkpoint. Changes older than the new snapshot order before it by <c>(_lsn, _seq)</c>, so none is duplicated in state.
-    /// </summary>
-    private async Task<long> ResyncAsync(
-        string connectionString, SourceEndpoint cdc, Snapshotter snapshotter, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
-    {
-        await using var temporary = new LogicalReplicationConnection(connectionString);
-        await OpenReplicationAsync(temporary, cdc, cancellationToken);
-        var slot = await CreateSlotAsync(temporary, $"{Slot}_resync", temporary: true, cdc, cancellationToken);
-        _console.Info($"Resyncing {string.Join(", ", tables.Select(t => t.DisplayName))} as of {slot.ConsistentPoint}.");
-        var snapshotLsn = SnapshotLsn(slot);
-        foreach (var table in tables)
-        {
-            _resyncedAt[table.BronzeName] = snapshotLsn;
-        }
-
-        return await snapshotter.RunAsync(slot.SnapshotName!, snapshotLsn, tables, cancellationToken, replaceIncompatible: true);
-    }
-
-    /// <summary>
-    /// The <c>_lsn</c> of a snapshot's rows: just before the slot's consistent point. The snapshot holds every commit
-    /// before that point; a transaction committing exactly at it is streamed, not in the snapshot, and must order after it.
-    /// </summary>
-    internal static ulong SnapshotLsn(PgOutputReplicationSlot slot) => (ulong)slot.ConsistentPoint - 1;
-
-    internal static async Task<PgOutputReplicationSlot> CreateSlotAsync(
-        LogicalReplicationConnection replication, string name, bool temporary, SourceEndpoint cdc, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await replication.CreatePgOutputReplicationSlot(
-                name, temporarySlot: temporary, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState == "53400")
-        {
-            throw new IngestionException(
-                $"all replication slots on {cdc.Address} are in use, so slot {name} cannot be created; drop unused ones " +
-                "(SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE NOT active) or raise max_replication_slots", ex);
-        }
-    }
-
-    internal SourceEndpoint CdcEndpoint()
-    {
-        var password = _config.Secret(Settings.SourceCdcPassword)
-            ?? throw new IngestionException(
-                $"no password for the CDC login {_source.CdcUser}: run `strata source init` (it generates one) or set {Settings.SourceCdcPassword.EnvironmentVariable}");
-        return SourceEndpoint.From(_config, _source).As(_source.CdcUser, password, Settings.SourceCdcPassword);
-    }
-
-    internal static async Task OpenReplicationAsync(LogicalReplicationConnection replication, SourceEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await replication.Open(cancellationToken);
-        }
-        catch (PostgresException ex) when (ex.SqlState is "28000" or "42501")
-        {
-            throw new IngestionException(
-                $"login {endpoint.User} may not open a replication connection to {endpoint.Address} ({ex.MessageText}); run `strata source init` to give it REPLICATION", ex);
-        }
-        catch (NpgsqlException ex)
-        {
-            throw endpoint.Translate(ex, "replication");
-        }
-    }
-
-    /// <summary>The <c>_strata.snapshots</c> row that stands for a full resync under way (no table has this name).</summary>
-    private const string FullResyncMarker = "*";
-
-    private async Task<bool> FullResyncPendingAsync(IWarehouse warehouse, CancellationToken cancellationToken) =>
-        (await warehouse.QueryAsync(
-            $"SELECT 1 FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
-            [Pipeline, FullResyncMarker], cancellationToken)).Count > 0;
-
-    /// <summary>Records, before the copy starts, that a full resync at <paramref name="lsn"/> is under way; its checkpoint transaction removes the record.</summary>
-    private Task MarkFullResyncAsync(IWarehouse warehouse, ulong lsn, CancellationToken cancellationToken) =>
-        warehouse.ExecuteAsync(
-            $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
-            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, -1, {warehouse.Parameter(4)})",
-            [Pipeline, FullResyncMarker, (long)lsn, DateTime.UtcNow], cancellationToken);
-
-    internal async Task<HashSet<string>> SnapshottedTablesAsync(IWarehouse warehouse, CancellationToken cancellationToken)
-    {
-        var rows = await warehouse.QueryAsync(
-            $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}",
-            [Pipeline], cancellationToken);
-        return rows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
-    }
-
-    private async Task RemovePartialSnapshotAsync(IWarehouse warehouse, CancellationToken cancellationToken)
-    {
-        var partial = await warehouse.QueryAsync(
-            $"SELECT table_name, snapshot_lsn FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> '{FullResyncMarker}'",
-            [Pipeline], cancellationToken);
-        if (partial.Count == 0)
-        {
-            return;
-        }
-
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        foreach (var row in partial)
-        {
-            await transaction.ExecuteAsync(
-                $"DELETE FROM {warehouse.Qualify(BronzeTable.Schema, (string)row[0]!)} WHERE _op = 'r' AND _lsn = {warehouse.Parameter(1)}",
-                [row[1]], cancellationToken);
-        }
-
-        await transaction.ExecuteAsync(
-            $"DELETE FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE pipeline = {warehouse.Parameter(1)}", [Pipeline], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        _console.Info($"Removed the rows of an unfinished snapshot ({partial.Count} table(s)); taking a new one.");
-    }
-
-    private async Task<SourceTable> ResolveRelationAsync(
-        RelationMessage relation,
-        ulong lsn,
-        Dictionary<string, SourceTable> tables,
-        NpgsqlConnection source,
+    /// <remarks>
+    /// With <c>dropOld</c> the slot exists: ours (the claim made sure), left by a snapshot that did not finish (its
+    /// exported snapshot is gone), lost, or just taken over; it is dropped and made again. With
+    /// <c>replaceIncompatible</c> (a resync) bronze tables whose columns no longer fit are replaced.
+    /// </remarks>
+    private async Task<(PgOutputReplicationSlot Slot, ulong Checkpoint, long Rows)> SnapshotFromNewSlotAsync(
+        ReplicationSession replication,
         BronzeWriter writer,
-        Func<SourceTable, Task<long>> snapshotNewTable,
+        SnapshotRecords snapshots,
+        Snapshotter snapshotter,
+        bool dropOld,
+        ulong? checkpoint,
+        IReadOnlyList<SourceTable> tables,
+        bool replaceIncompatible,
         CancellationToken cancellationToken)
     {
-        var name = $"{relation.Namespace}.{relation.RelationName}";
-        if (_resyncedAt.TryGetValue($"{relation.Namespace}__{relation.RelationName}", out var resyncedAt) && lsn <= resyncedAt)
+        if (dropOld)
         {
-            // A shape from before the table's resync snapshot: its changes are dropped, bronze is not touched.
-            return await SourceCatalog.FromRelationAsync(source, relation, tables.GetValueOrDefault(name), cancellationToken);
+            await replication.DropSlotAsync(Slot, cancellationToken);
         }
 
-        var columns = relation.Columns.Select(c => (c.ColumnName, c.DataTypeId, c.TypeModifier)).ToList();
-        // The first relation message of a table in this session is always checked against bronze: the source may have
-        // changed while ingestion was stopped.
-        if (tables.TryGetValue(name, out var known) && !_unverified.Remove(name) && known.Columns.Select(c => (c.Name, c.TypeOid, c.TypeModifier)).SequenceEqual(columns))
+        if (checkpoint is null && await snapshots.RemovePartialAsync(cancellationToken) is > 0 and var removed)
         {
-            return known;
+            _console.Info($"Removed the rows of an unfinished snapshot ({removed} table(s)); taking a new one.");
         }
 
-        // A new table in the publication, or its columns changed: bring bronze up to date with the message.
-        var current = (await SourceCatalog.ReadAsync(source, _source.Publication, cancellationToken)).FirstOrDefault(t => t.DisplayName == name);
-        var fresh = await SourceCatalog.FromRelationAsync(source, relation, current ?? known, cancellationToken);
-        var isNew = !tables.ContainsKey(name);
-        await writer.EnsureTableAsync(fresh, followSource: true, cancellationToken);
-        tables[name] = fresh;
-        if (isNew && current is null)
+        var created = await replication.CreateSlotAsync(Slot, temporary: false, cancellationToken);
+        var snapshotLsn = ReplicationSession.SnapshotLsn(created);
+        if (checkpoint is not null)
         {
-            // Published once, gone now (dropped, or taken out of the publication) before it was ever snapshotted:
-            // there is nothing left to copy, but what the stream holds of it is kept.
-            _console.Warning($"{name} was published and is gone from publication {_source.Publication} (dropped?) before its snapshot; its streamed changes are kept in bronze.{fresh.BronzeName}, without a snapshot");
-        }
-        else if (isNew)
-        {
-            // A table added to the publication while streaming: snapshot it at a newer consistent point; its changes
-            // older than that point (this transaction's among them) are in the snapshot and dropped from the stream.
-            _console.Info($"{name} joined publication {_source.Publication}; taking its snapshot.");
-            await snapshotNewTable(fresh);
+            await snapshots.MarkFullResyncAsync(snapshotLsn, cancellationToken);
         }
 
-        return fresh;
+        _console.Info($"Created slot {Slot}; taking a consistent snapshot at {created.ConsistentPoint}.");
+        // After a lost slot every table missed changes: all of them are snapshotted again.
+        var rows = await snapshotter.RunAsync(created.SnapshotName!, snapshotLsn, tables, cancellationToken, replaceIncompatible);
+        await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
+        await writer.WriteCheckpointAsync(transaction, snapshotLsn, cancellationToken);
+        await snapshots.EndFullResyncAsync(transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (created, snapshotLsn, rows);
     }
 }

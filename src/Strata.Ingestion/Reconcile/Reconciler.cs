@@ -2,10 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
-using Npgsql.Replication;
 using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
+using Strata.Ingestion.Replication;
+using Strata.Ingestion.Resync;
 using Strata.Ingestion.Snapshot;
 using Strata.Ingestion.Streaming;
 using Strata.Warehouse;
@@ -15,10 +16,14 @@ namespace Strata.Ingestion.Reconcile;
 
 /// <summary>
 /// <c>strata reconcile</c>: proves bronze holds the source. It takes a consistent snapshot of the source at a known LSN
-/// (a temporary slot's exported snapshot), brings bronze past that LSN, rebuilds each table's state as of it from
-/// the changelog (the newest snapshot or TRUNCATE, then the latest version per key), and compares row counts, a
-/// checksum over every column, and the keys that differ. Works while the source keeps changing.
+/// (a temporary slot's exported snapshot), makes sure bronze holds every change up to that LSN, rebuilds each table's
+/// state as of it from the changelog (the newest snapshot or TRUNCATE, then the latest version per key), and compares
+/// row counts, a checksum over every column, and the keys that differ. Works while the source keeps changing.
 /// </summary>
+/// <remarks>
+/// It never ingests: a check that moved bronze itself would prove what it just did, not what ingestion did. With a
+/// process streaming the slot it waits for that process; with none, bronze must already be there.
+/// </remarks>
 internal sealed class Reconciler(IngestionService ingestion)
 {
     private const int MismatchesShown = 10;
@@ -31,15 +36,14 @@ internal sealed class Reconciler(IngestionService ingestion)
         var connectionString = cdc.ConnectionString(ingestion.Source.Database, "strata reconcile");
         await using var source = await cdc.OpenAsync(ingestion.Source.Database, cancellationToken);
         var catalog = (await SourceCatalog.ReadAsync(source, ingestion.Source.Publication, cancellationToken)).ToDictionary(t => t.DisplayName);
-        var chosen = IngestionService.ResyncTables(new IngestOptions { Resync = tables }, catalog);
+        var chosen = ResyncRequest.Resolve(tables, catalog);
 
         ulong at;
         var sourceRows = new Dictionary<string, Dictionary<string, ulong>>(StringComparer.Ordinal);
-        await using (var replication = new LogicalReplicationConnection(connectionString))
+        await using (var replication = await ReplicationSession.OpenAsync(connectionString, cdc, cancellationToken))
         {
-            await IngestionService.OpenReplicationAsync(replication, cdc, cancellationToken);
-            var slot = await IngestionService.CreateSlotAsync(replication, $"{ingestion.Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cdc, cancellationToken);
-            at = IngestionService.SnapshotLsn(slot);
+            var slot = await replication.CreateSlotAsync($"{ingestion.Slot}_reconcile_{Guid.NewGuid().ToString("N")[..6]}", temporary: true, cancellationToken);
+            at = ReplicationSession.SnapshotLsn(slot);
             // The exported snapshot lives while the replication connection stays idle: read every table now.
             foreach (var table in chosen)
             {
@@ -47,7 +51,7 @@ internal sealed class Reconciler(IngestionService ingestion)
             }
         }
 
-        await CatchUpAsync(source, at, cancellationToken);
+        await CatchUpAsync(source, cdc.Address, at, cancellationToken);
 
         bool newer;
         await using (var check = await ingestion.OpenWarehouse(cancellationToken))
@@ -57,9 +61,9 @@ internal sealed class Reconciler(IngestionService ingestion)
 
         if (newer)
         {
-            // Catching up took a snapshot newer than the comparison point (it finished an interrupted resync): the
-            // changes before it are only in that snapshot, so bronze cannot be rebuilt as of the older point. Compare
-            // again at a point after it.
+            // While waiting, the ingesting process took a snapshot newer than the comparison point (it finished an
+            // interrupted resync): the changes before it are only in that snapshot, so bronze cannot be rebuilt as of
+            // the older point. Compare again at a point after it.
             return await ReconcileAsync(tables, retried: true, cancellationToken);
         }
 
@@ -84,18 +88,50 @@ internal sealed class Reconciler(IngestionService ingestion)
         return rows.Any(r => names.Contains((string)r[0]!));
     }
 
-    /// <summary>Brings bronze past <paramref name="at"/>: ingests itself when nothing else holds the slot, else waits for the process that does.</summary>
-    private async Task CatchUpAsync(NpgsqlConnection source, ulong at, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure bronze holds the source up to <paramref name="at"/> without ingesting: with a process streaming the
+    /// slot, waits for bronze to pass it; with none, bronze must already hold every change the slot has up to it.
+    /// </summary>
+    private async Task CatchUpAsync(NpgsqlConnection source, string address, ulong at, CancellationToken cancellationToken)
     {
-        var slot = await SlotState.ReadAsync(source, ingestion.Slot, cancellationToken);
-        if (slot is { Active: false })
+        var slot = await SlotState.ReadAsync(source, ingestion.Slot, cancellationToken)
+            ?? throw new IngestionException(
+                $"replication slot {ingestion.Slot} does not exist on {address}, so nothing has ingested pipeline {ingestion.Pipeline} into bronze; run `strata ingest` (or `strata ingest --once`), then reconcile again");
+        if (slot.WalStatus == "lost")
         {
-            await ingestion.RunAsync(new IngestOptions { Once = true }, cancellationToken);
-            return;
+            throw new IngestionException(
+                $"replication slot {ingestion.Slot} on {address} was invalidated (wal_status = lost), so bronze misses changes; run `strata ingest --resync`, then reconcile again");
         }
 
         await using var warehouse = await ingestion.OpenWarehouse(cancellationToken);
         var writer = await BronzeWriter.OpenAsync(warehouse, ingestion.Pipeline, ingestion.Slot, ingestion.Console, cancellationToken);
+        if (!slot.Active)
+        {
+            var inactive = $"no process is ingesting (slot {ingestion.Slot} on {address} inactive); run `strata ingest --once` or start `strata up`, then reconcile again";
+            var checkpoint = await writer.ReadCheckpointAsync(cancellationToken)
+                ?? throw new IngestionException($"bronze holds no checkpoint of pipeline {ingestion.Pipeline} (its first snapshot did not finish) and {inactive}");
+            if (checkpoint >= at)
+            {
+                return;
+            }
+
+            // Rows are compared up to the comparison point, so a checkpoint below it (no heartbeat moved it since) is
+            // enough when the slot holds no change bronze lacks up to that point.
+            var pending = await PendingChanges.CountAsync(source, ingestion.Slot, ingestion.Source.Publication, at, checkpoint, cancellationToken);
+            if (pending == 0)
+            {
+                return;
+            }
+
+            if (pending is not null)
+            {
+                throw new IngestionException(
+                    $"bronze is behind the source ({pending} changes up to {new NpgsqlLogSequenceNumber(at + 1)} not ingested) and {inactive}");
+            }
+
+            // A process took the slot meanwhile: wait for it as for one that held it all along.
+        }
+
         for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(60); waited += TimeSpan.FromMilliseconds(250))
         {
             if (await writer.ReadCheckpointAsync(cancellationToken) >= at)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Resync;
 using Strata.Ingestion.Streaming;
 
 namespace Strata.Ingestion.Status;
@@ -39,7 +40,7 @@ internal sealed class IngestStatusReader(IngestionService ingestion)
         var writer = await BronzeWriter.OpenAsync(warehouse, ingestion.Pipeline, ingestion.Slot, ingestion.Console, cancellationToken);
         var checkpoint = await writer.ReadCheckpointAsync(cancellationToken);
         var tables = new List<BronzeTableStatus>();
-        var snapshotted = await ingestion.SnapshottedTablesAsync(warehouse, cancellationToken);
+        var snapshotted = await new SnapshotRecords(warehouse, ingestion.Pipeline).TablesAsync(cancellationToken);
         var names = await warehouse.QueryAsync(
             $"SELECT DISTINCT table_name FROM {warehouse.Qualify(MetadataTables.Schema, "bronze_columns")} ORDER BY table_name", null, cancellationToken);
         foreach (var name in names.Select(r => (string)r[0]!))
