@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Reflection;
-using Npgsql;
 using Spectre.Console.Cli;
 using Strata.Cli.Commands;
 using Strata.Cli.Commands.Source;
@@ -42,9 +42,9 @@ public static class StrataApp
         {
             return Fail(runtime, debug, ex, UserErrorExitCode, ex is CommandAppException ? Explain(ex.Message, args) : ex.Message);
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException || IsServerGoingAway(ex))
+        catch (DbException ex) when (TransientFailure.Is(ex) || IsServerGoingAway(ex))
         {
-            return Fail(runtime, debug, ex, UserErrorExitCode, $"lost the connection to PostgreSQL ({ex.Message}); check that the server runs and try again");
+            return Fail(runtime, debug, ex, UserErrorExitCode, $"lost the connection to the database server ({ex.Message}); check that the server runs and try again");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -90,8 +90,8 @@ public static class StrataApp
     }
 
     /// <summary>Connection-class (08) and operator-intervention (57) errors: the server went away, not a bug.</summary>
-    private static bool IsServerGoingAway(NpgsqlException exception) =>
-        exception is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal));
+    private static bool IsServerGoingAway(DbException exception) =>
+        exception.SqlState is { } state && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57", StringComparison.Ordinal));
 
     private static int Fail(CliRuntime runtime, bool debug, Exception exception, int exitCode, string message)
     {

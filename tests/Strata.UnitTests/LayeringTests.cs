@@ -16,6 +16,17 @@ public sealed class LayeringTests
         Assert.Contains("Strata.Warehouse", references);
     }
 
+    [Theory]
+    [InlineData(typeof(Strata.Transform.TransformService))]
+    [InlineData(typeof(Strata.Reports.ReportService))]
+    [InlineData(typeof(Strata.Host.PlatformState))]
+    public void Layers_above_the_adapters_use_no_database_driver(Type service)
+    {
+        var references = service.Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.DoesNotContain(references, r => r is not null && (r.StartsWith("Npgsql", StringComparison.Ordinal) || r.StartsWith("DuckDB", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void The_composition_root_has_a_provider_for_every_engine_the_setting_allows()
     {

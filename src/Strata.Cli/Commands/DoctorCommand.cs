@@ -2,6 +2,7 @@ using Spectre.Console.Cli;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
 using Strata.Source.Diagnostics;
+using Strata.Text;
 
 namespace Strata.Cli.Commands;
 
@@ -62,7 +63,7 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
         return held.Count == 0
             ? new DoctorCheck("quarantine", true, "no table quarantined")
             : new DoctorCheck("quarantine", false,
-                string.Join("; ", held.Select(q => $"{q.SourceTable}: {q.Held:N0} change(s) held since LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(q.FirstLsn)} ({q.Error})")),
+                string.Join("; ", held.Select(q => $"{q.SourceTable}: {q.Held:N0} change(s) held since LSN {LsnText.Format(q.FirstLsn)} ({q.Error})")),
                 $"fix the value at the source, then run `strata ingest --resync {string.Join(",", held.Select(q => q.SourceTable))}`");
     }
 }

@@ -23,7 +23,7 @@ internal sealed class SourceMonitorWorker(IngestionService ingestion, PlatformSt
                 state.Slot = new SlotLag(slot, bytes, state.IngestLatencySeconds, DateTime.UtcNow);
                 state.Workers.Healthy(Name, $"slot {slot}");
             }
-            catch (Exception ex) when (ex is Errors.StrataException or Npgsql.NpgsqlException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is Errors.StrataException or System.Data.Common.DbException or TimeoutException or IOException && !stoppingToken.IsCancellationRequested)
             {
                 state.Slot = new SlotLag($"unreachable: {ex.Message}", null, null, DateTime.UtcNow);
                 state.Workers.Degraded(Name, $"unreachable: {ex.Message}");

@@ -4,6 +4,7 @@ using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
 using Strata.Host;
 using Strata.Ingestion;
+using Strata.Text;
 
 namespace Strata.Cli.Commands.Ingest;
 
@@ -45,7 +46,7 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
         {
             Console.Table(["quarantined table", "changes held", "since LSN", "why"],
                 status.Quarantined.Select(q => (IReadOnlyList<string>)[
-                    q.SourceTable, q.Held.ToString("N0", CultureInfo.InvariantCulture), new NpgsqlTypes.NpgsqlLogSequenceNumber(q.FirstLsn).ToString(), q.Error]));
+                    q.SourceTable, q.Held.ToString("N0", CultureInfo.InvariantCulture), LsnText.Format(q.FirstLsn), q.Error]));
             Console.Warning($"fix the value at the source, then run `strata ingest --resync {string.Join(",", status.Quarantined.Select(q => q.SourceTable))}`");
         }
 
