@@ -56,7 +56,14 @@ public sealed class TransformService
     {
         ArgumentNullException.ThrowIfNull(config);
         var configured = config.FullPath(Configuration.Settings.TransformProject)!;
-        if (Directory.Exists(configured) || config.Get(Configuration.Settings.TransformProject).Origin != "default")
+        var isDefault = config.Get(Configuration.Settings.TransformProject).Origin == "default";
+        // Run from a dbt project's own folder: the folder is the analytics project, no strata.yml needed.
+        if (isDefault && File.Exists(Path.Combine(config.ProjectDirectory, Project.DbtProjectFile.FileName)))
+        {
+            return config.ProjectDirectory;
+        }
+
+        if (Directory.Exists(configured) || !isDefault)
         {
             return configured;
         }

@@ -14,13 +14,13 @@ internal static class GenericTests
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in yml.Columns)
         {
-            foreach (var entry in column.Tests)
+            foreach (var entry in column.Tests.Concat(column.DataTests))
             {
                 yield return Read(model, column.Name, entry, path, names);
             }
         }
 
-        foreach (var entry in yml.Tests)
+        foreach (var entry in yml.Tests.Concat(yml.DataTests))
         {
             yield return Read(model, null, entry, path, names);
         }

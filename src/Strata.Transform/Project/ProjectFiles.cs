@@ -3,10 +3,23 @@ namespace Strata.Transform.Project;
 // The shapes of the project's yml files, as YamlDotNet reads them (snake_case keys). Unknown keys are errors.
 #pragma warning disable CA1812, CA2227, CA1002 // created and filled by the YAML deserializer
 
-/// <summary><c>strata_project.yml</c>.</summary>
+/// <summary><c>strata_project.yml</c>, or what <see cref="DbtProjectFile"/> reads from <c>dbt_project.yml</c>.</summary>
 internal sealed class ProjectFile
 {
     public string? Name { get; set; }
+
+    /// <summary>Folders of models (and their yml), relative to the project.</summary>
+    public List<string> ModelPaths { get; set; } = ["models"];
+
+    public List<string> SeedPaths { get; set; } = ["seeds"];
+
+    public List<string> TestPaths { get; set; } = ["tests"];
+
+    public List<string> MacroPaths { get; set; } = ["macros"];
+
+    public List<string> SnapshotPaths { get; set; } = ["snapshots"];
+
+    public List<string> AnalysisPaths { get; set; } = ["analyses"];
 
     public Dictionary<string, object?> Vars { get; set; } = [];
 
@@ -33,6 +46,9 @@ internal sealed class ConfigFile
 /// <summary>A yml file under <c>models/</c>: model and source descriptions.</summary>
 internal sealed class ModelsFile
 {
+    /// <summary>dbt's schema-file version: 2, or absent.</summary>
+    public int? Version { get; set; }
+
     public List<ModelFile> Models { get; set; } = [];
 
     public List<SourceFile> Sources { get; set; } = [];
@@ -52,6 +68,13 @@ internal sealed class ModelFile
 
     /// <summary>Each a test name, or a map of one name to its arguments.</summary>
     public List<object> Tests { get; set; } = [];
+
+    /// <summary>dbt 1.8's name for <see cref="Tests"/>; both are read.</summary>
+    public List<object> DataTests { get; set; } = [];
+
+    public object? Meta { get; set; }
+
+    public object? Docs { get; set; }
 }
 
 internal sealed class ColumnFile
@@ -61,6 +84,16 @@ internal sealed class ColumnFile
     public string? Description { get; set; }
 
     public List<object> Tests { get; set; } = [];
+
+    public List<object> DataTests { get; set; } = [];
+
+    public string? DataType { get; set; }
+
+    public object? Meta { get; set; }
+
+    public bool? Quote { get; set; }
+
+    public List<string>? Tags { get; set; }
 }
 
 internal sealed class SourceFile
@@ -70,6 +103,13 @@ internal sealed class SourceFile
     public string? Description { get; set; }
 
     public string? Schema { get; set; }
+
+    /// <summary>dbt's database of the source: the warehouse is one database, so it is read and not used.</summary>
+    public string? Database { get; set; }
+
+    public object? Meta { get; set; }
+
+    public List<string>? Tags { get; set; }
 
     /// <summary>The tables are Strata bronze changelogs (<c>_op</c>, <c>_lsn</c>, <c>_seq</c>, <c>_commit_ts</c>).</summary>
     public bool Changelog { get; set; }
@@ -89,12 +129,21 @@ internal sealed class SourceTableFile
 
     public string? Description { get; set; }
 
+    public string? LoadedAtField { get; set; }
+
     public FreshnessFile? Freshness { get; set; }
+
+    public List<ColumnFile> Columns { get; set; } = [];
+
+    public object? Meta { get; set; }
+
+    public List<string>? Tags { get; set; }
 }
 
+/// <summary>Either Strata's <c>10m</c> or dbt's <c>{count: 10, period: minute}</c> for each limit.</summary>
 internal sealed class FreshnessFile
 {
-    public string? WarnAfter { get; set; }
+    public object? WarnAfter { get; set; }
 
-    public string? ErrorAfter { get; set; }
+    public object? ErrorAfter { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Strata.Text;
 using Strata.Transform.Templating;
 using YamlDotNet.Core;
@@ -7,8 +8,9 @@ using YamlDotNet.Serialization.NamingConventions;
 namespace Strata.Transform.Project;
 
 /// <summary>
-/// Reads an analytics project folder: <c>strata_project.yml</c>, <c>models/**/*.sql</c> and <c>*.yml</c>,
-/// <c>tests/*.sql</c>, <c>macros/*.sql</c>. Every template is parsed once; every mistake names its file and line.
+/// Reads an analytics project folder: <c>strata_project.yml</c> or a dbt project's <c>dbt_project.yml</c>, the models
+/// (<c>*.sql</c>) and their yml under the model paths, tests and macros under theirs. Every template is parsed once;
+/// every mistake names its file and line.
 /// </summary>
 public static class ProjectLoader
 {
@@ -19,20 +21,19 @@ public static class ProjectLoader
     /// <summary>Loads the project in <paramref name="directory"/> (engine-neutral: the warehouse's dialect enters only when models compile).</summary>
     public static async Task<AnalyticsProject> LoadAsync(string directory)
     {
-        var projectPath = Path.Combine(directory, ProjectFileName);
-        if (!File.Exists(projectPath))
-        {
-            throw new TransformException($"{directory} holds no {ProjectFileName}; point transform.project at the analytics project folder");
-        }
-
-        var project = Read<ProjectFile>(projectPath, directory) ?? new ProjectFile();
+        var project = ReadProjectFile(directory);
         var name = project.Name ?? Path.GetFileName(Path.GetFullPath(directory));
-        var macros = Files(directory, "macros", "*.sql").Select(f => (Path: Relative(directory, f), Template: SqlTemplates.Parse(File.ReadAllText(f), Relative(directory, f)))).ToList();
+        var macros = Files(directory, project.MacroPaths, "*.sql").Select(f => (Path: Relative(directory, f), Template: SqlTemplates.Parse(File.ReadAllText(f), Relative(directory, f)))).ToList();
 
-        var documents = Files(directory, "models", "*.yml").Concat(Files(directory, "models", "*.yaml"))
+        var documents = Files(directory, project.ModelPaths, "*.yml").Concat(Files(directory, project.ModelPaths, "*.yaml"))
             .Concat(new[] { Path.Combine(directory, "sources.yml") }.Where(File.Exists))
             .Select(f => (Path: Relative(directory, f), File: Read<ModelsFile>(f, directory) ?? new ModelsFile()))
             .ToList();
+        foreach (var (path, file) in documents.Where(d => d.File.Version is not (null or 2)))
+        {
+            throw new TransformException($"{path}: version: {file.Version} is not a schema-file version Strata reads; dbt's is version: 2");
+        }
+
         var sources = ReadSources(documents);
         var described = new Dictionary<string, (string Path, ModelFile Model)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
@@ -49,7 +50,7 @@ public static class ProjectLoader
         }
 
         var models = new List<Model>();
-        var modelFiles = Files(directory, "models", "*.sql").ToList();
+        var modelFiles = Files(directory, project.ModelPaths, "*.sql").ToList();
         foreach (var file in modelFiles)
         {
             var path = Relative(directory, file);
@@ -68,7 +69,7 @@ public static class ProjectLoader
             if (models.All(m => m.Name != modelName))
             {
                 throw new TransformException(
-                    $"{path}: describes model {modelName}, but there is no models/**/{modelName}.sql{Suggestions.DidYouMean(modelName, models.Select(m => m.Name))}");
+                    $"{path}: describes model {modelName}, but there is no {project.ModelPaths[0]}/**/{modelName}.sql{Suggestions.DidYouMean(modelName, models.Select(m => m.Name))}");
             }
         }
 
@@ -84,7 +85,7 @@ public static class ProjectLoader
             }
         }
 
-        foreach (var file in Files(directory, "tests", "*.sql"))
+        foreach (var file in Files(directory, project.TestPaths, "*.sql"))
         {
             var path = Relative(directory, file);
             var template = SqlTemplates.Parse(await File.ReadAllTextAsync(file), path);
@@ -108,11 +109,14 @@ public static class ProjectLoader
     private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
-        var folder = Path.GetDirectoryName(model.Path)!.Replace('\\', '/');
-        foreach (var (prefix, defaults) in file.Models.OrderBy(d => d.Key.Length))
+        // The model's folder below its model path: folder defaults are keyed by it ("" = every model).
+        var directory = Path.GetDirectoryName(model.Path)!.Replace('\\', '/');
+        var root = file.ModelPaths.Where(p => directory == p || directory.StartsWith(p + "/", StringComparison.Ordinal)).MaxBy(p => p.Length) ?? "";
+        var folder = directory.Length > root.Length ? directory[(root.Length + 1)..] : "";
+        foreach (var (prefix, defaults) in file.Models.OrderBy(d => d.Key.Trim('/').Length))
         {
-            var under = "models/" + prefix.Trim('/');
-            if (folder == under || folder.StartsWith(under + "/", StringComparison.Ordinal))
+            var under = prefix.Trim('/');
+            if (under.Length == 0 || folder == under || folder.StartsWith(under + "/", StringComparison.Ordinal))
             {
                 Merge(settings, defaults);
             }
@@ -175,10 +179,16 @@ public static class ProjectLoader
             {
                 foreach (var table in source.Tables)
                 {
+                    if (table.Columns.FirstOrDefault(c => c.Tests.Count + c.DataTests.Count > 0) is { } tested)
+                    {
+                        throw new TransformException(
+                            $"{path}: source {source.Name}.{table.Name} column {tested.Name} has tests; Strata does not run tests on sources yet: test the staging model that selects it");
+                    }
+
                     var freshness = table.Freshness ?? source.Freshness;
                     var entry = new SourceTable(
                         source.Name, table.Name, source.Schema ?? source.Name, table.Identifier ?? table.Name, source.Changelog,
-                        source.LoadedAtField ?? (source.Changelog ? "_commit_ts" : null),
+                        table.LoadedAtField ?? source.LoadedAtField ?? (source.Changelog ? "_commit_ts" : null),
                         Duration(freshness?.WarnAfter, path, "warn_after"), Duration(freshness?.ErrorAfter, path, "error_after"), path);
                     if (tables.Any(t => t.FullName == entry.FullName))
                     {
@@ -193,11 +203,32 @@ public static class ProjectLoader
         return tables;
     }
 
-    private static TimeSpan? Duration(string? text, string path, string key)
+    /// <summary>A freshness limit: Strata's <c>10m</c>, or dbt's <c>{count: 10, period: minute|hour|day}</c>.</summary>
+    private static TimeSpan? Duration(object? value, string path, string key)
     {
-        if (text is null)
+        if (value is IDictionary<object, object> dbt)
         {
-            return null;
+            var count = dbt.TryGetValue("count", out var c) && long.TryParse(Convert.ToString(c, CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n
+                : throw new TransformException($"{path}: freshness {key} needs count: a whole number above 0");
+            var period = dbt.TryGetValue("period", out var p) ? Convert.ToString(p, CultureInfo.InvariantCulture) : null;
+            if (dbt.Keys.Select(k => Convert.ToString(k, CultureInfo.InvariantCulture)).FirstOrDefault(k => k is not "count" and not "period") is { } extra)
+            {
+                throw new TransformException($"{path}: freshness {key} has an unknown key '{extra}'; it takes count and period");
+            }
+
+            return period switch
+            {
+                "minute" => TimeSpan.FromMinutes(count),
+                "hour" => TimeSpan.FromHours(count),
+                "day" => TimeSpan.FromDays(count),
+                _ => throw new TransformException($"{path}: freshness {key} period must be minute, hour or day, not '{period}'"),
+            };
+        }
+
+        if (value is not string text)
+        {
+            return value is null ? null : throw new TransformException($"{path}: freshness {key} is a duration (10m) or {{count: 10, period: minute}}");
         }
 
         try
@@ -223,13 +254,33 @@ public static class ProjectLoader
         }
     }
 
-    private static IEnumerable<string> Files(string directory, string folder, string pattern)
+    /// <summary>
+    /// The project file: <c>strata_project.yml</c>, or a dbt project's <c>dbt_project.yml</c>. Both in one folder is
+    /// refused: which one counts would be a guess.
+    /// </summary>
+    private static ProjectFile ReadProjectFile(string directory)
     {
-        var root = Path.Combine(directory, folder);
-        return System.IO.Directory.Exists(root)
-            ? System.IO.Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
-            : [];
+        var strata = Path.Combine(directory, ProjectFileName);
+        var dbt = Path.Combine(directory, DbtProjectFile.FileName);
+        return (File.Exists(strata), File.Exists(dbt)) switch
+        {
+            (true, true) => throw new TransformException(
+                $"{directory} holds both {ProjectFileName} and {DbtProjectFile.FileName}; keep one (Strata reads either)"),
+            (true, false) => Read<ProjectFile>(strata, directory) ?? new ProjectFile(),
+            (false, true) => DbtProjectFile.Read(dbt, directory),
+            _ => throw new TransformException(
+                $"{directory} holds no {ProjectFileName} or {DbtProjectFile.FileName}; point transform.project at the analytics project folder"),
+        };
     }
+
+    private static IEnumerable<string> Files(string directory, IEnumerable<string> folders, string pattern) =>
+        folders.SelectMany<string, string>(folder =>
+        {
+            var root = Path.Combine(directory, folder);
+            return System.IO.Directory.Exists(root)
+                ? System.IO.Directory.EnumerateFiles(root, pattern, SearchOption.AllDirectories).Order(StringComparer.Ordinal)
+                : [];
+        });
 
     private static string Relative(string directory, string file) => Path.GetRelativePath(directory, file).Replace('\\', '/');
 }

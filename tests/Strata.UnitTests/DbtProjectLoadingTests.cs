@@ -1,0 +1,132 @@
+using Strata.Transform;
+using Strata.Transform.Project;
+using Strata.UnitTests.Support;
+
+namespace Strata.UnitTests;
+
+/// <summary>A dbt project is read as dbt writes it: dbt_project.yml, schema files of version 2, dbt's freshness syntax.</summary>
+public sealed class DbtProjectLoadingTests
+{
+    private static readonly Dictionary<string, string> Shop = new()
+    {
+        ["dbt_project.yml"] = """
+            name: shop
+            version: '1.0.0'
+            config-version: 2
+            profile: shop
+            model-paths: ["transform"]
+            test-paths: ["checks"]
+            target-path: target
+            clean-targets: [target, dbt_packages]
+            vars:
+              currency: EUR
+              shop:
+                currency: USD
+                limit: 3
+            models:
+              shop:
+                +materialized: view
+                staging:
+                  +schema: staging
+                  +docs:
+                    node_color: gray
+                marts:
+                  materialized: table
+                  +tags: [mart]
+                  finance:
+                    +tags: finance
+            """,
+        ["transform/staging/schema.yml"] = """
+            version: 2
+            sources:
+              - name: raw
+                schema: raw_data
+                database: analytics
+                loaded_at_field: loaded_at
+                freshness:
+                  warn_after: {count: 10, period: minute}
+                  error_after: {count: 2, period: hour}
+                tables:
+                  - name: orders
+                    loaded_at_field: updated_at
+                    columns:
+                      - name: id
+                        description: The order.
+                  - name: customers
+                    freshness:
+                      warn_after: {count: 1, period: day}
+            models:
+              - name: stg_orders
+                description: Orders, cleaned.
+                meta: {owner: data}
+                columns:
+                  - name: id
+                    data_type: integer
+                    data_tests: [unique, not_null]
+                  - name: status
+                    tests:
+                      - accepted_values:
+                          values: [open, closed]
+            """,
+        ["transform/staging/stg_orders.sql"] = "select id, status from {{ source('raw', 'orders') }}",
+        ["transform/marts/orders_per_status.sql"] = "select status, count(*) as n from {{ ref('stg_orders') }} group by 1",
+        ["transform/marts/finance/revenue.sql"] = "select 1 as x from {{ ref('stg_orders') }}",
+        ["transform/top.sql"] = "select 1 as y",
+        ["checks/no_negative.sql"] = "select * from {{ ref('revenue') }} where x < 0",
+    };
+
+    [Fact]
+    public async Task Paths_folder_configs_vars_tests_and_freshness_come_from_the_dbt_files()
+    {
+        using var folder = new ProjectFolder(Shop);
+
+        var project = await ProjectLoader.LoadAsync(folder.Path);
+
+        Assert.Equal("shop", project.Name);
+        var models = project.Models.ToDictionary(m => m.Name);
+        Assert.Equal(("view", "staging"), (models["stg_orders"].Config.Materialized, models["stg_orders"].Config.Schema));
+        Assert.Equal(("table", "analytics"), (models["orders_per_status"].Config.Materialized, models["orders_per_status"].Config.Schema));
+        Assert.Equal(["mart"], models["orders_per_status"].Config.Tags);
+        Assert.Equal("table", models["revenue"].Config.Materialized);
+        Assert.Equal(["finance"], models["revenue"].Config.Tags);
+        Assert.Equal("view", models["top"].Config.Materialized);
+        Assert.Equal("Orders, cleaned.", models["stg_orders"].Description);
+
+        // Project-scoped vars win over global ones.
+        Assert.Equal("USD", project.Vars["currency"]);
+        Assert.Equal(3L, project.Vars["limit"]);
+
+        var orders = project.Sources.Single(s => s.Name == "orders");
+        Assert.Equal(("raw_data", "updated_at", TimeSpan.FromMinutes(10), TimeSpan.FromHours(2)), (orders.Schema, orders.LoadedAtField, orders.WarnAfter, orders.ErrorAfter));
+        var customers = project.Sources.Single(s => s.Name == "customers");
+        Assert.Equal(("loaded_at", TimeSpan.FromDays(1), (TimeSpan?)null), (customers.LoadedAtField, customers.WarnAfter, customers.ErrorAfter));
+
+        Assert.Equal(
+            ["accepted_values:stg_orders.status", "not_null:stg_orders.id", "singular:", "unique:stg_orders.id"],
+            project.Tests.Select(t => $"{t.Kind}:{(t.Model is null ? "" : $"{t.Model}.{t.Column}")}").Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("dbt_project.yml", "name: shop\non-run-start: [\"grant select on all tables to reporter\"]\n", "dbt_project.yml:2:1: key 'on-run-start' is not supported by Strata")]
+    [InlineData("dbt_project.yml", "name: shop\nmodels:\n  shop:\n    +post-hook: \"vacuum\"\n", "dbt_project.yml:4:5: model config 'post_hook' is not supported by Strata")]
+    [InlineData("dbt_project.yml", "name: shop\nmodels:\n  dbt_utils:\n    +enabled: false\n", "dbt_project.yml:3:3: models: configs for 'dbt_utils', which is not this project ('shop')")]
+    [InlineData("dbt_project.yml", "name: shop\nmodels: [oops\n", "dbt_project.yml:")]
+    [InlineData("models/schema.yml", "version: 3\nmodels: []\n", "models/schema.yml: version: 3 is not a schema-file version")]
+    [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    freshness:\n      warn_after: {count: 10, period: fortnight}\n    tables: [{name: t}]\n", "models/schema.yml: freshness warn_after period must be minute, hour or day, not 'fortnight'")]
+    [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [unique]\n", "models/schema.yml: source raw.t column id has tests; Strata does not run tests on sources yet")]
+    [InlineData("strata_project.yml", "name: shop\n", "holds both strata_project.yml and dbt_project.yml; keep one")]
+    public async Task What_Strata_does_not_do_is_refused_in_one_line_naming_where(string file, string text, string expected)
+    {
+        using var folder = new ProjectFolder(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/a.sql"] = "select 1 as id",
+        });
+        folder.Write(file, text);
+
+        var error = await Assert.ThrowsAsync<TransformException>(() => ProjectLoader.LoadAsync(folder.Path));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+}
