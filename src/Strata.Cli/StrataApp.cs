@@ -176,6 +176,10 @@ public static class StrataApp
             .WithExample("build")
             .WithExample("build", "--select", "source:bronze.orders+")
             .WithExample("build", "--full-refresh", "--select", "tag:silver");
+        config.AddCommand<Commands.Transform.SeedCommand>("seed")
+            .WithDescription("Load the project's CSV seeds (seeds/**/*.csv) as tables; an unchanged file is not loaded again")
+            .WithExample("seed")
+            .WithExample("seed", "--full-refresh", "--select", "country_codes");
         config.AddCommand<Commands.Transform.RunCommand>("run")
             .WithDescription("Build the selected models (incremental and changelog models take only what is new)")
             .WithExample("run")

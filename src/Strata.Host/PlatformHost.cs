@@ -74,8 +74,11 @@ public static class PlatformHost
             o.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.Ignore;
         });
         using var metrics = new StrataMetrics(state);
-        // One warehouse handle for the whole process, lent to every worker, job and page; closed after the web app stops.
+        // One warehouse handle lent to transformation, jobs, alerts and the dashboard; closed after the web app stops.
+        // Ingestion writes through a handle of its own: bronze appends and model builds touch disjoint tables, and
+        // queueing every bronze commit behind a model build on one writer doubled commit → gold p95 at ×100 (docs/benchmarks.md).
         await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(config);
         var openWarehouse = warehouse.Lend;
         // The jobs' loaded project: a broken project or schedule stops `strata up` here, in one line.
         var jobsWarehouse = await openWarehouse(cancellationToken);
@@ -96,7 +99,7 @@ public static class PlatformHost
         var alerts = new AlertStore(jobsWarehouse);
         await alerts.EnsureAsync(cancellationToken);
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(StrataMetrics.MeterName).AddPrometheusExporter());
-        builder.Services.AddHostedService(_ => new IngestionWorker(config, openWarehouse, workers, trigger, state, metrics, clock));
+        builder.Services.AddHostedService(_ => new IngestionWorker(config, ingestionWarehouse.Lend, workers, trigger, state, metrics, clock));
         builder.Services.AddHostedService(_ => new TransformWorker(config, openWarehouse, workers, trigger, state, metrics, history, clock));
         builder.Services.AddHostedService(_ => new SourceMonitorWorker(new IngestionService(config, openWarehouse, NullConsole.Instance), state));
         builder.Services.AddHostedService(_ => new JobScheduler(jobs, state, history, workers, clock));

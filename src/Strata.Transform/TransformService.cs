@@ -131,6 +131,18 @@ public sealed class TransformService
     public Task<RunSummary> TestAsync(RunOptions options, CancellationToken cancellationToken = default) =>
         ExecuteAsync("test", options, runModels: false, runTests: true, cancellationToken);
 
+    /// <summary>Loads the selected seeds (every seed when nothing is selected); models are never built by it.</summary>
+    public Task<RunSummary> SeedAsync(RunOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return ExecuteAsync("seed", options with
+        {
+            Select = options.Select.Count == 0 ? ["resource_type:seed"] : options.Select,
+            // Models are left out whatever the selection says; a project of seeds alone has none to leave out.
+            Exclude = Graph.Order.Any(m => m.Seed is null) ? [.. options.Exclude, "resource_type:model"] : options.Exclude,
+        }, runModels: true, runTests: false, cancellationToken);
+    }
+
     /// <summary>Builds and tests the selected models in dependency order; a failure skips what depends on it.</summary>
     public Task<RunSummary> BuildAsync(RunOptions options, CancellationToken cancellationToken = default) =>
         ExecuteAsync("build", options, runModels: true, runTests: true, cancellationToken);

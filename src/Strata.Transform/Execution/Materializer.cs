@@ -19,6 +19,7 @@ internal sealed class Materializer
             [Materializations.View] = new ViewMaterialization(warehouse, compiler),
             [Materializations.Table] = table,
             [Materializations.Incremental] = new IncrementalMaterialization(warehouse, compiler, table),
+            [Materializations.Seed] = new SeedMaterialization(warehouse, compiler),
         };
     }
 

@@ -51,7 +51,17 @@ public static class Selector
     {
         var models = graph.Order;
         HashSet<string> found;
-        if (core.StartsWith("tag:", StringComparison.Ordinal))
+        if (core.StartsWith("resource_type:", StringComparison.Ordinal))
+        {
+            var seeds = core[14..] switch
+            {
+                "seed" => true,
+                "model" => false,
+                var other => throw new TransformException($"--select/--exclude {criterion}: resource_type is seed or model, not '{other}'"),
+            };
+            found = models.Where(m => (m.Seed is not null) == seeds).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        }
+        else if (core.StartsWith("tag:", StringComparison.Ordinal))
         {
             found = models.Where(m => m.Config.Tags.Contains(core[4..])).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         }

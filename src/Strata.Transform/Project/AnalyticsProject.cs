@@ -60,6 +60,9 @@ public static class Materializations
     /// <summary>Every version of every key from a changelog (SCD type 2).</summary>
     public const string History = "history";
 
+    /// <summary>A seed: a CSV file of the project loaded as a table (not a materialization a model can choose).</summary>
+    public const string Seed = "seed";
+
     /// <summary>All of them.</summary>
     public static IReadOnlyList<string> All { get; } = [View, Table, Ephemeral, Incremental, CurrentState, History];
 
@@ -98,6 +101,9 @@ public sealed class Model
 
     /// <summary>Resolved settings (folder defaults, then yml, then the file's <c>config()</c>).</summary>
     public ModelConfig Config { get; internal set; } = null!;
+
+    /// <summary>The CSV file and reading options when this is a seed; null for a model.</summary>
+    internal Seeds.SeedOptions? Seed { get; init; }
 
     /// <summary>From yml.</summary>
     public string? Description { get; internal set; }

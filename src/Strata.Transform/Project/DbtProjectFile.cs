@@ -22,10 +22,10 @@ internal static class DbtProjectFile
     };
 
     /// <summary>Model configs Strata applies.</summary>
-    private static readonly HashSet<string> Applied = new(StringComparer.Ordinal) { "materialized", "schema", "unique_key", "incremental_strategy", "tags", "enabled" };
+    private static readonly HashSet<string> Applied = new(StringComparer.Ordinal) { "materialized", "schema", "unique_key", "incremental_strategy", "tags", "enabled", "column_types", "delimiter" };
 
     /// <summary>Model configs that describe rather than build (documentation, ownership): accepted and not applied.</summary>
-    private static readonly HashSet<string> Descriptive = new(StringComparer.Ordinal) { "docs", "meta", "persist_docs", "group", "access", "description", "labels", "column_types", "quote_columns", "delimiter" };
+    private static readonly HashSet<string> Descriptive = new(StringComparer.Ordinal) { "docs", "meta", "persist_docs", "group", "access", "description", "labels", "quote_columns" };
 
     public static ProjectFile Read(string path, string directory)
     {
@@ -46,6 +46,7 @@ internal static class DbtProjectFile
 
         var file = new ProjectFile();
         YamlNode? models = null;
+        YamlNode? seeds = null;
         YamlNode? vars = null;
         foreach (var (keyNode, value) in root.Children)
         {
@@ -79,9 +80,12 @@ internal static class DbtProjectFile
                 case "models":
                     models = value;
                     break;
+                case "seeds":
+                    seeds = value;
+                    break;
                 case "on-run-start" or "on-run-end" when IsEmpty(value):
                     break;
-                case "seeds" or "snapshots" or "tests" or "data_tests" or "sources" or "analyses" when IsEmpty(value):
+                case "snapshots" or "tests" or "data_tests" or "sources" or "analyses" when IsEmpty(value):
                     break;
                 case var ignored when Ignored.Contains(ignored):
                     break;
@@ -96,21 +100,29 @@ internal static class DbtProjectFile
             file.Vars = Vars(vars, file.Name, relative);
         }
 
-        if (models is YamlMappingNode tree)
-        {
-            foreach (var (packageNode, configs) in tree.Children)
-            {
-                var package = Scalar(packageNode, relative);
-                if (package != file.Name)
-                {
-                    throw Refused(packageNode, relative, $"models: configs for '{package}', which is not this project ('{file.Name}'); packages are not supported by Strata");
-                }
+        Tree(models, "models", file.Name, file.Models, relative);
+        Tree(seeds, "seeds", file.Name, file.Seeds, relative);
+        return file;
+    }
 
-                Folder(configs, "", file.Models, relative);
-            }
+    /// <summary>A <c>models:</c> or <c>seeds:</c> tree: configs nested under the project's name, then its folders.</summary>
+    private static void Tree(YamlNode? node, string kind, string project, Dictionary<string, ConfigFile> into, string path)
+    {
+        if (node is not YamlMappingNode tree)
+        {
+            return;
         }
 
-        return file;
+        foreach (var (packageNode, configs) in tree.Children)
+        {
+            var package = Scalar(packageNode, path);
+            if (package != project)
+            {
+                throw Refused(packageNode, path, $"{kind}: configs for '{package}', which is not this project ('{project}'); packages are not supported by Strata");
+            }
+
+            Folder(configs, "", into, path);
+        }
     }
 
     /// <summary>One folder of the <c>models:</c> tree: its configs (<c>+key</c>, or a known config name) and its sub-folders.</summary>
@@ -170,6 +182,14 @@ internal static class DbtProjectFile
                     List<object?> list => list.Select(t => Convert.ToString(t, CultureInfo.InvariantCulture)!).ToList(),
                     var one => [Convert.ToString(one, CultureInfo.InvariantCulture)!],
                 };
+                return true;
+            case "column_types":
+                config.ColumnTypes = ToClr(value) is Dictionary<string, object?> types
+                    ? types.ToDictionary(t => t.Key, t => Convert.ToString(t.Value, CultureInfo.InvariantCulture) ?? "", StringComparer.Ordinal)
+                    : throw Refused(value, path, "column_types is a mapping of column names to type names");
+                return true;
+            case "delimiter":
+                config.Delimiter = Scalar(value, path);
                 return true;
             case "enabled":
                 config.Enabled = bool.TryParse(Scalar(value, path), out var enabled)

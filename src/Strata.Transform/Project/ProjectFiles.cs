@@ -25,6 +25,9 @@ internal sealed class ProjectFile
 
     /// <summary>Config defaults by folder under <c>models/</c> (<c>silver</c>, <c>gold/marts</c>).</summary>
     public Dictionary<string, ConfigFile> Models { get; set; } = [];
+
+    /// <summary>Seed config defaults by folder under the seed paths ("" = every seed).</summary>
+    public Dictionary<string, ConfigFile> Seeds { get; set; } = [];
 }
 
 /// <summary>A model's settings, in <c>strata_project.yml</c>, a model yml, or <c>{{ config(...) }}</c>.</summary>
@@ -41,6 +44,12 @@ internal sealed class ConfigFile
     public List<string>? Tags { get; set; }
 
     public bool? Enabled { get; set; }
+
+    /// <summary>Seeds: engine type names by column, for columns whose inferred type is not wanted.</summary>
+    public Dictionary<string, string>? ColumnTypes { get; set; }
+
+    /// <summary>Seeds: the CSV's field delimiter.</summary>
+    public string? Delimiter { get; set; }
 }
 
 /// <summary>A yml file under <c>models/</c>: model and source descriptions.</summary>
@@ -50,6 +59,9 @@ internal sealed class ModelsFile
     public int? Version { get; set; }
 
     public List<ModelFile> Models { get; set; } = [];
+
+    /// <summary>Seed descriptions: the same shape as a model's (config, columns, tests).</summary>
+    public List<ModelFile> Seeds { get; set; } = [];
 
     public List<SourceFile> Sources { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Strata.Text;
+using Strata.Transform.Seeds;
 using Strata.Transform.Templating;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
@@ -25,7 +26,9 @@ public static class ProjectLoader
         var name = project.Name ?? Path.GetFileName(Path.GetFullPath(directory));
         var macros = Files(directory, project.MacroPaths, "*.sql").Select(f => (Path: Relative(directory, f), Template: SqlTemplates.Parse(File.ReadAllText(f), Relative(directory, f)))).ToList();
 
-        var documents = Files(directory, project.ModelPaths, "*.yml").Concat(Files(directory, project.ModelPaths, "*.yaml"))
+        // Schema files sit under the model paths and, as dbt reads them, under the seed paths too.
+        var ymlPaths = project.ModelPaths.Concat(project.SeedPaths).Distinct().ToList();
+        var documents = Files(directory, ymlPaths, "*.yml").Concat(Files(directory, ymlPaths, "*.yaml"))
             .Concat(new[] { Path.Combine(directory, "sources.yml") }.Where(File.Exists))
             .Select(f => (Path: Relative(directory, f), File: Read<ModelsFile>(f, directory) ?? new ModelsFile()))
             .ToList();
@@ -97,6 +100,15 @@ public static class ProjectLoader
             tests.Add(test with { Severity = ValidSeverity(severity, path), Refs = test.Refs });
         }
 
+        foreach (var (seed, yml, ymlPath) in LoadSeeds(directory, project, documents, models))
+        {
+            models.Add(seed);
+            if (yml is not null)
+            {
+                tests.AddRange(GenericTests.From(seed, yml, ymlPath!));
+            }
+        }
+
         var enabled = models.Where(m => m.Config.Enabled).ToList();
         return new AnalyticsProject(name, directory, project.Vars, enabled, sources, tests.Where(t => t.Model is null || enabled.Any(m => m.Name == t.Model)).ToList(), macros);
     }
@@ -109,18 +121,7 @@ public static class ProjectLoader
     private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
-        // The model's folder below its model path: folder defaults are keyed by it ("" = every model).
-        var directory = Path.GetDirectoryName(model.Path)!.Replace('\\', '/');
-        var root = file.ModelPaths.Where(p => directory == p || directory.StartsWith(p + "/", StringComparison.Ordinal)).MaxBy(p => p.Length) ?? "";
-        var folder = directory.Length > root.Length ? directory[(root.Length + 1)..] : "";
-        foreach (var (prefix, defaults) in file.Models.OrderBy(d => d.Key.Trim('/').Length))
-        {
-            var under = prefix.Trim('/');
-            if (under.Length == 0 || folder == under || folder.StartsWith(under + "/", StringComparison.Ordinal))
-            {
-                Merge(settings, defaults);
-            }
-        }
+        FolderDefaults(settings, file.Models, file.ModelPaths, model.Path);
 
         if (yml?.Config is { } config)
         {
@@ -141,6 +142,87 @@ public static class ProjectLoader
         model.Config = ModelConfigs.From(settings, yml?.Tags, model, ymlPath);
     }
 
+    /// <summary>
+    /// The seeds under the seed paths, each a <see cref="Model"/> materialized as <c>seed</c>: its settings from the
+    /// folder defaults and its yml (<c>seeds:</c> in a schema file), with that yml for its tests.
+    /// </summary>
+    private static List<(Model Seed, ModelFile? Yml, string? YmlPath)> LoadSeeds(
+        string directory, ProjectFile project, List<(string Path, ModelsFile File)> documents, List<Model> models)
+    {
+        var described = new Dictionary<string, (string Path, ModelFile Seed)>(StringComparer.Ordinal);
+        foreach (var (path, file) in documents)
+        {
+            foreach (var seed in file.Seeds)
+            {
+                if (!described.TryAdd(seed.Name, (path, seed)))
+                {
+                    throw new TransformException($"{path}: seed {seed.Name} is described twice (also in {described[seed.Name].Path})");
+                }
+            }
+        }
+
+        var seeds = new List<(Model, ModelFile?, string?)>();
+        foreach (var file in Files(directory, project.SeedPaths, "*.csv"))
+        {
+            var path = Relative(directory, file);
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (models.Concat(seeds.Select(s => s.Item1)).FirstOrDefault(m => m.Name == name) is { } twin)
+            {
+                throw new TransformException($"{path}: seed {name} has the name of {twin.Path}; model and seed names are unique");
+            }
+
+            var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
+            FolderDefaults(settings, project.Seeds, project.SeedPaths, path);
+            described.TryGetValue(name, out var yml);
+            if (yml.Seed?.Config is { } config)
+            {
+                Merge(settings, config);
+            }
+
+            var seed = new Model(name, path, "", SqlTemplates.Parse("", path))
+            {
+                Seed = new SeedOptions(
+                    Path.GetFullPath(file),
+                    settings.GetValueOrDefault("column_types") as Dictionary<string, string> ?? [],
+                    settings.GetValueOrDefault("delimiter") as string ?? ","),
+            };
+            seed.Config = new ModelConfig(
+                Materializations.Seed, settings.GetValueOrDefault("schema") as string ?? "analytics", [], "merge",
+                ModelConfigs.Strings(settings.GetValueOrDefault("tags")).Concat(yml.Seed?.Tags ?? []).Distinct().ToList(),
+                settings.GetValueOrDefault("enabled") is not false);
+            seed.Description = yml.Seed?.Description;
+            seed.Columns = yml.Seed?.Columns.Select(c => new ModelColumn(c.Name, c.Description)).ToList() ?? [];
+            seeds.Add((seed, yml.Seed, yml.Path));
+        }
+
+        foreach (var (name, (path, _)) in described.Where(d => seeds.All(s => s.Item1.Name != d.Key)))
+        {
+            throw new TransformException($"{path}: describes seed {name}, but there is no {project.SeedPaths[0]}/**/{name}.csv");
+        }
+
+        return seeds;
+    }
+
+    /// <summary>
+    /// Applies the defaults that cover <paramref name="path"/>, shallowest first. Defaults are keyed by the folder
+    /// below the model (or seed) path, down to the file's own name as dbt allows (<c>staging/stg_orders</c>); ""
+    /// covers every file.
+    /// </summary>
+    private static void FolderDefaults(Dictionary<string, object?> settings, Dictionary<string, ConfigFile> defaults, IReadOnlyList<string> roots, string path)
+    {
+        var directory = Path.ChangeExtension(path, null).Replace('\\', '/');
+        var root = roots.Where(p => directory == p || directory.StartsWith(p + "/", StringComparison.Ordinal)).MaxBy(p => p.Length) ?? "";
+        var folder = directory.Length > root.Length ? directory[(root.Length + 1)..] : "";
+        foreach (var (prefix, config) in defaults.OrderBy(d => d.Key.Trim('/').Length))
+        {
+            var under = prefix.Trim('/');
+            if (under.Length == 0 || folder == under || folder.StartsWith(under + "/", StringComparison.Ordinal))
+            {
+                Merge(settings, config);
+            }
+        }
+    }
+
     private static void Merge(Dictionary<string, object?> settings, ConfigFile config)
     {
         void Set(string key, object? value)
@@ -157,6 +239,8 @@ public static class ProjectLoader
         Set("incremental_strategy", config.IncrementalStrategy);
         Set("tags", config.Tags);
         Set("enabled", config.Enabled);
+        Set("column_types", config.ColumnTypes);
+        Set("delimiter", config.Delimiter);
     }
 
     /// <summary>A scope that resolves names without a warehouse: enough to find refs and <c>config()</c>.</summary>

@@ -13,7 +13,7 @@ public static class StrataSchema
     public const string Name = "_strata";
 
     /// <summary>The version this Strata writes; raise it with every change below (only ever add tables or columns).</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     private static readonly WarehouseType Text = WarehouseType.Text;
     private static readonly WarehouseType Int64 = WarehouseType.Int64;
@@ -77,11 +77,14 @@ public static class StrataSchema
         [new("delivered_at", Timestamp), new("report", Text), new("target", Text), new("format", Text), new("attempt", Int64), new("rows", Int64), new("bytes", Int64),
          new("duration_ms", Int64), new("status", Text), new("error", Text)]);
 
+    /// <summary>Each seed as last loaded: a hash of its file and column types, so an unchanged seed is not loaded again (version 2).</summary>
+    public static readonly StrataTable Seeds = new("seeds", [new("seed", Text), new("hash", Text), new("rows", Int64), new("loaded_at", Timestamp)], ["seed"]);
+
     private static readonly StrataTable SchemaVersion = new("schema_version", [new("version", Int64), new("applied_at", WarehouseType.TimestampTz)]);
 
     /// <summary>Every table of the schema.</summary>
     public static IReadOnlyList<StrataTable> All { get; } =
-        [Checkpoints, Snapshots, BronzeColumns, WarehouseIdentity, Quarantine, ModelState, ModelRuns, TestResults, ModelAsOf, Runs, Alerts, ReportDeliveries];
+        [Checkpoints, Snapshots, BronzeColumns, WarehouseIdentity, Quarantine, ModelState, ModelRuns, TestResults, ModelAsOf, Runs, Alerts, ReportDeliveries, Seeds];
 
     /// <summary>Creates or migrates the schema in <paramref name="warehouse"/>, once per open handle.</summary>
     /// <exception cref="WarehouseException">A newer Strata wrote the warehouse.</exception>

@@ -83,4 +83,101 @@ public sealed class DbtProjectTests : IDisposable
         var results = await check.QueryAsync("SELECT count(*), count(*) FILTER (WHERE status = 'pass') FROM _strata.test_results");
         Assert.Equal((3L, 3L), (Convert.ToInt64(results[0][0], CultureInfo.InvariantCulture), Convert.ToInt64(results[0][1], CultureInfo.InvariantCulture)));
     }
+
+    [Fact]
+    public async Task Seeds_load_with_strata_seed_and_build_feed_their_refs_and_reload_only_when_their_file_changes()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = """
+                name: shop
+                seeds:
+                  shop:
+                    +schema: ref_data
+                    countries:
+                      +column_types:
+                        code: VARCHAR
+                """,
+            ["seeds/countries.csv"] = "code,name,vat_rate,joined\n01,Ireland,0.23,2020-01-31\n02,France,0.2,2019-06-01\n03,Spain,,2021-12-24\n",
+            ["seeds/schema.yml"] = """
+                version: 2
+                seeds:
+                  - name: countries
+                    description: Countries we sell to.
+                    columns:
+                      - name: code
+                        data_tests: [unique, not_null]
+                """,
+            ["models/vat.sql"] = "{{ config(materialized='table') }}\nselect code, name, coalesce(vat_rate, 0) * 100 as vat_percent from {{ ref('countries') }}",
+        });
+        var warehousePath = Path.Combine(_project.Directory, ".strata", "warehouse.duckdb");
+
+        var seed = await _project.RunAsync("seed", "--json");
+        Assert.True(seed.ExitCode == 0, seed.Error);
+        var loaded = await SeedLoadAsync(warehousePath);
+        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        {
+            Assert.Equal(RelationKind.None, await check.RelationKindAsync("analytics", "vat"));
+            var columns = (await check.GetColumnsAsync("ref_data", "countries"))!;
+            Assert.Equal(
+                ["code:Text", "name:Text", "vat_rate:Decimal", "joined:Date"],
+                columns.Select(c => $"{c.Name}:{c.Type.Kind}"));
+            var rows = await check.QueryAsync("SELECT code, name, CAST(vat_rate AS VARCHAR), CAST(joined AS VARCHAR) FROM ref_data.countries ORDER BY code");
+            Assert.Equal(["01|Ireland|0.23|2020-01-31", "02|France|0.20|2019-06-01", "03|Spain||2021-12-24"], rows.Select(Row));
+        }
+
+        var build = await _project.RunAsync("build");
+        Assert.True(build.ExitCode == 0, build.Error);
+        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        {
+            var vat = await check.QueryAsync("SELECT code, CAST(vat_percent AS DECIMAL(10,2)) FROM analytics.vat ORDER BY code");
+            Assert.Equal(["01|23.00", "02|20.00", "03|0.00"], vat.Select(Row));
+            var loads = await check.QueryAsync("SELECT count(*) FROM _strata.model_runs WHERE model = 'countries' AND status = 'success'");
+            Assert.Equal(2L, Convert.ToInt64(loads[0][0], CultureInfo.InvariantCulture));
+            var tests = await check.QueryAsync("SELECT count(*) FROM _strata.test_results WHERE model = 'countries' AND status = 'pass'");
+            Assert.Equal(2L, Convert.ToInt64(tests[0][0], CultureInfo.InvariantCulture));
+        }
+
+        // Unchanged, the build did not load it again; changed, it does.
+        Assert.Equal(loaded, await SeedLoadAsync(warehousePath));
+        File.AppendAllText(Path.Combine(_project.Directory, "seeds", "countries.csv"), "04,Portugal,0.23,2022-03-01\n");
+        var again = await _project.RunAsync("build");
+        Assert.True(again.ExitCode == 0, again.Error);
+        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        {
+            Assert.Equal(4L, Convert.ToInt64((await check.QueryAsync("SELECT count(*) FROM analytics.vat"))[0][0], CultureInfo.InvariantCulture));
+        }
+
+        var reloaded = await SeedLoadAsync(warehousePath);
+        Assert.NotEqual(loaded.Hash, reloaded.Hash);
+        Assert.True(reloaded.LoadedAt > loaded.LoadedAt);
+        Assert.Equal(4L, reloaded.Rows);
+    }
+
+    [Theory]
+    [InlineData("code,name\n1,a,extra\n", "seeds/bad.csv:2: the row has 3 values and the header 2 columns")]
+    [InlineData("code,,name\n1,2,3\n", "seeds/bad.csv:1: column 2 of the header has no name")]
+    [InlineData("code,code\n1,2\n", "seeds/bad.csv:1: column code is named twice in the header")]
+    public async Task A_broken_seed_is_one_line_naming_its_file_and_line(string csv, string expected)
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["seeds/bad.csv"] = csv,
+        });
+
+        var result = await _project.RunAsync("seed");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("bad.csv", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    private static async Task<(string Hash, long Rows, DateTime LoadedAt)> SeedLoadAsync(string warehousePath)
+    {
+        await using var check = await DuckDbWarehouse.OpenAsync(warehousePath);
+        var row = Assert.Single(await check.QueryAsync("SELECT hash, rows, loaded_at FROM _strata.seeds WHERE seed = 'countries'"));
+        return ((string)row[0]!, Convert.ToInt64(row[1], CultureInfo.InvariantCulture), (DateTime)row[2]!);
+    }
+
+    private static string Row(object?[] row) => string.Join('|', row.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
 }

@@ -60,6 +60,12 @@ internal sealed class TestCommand(CliRuntime runtime, SpectreStrataConsole conso
     protected override Func<TransformService, RunOptions, CancellationToken, Task<RunSummary>> Mode => (s, o, c) => s.TestAsync(o, c);
 }
 
+/// <summary><c>strata seed</c>: the project's CSV seeds loaded as tables (reloaded only when a file changed, or with <c>--full-refresh</c>).</summary>
+internal sealed class SeedCommand(CliRuntime runtime, SpectreStrataConsole console) : RunCommandBase(runtime, console)
+{
+    protected override Func<TransformService, RunOptions, CancellationToken, Task<RunSummary>> Mode => (s, o, c) => s.SeedAsync(o, c);
+}
+
 /// <summary><c>strata build</c>.</summary>
 internal sealed class BuildCommand(CliRuntime runtime, SpectreStrataConsole console) : RunCommandBase(runtime, console)
 {
