@@ -135,7 +135,7 @@ internal sealed class Lexer
                 throw Error(open, $"{_text.Substring(open, 2)} is never closed; expected {closer}");
             }
 
-            // A closer counts only outside brackets, so {{ {'a': {'b': 1}} }} keeps its dict literal.
+            // A closer counts only outside braces, so {{ {'a': {'b': 1}} }} keeps its dict literal.
             if (depth == 0)
             {
                 var minus = _text[i] == '-' && string.CompareOrdinal(_text, i + 1, closer, 0, 2) == 0;
@@ -173,10 +173,11 @@ internal sealed class Lexer
             }
             else if (OneCharOperators.Contains(c, StringComparison.Ordinal))
             {
+                // Only braces count: a }} after an unclosed ( is far likelier a closer than part of the expression.
                 depth = c switch
                 {
-                    '(' or '[' or '{' => depth + 1,
-                    ')' or ']' or '}' => Math.Max(0, depth - 1),
+                    '{' => depth + 1,
+                    '}' => Math.Max(0, depth - 1),
                     _ => depth,
                 };
                 _tokens.Add(new Token(TokenKind.Operator, c.ToString(), At(i)));

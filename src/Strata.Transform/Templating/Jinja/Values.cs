@@ -104,14 +104,15 @@ internal static class Values
         {
             if (left is long a && right is long b && op != "/")
             {
+                // Boxed per arm: a switch mixing long and double arms would make every integer result a double.
                 return op switch
                 {
-                    "+" => a + b,
+                    "+" => (object)(a + b),
                     "-" => a - b,
                     "*" => a * b,
                     "//" => b == 0 ? throw new TemplateError("division by zero") : (long)Math.Floor((double)a / b),
                     "%" => b == 0 ? throw new TemplateError("division by zero") : ((a % b) + b) % b,
-                    _ => b < 0 ? Math.Pow(a, b) : (long)Math.Pow(a, b),
+                    _ => b < 0 ? Math.Pow(a, b) : (object)(long)Math.Pow(a, b),
                 };
             }
 
