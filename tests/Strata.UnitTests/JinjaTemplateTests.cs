@@ -138,7 +138,7 @@ public sealed class JinjaTemplateTests
     [InlineData("{{ 'a' - 1 }}", "models/m.sql:1:8: cannot apply - to string and integer")]
     [InlineData("{{ target.nope }}", "models/m.sql:1:10: target (dict) has no attribute 'nope'")]
     [InlineData("{{ cents }}", "models/m.sql:1:4: cents is a macro; call it: cents(…)")]
-    [InlineData("{{ cents() }}", "macros/m.sql:1:1: macro cents() is missing its argument 'col' (rendering model m)")]
+    [InlineData("{{ cents() }}", "models/m.sql:1:9: macro cents() is missing its argument 'col'")]
     [InlineData("{{ cents('a', 1, 2) }}", "models/m.sql:1:9: macro cents() takes 2 argument(s), not 3")]
     [InlineData("{{ var('undeclared') }}", "models/m.sql:1:7: model m uses var('undeclared'), which strata_project.yml does not define and has no default; add it under vars:")]
     [InlineData("{{ env_var('STRATA_JINJA_TEST_UNSET') }}", "models/m.sql:1:11: env_var('STRATA_JINJA_TEST_UNSET') is not set and has no default")]

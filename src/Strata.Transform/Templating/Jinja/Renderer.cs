@@ -148,6 +148,13 @@ internal sealed partial class Renderer(string subject, string subjectPath)
             throw new TemplateError($"macro {macro.Name}() has no parameter '{unknown}'");
         }
 
+        var missing = definition.Parameters.Skip(arguments.Count)
+            .FirstOrDefault(p => p.Default is null && !arguments.Named.ContainsKey(p.Name)).Name;
+        if (missing is not null)
+        {
+            throw new TemplateError($"macro {macro.Name}() is missing its argument '{missing}'");
+        }
+
         if (_macroDepth >= MaxDepth)
         {
             throw new TemplateError($"macro {macro.Name}() nests more than {MaxDepth} calls deep");
@@ -170,13 +177,9 @@ internal sealed partial class Renderer(string subject, string subjectPath)
                 {
                     frame.Set(name, value);
                 }
-                else if (fallback is not null)
-                {
-                    frame.Set(name, Eval(fallback, frame));
-                }
                 else
                 {
-                    throw Error(definition.Position, $"macro {macro.Name}() is missing its argument '{name}'");
+                    frame.Set(name, Eval(fallback!, frame));
                 }
             }
 
