@@ -20,7 +20,8 @@ internal sealed partial class Parser
         var test = Or();
         if (!Peek.IsName("else"))
         {
-            throw Error(Peek.Position, $"expected 'else' in the inline if, found {Peek.Describe()}");
+            // dbt's {{ ',' if not loop.last }}: without else, Jinja's value is undefined, which writes nothing.
+            return new ConditionalExpr(at, test, value, new LiteralExpr(at, ""));
         }
 
         _next++;
