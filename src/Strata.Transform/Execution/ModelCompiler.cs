@@ -13,7 +13,7 @@ namespace Strata.Transform.Execution;
 /// </summary>
 internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse warehouse, string? compiledDirectory)
 {
-    private readonly IReadOnlyList<Fluid.IFluidTemplate> _macros = graph.Project.Macros.Select(m => m.Template).ToList();
+    private readonly IReadOnlyList<SqlTemplate> _macros = graph.Project.Macros.Select(m => m.Template).ToList();
 
     /// <summary>The relation a model is built as.</summary>
     public string Relation(Model model) => warehouse.Qualify(model.Config.Schema, model.Name);
@@ -45,7 +45,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
             .ToList();
 
     /// <summary>Renders a query outside the models (a report): refs resolve to built models, <c>param()</c> to placeholders.</summary>
-    public async Task<(string Sql, IReadOnlyList<string> Refs)> CompileQueryAsync(string subject, string path, Fluid.IFluidTemplate template, Func<string, string> param)
+    public async Task<(string Sql, IReadOnlyList<string> Refs)> CompileQueryAsync(string subject, string path, SqlTemplate template, Func<string, string> param)
     {
         var ctes = new List<Model>();
         var scope = Scope(subject, path, ctes, false, "", null, param);
@@ -109,6 +109,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         IsIncremental = isIncremental,
         Vars = graph.Project.Vars,
         Warehouse = warehouse,
+        ProjectName = graph.Project.Name,
     };
 
     /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first; <paramref name="changes"/> stands in for the changelog in them too.</summary>

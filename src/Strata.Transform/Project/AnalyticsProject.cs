@@ -1,4 +1,4 @@
-using Fluid;
+using Strata.Transform.Templating;
 
 namespace Strata.Transform.Project;
 
@@ -7,7 +7,7 @@ public sealed class AnalyticsProject
 {
     internal AnalyticsProject(
         string name, string directory, IReadOnlyDictionary<string, object?> vars, IReadOnlyList<Model> models,
-        IReadOnlyList<SourceTable> sources, IReadOnlyList<DataTest> tests, IReadOnlyList<(string Path, IFluidTemplate Template)> macros)
+        IReadOnlyList<SourceTable> sources, IReadOnlyList<DataTest> tests, IReadOnlyList<(string Path, SqlTemplate Template)> macros)
     {
         Name = name;
         Directory = directory;
@@ -36,7 +36,7 @@ public sealed class AnalyticsProject
     /// <summary>Generic and singular data tests.</summary>
     public IReadOnlyList<DataTest> Tests { get; }
 
-    internal IReadOnlyList<(string Path, IFluidTemplate Template)> Macros { get; }
+    internal IReadOnlyList<(string Path, SqlTemplate Template)> Macros { get; }
 }
 
 /// <summary>How a model is built.</summary>
@@ -80,7 +80,7 @@ public sealed record ModelColumn(string Name, string? Description);
 /// <summary>A SQL model.</summary>
 public sealed class Model
 {
-    internal Model(string name, string path, string sql, IFluidTemplate template)
+    internal Model(string name, string path, string sql, SqlTemplate template)
     {
         Name = name;
         Path = path;
@@ -97,7 +97,7 @@ public sealed class Model
     /// <summary>The template text.</summary>
     public string Sql { get; }
 
-    internal IFluidTemplate Template { get; }
+    internal SqlTemplate Template { get; }
 
     /// <summary>Resolved settings (folder defaults, then yml, then the file's <c>config()</c>).</summary>
     public ModelConfig Config { get; internal set; } = null!;
@@ -156,7 +156,7 @@ public sealed record DataTest(
     string Name, string Kind, string? Model, string? Column, IReadOnlyDictionary<string, object?> Arguments, string Severity, string Path)
 {
     /// <summary>The template of a singular test.</summary>
-    internal IFluidTemplate? Template { get; init; }
+    internal SqlTemplate? Template { get; init; }
 
     /// <summary>Models a singular test refers to (generic: its model).</summary>
     public IReadOnlyList<string> Refs { get; internal set; } = [];

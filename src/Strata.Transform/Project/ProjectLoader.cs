@@ -252,6 +252,7 @@ public static class ProjectLoader
         Source = (source, table) => $"{source}.{table}",
         Vars = project.Vars,
         Warehouse = null,
+        ProjectName = project.Name,
     };
 
     private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents)

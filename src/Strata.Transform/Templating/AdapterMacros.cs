@@ -1,5 +1,4 @@
-using Fluid;
-using Fluid.Values;
+using Strata.Transform.Templating.Jinja;
 
 namespace Strata.Transform.Templating;
 
@@ -12,19 +11,23 @@ internal static class AdapterMacros
     /// <summary>The changelog columns a <c>current_state</c> or <c>history</c> model carries through.</summary>
     public const string ChangelogColumns = "_op, _lsn, _seq, _commit_ts";
 
-    public static void Register(TemplateContext context, RenderScope scope)
+    public static void Register(Frame globals, RenderScope scope)
     {
-        context.SetValue("changelog_columns", new FunctionValue((_, _) => new StringValue(ChangelogColumns)));
-        context.SetValue("days_between", new FunctionValue((args, _) =>
+        SqlTemplates.Define(globals, "changelog_columns", args =>
         {
-            var from = SqlTemplates.Text(args, 0, "days_between", scope);
-            var to = SqlTemplates.Text(args, 1, "days_between", scope);
-            return new StringValue(scope.Warehouse?.DaysBetweenSql(from, to) ?? $"days_between({from}, {to})");
-        }));
-        context.SetValue("hash_text", new FunctionValue((args, _) =>
+            args.AtMost(0);
+            return ChangelogColumns;
+        });
+        SqlTemplates.Define(globals, "days_between", args =>
         {
-            var expression = SqlTemplates.Text(args, 0, "hash_text", scope);
-            return new StringValue(scope.Warehouse?.HashTextSql(expression) ?? $"hash_text({expression})");
-        }));
+            var from = SqlTemplates.Text(args.AtMost(2), 0, scope);
+            var to = SqlTemplates.Text(args, 1, scope);
+            return scope.Warehouse?.DaysBetweenSql(from, to) ?? $"days_between({from}, {to})";
+        });
+        SqlTemplates.Define(globals, "hash_text", args =>
+        {
+            var expression = SqlTemplates.Text(args.AtMost(1), 0, scope);
+            return scope.Warehouse?.HashTextSql(expression) ?? $"hash_text({expression})";
+        });
     }
 }

@@ -30,6 +30,24 @@ internal sealed class RenderScope
     /// <summary><c>param('name')</c> → a bound query parameter's placeholder (reports); null where parameters do not exist.</summary>
     public Func<string, string>? Param { get; init; }
 
+    /// <summary>The project's name: <c>ref('package', 'name')</c> accepts only this package.</summary>
+    public string? ProjectName { get; init; }
+
+    /// <summary><c>target.name</c>.</summary>
+    public string TargetName { get; init; } = "dev";
+
+    /// <summary><c>target.type</c>: the warehouse's engine (<c>duckdb</c> while only parsed).</summary>
+    public string TargetType => Warehouse?.Engine ?? "duckdb";
+
+    /// <summary><c>target.schema</c>: the engine's default schema unless set.</summary>
+    public string TargetSchema
+    {
+        get => _targetSchema ?? (TargetType == "postgres" ? "public" : "main");
+        init => _targetSchema = value;
+    }
+
+    private readonly string? _targetSchema;
+
     /// <summary>What <c>{{ config(...) }}</c> set.</summary>
     public Dictionary<string, object?> Config { get; } = new(StringComparer.Ordinal);
 
