@@ -57,16 +57,26 @@ public sealed class DbtProjectLoadingTests
                       warn_after: {count: 1, period: day}
             models:
               - name: stg_orders
-                description: Orders, cleaned.
+                description: '{{ doc("stg_orders") }}'
                 meta: {owner: data}
                 columns:
                   - name: id
                     data_type: integer
                     data_tests: [unique, not_null]
                   - name: status
+                    description: "{{ doc('order_status') }}"
                     tests:
                       - accepted_values:
                           values: [open, closed]
+            """,
+        ["transform/staging/docs.md"] = """
+            # Staging
+
+            {% docs stg_orders %}
+            Orders, cleaned.
+            {% enddocs %}
+
+            {%- docs order_status -%}One of open or closed.{%- enddocs -%}
             """,
         ["transform/staging/stg_orders.sql"] = "select id, status from {{ source('raw', 'orders') }}",
         ["transform/marts/orders_per_status.sql"] = "select status, count(*) as n from {{ ref('stg_orders') }} group by 1",
@@ -91,6 +101,7 @@ public sealed class DbtProjectLoadingTests
         Assert.Equal(["finance"], models["revenue"].Config.Tags);
         Assert.Equal("view", models["top"].Config.Materialized);
         Assert.Equal("Orders, cleaned.", models["stg_orders"].Description);
+        Assert.Equal("One of open or closed.", models["stg_orders"].Columns.Single(c => c.Name == "status").Description);
 
         // Project-scoped vars win over global ones.
         Assert.Equal("USD", project.Vars["currency"]);
@@ -115,6 +126,8 @@ public sealed class DbtProjectLoadingTests
     [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    freshness:\n      warn_after: {count: 10, period: fortnight}\n    tables: [{name: t}]\n", "models/schema.yml: freshness warn_after period must be minute, hour or day, not 'fortnight'")]
     [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [unique]\n", "models/schema.yml: source raw.t column id has tests; Strata does not run tests on sources yet")]
     [InlineData("strata_project.yml", "name: shop\n", "holds both strata_project.yml and dbt_project.yml; keep one")]
+    [InlineData("models/a.yml", "version: 2\nmodels:\n  - name: a\n    description: \"{{ doc('nowhere') }}\"\n", "models/a.yml: the description of model a calls doc('nowhere'), and no {% docs nowhere %} block exists")]
+    [InlineData("models/docs.md", "{% docs a %}text", "models/docs.md: a {% docs %} block is not closed with {% enddocs %}")]
     public async Task What_Strata_does_not_do_is_refused_in_one_line_naming_where(string file, string text, string expected)
     {
         using var folder = new ProjectFolder(new Dictionary<string, string>

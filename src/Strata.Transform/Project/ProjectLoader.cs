@@ -28,6 +28,7 @@ public static class ProjectLoader
 
         // Schema files sit under the model paths and, as dbt reads them, under the seed paths too.
         var ymlPaths = project.ModelPaths.Concat(project.SeedPaths).Distinct().ToList();
+        var docs = DocsBlocks.Read(directory, Files(directory, ymlPaths, "*.md"));
         var documents = Files(directory, ymlPaths, "*.yml").Concat(Files(directory, ymlPaths, "*.yaml"))
             .Concat(new[] { Path.Combine(directory, "sources.yml") }.Where(File.Exists))
             .Select(f => (Path: Relative(directory, f), File: Read<ModelsFile>(f, directory) ?? new ModelsFile()))
@@ -81,7 +82,7 @@ public static class ProjectLoader
         foreach (var model in models)
         {
             described.TryGetValue(model.Name, out var yml);
-            await ResolveAsync(loaded, model, project, yml.Model, yml.Path);
+            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs);
             if (yml.Model is not null)
             {
                 tests.AddRange(GenericTests.From(model, yml.Model, yml.Path));
@@ -100,7 +101,7 @@ public static class ProjectLoader
             tests.Add(test with { Severity = ValidSeverity(severity, path), Refs = test.Refs });
         }
 
-        foreach (var (seed, yml, ymlPath) in LoadSeeds(directory, project, documents, models))
+        foreach (var (seed, yml, ymlPath) in LoadSeeds(directory, project, documents, models, docs))
         {
             models.Add(seed);
             if (yml is not null)
@@ -118,7 +119,7 @@ public static class ProjectLoader
         : throw new TransformException($"{path}: severity must be error or warn, not '{severity}'");
 
     /// <summary>Settings in order: folder defaults, the model's yml, then its own <c>config()</c>; and its refs.</summary>
-    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath)
+    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, DocsBlocks docs)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         FolderDefaults(settings, file.Models, file.ModelPaths, model.Path);
@@ -137,8 +138,8 @@ public static class ProjectLoader
 
         model.Refs = scope.Refs.Distinct().ToList();
         model.SourceRefs = scope.Sources.Distinct().ToList();
-        model.Description = yml?.Description;
-        model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, c.Description)).ToList() ?? [];
+        model.Description = docs.Describe(yml?.Description, ymlPath!, $"model {model.Name}");
+        model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, ymlPath!, $"{model.Name}.{c.Name}"))).ToList() ?? [];
         model.Config = ModelConfigs.From(settings, yml?.Tags, model, ymlPath);
     }
 
@@ -147,7 +148,7 @@ public static class ProjectLoader
     /// folder defaults and its yml (<c>seeds:</c> in a schema file), with that yml for its tests.
     /// </summary>
     private static List<(Model Seed, ModelFile? Yml, string? YmlPath)> LoadSeeds(
-        string directory, ProjectFile project, List<(string Path, ModelsFile File)> documents, List<Model> models)
+        string directory, ProjectFile project, List<(string Path, ModelsFile File)> documents, List<Model> models, DocsBlocks docs)
     {
         var described = new Dictionary<string, (string Path, ModelFile Seed)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
@@ -190,8 +191,8 @@ public static class ProjectLoader
                 Materializations.Seed, settings.GetValueOrDefault("schema") as string ?? "analytics", [], "merge",
                 ModelConfigs.Strings(settings.GetValueOrDefault("tags")).Concat(yml.Seed?.Tags ?? []).Distinct().ToList(),
                 settings.GetValueOrDefault("enabled") is not false);
-            seed.Description = yml.Seed?.Description;
-            seed.Columns = yml.Seed?.Columns.Select(c => new ModelColumn(c.Name, c.Description)).ToList() ?? [];
+            seed.Description = docs.Describe(yml.Seed?.Description, yml.Path, $"seed {name}");
+            seed.Columns = yml.Seed?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, yml.Path, $"{name}.{c.Name}"))).ToList() ?? [];
             seeds.Add((seed, yml.Seed, yml.Path));
         }
 
