@@ -122,7 +122,7 @@ public static class Settings
 
     /// <summary>Analytics project folder.</summary>
     public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
-        "Folder of the analytics project (strata_project.yml, models/, tests/); when the default is missing, the finance project shipped with Strata");
+        "Folder of the analytics project (dbt_project.yml or strata_project.yml, models/, tests/); when the default is missing, a dbt project in the project folder, else the finance project shipped with Strata");
 
     /// <summary>CSV formula-injection guard.</summary>
     public static readonly SettingDefinition ReportsCsvEscapeFormulas = new("reports.csv_escape_formulas", SettingKind.Boolean, "true",
