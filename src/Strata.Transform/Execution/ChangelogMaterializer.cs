@@ -180,6 +180,17 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
 
             previous = reset;
         }
+
+        // The guard dbt's snapshots lack (dbt-adapters #1759): never commit two current versions of one key.
+        var twice = await transaction.QueryAsync(
+            $"SELECT {partition} FROM {relation} AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM {batch} AS s WHERE " +
+            $"{string.Join(" AND ", keys.Select(k => $"t.{warehouse.Quote(k)} = s.{warehouse.Quote(k)}"))}) GROUP BY {partition} HAVING count(*) > 1 LIMIT 1",
+            null, cancellationToken);
+        if (twice.Count > 0)
+        {
+            throw new TransformException(
+                $"{relation} would hold two current versions of {string.Join(", ", keys.Select((k, i) => $"{k}={twice[0][i]}"))}; the build is rolled back (is unique_key really unique in the changelog?)");
+        }
     }
 
     private static string List(IEnumerable<string> columns) => string.Join(", ", columns);

@@ -60,6 +60,9 @@ internal sealed class ModelsFile
 
     public List<ModelFile> Models { get; set; } = [];
 
+    /// <summary>Snapshot descriptions: the same shape as a model's.</summary>
+    public List<ModelFile> Snapshots { get; set; } = [];
+
     /// <summary>Seed descriptions: the same shape as a model's (config, columns, tests).</summary>
     public List<ModelFile> Seeds { get; set; } = [];
 

@@ -27,7 +27,7 @@ public static class ProjectLoader
         var macros = Files(directory, project.MacroPaths, "*.sql").Select(f => (Path: Relative(directory, f), Template: SqlTemplates.Parse(File.ReadAllText(f), Relative(directory, f)))).ToList();
 
         // Schema files sit under the model paths and, as dbt reads them, under the seed paths too.
-        var ymlPaths = project.ModelPaths.Concat(project.SeedPaths).Distinct().ToList();
+        var ymlPaths = project.ModelPaths.Concat(project.SeedPaths).Concat(project.SnapshotPaths).Distinct().ToList();
         var docs = DocsBlocks.Read(directory, Files(directory, ymlPaths, "*.md"));
         var documents = Files(directory, ymlPaths, "*.yml").Concat(Files(directory, ymlPaths, "*.yaml"))
             .Concat(new[] { Path.Combine(directory, "sources.yml") }.Where(File.Exists))
@@ -42,7 +42,7 @@ public static class ProjectLoader
         var described = new Dictionary<string, (string Path, ModelFile Model)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
         {
-            foreach (var model in file.Models)
+            foreach (var model in file.Models.Concat(file.Snapshots))
             {
                 if (described.TryGetValue(model.Name, out var other))
                 {
@@ -68,6 +68,22 @@ public static class ProjectLoader
             models.Add(model);
         }
 
+        var snapshots = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Files(directory, project.SnapshotPaths, "*.sql"))
+        {
+            var path = Relative(directory, file);
+            foreach (var (snapshotName, body) in SnapshotBlocks.Read(await File.ReadAllTextAsync(file), path))
+            {
+                if (models.FirstOrDefault(m => m.Name == snapshotName) is { } twin)
+                {
+                    throw new TransformException($"{path}: snapshot {snapshotName} has the name of {twin.Path}; model and snapshot names are unique");
+                }
+
+                models.Add(new Model(snapshotName, path, body, SqlTemplates.Parse(body, path)));
+                snapshots.Add(snapshotName);
+            }
+        }
+
         foreach (var (modelName, (path, _)) in described)
         {
             if (models.All(m => m.Name != modelName))
@@ -82,7 +98,7 @@ public static class ProjectLoader
         foreach (var model in models)
         {
             described.TryGetValue(model.Name, out var yml);
-            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs);
+            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs, snapshots.Contains(model.Name));
             if (yml.Model is not null)
             {
                 tests.AddRange(GenericTests.From(model, yml.Model, yml.Path));
@@ -119,7 +135,7 @@ public static class ProjectLoader
         : throw new TransformException($"{path}: severity must be error or warn, not '{severity}'");
 
     /// <summary>Settings in order: folder defaults, the model's yml, then its own <c>config()</c>; and its refs.</summary>
-    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, DocsBlocks docs)
+    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, DocsBlocks docs, bool snapshot)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         FolderDefaults(settings, file.Models, file.ModelPaths, model.Path);
@@ -136,11 +152,20 @@ public static class ProjectLoader
             settings[key] = value;
         }
 
+        if (snapshot)
+        {
+            SnapshotBlocks.Translate(settings, model);
+        }
+
         model.Refs = scope.Refs.Distinct().ToList();
         model.SourceRefs = scope.Sources.Distinct().ToList();
         model.Description = docs.Describe(yml?.Description, ymlPath!, $"model {model.Name}");
         model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, ymlPath!, $"{model.Name}.{c.Name}"))).ToList() ?? [];
         model.Config = ModelConfigs.From(settings, yml?.Tags, model, ymlPath);
+        if (snapshot)
+        {
+            SnapshotBlocks.RequireChangelog(model, project.Sources);
+        }
     }
 
     /// <summary>

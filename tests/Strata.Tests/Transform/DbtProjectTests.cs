@@ -154,6 +154,61 @@ public sealed class DbtProjectTests : IDisposable
         Assert.Equal(4L, reloaded.Rows);
     }
 
+    [Fact]
+    public async Task A_snapshot_of_a_changelog_is_its_exact_history_and_one_of_another_table_is_refused()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = """
+                version: 2
+                sources:
+                  - name: bronze
+                    schema: bronze
+                    changelog: true
+                    tables: [{name: things}]
+                """,
+            ["snapshots/things.sql"] = """
+                {% snapshot things_snapshot %}
+                {{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='_commit_ts', hard_deletes='new_record') }}
+                select id, name, {{ changelog_columns() }} from {{ source('bronze', 'things') }}
+                {% endsnapshot %}
+                """,
+        });
+        var warehousePath = Path.Combine(_project.Directory, ".strata", "warehouse.duckdb");
+        var t0 = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
+        (string Op, long Lsn, long Id, string? Name)[] changes = [("r", 10, 1, "a"), ("r", 10, 2, "b"), ("u", 20, 1, "a2"), ("d", 30, 2, null), ("c", 40, 3, "c")];
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(warehousePath))
+        {
+            await warehouse.EnsureSchemaAsync("bronze");
+            await warehouse.CreateTableAsync("bronze", "things",
+                [new("_op", WarehouseType.Text), new("_lsn", WarehouseType.Int64), new("_seq", WarehouseType.Int64), new("_commit_ts", WarehouseType.TimestampTz),
+                 new("id", WarehouseType.Int64), new("name", WarehouseType.Text)]);
+            foreach (var (op, lsn, id, name) in changes)
+            {
+                await warehouse.ExecuteAsync("INSERT INTO bronze.things VALUES ($1, $2, $3, $4, $5, $6)", [op, lsn, id, t0.AddSeconds(lsn), id, name]);
+            }
+        }
+
+        var build = await _project.RunAsync("build");
+
+        Assert.True(build.ExitCode == 0, build.Error);
+        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        {
+            var rows = await check.QueryAsync(
+                "SELECT id, coalesce(name, '-'), is_current, is_deleted FROM snapshots.things_snapshot ORDER BY id, valid_from");
+            // Every version from the changelog: id 1 twice, id 2 then its deletion (a current tombstone), id 3 once.
+            Assert.Equal(["1|a|False|False", "1|a2|True|False", "2|b|False|False", "2|-|True|True", "3|c|True|False"], rows.Select(Row));
+        }
+
+        File.WriteAllText(Path.Combine(_project.Directory, "models", "plain.yml"), "version: 2\nsources:\n  - name: app\n    tables: [{name: users}]\n");
+        File.WriteAllText(Path.Combine(_project.Directory, "snapshots", "users.sql"),
+            "{% snapshot users_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ source('app', 'users') }}\n{% endsnapshot %}\n");
+        var refused = await _project.RunAsync("compile");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("snapshots/users.sql: snapshot users_snapshot reads source app.users, which is not a Strata changelog", Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("code,name\n1,a,extra\n", "seeds/bad.csv:2: the row has 3 values and the header 2 columns")]
     [InlineData("code,,name\n1,2,3\n", "seeds/bad.csv:1: column 2 of the header has no name")]
