@@ -122,6 +122,12 @@ public static class StrataApp
             .WithExample("up", "--speed", "10")
             .WithExample("up", "--no-simulate");
 
+        config.AddCommand<Commands.Init.InitCommand>("init")
+            .WithDescription("Scaffold a dbt-format project for the source's published tables: sources.yml, one staging model per table, key tests, strata.yml")
+            .WithExample("init")
+            .WithExample("init", "warehouse_models", "--json")
+            .WithExample("init", "analytics", "--force");
+
         config.AddBranch("source", source =>
         {
             source.SetDescription("The source database: a local development cluster, or the CDC set-up of an existing server");

@@ -1,10 +1,26 @@
 using Npgsql;
+using Strata.Configuration;
+using Strata.Ingestion.Replication;
+using Strata.Source;
 
 namespace Strata.Ingestion.Catalog;
 
 /// <summary>Reads the tables of a publication and their columns from the source.</summary>
 public static class SourceCatalog
 {
+    /// <summary>
+    /// The tables of the configured source's publication, read as the CDC login <c>strata ingest</c> uses (same settings
+    /// and secrets), so what it lists is exactly what ingestion will write to bronze.
+    /// </summary>
+    public static async Task<IReadOnlyList<SourceTable>> ReadPublishedAsync(StrataConfig config, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var source = SourceSettings.From(config);
+        var cdc = CdcLogin.Endpoint(config, source);
+        await using var connection = await cdc.OpenAsync(source.Database, cancellationToken);
+        return await ReadAsync(connection, source.Publication, cancellationToken);
+    }
+
     /// <summary>The publication's tables, each with its columns mapped to warehouse types.</summary>
     public static async Task<IReadOnlyList<SourceTable>> ReadAsync(NpgsqlConnection connection, string publication, CancellationToken cancellationToken = default)
     {
