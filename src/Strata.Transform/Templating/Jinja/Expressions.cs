@@ -1,79 +1,34 @@
 namespace Strata.Transform.Templating.Jinja;
 
 /// <summary>An expression of a parsed template.</summary>
-internal abstract class Expr(Position position)
-{
-    /// <summary>Where the expression starts, for messages.</summary>
-    public Position Position { get; } = position;
-}
+internal abstract record Expr(Position Position);
 
 /// <summary>A string, number, boolean or none.</summary>
-internal sealed class LiteralExpr(Position position, object? value) : Expr(position)
-{
-    public object? Value { get; } = value;
-}
+internal sealed record LiteralExpr(Position Position, object? Value) : Expr(Position);
 
 /// <summary>A variable or function name.</summary>
-internal sealed class NameExpr(Position position, string name) : Expr(position)
-{
-    public string Name { get; } = name;
-}
+internal sealed record NameExpr(Position Position, string Name) : Expr(Position);
 
 /// <summary><c>[a, b]</c>, or a tuple <c>(a, b)</c>: both evaluate to a list.</summary>
-internal sealed class ListExpr(Position position, IReadOnlyList<Expr> items) : Expr(position)
-{
-    public IReadOnlyList<Expr> Items { get; } = items;
-}
+internal sealed record ListExpr(Position Position, IReadOnlyList<Expr> Items) : Expr(Position);
 
 /// <summary><c>{'k': v}</c>.</summary>
-internal sealed class DictExpr(Position position, IReadOnlyList<(Expr Key, Expr Value)> entries) : Expr(position)
-{
-    public IReadOnlyList<(Expr Key, Expr Value)> Entries { get; } = entries;
-}
+internal sealed record DictExpr(Position Position, IReadOnlyList<(Expr Key, Expr Value)> Entries) : Expr(Position);
 
 /// <summary><c>not x</c>, <c>-x</c>, <c>+x</c>.</summary>
-internal sealed class UnaryExpr(Position position, string op, Expr operand) : Expr(position)
-{
-    public string Op { get; } = op;
-
-    public Expr Operand { get; } = operand;
-}
+internal sealed record UnaryExpr(Position Position, string Op, Expr Operand) : Expr(Position);
 
 /// <summary>A binary operator: arithmetic, <c>~</c>, comparisons, <c>in</c>, <c>not in</c>, <c>and</c>, <c>or</c>.</summary>
-internal sealed class BinaryExpr(Position position, string op, Expr left, Expr right) : Expr(position)
-{
-    public string Op { get; } = op;
-
-    public Expr Left { get; } = left;
-
-    public Expr Right { get; } = right;
-}
+internal sealed record BinaryExpr(Position Position, string Op, Expr Left, Expr Right) : Expr(Position);
 
 /// <summary><c>a if test else b</c>.</summary>
-internal sealed class ConditionalExpr(Position position, Expr test, Expr then, Expr otherwise) : Expr(position)
-{
-    public Expr Test { get; } = test;
-
-    public Expr Then { get; } = then;
-
-    public Expr Otherwise { get; } = otherwise;
-}
+internal sealed record ConditionalExpr(Position Position, Expr Test, Expr Then, Expr Otherwise) : Expr(Position);
 
 /// <summary><c>a.b</c>.</summary>
-internal sealed class AttributeExpr(Position position, Expr target, string name) : Expr(position)
-{
-    public Expr Target { get; } = target;
-
-    public string Name { get; } = name;
-}
+internal sealed record AttributeExpr(Position Position, Expr Target, string Name) : Expr(Position);
 
 /// <summary><c>a[key]</c>.</summary>
-internal sealed class ItemExpr(Position position, Expr target, Expr key) : Expr(position)
-{
-    public Expr Target { get; } = target;
-
-    public Expr Key { get; } = key;
-}
+internal sealed record ItemExpr(Position Position, Expr Target, Expr Key) : Expr(Position);
 
 /// <summary>Positional and keyword arguments as written.</summary>
 internal sealed record ArgumentExprs(IReadOnlyList<Expr> Positional, IReadOnlyList<(string Name, Expr Value)> Named)
@@ -83,29 +38,10 @@ internal sealed record ArgumentExprs(IReadOnlyList<Expr> Positional, IReadOnlyLi
 }
 
 /// <summary><c>f(x, k=v)</c>.</summary>
-internal sealed class CallExpr(Position position, Expr callee, ArgumentExprs arguments) : Expr(position)
-{
-    public Expr Callee { get; } = callee;
-
-    public ArgumentExprs Arguments { get; } = arguments;
-}
+internal sealed record CallExpr(Position Position, Expr Callee, ArgumentExprs Arguments) : Expr(Position);
 
 /// <summary><c>x | name(args)</c>.</summary>
-internal sealed class FilterExpr(Position position, Expr operand, string name, ArgumentExprs arguments) : Expr(position)
-{
-    public Expr Operand { get; } = operand;
-
-    public string Name { get; } = name;
-
-    public ArgumentExprs Arguments { get; } = arguments;
-}
+internal sealed record FilterExpr(Position Position, Expr Operand, string Name, ArgumentExprs Arguments) : Expr(Position);
 
 /// <summary><c>x is [not] name</c>: <c>defined</c>, <c>none</c>…</summary>
-internal sealed class TestExpr(Position position, Expr operand, string name, bool negated) : Expr(position)
-{
-    public Expr Operand { get; } = operand;
-
-    public string Name { get; } = name;
-
-    public bool Negated { get; } = negated;
-}
+internal sealed record TestExpr(Position Position, Expr Operand, string Name, bool Negated) : Expr(Position);
