@@ -124,7 +124,6 @@ public sealed class DbtProjectLoadingTests
     [InlineData("dbt_project.yml", "name: shop\nmodels: [oops\n", "dbt_project.yml:")]
     [InlineData("models/schema.yml", "version: 3\nmodels: []\n", "models/schema.yml: version: 3 is not a schema-file version")]
     [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    freshness:\n      warn_after: {count: 10, period: fortnight}\n    tables: [{name: t}]\n", "models/schema.yml: freshness warn_after period must be minute, hour or day, not 'fortnight'")]
-    [InlineData("models/schema.yml", "version: 2\nsources:\n  - name: raw\n    tables:\n      - name: t\n        columns:\n          - name: id\n            data_tests: [unique]\n", "models/schema.yml: source raw.t column id has tests; Strata does not run tests on sources yet")]
     [InlineData("strata_project.yml", "name: shop\n", "holds both strata_project.yml and dbt_project.yml; keep one")]
     [InlineData("models/a.yml", "version: 2\nmodels:\n  - name: a\n    description: \"{{ doc('nowhere') }}\"\n", "models/a.yml: the description of model a calls doc('nowhere'), and no {% docs nowhere %} block exists")]
     [InlineData("models/docs.md", "{% docs a %}text", "models/docs.md: a {% docs %} block is not closed with {% enddocs %}")]

@@ -27,7 +27,7 @@ internal sealed class DagRunner(
         var tests = new List<TestResult>();
         var order = graph.Order.Where(m => selected.Contains(m.Name)).ToList();
         var pendingTests = runTests
-            ? graph.Project.Tests.Where(t => t.Refs.All(selected.Contains)).ToList()
+            ? graph.Project.Tests.Where(t => t.Refs.All(selected.Contains) && (t.Source is null || SourceSelected(t.Source, selected))).ToList()
             : [];
         var finished = new HashSet<string>(StringComparer.Ordinal);
         var blocked = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -231,5 +231,15 @@ internal sealed class DagRunner(
                 console.Error(line);
                 break;
         }
+    }
+
+    /// <summary>
+    /// A source's tests run with the models that read it (first: they wait for no model), or, for a source no model
+    /// reads, when the whole project is selected.
+    /// </summary>
+    private bool SourceSelected(SourceTable source, HashSet<string> selected)
+    {
+        var readers = graph.Order.Where(m => m.SourceRefs.Contains(source.FullName)).ToList();
+        return readers.Count > 0 ? readers.Any(m => selected.Contains(m.Name)) : graph.Order.All(m => selected.Contains(m.Name));
     }
 }

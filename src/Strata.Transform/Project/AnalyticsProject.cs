@@ -158,6 +158,9 @@ public sealed record DataTest(
     /// <summary>The template of a singular test.</summary>
     internal SqlTemplate? Template { get; init; }
 
+    /// <summary>The source table a generic test on a source checks (then <see cref="Model"/> is null).</summary>
+    public SourceTable? Source { get; init; }
+
     /// <summary>Models a singular test refers to (generic: its model).</summary>
     public IReadOnlyList<string> Refs { get; internal set; } = [];
 

@@ -3,7 +3,7 @@ using Strata.Text;
 
 namespace Strata.Transform.Project;
 
-/// <summary>Reads the generic tests a model's yml declares on the model and on its columns.</summary>
+/// <summary>Reads the generic tests a yml declares on a model (or seed, snapshot) and its columns, or on a source table's columns.</summary>
 internal static class GenericTests
 {
     /// <summary>The generic tests Strata knows.</summary>
@@ -26,7 +26,25 @@ internal static class GenericTests
         }
     }
 
-    private static DataTest Read(Model model, string? column, object entry, string path, HashSet<string> names)
+    /// <summary>The tests on the columns of source table <paramref name="table"/>, named <c>&lt;test&gt;_source_&lt;source&gt;_&lt;table&gt;_&lt;column&gt;</c>.</summary>
+    public static IEnumerable<DataTest> FromSource(SourceTable table, IEnumerable<ColumnFile> columns, string path)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var owner = $"source_{table.Source}_{table.Name}";
+        foreach (var column in columns)
+        {
+            foreach (var entry in column.Tests.Concat(column.DataTests))
+            {
+                var test = Read(owner, $"source {table.FullName}", table.FullName, column.Name, entry, path, names);
+                yield return test with { Model = null, Source = table, Refs = test.Refs.Skip(1).ToList() };
+            }
+        }
+    }
+
+    private static DataTest Read(Model model, string? column, object entry, string path, HashSet<string> names) =>
+        Read(model.Name, $"model {model.Name}", model.Name, column, entry, path, names);
+
+    private static DataTest Read(string owner, string subject, string label, string? column, object entry, string path, HashSet<string> names)
     {
         var (kind, arguments) = entry switch
         {
@@ -39,9 +57,9 @@ internal static class GenericTests
                     string text => new Dictionary<string, object?>(StringComparer.Ordinal) { ["expression"] = text },
                     _ => new Dictionary<string, object?>(StringComparer.Ordinal),
                 }),
-            _ => throw new TransformException($"{path}: a test of model {model.Name} is neither a name nor a map of one name to its arguments"),
+            _ => throw new TransformException($"{path}: a test of {subject} is neither a name nor a map of one name to its arguments"),
         };
-        var where = column is null ? $"model {model.Name}" : $"{model.Name}.{column}";
+        var where = column is null ? subject : $"{label}.{column}";
         if (!Kinds.Contains(kind))
         {
             throw new TransformException($"{path}: {where} has an unknown test '{kind}'{Suggestions.DidYouMean(kind, Kinds)}; generic tests are {string.Join(", ", Kinds)}");
@@ -53,24 +71,26 @@ internal static class GenericTests
         Require(kind == "expression", "expression");
         if (column is null && kind is not "expression")
         {
-            throw new TransformException($"{path}: {kind} on model {model.Name} needs a column; put it under columns:");
+            throw new TransformException($"{path}: {kind} on {subject} needs a column; put it under columns:");
         }
 
-        var severity = ProjectLoader.ValidSeverity(arguments.GetValueOrDefault("severity") as string ?? "error", path);
-        var baseName = column is null ? $"{kind}_{model.Name}" : $"{kind}_{model.Name}_{column}";
+        // dbt writes a test's severity under config: (dbt 1.8), Strata also beside the arguments.
+        var configured = arguments.GetValueOrDefault("config") is IDictionary<object, object> config && config.TryGetValue("severity", out var inConfig) ? inConfig as string : null;
+        var severity = ProjectLoader.ValidSeverity(configured ?? arguments.GetValueOrDefault("severity") as string ?? "error", path);
+        var baseName = column is null ? $"{kind}_{owner}" : $"{kind}_{owner}_{column}";
         var name = baseName;
         for (var i = 2; !names.Add(name); i++)
         {
             name = $"{baseName}_{i}";
         }
 
-        var refs = new List<string> { model.Name };
+        var refs = new List<string> { owner };
         if (kind == "relationships")
         {
             refs.Add(RelationshipTarget(arguments));
         }
 
-        return new DataTest(name, kind, model.Name, column, arguments, severity, path) { Refs = refs };
+        return new DataTest(name, kind, owner, column, arguments, severity, path) { Refs = refs };
 
         void Require(bool when, string argument)
         {

@@ -38,7 +38,8 @@ public static class ProjectLoader
             throw new TransformException($"{path}: version: {file.Version} is not a schema-file version Strata reads; dbt's is version: 2");
         }
 
-        var sources = ReadSources(documents);
+        var sourceTests = new List<DataTest>();
+        var sources = ReadSources(documents, sourceTests);
         var described = new Dictionary<string, (string Path, ModelFile Model)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
         {
@@ -94,7 +95,7 @@ public static class ProjectLoader
         }
 
         var loaded = new AnalyticsProject(name, directory, project.Vars, models, sources, [], macros);
-        var tests = new List<DataTest>();
+        var tests = new List<DataTest>(sourceTests);
         foreach (var model in models)
         {
             described.TryGetValue(model.Name, out var yml);
@@ -281,7 +282,8 @@ public static class ProjectLoader
         ProjectName = project.Name,
     };
 
-    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents)
+    /// <summary>The source tables the yml declares, and the tests on their columns.</summary>
+    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents, List<DataTest> sourceTests)
     {
         var tables = new List<SourceTable>();
         foreach (var (path, file) in documents)
@@ -290,12 +292,6 @@ public static class ProjectLoader
             {
                 foreach (var table in source.Tables)
                 {
-                    if (table.Columns.FirstOrDefault(c => c.Tests.Count + c.DataTests.Count > 0) is { } tested)
-                    {
-                        throw new TransformException(
-                            $"{path}: source {source.Name}.{table.Name} column {tested.Name} has tests; Strata does not run tests on sources yet: test the staging model that selects it");
-                    }
-
                     var freshness = table.Freshness ?? source.Freshness;
                     var entry = new SourceTable(
                         source.Name, table.Name, source.Schema ?? source.Name, table.Identifier ?? table.Name, source.Changelog,
@@ -307,6 +303,7 @@ public static class ProjectLoader
                     }
 
                     tables.Add(entry);
+                    sourceTests.AddRange(GenericTests.FromSource(entry, table.Columns, path));
                 }
             }
         }

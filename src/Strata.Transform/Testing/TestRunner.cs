@@ -21,7 +21,7 @@ internal sealed class TestRunner(ProjectGraph graph, IWarehouse warehouse, Model
         {
             sql = test.Kind == "singular"
                 ? ModelCompiler.TrimStatement(await compiler.CompileTestAsync(test))
-                : TestSql.For(test, compiler.Relation(graph[test.Model!]), name => compiler.Relation(graph[name]), warehouse);
+                : TestSql.For(test, test.Source is { } source ? compiler.SourceRelation(source) : compiler.Relation(graph[test.Model!]), name => compiler.Relation(graph[name]), warehouse);
             if (test.Kind != "singular")
             {
                 await compiler.WriteCompiledAsync($"tests/{test.Name}.sql", sql);

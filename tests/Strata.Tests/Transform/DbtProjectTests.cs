@@ -38,6 +38,15 @@ public sealed class DbtProjectTests : IDisposable
                     schema: raw_data
                     tables:
                       - name: orders
+                        columns:
+                          - name: id
+                            data_tests: [unique, not_null]
+                          - name: amount
+                            data_tests:
+                              - expression:
+                                  expression: amount >= 100
+                                  config:
+                                    severity: warn
                 """,
             ["models/staging/stg_orders.sql"] = "select id, lower(status) as status, amount from {{ source('raw', 'orders') }}",
             ["models/staging/schema.yml"] = """
@@ -80,8 +89,13 @@ public sealed class DbtProjectTests : IDisposable
         var rows = await check.QueryAsync("SELECT status, orders, CAST(revenue AS DECIMAL(18,2)) FROM marts.revenue_by_status ORDER BY status");
         Assert.Equal(expected, rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}|{r[1]}|{r[2]:0.00}")));
         Assert.Equal(RelationKind.View, await check.RelationKindAsync("staging", "stg_orders"));
-        var results = await check.QueryAsync("SELECT count(*), count(*) FILTER (WHERE status = 'pass') FROM _strata.test_results");
-        Assert.Equal((3L, 3L), (Convert.ToInt64(results[0][0], CultureInfo.InvariantCulture), Convert.ToInt64(results[0][1], CultureInfo.InvariantCulture)));
+        var results = await check.QueryAsync("SELECT test, status, failures FROM _strata.test_results ORDER BY test");
+        // The source's own tests ran too: its ids are unique and set; amounts under 100 are a warning, counted in the source.
+        var under100 = orders.Count(o => o.Amount < 100);
+        Assert.Equal(
+            [$"expression_source_raw_orders_amount|warn|{under100}", "not_null_source_raw_orders_id|pass|0", "unique_source_raw_orders_id|pass|0",
+             "accepted_values_stg_orders_status|pass|0", "not_null_stg_orders_id|pass|0", "unique_stg_orders_id|pass|0"],
+            results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}|{r[1]}|{r[2]}")).OrderBy(t => t.Contains("source", StringComparison.Ordinal) ? 0 : 1).ThenBy(t => t, StringComparer.Ordinal));
     }
 
     [Fact]
