@@ -93,6 +93,22 @@ public sealed class TransformService
         return compiled;
     }
 
+    /// <summary>Renders the project's analyses into <c>target/compiled/</c> (dbt's analyses: compiled, never run).</summary>
+    public async Task<IReadOnlyList<(string Name, string Path, string Sql)>> CompileAnalysesAsync()
+    {
+        var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
+        var compiled = new List<(string, string, string)>();
+        foreach (var (name, path, template) in Graph.Project.Analyses)
+        {
+            var (sql, _) = await compiler.CompileQueryAsync($"analysis {name}", path, template,
+                parameter => throw new TransformException($"{path}: analysis {name} calls param('{parameter}'); parameters exist only in reports"));
+            await compiler.WriteCompiledAsync(path, sql);
+            compiled.Add((name, path, sql));
+        }
+
+        return compiled;
+    }
+
     /// <summary>
     /// Renders a SQL template that reads the models (a report): <c>ref()</c> resolves to the built relations,
     /// <c>param('name')</c> to what <paramref name="param"/> returns (a bound parameter's placeholder).

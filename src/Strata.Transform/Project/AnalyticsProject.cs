@@ -37,6 +37,9 @@ public sealed class AnalyticsProject
     public IReadOnlyList<DataTest> Tests { get; }
 
     internal IReadOnlyList<(string Path, SqlTemplate Template)> Macros { get; }
+
+    /// <summary>dbt's analyses: SQL files under the analysis paths, compiled by <c>strata compile</c> and never run.</summary>
+    internal IReadOnlyList<(string Name, string Path, SqlTemplate Template)> Analyses { get; init; } = [];
 }
 
 /// <summary>How a model is built.</summary>

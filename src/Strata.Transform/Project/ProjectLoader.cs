@@ -128,7 +128,17 @@ public static class ProjectLoader
         }
 
         var enabled = models.Where(m => m.Config.Enabled).ToList();
-        return new AnalyticsProject(name, directory, project.Vars, enabled, sources, tests.Where(t => t.Model is null || enabled.Any(m => m.Name == t.Model)).ToList(), macros);
+        var analyses = new List<(string Name, string Path, SqlTemplate Template)>();
+        foreach (var file in Files(directory, project.AnalysisPaths, "*.sql"))
+        {
+            var path = Relative(directory, file);
+            analyses.Add((Path.GetFileNameWithoutExtension(file), path, SqlTemplates.Parse(await File.ReadAllTextAsync(file), path)));
+        }
+
+        return new AnalyticsProject(name, directory, project.Vars, enabled, sources, tests.Where(t => t.Model is null || enabled.Any(m => m.Name == t.Model)).ToList(), macros)
+        {
+            Analyses = analyses,
+        };
     }
 
     internal static string ValidSeverity(string severity, string path) => severity is "error" or "warn"

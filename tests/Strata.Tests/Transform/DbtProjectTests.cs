@@ -62,6 +62,7 @@ public sealed class DbtProjectTests : IDisposable
                               values: [open, shipped, closed]
                 """,
             ["models/marts/revenue_by_status.sql"] = "select status, count(*) as orders, sum(amount) as revenue from {{ ref('stg_orders') }} group by status",
+            ["analyses/best_status.sql"] = "select status from {{ ref('revenue_by_status') }} order by revenue desc limit 1",
         });
         var statuses = new[] { "OPEN", "Shipped", "closed" };
         var orders = Enumerable.Range(1, 200).Select(i => (Id: i, Status: statuses[i * 7 % 3], Amount: decimal.Round(i * 1.25m, 2))).ToList();
@@ -89,6 +90,8 @@ public sealed class DbtProjectTests : IDisposable
         var rows = await check.QueryAsync("SELECT status, orders, CAST(revenue AS DECIMAL(18,2)) FROM marts.revenue_by_status ORDER BY status");
         Assert.Equal(expected, rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}|{r[1]}|{r[2]:0.00}")));
         Assert.Equal(RelationKind.View, await check.RelationKindAsync("staging", "stg_orders"));
+        // An analysis is compiled, never built.
+        Assert.Equal(RelationKind.None, await check.RelationKindAsync("analytics", "best_status"));
         var results = await check.QueryAsync("SELECT test, status, failures FROM _strata.test_results ORDER BY test");
         // The source's own tests ran too: its ids are unique and set; amounts under 100 are a warning, counted in the source.
         var under100 = orders.Count(o => o.Amount < 100);
@@ -96,6 +99,25 @@ public sealed class DbtProjectTests : IDisposable
             [$"expression_source_raw_orders_amount|warn|{under100}", "not_null_source_raw_orders_id|pass|0", "unique_source_raw_orders_id|pass|0",
              "accepted_values_stg_orders_status|pass|0", "not_null_stg_orders_id|pass|0", "unique_stg_orders_id|pass|0"],
             results.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}|{r[1]}|{r[2]}")).OrderBy(t => t.Contains("source", StringComparison.Ordinal) ? 0 : 1).ThenBy(t => t, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_analysis_is_compiled_with_the_project_and_its_refs_resolved_never_run()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\nanalysis-paths: [\"analysis\"]\n",
+            ["models/numbers.sql"] = "{{ config(materialized='table', schema='marts') }}\nselect 1 as n",
+            ["analysis/sum_of_numbers.sql"] = "select sum(n) from {{ ref('numbers') }}",
+        });
+
+        var compile = await _project.RunAsync("compile", "--json");
+
+        Assert.True(compile.ExitCode == 0, compile.Error);
+        using var json = System.Text.Json.JsonDocument.Parse(compile.Output);
+        var analysis = Assert.Single(json.RootElement.EnumerateArray(), e => e.GetProperty("kind").GetString() == "analysis");
+        Assert.Equal("select sum(n) from \"marts\".\"numbers\"", analysis.GetProperty("sql").GetString());
+        Assert.True(File.Exists(Path.Combine(_project.Directory, "target", "compiled", "analysis", "sum_of_numbers.sql")));
     }
 
     [Fact]

@@ -34,13 +34,16 @@ internal sealed class CompileCommand(CliRuntime runtime, SpectreStrataConsole co
         WithServiceAsync(settings, async (service, _) =>
         {
             var compiled = await service.CompileAsync(Options(settings));
+            // Analyses belong to no selection: they compile with the whole project.
+            var analyses = settings.Select.Length == 0 && settings.Exclude.Length == 0 ? await service.CompileAnalysesAsync() : [];
             if (settings.Json)
             {
-                Console.Json(compiled.Select(c => new { Model = c.Model.Name, c.Model.Path, c.Sql }));
+                Console.Json(compiled.Select(c => new { Model = c.Model.Name, c.Model.Path, c.Sql, Kind = "model" })
+                    .Concat(analyses.Select(a => new { Model = a.Name, a.Path, a.Sql, Kind = "analysis" })));
             }
             else
             {
-                Console.Success($"Compiled {compiled.Count} models into target/compiled/.");
+                Console.Success($"Compiled {compiled.Count} models{(analyses.Count > 0 ? $" and {analyses.Count} analyses" : "")} into target/compiled/.");
             }
 
             return 0;
