@@ -37,6 +37,18 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         return sql;
     }
 
+    /// <summary>
+    /// Renders a model for a unit test: each ref or source named in <paramref name="inputs"/> (<c>ref:name</c>,
+    /// <c>source:s.t</c>) reads the given rows instead, also inside the ephemeral models it inlines.
+    /// </summary>
+    public async Task<string> CompileUnitAsync(Model model, IReadOnlyDictionary<string, string> inputs, bool isIncremental, IReadOnlyDictionary<string, object?> vars)
+    {
+        var ctes = new List<Model>();
+        var unit = new UnitInputs(inputs, vars);
+        var scope = Scope($"model {model.Name}", model.Path, ctes, isIncremental, Relation(model), null, unit: unit);
+        return WithCtes(await SqlTemplates.RenderAsync(model.Template, _macros, scope), await CteBodiesAsync(ctes, null, unit));
+    }
+
     /// <summary>The sources a model reads, itself or through the ephemeral models it inlines.</summary>
     public IReadOnlyList<SourceTable> SourcesRead(Model model) =>
         model.SourceRefs.Select(s => s.Split('.', 2)).Select(p => Source(p[0], p[1]))
@@ -79,13 +91,19 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
     /// <summary>Where the compiled SQL of <paramref name="path"/> is, for messages.</summary>
     public string CompiledPath(string path) => compiledDirectory is null ? path : Path.Combine(compiledDirectory, path);
 
-    private RenderScope Scope(string subject, string path, List<Model> ctes, bool isIncremental, string self, string? changes, Func<string, string>? param = null) => new()
+    private RenderScope Scope(
+        string subject, string path, List<Model> ctes, bool isIncremental, string self, string? changes, Func<string, string>? param = null, UnitInputs? unit = null) => new()
     {
         Subject = subject,
         Path = path,
         Param = param,
         Ref = name =>
         {
+            if (unit is not null && unit.Inputs.TryGetValue("ref:" + name, out var given))
+            {
+                return given;
+            }
+
             if (!graph.Contains(name))
             {
                 throw new TransformException($"{path}: {subject} refers to ref('{name}'), which is no model{Text.Suggestions.DidYouMean(name, graph.Order.Select(m => m.Name))}");
@@ -104,16 +122,18 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
 
             return CteName(target);
         },
-        Source = (source, table) => changes ?? SourceRelation(Source(source, table)),
+        Source = (source, table) => unit is not null && unit.Inputs.TryGetValue($"source:{source}.{table}", out var given)
+            ? given
+            : changes ?? SourceRelation(Source(source, table)),
         This = self,
         IsIncremental = isIncremental,
-        Vars = graph.Project.Vars,
+        Vars = unit?.Vars ?? graph.Project.Vars,
         Warehouse = warehouse,
         ProjectName = graph.Project.Name,
     };
 
     /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first; <paramref name="changes"/> stands in for the changelog in them too.</summary>
-    private async Task<List<(string Name, string Sql)>> CteBodiesAsync(List<Model> used, string? changes)
+    private async Task<List<(string Name, string Sql)>> CteBodiesAsync(List<Model> used, string? changes, UnitInputs? unit = null)
     {
         var bodies = new List<(string Name, string Sql)>();
         var done = new HashSet<string>(StringComparer.Ordinal);
@@ -125,7 +145,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
             }
 
             var nested = new List<Model>();
-            var sql = await SqlTemplates.RenderAsync(model.Template, _macros, Scope($"model {model.Name}", model.Path, nested, false, CteName(model), changes));
+            var sql = await SqlTemplates.RenderAsync(model.Template, _macros, Scope($"model {model.Name}", model.Path, nested, false, CteName(model), changes, unit: unit));
             foreach (var inner in nested)
             {
                 await AddAsync(inner);
@@ -143,6 +163,9 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
     }
 
     private static string CteName(Model model) => $"__strata_cte__{model.Name}";
+
+    /// <summary>What a unit test puts in place of refs and sources, and the vars it renders with.</summary>
+    private sealed record UnitInputs(IReadOnlyDictionary<string, string> Inputs, IReadOnlyDictionary<string, object?> Vars);
 
     /// <summary>Puts CTEs in front of <paramref name="sql"/>, joining its own WITH when it has one.</summary>
     internal static string WithCtes(string sql, IReadOnlyList<(string Name, string Sql)> ctes)

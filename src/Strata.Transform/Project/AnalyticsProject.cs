@@ -161,6 +161,9 @@ public sealed record DataTest(
     /// <summary>The template of a singular test.</summary>
     internal SqlTemplate? Template { get; init; }
 
+    /// <summary>A unit test's inputs and expected rows (<see cref="Kind"/> <c>unit</c>).</summary>
+    internal UnitTestFile? Unit { get; init; }
+
     /// <summary>The source table a generic test on a source checks (then <see cref="Model"/> is null).</summary>
     public SourceTable? Source { get; init; }
 

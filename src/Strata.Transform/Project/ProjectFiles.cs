@@ -60,6 +60,9 @@ internal sealed class ModelsFile
 
     public List<ModelFile> Models { get; set; } = [];
 
+    /// <summary>dbt unit tests: a model's select run on given input rows, compared with the rows expected.</summary>
+    public List<UnitTestFile> UnitTests { get; set; } = [];
+
     /// <summary>Snapshot descriptions: the same shape as a model's.</summary>
     public List<ModelFile> Snapshots { get; set; } = [];
 
@@ -161,4 +164,45 @@ internal sealed class FreshnessFile
     public object? WarnAfter { get; set; }
 
     public object? ErrorAfter { get; set; }
+}
+
+/// <summary>One <c>unit_tests:</c> entry.</summary>
+internal sealed class UnitTestFile
+{
+    public string Name { get; set; } = "";
+
+    public string Model { get; set; } = "";
+
+    public string? Description { get; set; }
+
+    public List<GivenFile> Given { get; set; } = [];
+
+    public RowsFile Expect { get; set; } = new();
+
+    public OverridesFile? Overrides { get; set; }
+
+    public object? Config { get; set; }
+}
+
+/// <summary>An input of a unit test: <c>ref('m')</c> or <c>source('s', 't')</c> and its rows.</summary>
+internal sealed class GivenFile : RowsFile
+{
+    public string Input { get; set; } = "";
+}
+
+/// <summary>Rows as a list of maps (<c>format: dict</c>, the default) or CSV text (<c>format: csv</c>).</summary>
+internal class RowsFile
+{
+    public object? Rows { get; set; }
+
+    public string? Format { get; set; }
+}
+
+/// <summary>What a unit test changes while its model renders.</summary>
+internal sealed class OverridesFile
+{
+    /// <summary>Only <c>is_incremental</c>.</summary>
+    public Dictionary<string, object?> Macros { get; set; } = [];
+
+    public Dictionary<string, object?> Vars { get; set; } = [];
 }

@@ -118,6 +118,24 @@ public static class ProjectLoader
             tests.Add(test with { Severity = ValidSeverity(severity, path), Refs = test.Refs });
         }
 
+        foreach (var (path, file) in documents)
+        {
+            foreach (var unit in file.UnitTests)
+            {
+                if (models.All(m => m.Name != unit.Model))
+                {
+                    throw new TransformException($"{path}: unit test {unit.Name} tests model '{unit.Model}', which does not exist{Suggestions.DidYouMean(unit.Model, models.Select(m => m.Name))}");
+                }
+
+                if (tests.Any(t => t.Name == unit.Name))
+                {
+                    throw new TransformException($"{path}: a test named {unit.Name} already exists; unit test names are unique");
+                }
+
+                tests.Add(new DataTest(unit.Name, "unit", unit.Model, null, new Dictionary<string, object?>(), "error", path) { Unit = unit, Refs = [unit.Model] });
+            }
+        }
+
         foreach (var (seed, yml, ymlPath) in LoadSeeds(directory, project, documents, models, docs))
         {
             models.Add(seed);

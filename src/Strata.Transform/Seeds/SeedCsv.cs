@@ -32,7 +32,7 @@ internal sealed class SeedCsv
 
         try
         {
-            return Parse(file, path, delimiter[0]);
+            return Parse(new StreamReader(file), path, delimiter[0]);
         }
         catch (CsvFormatException ex)
         {
@@ -40,10 +40,23 @@ internal sealed class SeedCsv
         }
     }
 
-    private static SeedCsv Parse(string file, string path, char delimiter)
+    /// <summary>CSV text given inline (a unit test's rows), read as a seed file is.</summary>
+    public static SeedCsv Parse(string text, string path)
+    {
+        try
+        {
+            return Parse(new StringReader(text), path, ',');
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new TransformException($"{path}: the rows are not valid CSV: {ex.Message.Split('\n')[0]}", ex);
+        }
+    }
+
+    private static SeedCsv Parse(TextReader text, string path, char delimiter)
     {
         var options = new CsvReaderOptions { Separator = delimiter, HasHeader = true, TrackLineNumbers = true, FormatProvider = CultureInfo.InvariantCulture };
-        using var reader = CsvReader.Create(new StreamReader(file), options, false);
+        using var reader = CsvReader.Create(text, options, false);
         var columns = reader.Headers.Select(c => c.Trim()).ToList();
         if (columns.Count == 0)
         {

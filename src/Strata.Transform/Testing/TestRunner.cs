@@ -12,8 +12,15 @@ internal sealed class TestRunner(ProjectGraph graph, IWarehouse warehouse, Model
 {
     private const int SampleRows = 5;
 
+    private readonly UnitTestRunner _units = new(graph, warehouse, compiler);
+
     public async Task<TestResult> RunAsync(DataTest test, CancellationToken cancellationToken)
     {
+        if (test.Unit is not null)
+        {
+            return await _units.RunAsync(test, cancellationToken);
+        }
+
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         string sql;

@@ -121,6 +121,81 @@ public sealed class DbtProjectTests : IDisposable
     }
 
     [Fact]
+    public async Task Unit_tests_run_a_model_on_given_rows_against_the_rows_expected()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\nvars:\n  minimum: 0\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: orders}]\n",
+            ["models/stg_orders.sql"] = "{{ config(materialized='ephemeral') }}\nselect id, lower(status) as status, amount from {{ source('raw', 'orders') }}",
+            ["models/revenue.sql"] = """
+                {{ config(materialized='incremental', unique_key='status') }}
+                select status, count(*) as orders, sum(amount) as revenue from {{ ref('stg_orders') }}
+                where amount > {{ var('minimum') }}
+                {% if is_incremental() %} and status <> 'closed' {% endif %}
+                group by status
+                """,
+            ["models/unit.yml"] = """
+                version: 2
+                unit_tests:
+                  - name: revenue_adds_up_per_status
+                    model: revenue
+                    given:
+                      - input: source('raw', 'orders')
+                        rows:
+                          - {id: 1, status: OPEN, amount: 10.5}
+                          - {id: 2, status: open, amount: 4.5}
+                          - {id: 3, status: Closed, amount: 7}
+                    expect:
+                      rows:
+                        - {status: open, orders: 2, revenue: 15}
+                        - {status: closed, orders: 1, revenue: 7}
+                  - name: incremental_runs_leave_closed_out
+                    model: revenue
+                    overrides:
+                      macros: {is_incremental: true}
+                      vars: {minimum: 5}
+                    given:
+                      - input: source('raw', 'orders')
+                        format: csv
+                        rows: |
+                          id,status,amount
+                          1,open,10
+                          2,open,4
+                          3,closed,7
+                    expect:
+                      rows:
+                        - {status: open, orders: 1, revenue: 10}
+                  - name: a_wrong_expectation_fails
+                    model: revenue
+                    given:
+                      - input: source('raw', 'orders')
+                        rows: [{id: 1, status: open, amount: 1}]
+                    expect:
+                      rows: [{status: open, orders: 2}]
+                """,
+        });
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb")))
+        {
+            await warehouse.EnsureSchemaAsync("raw");
+            await warehouse.CreateTableAsync("raw", "orders", [new("id", WarehouseType.Int64), new("status", WarehouseType.Text), new("amount", new WarehouseType(WarehouseTypeKind.Decimal, 12, 2))]);
+        }
+
+        var test = await _project.RunAsync("build", "--json");
+
+        Assert.Equal(1, test.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(test.Output);
+        var results = json.RootElement.GetProperty("tests").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("test").GetString()!, t => (Status: t.GetProperty("status").GetString(), Failures: t.GetProperty("failures").GetInt64()));
+        Assert.Equal(("pass", 0L), results["revenue_adds_up_per_status"]);
+        Assert.Equal(("pass", 0L), results["incremental_runs_leave_closed_out"]);
+        // Expected two open orders, got one: a missing and an unexpected row.
+        Assert.Equal(("fail", 2L), results["a_wrong_expectation_fails"]);
+        await using var check = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb"));
+        Assert.Empty(await check.QueryAsync("SELECT * FROM analytics.revenue"));
+    }
+
+    [Fact]
     public async Task Seeds_load_with_strata_seed_and_build_feed_their_refs_and_reload_only_when_their_file_changes()
     {
         TransformProjects.Write(_project.Directory, new Dictionary<string, string>
