@@ -31,10 +31,11 @@ internal abstract class RunCommandBase(CliRuntime runtime, SpectreStrataConsole 
     private void Print(RunSummary summary)
     {
         string Count(IEnumerable<string> statuses, string status) => statuses.Count(s => s == status).ToString(CultureInfo.InvariantCulture);
+        var seeds = summary.Models.Count(m => m.Materialized == Strata.Transform.Project.Materializations.Seed);
         var models = summary.Models.Select(m => m.Status).ToList();
         var tests = summary.Tests.Select(t => t.Status).ToList();
         var line = $"Done in {summary.Elapsed.TotalSeconds:0.0} s: " +
-            (models.Count > 0 ? $"{models.Count} models ({Count(models, "success")} ok, {Count(models, "error")} failed, {Count(models, "skipped")} skipped)" : "no models") +
+            (models.Count > 0 ? $"{models.Count - seeds} models{(seeds > 0 ? $" and {seeds} seeds" : "")} ({Count(models, "success")} ok, {Count(models, "error")} failed, {Count(models, "skipped")} skipped)" : "no models") +
             (tests.Count > 0 ? $"; {tests.Count} tests ({Count(tests, "pass")} passed, {Count(tests, "fail")} failed, {Count(tests, "warn")} warned, {Count(tests, "error")} errors, {Count(tests, "skipped")} skipped)" : "") +
             $". Run {summary.RunId}; details in target/run_results.json.";
         if (summary.Succeeded)
