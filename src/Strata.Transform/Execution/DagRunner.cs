@@ -38,6 +38,21 @@ internal sealed class DagRunner(
             await CatchUpAsOfAsync(selected, cancellationToken);
         }
 
+        // Tests that wait for no model (a source's) run first; a blocking failure skips what reads that source, as dbt's build does.
+        var blockedSources = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var test in pendingTests.Where(t => t.Refs.All(r => !selected.Contains(r))).ToList())
+        {
+            pendingTests.Remove(test);
+            var outcome = await _tests.RunAsync(test, cancellationToken);
+            tests.Add(outcome);
+            await metadata.RecordTestAsync(runId, outcome, cancellationToken);
+            Report(outcome);
+            if (outcome.Blocks && runModels && test.Source is { } source)
+            {
+                blockedSources.TryAdd(source.FullName, $"source {source.FullName} (test {test.Name})");
+            }
+        }
+
         while (order.Count > 0 || running.Count > 0)
         {
             foreach (var model in order.ToList())
@@ -48,7 +63,7 @@ internal sealed class DagRunner(
                 }
 
                 var parents = model.Refs.Where(selected.Contains).ToList();
-                if (parents.FirstOrDefault(blocked.ContainsKey) is { } failedParent)
+                if ((parents.FirstOrDefault(blocked.ContainsKey) ?? model.SourceRefs.Where(blockedSources.ContainsKey).Select(s => blockedSources[s]).FirstOrDefault()) is { } failedParent)
                 {
                     order.Remove(model);
                     blocked[model.Name] = failedParent;

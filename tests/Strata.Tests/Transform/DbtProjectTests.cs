@@ -102,6 +102,44 @@ public sealed class DbtProjectTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failing_source_test_runs_first_and_skips_what_reads_the_source()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = """
+                version: 2
+                sources:
+                  - name: raw
+                    tables:
+                      - name: orders
+                        columns:
+                          - name: id
+                            data_tests: [unique]
+                """,
+            ["models/stg_orders.sql"] = "select id from {{ source('raw', 'orders') }}",
+            ["models/order_count.sql"] = "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('stg_orders') }}",
+            ["models/unrelated.sql"] = "{{ config(materialized='table') }}\nselect 1 as one",
+        });
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb")))
+        {
+            await warehouse.EnsureSchemaAsync("raw");
+            await warehouse.ExecuteAsync("CREATE TABLE raw.orders AS SELECT * FROM (VALUES (1), (1), (2)) AS t(id)");
+        }
+
+        var build = await _project.RunAsync("build", "--json");
+
+        Assert.Equal(1, build.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(build.Output);
+        var models = json.RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("model").GetString()!, m => m.GetProperty("status").GetString());
+        Assert.Equal("skipped", models["stg_orders"]);
+        Assert.Equal("skipped", models["order_count"]);
+        Assert.Equal("success", models["unrelated"]);
+        var test = Assert.Single(json.RootElement.GetProperty("tests").EnumerateArray());
+        Assert.Equal(("unique_source_raw_orders_id", "fail", 1L), (test.GetProperty("test").GetString(), test.GetProperty("status").GetString(), test.GetProperty("failures").GetInt64()));
+    }
+
+    [Fact]
     public async Task An_analysis_is_compiled_with_the_project_and_its_refs_resolved_never_run()
     {
         TransformProjects.Write(_project.Directory, new Dictionary<string, string>
