@@ -10,23 +10,28 @@ public sealed class SharedWarehouse(OpenWarehouse open) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _opening = new(1, 1);
     private IWarehouse? _warehouse;
+    private LentWarehouse? _lent;
     private bool _disposed;
 
-    /// <summary>Lends the handle (opening it the first time): disposing what it returns leaves the handle open.</summary>
-    public OpenWarehouse Lend => async cancellationToken => new LentWarehouse(await GetAsync(cancellationToken));
+    /// <summary>
+    /// Lends the handle (opening it the first time): disposing what it returns leaves the handle open. Every lender
+    /// gets the same wrapper, so what is done once per handle (the <c>_strata</c> schema check) is done once.
+    /// </summary>
+    public OpenWarehouse Lend => async cancellationToken => await GetAsync(cancellationToken);
 
     private async Task<IWarehouse> GetAsync(CancellationToken cancellationToken)
     {
-        if (Volatile.Read(ref _warehouse) is { } opened)
+        if (Volatile.Read(ref _lent) is { } lent)
         {
-            return opened;
+            return lent;
         }
 
         await _opening.WaitAsync(cancellationToken);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return _warehouse ??= await open(cancellationToken);
+            _warehouse ??= await open(cancellationToken);
+            return _lent ??= new LentWarehouse(_warehouse);
         }
         finally
         {
@@ -41,6 +46,7 @@ public sealed class SharedWarehouse(OpenWarehouse open) : IAsyncDisposable
         try
         {
             _disposed = true;
+            _lent = null;
             if (_warehouse is { } warehouse)
             {
                 _warehouse = null;
