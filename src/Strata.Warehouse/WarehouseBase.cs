@@ -104,11 +104,7 @@ public abstract class WarehouseBase : IWarehouse
         $"UPDATE {target} AS t SET {assignments} FROM {source} AS s WHERE ({condition}) AND {KeysMatch(keys, "t", "s")}";
 
     /// <summary><c>t.k1 = s.k1 AND …</c> for unquoted key columns.</summary>
-    protected string KeysMatch(IReadOnlyList<string> keys, string left, string right)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        return string.Join(" AND ", keys.Select(k => $"{left}.{Quote(k)} = {right}.{Quote(k)}"));
-    }
+    protected string KeysMatch(IReadOnlyList<string> keys, string left, string right) => KeyJoin.Sql(this, keys, left, right);
 
     /// <inheritdoc />
     public virtual string DaysBetweenSql(string from, string to) => $"(CAST({to} AS DATE) - CAST({from} AS DATE))";

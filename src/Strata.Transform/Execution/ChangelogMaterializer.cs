@@ -184,7 +184,7 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         // The guard dbt's snapshots lack (dbt-adapters #1759): never commit two current versions of one key.
         var twice = await transaction.QueryAsync(
             $"SELECT {partition} FROM {relation} AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM {batch} AS s WHERE " +
-            $"{string.Join(" AND ", keys.Select(k => $"t.{warehouse.Quote(k)} = s.{warehouse.Quote(k)}"))}) GROUP BY {partition} HAVING count(*) > 1 LIMIT 1",
+            $"{KeyJoin.Sql(warehouse, keys, "t", "s")}) GROUP BY {partition} HAVING count(*) > 1 LIMIT 1",
             null, cancellationToken);
         if (twice.Count > 0)
         {
