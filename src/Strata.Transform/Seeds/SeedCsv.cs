@@ -23,7 +23,10 @@ internal sealed class SeedCsv
     /// <summary>The rows' values as written; null for an empty field.</summary>
     public IReadOnlyList<string?[]> Rows { get; }
 
-    public static SeedCsv Read(string file, string path, string delimiter = ",")
+    public static SeedCsv Read(string file, string path, string delimiter = ",") => Read(File.ReadAllBytes(file), path, delimiter);
+
+    /// <summary>A seed from its file's bytes (already read to hash them).</summary>
+    public static SeedCsv Read(byte[] content, string path, string delimiter = ",")
     {
         if (delimiter.Length != 1 || delimiter[0] > 127)
         {
@@ -32,7 +35,7 @@ internal sealed class SeedCsv
 
         try
         {
-            return Parse(new StreamReader(file), path, delimiter[0]);
+            return Parse(new StreamReader(new MemoryStream(content)), path, delimiter[0]);
         }
         catch (CsvFormatException ex)
         {

@@ -20,7 +20,8 @@ internal sealed class SeedMaterialization(IWarehouse warehouse, ModelCompiler co
     public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         var seed = model.Seed ?? throw new InvalidOperationException($"{model.Name} is not a seed");
-        var hash = Hash(await File.ReadAllBytesAsync(seed.File, cancellationToken), seed);
+        var content = await File.ReadAllBytesAsync(seed.File, cancellationToken);
+        var hash = Hash(content, seed);
         await StrataSchema.EnsureAsync(warehouse, cancellationToken);
         var stored = await warehouse.QueryAsync(
             StrataSchema.Seeds.SelectSql(warehouse, $"WHERE seed = {warehouse.Parameter(1)}"), [model.Name], cancellationToken);
@@ -29,7 +30,7 @@ internal sealed class SeedMaterialization(IWarehouse warehouse, ModelCompiler co
             return TransformMetadata.Long(stored[0][2]);
         }
 
-        var csv = SeedCsv.Read(seed.File, model.Path, seed.Delimiter);
+        var csv = SeedCsv.Read(content, model.Path, seed.Delimiter);
         var types = csv.Columns.Select((c, i) => seed.ColumnTypes.TryGetValue(c, out var type) ? type : warehouse.TypeName(csv.InferType(i))).ToList();
         var (schema, name) = model.Relation;
         var relation = compiler.Relation(model);
