@@ -121,12 +121,12 @@ internal static class DbtProjectFile
                 throw Refused(packageNode, path, $"{kind}: configs for '{package}', which is not this project ('{project}'); packages are not supported by Strata");
             }
 
-            Folder(configs, "", into, path);
+            Folder(configs, kind, "", into, path);
         }
     }
 
-    /// <summary>One folder of the <c>models:</c> tree: its configs (<c>+key</c>, or a known config name) and its sub-folders.</summary>
-    private static void Folder(YamlNode node, string folder, Dictionary<string, ConfigFile> into, string path)
+    /// <summary>One folder of a <c>models:</c> or <c>seeds:</c> tree: its configs (<c>+key</c>, or a known config name) and its sub-folders.</summary>
+    private static void Folder(YamlNode node, string kind, string folder, Dictionary<string, ConfigFile> into, string path)
     {
         if (IsEmpty(node))
         {
@@ -135,7 +135,7 @@ internal static class DbtProjectFile
 
         if (node is not YamlMappingNode mapping)
         {
-            throw Refused(node, path, $"models: '{(folder.Length == 0 ? "(project)" : folder)}' must be a mapping of configs and folders");
+            throw Refused(node, path, $"{kind}: '{(folder.Length == 0 ? "(project)" : folder)}' must be a mapping of configs and folders");
         }
 
         var config = new ConfigFile();
@@ -150,7 +150,7 @@ internal static class DbtProjectFile
             }
             else
             {
-                Folder(value, folder.Length == 0 ? key : $"{folder}/{key}", into, path);
+                Folder(value, kind, folder.Length == 0 ? key : $"{folder}/{key}", into, path);
             }
         }
 
