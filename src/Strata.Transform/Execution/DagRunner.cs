@@ -38,20 +38,36 @@ internal sealed class DagRunner(
             await CatchUpAsOfAsync(selected, cancellationToken);
         }
 
-        // Tests that wait for no model (a source's) run first; a blocking failure skips what reads that source, as dbt's build does.
+        // Each test runs once every model it reads is built; one that blocks holds back its model, or what reads its source.
         var blockedSources = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var test in pendingTests.Where(t => t.Refs.All(r => !selected.Contains(r))).ToList())
+        async Task RunReadyTestsAsync()
         {
-            pendingTests.Remove(test);
-            var outcome = await _tests.RunAsync(test, cancellationToken);
-            tests.Add(outcome);
-            await metadata.RecordTestAsync(runId, outcome, cancellationToken);
-            Report(outcome);
-            if (outcome.Blocks && runModels && test.Source is { } source)
+            foreach (var test in pendingTests.Where(t => t.Refs.All(r => finished.Contains(r) || !selected.Contains(r))).ToList())
             {
-                blockedSources.TryAdd(source.FullName, $"source {source.FullName} (test {test.Name})");
+                pendingTests.Remove(test);
+                var outcome = await _tests.RunAsync(test, cancellationToken);
+                tests.Add(outcome);
+                await metadata.RecordTestAsync(runId, outcome, cancellationToken);
+                Report(outcome);
+                if (!outcome.Blocks || !runModels)
+                {
+                    continue;
+                }
+
+                if (test.Model is not null)
+                {
+                    blocked[test.Model] = $"{test.Model} (test {test.Name})";
+                    finished.Remove(test.Model);
+                }
+                else if (test.Source is { } source)
+                {
+                    blockedSources.TryAdd(source.FullName, $"source {source.FullName} (test {test.Name})");
+                }
             }
         }
+
+        // Tests that wait for no model (a source's) run first, as dbt's build runs them.
+        await RunReadyTestsAsync();
 
         while (order.Count > 0 || running.Count > 0)
         {
@@ -108,19 +124,7 @@ internal sealed class DagRunner(
             }
 
             finished.Add(ended.Name);
-            foreach (var test in pendingTests.Where(t => t.Refs.All(r => finished.Contains(r) || !selected.Contains(r))).ToList())
-            {
-                pendingTests.Remove(test);
-                var outcome = await _tests.RunAsync(test, cancellationToken);
-                tests.Add(outcome);
-                await metadata.RecordTestAsync(runId, outcome, cancellationToken);
-                Report(outcome);
-                if (outcome.Blocks && test.Model is not null && runModels)
-                {
-                    blocked[test.Model] = $"{test.Model} (test {test.Name})";
-                    finished.Remove(test.Model);
-                }
-            }
+            await RunReadyTestsAsync();
         }
 
         foreach (var test in pendingTests)
