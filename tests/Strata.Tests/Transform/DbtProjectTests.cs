@@ -10,6 +10,9 @@ public sealed class DbtProjectTests : IDisposable
 {
     private readonly TestProject _project = TestProject.Empty();
 
+    /// <summary>The embedded warehouse a project without strata.yml gets.</summary>
+    private string WarehousePath => Path.Combine(_project.Directory, ".strata", "warehouse.duckdb");
+
     public void Dispose() => _project.Dispose();
 
     [Fact]
@@ -66,7 +69,7 @@ public sealed class DbtProjectTests : IDisposable
         });
         var statuses = new[] { "OPEN", "Shipped", "closed" };
         var orders = Enumerable.Range(1, 200).Select(i => (Id: i, Status: statuses[i * 7 % 3], Amount: decimal.Round(i * 1.25m, 2))).ToList();
-        await using (var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb")))
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             await warehouse.EnsureSchemaAsync("raw_data");
             await warehouse.CreateTableAsync("raw_data", "orders",
@@ -86,7 +89,7 @@ public sealed class DbtProjectTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_project.Directory, "strata.yml")));
         var expected = orders.GroupBy(o => o.Status.ToLowerInvariant()).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key}|{g.Count()}|{g.Sum(o => o.Amount):0.00}"));
-        await using var check = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb"));
+        await using var check = await DuckDbWarehouse.OpenAsync(WarehousePath);
         var rows = await check.QueryAsync("SELECT status, orders, CAST(revenue AS DECIMAL(18,2)) FROM marts.revenue_by_status ORDER BY status");
         Assert.Equal(expected, rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r[0]}|{r[1]}|{r[2]:0.00}")));
         Assert.Equal(RelationKind.View, await check.RelationKindAsync("staging", "stg_orders"));
@@ -121,7 +124,7 @@ public sealed class DbtProjectTests : IDisposable
             ["models/order_count.sql"] = "{{ config(materialized='table') }}\nselect count(*) as n from {{ ref('stg_orders') }}",
             ["models/unrelated.sql"] = "{{ config(materialized='table') }}\nselect 1 as one",
         });
-        await using (var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb")))
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             await warehouse.EnsureSchemaAsync("raw");
             await warehouse.ExecuteAsync("CREATE TABLE raw.orders AS SELECT * FROM (VALUES (1), (1), (2)) AS t(id)");
@@ -213,7 +216,7 @@ public sealed class DbtProjectTests : IDisposable
                       rows: [{status: open, orders: 2}]
                 """,
         });
-        await using (var warehouse = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb")))
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             await warehouse.EnsureSchemaAsync("raw");
             await warehouse.CreateTableAsync("raw", "orders", [new("id", WarehouseType.Int64), new("status", WarehouseType.Text), new("amount", new WarehouseType(WarehouseTypeKind.Decimal, 12, 2))]);
@@ -229,7 +232,7 @@ public sealed class DbtProjectTests : IDisposable
         Assert.Equal(("pass", 0L), results["incremental_runs_leave_closed_out"]);
         // Expected two open orders, got one: a missing and an unexpected row.
         Assert.Equal(("fail", 2L), results["a_wrong_expectation_fails"]);
-        await using var check = await DuckDbWarehouse.OpenAsync(Path.Combine(_project.Directory, ".strata", "warehouse.duckdb"));
+        await using var check = await DuckDbWarehouse.OpenAsync(WarehousePath);
         Assert.Empty(await check.QueryAsync("SELECT * FROM analytics.revenue"));
     }
 
@@ -259,12 +262,11 @@ public sealed class DbtProjectTests : IDisposable
                 """,
             ["models/vat.sql"] = "{{ config(materialized='table') }}\nselect code, name, coalesce(vat_rate, 0) * 100 as vat_percent from {{ ref('countries') }}",
         });
-        var warehousePath = Path.Combine(_project.Directory, ".strata", "warehouse.duckdb");
 
         var seed = await _project.RunAsync("seed", "--json");
         Assert.True(seed.ExitCode == 0, seed.Error);
-        var loaded = await SeedLoadAsync(warehousePath);
-        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        var loaded = await SeedLoadAsync();
+        await using (var check = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             Assert.Equal(RelationKind.None, await check.RelationKindAsync("analytics", "vat"));
             var columns = (await check.GetColumnsAsync("ref_data", "countries"))!;
@@ -277,7 +279,7 @@ public sealed class DbtProjectTests : IDisposable
 
         var build = await _project.RunAsync("build");
         Assert.True(build.ExitCode == 0, build.Error);
-        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        await using (var check = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             var vat = await check.QueryAsync("SELECT code, CAST(vat_percent AS DECIMAL(10,2)) FROM analytics.vat ORDER BY code");
             Assert.Equal(["01|23.00", "02|20.00", "03|0.00"], vat.Select(Row));
@@ -288,16 +290,16 @@ public sealed class DbtProjectTests : IDisposable
         }
 
         // Unchanged, the build did not load it again; changed, it does.
-        Assert.Equal(loaded, await SeedLoadAsync(warehousePath));
+        Assert.Equal(loaded, await SeedLoadAsync());
         File.AppendAllText(Path.Combine(_project.Directory, "seeds", "countries.csv"), "04,Portugal,0.23,2022-03-01\n");
         var again = await _project.RunAsync("build");
         Assert.True(again.ExitCode == 0, again.Error);
-        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        await using (var check = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             Assert.Equal(4L, Convert.ToInt64((await check.QueryAsync("SELECT count(*) FROM analytics.vat"))[0][0], CultureInfo.InvariantCulture));
         }
 
-        var reloaded = await SeedLoadAsync(warehousePath);
+        var reloaded = await SeedLoadAsync();
         Assert.NotEqual(loaded.Hash, reloaded.Hash);
         Assert.True(reloaded.LoadedAt > loaded.LoadedAt);
         Assert.Equal(4L, reloaded.Rows);
@@ -324,10 +326,9 @@ public sealed class DbtProjectTests : IDisposable
                 {% endsnapshot %}
                 """,
         });
-        var warehousePath = Path.Combine(_project.Directory, ".strata", "warehouse.duckdb");
         var t0 = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc);
         (string Op, long Lsn, long Id, string? Name)[] changes = [("r", 10, 1, "a"), ("r", 10, 2, "b"), ("u", 20, 1, "a2"), ("d", 30, 2, null), ("c", 40, 3, "c")];
-        await using (var warehouse = await DuckDbWarehouse.OpenAsync(warehousePath))
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             await warehouse.EnsureSchemaAsync("bronze");
             await warehouse.CreateTableAsync("bronze", "things",
@@ -342,7 +343,7 @@ public sealed class DbtProjectTests : IDisposable
         var build = await _project.RunAsync("build");
 
         Assert.True(build.ExitCode == 0, build.Error);
-        await using (var check = await DuckDbWarehouse.OpenAsync(warehousePath))
+        await using (var check = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             var rows = await check.QueryAsync(
                 "SELECT id, coalesce(name, '-'), is_current, is_deleted FROM snapshots.things_snapshot ORDER BY id, valid_from");
@@ -376,9 +377,9 @@ public sealed class DbtProjectTests : IDisposable
         Assert.Contains(expected, Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("bad.csv", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
-    private static async Task<(string Hash, long Rows, DateTime LoadedAt)> SeedLoadAsync(string warehousePath)
+    private async Task<(string Hash, long Rows, DateTime LoadedAt)> SeedLoadAsync()
     {
-        await using var check = await DuckDbWarehouse.OpenAsync(warehousePath);
+        await using var check = await DuckDbWarehouse.OpenAsync(WarehousePath);
         var row = Assert.Single(await check.QueryAsync("SELECT hash, rows, loaded_at FROM _strata.seeds WHERE seed = 'countries'"));
         return ((string)row[0]!, Convert.ToInt64(row[1], CultureInfo.InvariantCulture), (DateTime)row[2]!);
     }
