@@ -1,4 +1,4 @@
-using NpgsqlTypes;
+using Strata.Text;
 
 namespace Strata.Ingestion.Progress;
 
@@ -25,7 +25,7 @@ internal sealed class PhaseReporter(string path, string pipeline, string slot, T
     {
         lock (_lock)
         {
-            (_snapshotLsn, _tablesDone, _tablesTotal) = (new NpgsqlLogSequenceNumber(lsn).ToString(), 0, tables);
+            (_snapshotLsn, _tablesDone, _tablesTotal) = (LsnText.Format(lsn), 0, tables);
             Write(IngestStage.Snapshot);
         }
     }
@@ -55,7 +55,7 @@ internal sealed class PhaseReporter(string path, string pipeline, string slot, T
     {
         lock (_lock)
         {
-            _streamingFrom = new NpgsqlLogSequenceNumber(checkpoint).ToString();
+            _streamingFrom = LsnText.Format(checkpoint);
             Write(IngestStage.Streaming);
         }
     }

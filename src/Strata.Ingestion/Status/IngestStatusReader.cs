@@ -1,8 +1,8 @@
 using System.Globalization;
-using NpgsqlTypes;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Resync;
 using Strata.Ingestion.Streaming;
+using Strata.Text;
 
 namespace Strata.Ingestion.Status;
 
@@ -58,7 +58,7 @@ internal sealed class IngestStatusReader(IngestionService ingestion)
             Slot = ingestion.Slot,
             SlotState = Describe(slot),
             ConfirmedLsn = slot?.ConfirmedFlushLsn,
-            CheckpointLsn = checkpoint is { } c ? new NpgsqlLogSequenceNumber(c).ToString() : null,
+            CheckpointLsn = checkpoint is { } c ? LsnText.Format(c) : null,
             LagBytes = slot?.LagBytes,
             LagSeconds = newest is { } n ? Math.Max(0, (DateTime.UtcNow - n).TotalSeconds) : null,
             Tables = tables,
