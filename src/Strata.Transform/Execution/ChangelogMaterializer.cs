@@ -18,7 +18,7 @@ namespace Strata.Transform.Execution;
 /// </summary>
 internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, long? bound)
 {
-    private static readonly string[] Metadata = ["_op", "_lsn", "_seq", "_commit_ts"];
+    private readonly ChangelogBatch _changes = new(warehouse, compiler);
 
     public async Task<(long Changes, DateTime? NewestCommit)> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
     {
@@ -26,9 +26,8 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var source = ChangelogSource(model);
         var existing = await warehouse.RelationKindAsync(schema, name, cancellationToken);
         var relation = compiler.Relation(model);
-        var (windowName, batchName, latestName) = ($"strata_changes__{model.Name}", $"strata_batch__{model.Name}", $"strata_latest__{model.Name}");
+        var windowName = $"strata_changes__{model.Name}";
         var window = warehouse.Quote(windowName);
-        var batch = warehouse.Quote(batchName);
 
         await using var transaction = await warehouse.BeginAsync(cancellationToken);
         if (fullRefresh || existing != RelationKind.Table)
@@ -46,57 +45,16 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         await transaction.ExecuteAsync(
             warehouse.CreateTempViewSql(windowName, $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {ChangelogState.UpTo(bound)}"), null, cancellationToken);
         var sql = await compiler.CompileAsync(model, isIncremental: watermark is not null, changes: window);
-        try
+        var create = fullRefresh || existing != RelationKind.Table ? (Func<string, string>)(select => $"CREATE TABLE {relation} AS {select}") : null;
+        var applied = await _changes.ApplyAsync(transaction, model, relation, sql, create, cancellationToken);
+        if (applied is { } last)
         {
-            await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
-        }
-        catch (WarehouseException ex)
-        {
-            throw new TransformException($"{model.Path}: model {model.Name} failed in the warehouse: {ex.Message} (compiled SQL: {compiler.CompiledPath(model.Path)})", ex);
+            await metadata.SetWatermarkAsync(transaction, model.Name, last.Lsn, last.Seq, last.CommitTime, cancellationToken);
         }
 
-        var columns = (await transaction.QueryAsync($"SELECT * FROM {batch} LIMIT 0", null, cancellationToken)).Columns;
-        foreach (var required in Metadata.Concat(model.Config.UniqueKey).Where(c => !columns.Contains(c)))
-        {
-            throw new TransformException(
-                $"{model.Path}: model {model.Name} is {model.Config.Materialized} and its select must carry column {required} " +
-                $"(select the key and {{{{ changelog_columns() }}}} from the source)");
-        }
-
-        var values = columns.Where(c => c is not "_op" and not "_seq").ToList();
-        var history = model.Config.Materialized == Materializations.History;
-        if (fullRefresh || existing != RelationKind.Table)
-        {
-            var extra = history ? ", _seq, _commit_ts AS valid_from, _commit_ts AS valid_to, true AS is_current, false AS is_deleted" : "";
-            await transaction.ExecuteAsync($"CREATE TABLE {relation} AS SELECT {List(values.Select(warehouse.Quote))}{extra} FROM {batch} WHERE 1 = 0", null, cancellationToken);
-        }
-
-        var newest = await transaction.QueryAsync(
-            $"SELECT _lsn, _seq, _commit_ts, count(*) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
-        long changes = 0;
-        DateTime? newestCommit = null;
-        if (newest.Count > 0)
-        {
-            changes = TransformMetadata.Long(newest[0][3]);
-            var resets = ChangelogState.Resets(await transaction.QueryAsync(ChangelogState.ResetsSql(batch), null, cancellationToken));
-            var keys = model.Config.UniqueKey;
-            if (history)
-            {
-                await ApplyHistoryAsync(transaction, relation, batch, keys, values, resets, cancellationToken);
-            }
-            else
-            {
-                await ApplyCurrentStateAsync(transaction, relation, batch, latestName, keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
-            }
-
-            newestCommit = newest[0][2] as DateTime?;
-            await metadata.SetWatermarkAsync(transaction, model.Name, TransformMetadata.Long(newest[0][0]), TransformMetadata.Long(newest[0][1]), newestCommit, cancellationToken);
-        }
-
-        await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
         await transaction.ExecuteAsync($"DROP VIEW {window}", null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (changes, newestCommit);
+        return (applied?.Changes ?? 0, applied?.CommitTime);
     }
 
     /// <summary>
@@ -134,64 +92,4 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
 
         return sources[0];
     }
-
-    private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, string relation, string batch, string latestName, IReadOnlyList<string> keys, List<string> values, ChangelogReset? reset, CancellationToken cancellationToken)
-    {
-        var latest = warehouse.Quote(latestName);
-        if (reset is not null)
-        {
-            await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
-        }
-
-        // The latest version of each key in the batch replaces the row of that key: delete every key the batch
-        // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
-        // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
-        var quoted = List(values.Select(warehouse.Quote));
-        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(latestName, ChangelogState.LatestVersionsSql(warehouse, batch, keys, reset?.Position)), null, cancellationToken);
-        await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(relation, latest, keys), null, cancellationToken);
-        await transaction.ExecuteAsync($"INSERT INTO {relation} ({quoted}) SELECT {quoted} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
-        await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
-    }
-
-    private async Task ApplyHistoryAsync(
-        IWarehouseTransaction transaction, string relation, string batch, IReadOnlyList<string> keys, List<string> values, IReadOnlyList<ChangelogReset> resets, CancellationToken cancellationToken)
-    {
-        var quoted = List(values.Select(warehouse.Quote));
-        var partition = List(keys.Select(warehouse.Quote));
-        var versions = $"OVER (PARTITION BY {partition} ORDER BY _lsn, _seq)";
-        ChangelogReset? previous = null;
-        foreach (var reset in resets.Cast<ChangelogReset?>().Append(null))
-        {
-            var segment = $"{ChangelogState.After(previous?.Position)} AND {ChangelogState.Before(reset?.Position)} AND _op <> 't'";
-            // Close the current version of every key that changes in this segment, at its first change.
-            await transaction.ExecuteAsync(warehouse.UpdateFromSql(relation,
-                $"(SELECT {partition}, min(_commit_ts) AS first_ts FROM {batch} WHERE {segment} GROUP BY {partition})", keys,
-                "valid_to = s.first_ts, is_current = false", "t.is_current"), null, cancellationToken);
-            await transaction.ExecuteAsync(
-                $"INSERT INTO {relation} ({quoted}, _seq, valid_from, valid_to, is_current, is_deleted) " +
-                $"SELECT {quoted}, _seq, _commit_ts, lead(_commit_ts) {versions}, lead(_lsn) {versions} IS NULL, _op = 'd' " +
-                $"FROM {batch} WHERE {segment}", null, cancellationToken);
-            if (reset is { } r)
-            {
-                await transaction.ExecuteAsync(
-                    $"UPDATE {relation} SET valid_to = {warehouse.Parameter(1)}, is_current = false WHERE is_current", [r.CommitTime], cancellationToken);
-            }
-
-            previous = reset;
-        }
-
-        // The guard dbt's snapshots lack (dbt-adapters #1759): never commit two current versions of one key.
-        var twice = await transaction.QueryAsync(
-            $"SELECT {partition} FROM {relation} AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM {batch} AS s WHERE " +
-            $"{KeyJoin.Sql(warehouse, keys, "t", "s")}) GROUP BY {partition} HAVING count(*) > 1 LIMIT 1",
-            null, cancellationToken);
-        if (twice.Count > 0)
-        {
-            throw new TransformException(
-                $"{relation} would hold two current versions of {string.Join(", ", keys.Select((k, i) => $"{k}={twice[0][i]}"))}; the build is rolled back (is unique_key really unique in the changelog?)");
-        }
-    }
-
-    private static string List(IEnumerable<string> columns) => string.Join(", ", columns);
 }

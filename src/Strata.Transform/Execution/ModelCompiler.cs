@@ -125,7 +125,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         Source = (source, table) => unit is not null && unit.Inputs.TryGetValue($"source:{source}.{table}", out var given)
             ? given
             : changes ?? SourceRelation(Source(source, table)),
-        This = self,
+        This = unit is not null && unit.Inputs.TryGetValue("this", out var prior) ? prior : self,
         IsIncremental = isIncremental,
         Vars = unit?.Vars ?? graph.Project.Vars,
         Warehouse = warehouse,

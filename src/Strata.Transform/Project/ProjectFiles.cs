@@ -177,7 +177,7 @@ internal sealed class UnitTestFile
 
     public List<GivenFile> Given { get; set; } = [];
 
-    public RowsFile Expect { get; set; } = new();
+    public ExpectFile Expect { get; set; } = new();
 
     public OverridesFile? Overrides { get; set; }
 
@@ -188,6 +188,12 @@ internal sealed class UnitTestFile
 internal sealed class GivenFile : RowsFile
 {
     public string Input { get; set; } = "";
+}
+
+/// <summary>What a unit test expects: rows, and whether they are the select's (dbt's) or the table's after the run (Strata's <c>state: final</c>).</summary>
+internal sealed class ExpectFile : RowsFile
+{
+    public string? State { get; set; }
 }
 
 /// <summary>Rows as a list of maps (<c>format: dict</c>, the default) or CSV text (<c>format: csv</c>).</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Strata.Transform.Execution;
+using Strata.Transform.Execution.Strategies;
 using Strata.Transform.Graph;
 using Strata.Transform.Project;
 using Strata.Warehouse;
@@ -12,11 +13,18 @@ namespace Strata.Transform.Testing;
 /// dbt's unit tests, on the real warehouse: the model's select renders with each given input (<c>ref('m')</c>,
 /// <c>source('s', 't')</c>) replaced by its rows — typed as the input relation's columns when it exists, columns not
 /// given being NULL — runs, and its rows are compared with the expected ones as a multiset over the expected columns.
-/// Nothing is written: the inputs are inline selects.
+/// With <c>expect: {state: final}</c> the model's table after the run is compared instead. Nothing is written: every
+/// relation a test makes is temporary, in a transaction rolled back at its end.
 /// </summary>
 internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler)
 {
     private const int SampleRows = 5;
+
+    /// <summary>The input that stands for the model's own table.</summary>
+    private const string This = "this";
+
+    private readonly ChangelogBatch _changes = new(warehouse, compiler);
+    private readonly IncrementalMaterialization _incremental = new(warehouse, compiler, new TableMaterialization(warehouse, compiler));
 
     public async Task<TestResult> RunAsync(DataTest test, CancellationToken cancellationToken)
     {
@@ -25,24 +33,39 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         var spec = test.Unit!;
         try
         {
+            var model = graph[test.Model!];
+            var final = FinalState(spec, test, model);
+
+            // Everything happens in one transaction that is never committed: the given rows, and for a final-state test
+            // the model's table, are temporary tables that the rollback removes, whatever happens.
+            await using var transaction = await warehouse.BeginAsync(cancellationToken);
             var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var given in spec.Given)
+            var scratch = $"strata_unit_{Guid.NewGuid():N}"[..20];
+            foreach (var (given, index) in spec.Given.Select((g, i) => (g, i)))
             {
-                var (key, schema, name) = Input(given.Input, test);
+                var (key, schema, name) = Input(given.Input, test, model);
                 var columns = await warehouse.GetColumnsAsync(schema, name, cancellationToken);
-                inputs[key] = Select(UnitRows.Read(given, test.Path, $"given {given.Input}"), columns, test, given.Input);
+                var table = $"{scratch}_{index}";
+                await transaction.ExecuteAsync(
+                    warehouse.CreateTempTableSql(table, Select(UnitRows.Read(given, test.Path, $"given {given.Input}"), columns, test, given.Input)), null, cancellationToken);
+                inputs[key] = warehouse.Quote(table);
             }
 
-            var incremental = spec.Overrides?.Macros.GetValueOrDefault("is_incremental") is { } flag && Convert.ToBoolean(flag, CultureInfo.InvariantCulture);
             var vars = new Dictionary<string, object?>(graph.Project.Vars, StringComparer.Ordinal);
             foreach (var (name, value) in spec.Overrides?.Vars ?? [])
             {
                 vars[name] = value;
             }
 
-            var sql = await compiler.CompileUnitAsync(graph[test.Model!], inputs, incremental, vars);
+            var prior = inputs.GetValueOrDefault(This);
+            var incremental = spec.Overrides?.Macros.GetValueOrDefault("is_incremental") is { } flag
+                ? Convert.ToBoolean(flag, CultureInfo.InvariantCulture)
+                : final && prior is not null;
+            var sql = await compiler.CompileUnitAsync(model, inputs, incremental, vars);
             await compiler.WriteCompiledAsync($"unit_tests/{test.Name}.sql", sql);
-            var actual = await warehouse.QueryAsync($"SELECT * FROM ({ModelCompiler.TrimStatement(sql)}) AS actual", null, cancellationToken);
+            var actual = final
+                ? await FinalStateAsync(transaction, model, prior, scratch, sql, cancellationToken)
+                : await transaction.QueryAsync($"SELECT * FROM ({ModelCompiler.TrimStatement(sql)}) AS actual", null, cancellationToken);
             var expected = UnitRows.Read(spec.Expect, test.Path, "expect");
             var (failures, sample) = Compare(actual, expected, test);
             return new TestResult(test.Name, test.Model, test.Severity, failures == 0 ? "pass" : test.Severity == "warn" ? "warn" : "fail", failures, sample, started, clock.Elapsed, null);
@@ -54,9 +77,55 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         }
     }
 
-    /// <summary>Which relation an input stands for: <c>ref('m')</c> or <c>source('s', 't')</c>.</summary>
-    private (string Key, string Schema, string Name) Input(string input, DataTest test)
+    /// <summary>
+    /// The model's table after one run over the given input: the given <c>this</c> rows (or nothing) are the table
+    /// before, and the select's rows are applied to them as a build would — merged, deleted and inserted, appended, or
+    /// as changes to the current state or history. What dbt's unit tests cannot assert (dbt-core #8664).
+    /// </summary>
+    private async Task<QueryResult> FinalStateAsync(
+        IWarehouseTransaction transaction, Model model, string? prior, string scratch, string sql, CancellationToken cancellationToken)
     {
+        var table = prior ?? warehouse.Quote(scratch + "_this");
+        Func<string, string>? create = prior is null ? select => warehouse.CreateTempTableSql(scratch + "_this", select) : null;
+        switch (model.Config.Materialized)
+        {
+            case Materializations.CurrentState or Materializations.History:
+                await _changes.ApplyAsync(transaction, model, table, sql, create, cancellationToken);
+                break;
+            case Materializations.Incremental when prior is not null:
+                var columns = (await transaction.QueryAsync($"SELECT * FROM {table} LIMIT 0", null, cancellationToken)).Columns;
+                await _incremental.ApplyAsync(transaction, model, table, columns, sql, cancellationToken);
+                break;
+            default:
+                await transaction.ExecuteAsync(create!(ModelCompiler.TrimStatement(sql)), null, cancellationToken);
+                break;
+        }
+
+        return await transaction.QueryAsync($"SELECT * FROM {table}", null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the test compares the table after the run (<c>expect: {state: final}</c>, Strata's) rather than the
+    /// select's rows (<c>state: select</c>, dbt's and the default).
+    /// </summary>
+    private static bool FinalState(UnitTestFile spec, DataTest test, Model model) => spec.Expect.State switch
+    {
+        null or "select" => false,
+        "final" when model.Config.Materialized is Materializations.Incremental or Materializations.CurrentState or Materializations.History => true,
+        "final" => throw new TransformException(
+            $"{test.Path}: unit test {test.Name} expects the final state of model {model.Name}, which is {model.Config.Materialized}: " +
+            "only incremental, current_state and history models keep state between runs; drop state: final"),
+        var other => throw new TransformException($"{test.Path}: unit test {test.Name} has expect state: {other}; it is select (the default) or final"),
+    };
+
+    /// <summary>Which relation an input stands for: <c>ref('m')</c>, <c>source('s', 't')</c>, or <c>this</c> (the model's table before the run).</summary>
+    private (string Key, string Schema, string Name) Input(string input, DataTest test, Model model)
+    {
+        if (input.Trim() == This)
+        {
+            return (This, model.Config.Schema, model.Name);
+        }
+
         if (RefCall().Match(input) is { Success: true } reference)
         {
             var name = reference.Groups["a"].Value;
@@ -73,7 +142,7 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
             return ($"source:{s}.{t}", table.Schema, table.Identifier);
         }
 
-        throw new TransformException($"{test.Path}: unit test {test.Name}: input '{input}' is neither ref('model') nor source('source', 'table')");
+        throw new TransformException($"{test.Path}: unit test {test.Name}: input '{input}' is none of ref('model'), source('source', 'table') and this");
     }
 
     /// <summary>The given rows as a select: cast to the input's column types when it exists (the columns not given NULL), else as written.</summary>
@@ -99,8 +168,8 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         }
 
         return rows.Count == 0
-            ? $"(SELECT {string.Join(", ", names.Select(n => Value([], n)))} WHERE 1 = 0)"
-            : "(" + string.Join(" UNION ALL ", rows.Select(r => "SELECT " + string.Join(", ", names.Select(n => Value(r, n))))) + ")";
+            ? $"SELECT {string.Join(", ", names.Select(n => Value([], n)))} WHERE 1 = 0"
+            : string.Join(" UNION ALL ", rows.Select(r => "SELECT " + string.Join(", ", names.Select(n => Value(r, n)))));
     }
 
     /// <summary>Rows of the result not expected and expected rows missing, over the expected columns.</summary>
@@ -137,12 +206,16 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         bool b => b ? "true" : "false",
         string s when decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d.ToString("G29", CultureInfo.InvariantCulture),
         string s when bool.TryParse(s, out var b) => b ? "true" : "false",
+        string s when DateTime.TryParseExact(s, TimeFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) => Normal(t),
         string s => s,
         DateTime t => t.TimeOfDay == TimeSpan.Zero ? t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         IConvertible c when value is not char => Convert.ToDecimal(c, CultureInfo.InvariantCulture).ToString("G29", CultureInfo.InvariantCulture),
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
+
+    /// <summary>How expected times are written: compared as the times they name, however many zeros they carry.</summary>
+    private static readonly string[] TimeFormats = ["yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", "yyyy-MM-dd HH:mm"];
 
     private static string Quoted(string text) => $"'{text.Replace("'", "''", StringComparison.Ordinal)}'";
 

@@ -18,13 +18,24 @@ internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelComp
         }
 
         var sql = await compiler.CompileAsync(model, isIncremental: true);
-        var relation = compiler.Relation(model);
+        var columns = (await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken))!.Select(c => c.Name).ToList();
+        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        var rows = await ApplyAsync(transaction, model, compiler.Relation(model), columns, sql, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>
+    /// Applies the incremental select's rows to <paramref name="relation"/> (of <paramref name="columns"/>) by the model's
+    /// strategy, inside the caller's transaction; returns the rows applied. A unit test of the final state applies them to given prior rows.
+    /// </summary>
+    public async Task<long> ApplyAsync(
+        IWarehouseTransaction transaction, Model model, string relation, IReadOnlyList<string> columns, string sql, CancellationToken cancellationToken)
+    {
         var batchName = $"strata_batch__{model.Name}";
         var batch = warehouse.Quote(batchName);
-        var columns = (await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken))!.Select(c => c.Name).ToList();
         var keys = model.Config.UniqueKey;
         var list = string.Join(", ", columns.Select(warehouse.Quote));
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
         await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
         var rows = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
         switch (model.Config.IncrementalStrategy)
@@ -42,7 +53,6 @@ internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelComp
         }
 
         await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return rows;
     }
 }
