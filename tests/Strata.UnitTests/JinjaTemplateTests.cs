@@ -117,12 +117,19 @@ public sealed class JinjaTemplateTests
         Assert.Equal("where x > (select max(x) from t)", await RenderAsync("where x > {% if is_incremental() %}(select max(x) from {{ this }}){% endif %}", scope));
     }
 
+    [Fact]
+    public async Task Run_query_returns_none_while_the_project_only_loads_as_in_dbts_parse_phase()
+    {
+        var rendered = await RenderAsync("{% set r = run_query('select 1') %}{{ execute }} {{ r is none }}{% if execute %}{{ r.rows[0][0] }}{% endif %}");
+
+        Assert.Equal("False True", rendered);
+    }
+
     [Theory]
     [InlineData("select {% call foo() %}x{% endcall %}", "models/m.sql:1:11: {% call %} is not supported; call the macro in an expression instead: {{ name(args) }}")]
     [InlineData("a\n  {% frobnicate %}", "models/m.sql:2:6: unknown tag 'frobnicate'")]
     [InlineData("{% unless x %}a{% endunless %}", "models/m.sql:1:4: unknown tag 'unless' (Liquid); templates are Jinja: write {% if not … %}")]
     [InlineData("{% include 'x.sql' %}", "models/m.sql:1:4: {% include %} is not supported")]
-    [InlineData("{% set r = run_query('select 1') %}", "models/m.sql:1:12: run_query() is not supported: models render without querying the warehouse")]
     [InlineData("select {{ 'a' | foo }}", "models/m.sql:1:15: unknown filter 'foo'")]
     [InlineData("select\n  {{ nope }}", "models/m.sql:2:6: 'nope' is undefined")]
     [InlineData("{% for i in [1] %}{{ forloop.index }}{% endfor %}", "models/m.sql:1:22: 'forloop' is undefined (Liquid); templates are Jinja: write loop.index, loop.first, loop.last")]

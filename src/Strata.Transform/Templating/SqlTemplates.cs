@@ -5,7 +5,7 @@ namespace Strata.Transform.Templating;
 /// <summary>
 /// Jinja templates for SQL (dbt's common subset, with our own engine in <c>Jinja/</c>): parsed once, rendered with
 /// dbt-like globals (<c>ref</c>, <c>source</c>, <c>this</c>, <c>is_incremental()</c>, <c>var</c>, <c>config</c>,
-/// <c>env_var</c>, <c>target</c>, <c>adapter.dispatch</c>, adapter macros) and the project's macros.
+/// <c>env_var</c>, <c>target</c>, <c>adapter.dispatch</c>, <c>run_query</c>, adapter macros) and the project's macros.
 /// Unknown names are errors, never empty text; nothing is HTML-encoded; every mistake is <c>path:line:column: what</c>.
 /// </summary>
 internal static class SqlTemplates
@@ -111,6 +111,8 @@ internal static class SqlTemplates
         {
             ["dispatch"] = new BuiltinFunction("adapter.dispatch", args => Dispatch(globals, Text(args.AtMost(2, "macro_name", "macro_namespace"), 0, scope), scope)),
         });
+        globals.Set("execute", scope.Warehouse is not null);
+        Define(globals, "run_query", args => QueryTable.Run(scope.Warehouse, Text(args.AtMost(1, "sql"), 0, scope)));
         Define(globals, "return", args => renderer.Return(args.AtMost(1).Required(0, "value")));
         Define(globals, "range", args => Range(args.AtMost(3)));
     }

@@ -201,8 +201,6 @@ internal sealed partial class Parser
                 return new LiteralExpr(token.Position, false);
             case "none" or "None":
                 return new LiteralExpr(token.Position, null);
-            case "run_query":
-                throw Error(token.Position, "run_query() is not supported: models render without querying the warehouse");
             case "caller":
                 throw Error(token.Position, "caller() is not supported ({% call %} is not)");
             case "is_incremental" when !Peek.Is("("):

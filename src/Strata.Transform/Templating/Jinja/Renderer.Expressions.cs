@@ -35,7 +35,6 @@ internal sealed partial class Renderer
     private static string Undefined(string name) => name switch
     {
         "forloop" => "'forloop' is undefined (Liquid); templates are Jinja: write loop.index, loop.first, loop.last",
-        "execute" => "'execute' is undefined: there is no execute phase, as run_query() is not supported",
         _ => $"'{name}' is undefined",
     };
 
