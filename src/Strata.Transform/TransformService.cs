@@ -34,10 +34,11 @@ public sealed class TransformService
     public ProjectGraph Graph { get; }
 
     /// <summary>Loads the project in <paramref name="projectDirectory"/> and checks its graph.</summary>
-    public static async Task<TransformService> OpenAsync(string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
+    public static async Task<TransformService> OpenAsync(
+        string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        var project = await ProjectLoader.LoadAsync(projectDirectory);
+        var project = await ProjectLoader.LoadAsync(projectDirectory, environment);
         return new TransformService(project, warehouse, targetDirectory, console);
     }
 
@@ -48,7 +49,7 @@ public sealed class TransformService
     public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console);
+        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console, config.EnvironmentVariable);
     }
 
     /// <summary>The analytics project's folder: the configured one, or the finance project shipped with Strata when the default folder is missing.</summary>
@@ -169,9 +170,23 @@ public sealed class TransformService
         var results = new List<FreshnessResult>();
         foreach (var source in Graph.Project.Sources.Where(s => s.LoadedAtField is not null))
         {
-            if (await _warehouse.GetColumnsAsync(source.Schema, source.Identifier, cancellationToken) is null)
+            var limited = source.ErrorAfter is not null || source.WarnAfter is not null;
+            if (await _warehouse.GetColumnsAsync(source.Schema, source.Identifier, cancellationToken) is not { } columns)
             {
-                results.Add(new FreshnessResult(source.FullName, null, null, source.ErrorAfter is null && source.WarnAfter is null ? "none" : "error"));
+                results.Add(new FreshnessResult(source.FullName, null, null, limited ? "error" : "none"));
+                continue;
+            }
+
+            if (!columns.Any(c => c.Name == source.LoadedAtField))
+            {
+                // Without limits there is nothing to check (dbt's freshness: null); with them, a column that is not there is a mistake in the yml.
+                if (limited)
+                {
+                    throw new TransformException($"{source.Path}: source {source.FullName} has loaded_at_field {source.LoadedAtField}, which is no column of " +
+                        $"{source.Schema}.{source.Identifier}; name a timestamp column it has, or set freshness: null on the table");
+                }
+
+                results.Add(new FreshnessResult(source.FullName, null, null, "none"));
                 continue;
             }
 
@@ -179,7 +194,7 @@ public sealed class TransformService
                 $"SELECT max({_warehouse.Quote(source.LoadedAtField!)}) FROM {_warehouse.Qualify(source.Schema, source.Identifier)}", null, cancellationToken);
             var newest = rows[0][0] as DateTime?;
             var age = newest is { } n ? DateTime.UtcNow - DateTime.SpecifyKind(n, DateTimeKind.Utc) : (TimeSpan?)null;
-            var status = source.ErrorAfter is null && source.WarnAfter is null ? "none"
+            var status = !limited ? "none"
                 : age is null || age > source.ErrorAfter ? "error"
                 : age > source.WarnAfter ? "warn"
                 : "pass";

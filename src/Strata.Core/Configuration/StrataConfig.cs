@@ -25,6 +25,9 @@ public sealed class StrataConfig
     /// <summary>What loading found doubtful but not wrong (an unknown <c>STRATA_*</c> variable), for the CLI to show once.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>An environment variable as this run sees it (templates' <c>env_var()</c>); null when unset.</summary>
+    public string? EnvironmentVariable(string name) => _environment.TryGetValue(name, out var value) ? value : null;
+
     /// <summary>The project folder (holds <c>strata.yml</c>).</summary>
     public string ProjectDirectory { get; }
 

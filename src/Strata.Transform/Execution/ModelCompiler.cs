@@ -130,6 +130,7 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         Vars = unit?.Vars ?? graph.Project.Vars,
         Warehouse = warehouse,
         ProjectName = graph.Project.Name,
+        EnvironmentVariable = graph.Project.EnvironmentVariable,
     };
 
     /// <summary>The bodies of the ephemeral models used, their own ephemeral refs first; <paramref name="changes"/> stands in for the changelog in them too.</summary>

@@ -27,6 +27,9 @@ public sealed class AnalyticsProject
     /// <summary>Values for <c>var('name')</c>.</summary>
     public IReadOnlyDictionary<string, object?> Vars { get; }
 
+    /// <summary>What <c>env_var('NAME')</c> reads: the run's environment (the process's unless the caller gives its own).</summary>
+    public Func<string, string?> EnvironmentVariable { get; internal set; } = Environment.GetEnvironmentVariable;
+
     /// <summary>Every enabled model.</summary>
     public IReadOnlyList<Model> Models { get; }
 

@@ -1,3 +1,4 @@
+using YamlDotNet.Serialization;
 namespace Strata.Transform.Project;
 
 // The shapes of the project's yml files, as YamlDotNet reads them (snake_case keys). Unknown keys are errors.
@@ -149,7 +150,22 @@ internal sealed class SourceTableFile
 
     public string? LoadedAtField { get; set; }
 
-    public FreshnessFile? Freshness { get; set; }
+    /// <summary>The table's own limits; <c>freshness: null</c> (dbt's way to switch off the source's) is kept apart from no key at all.</summary>
+    public FreshnessFile? Freshness
+    {
+        get => _freshness;
+        set
+        {
+            _freshness = value;
+            FreshnessGiven = true;
+        }
+    }
+
+    /// <summary>Whether the table names its freshness, be it null.</summary>
+    [YamlIgnore]
+    public bool FreshnessGiven { get; private set; }
+
+    private FreshnessFile? _freshness;
 
     public List<ColumnFile> Columns { get; set; } = [];
 

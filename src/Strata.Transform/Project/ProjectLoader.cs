@@ -19,8 +19,11 @@ public static class ProjectLoader
 
     private static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(UnderscoredNamingConvention.Instance).Build();
 
-    /// <summary>Loads the project in <paramref name="directory"/> (engine-neutral: the warehouse's dialect enters only when models compile).</summary>
-    public static async Task<AnalyticsProject> LoadAsync(string directory)
+    /// <summary>
+    /// Loads the project in <paramref name="directory"/> (engine-neutral: the warehouse's dialect enters only when models
+    /// compile); <paramref name="environment"/> answers <c>env_var()</c>, the process's environment by default.
+    /// </summary>
+    public static async Task<AnalyticsProject> LoadAsync(string directory, Func<string, string?>? environment = null)
     {
         var project = ReadProjectFile(directory);
         var name = project.Name ?? Path.GetFileName(Path.GetFullPath(directory));
@@ -94,7 +97,7 @@ public static class ProjectLoader
             }
         }
 
-        var loaded = new AnalyticsProject(name, directory, project.Vars, models, sources, [], macros);
+        var loaded = new AnalyticsProject(name, directory, project.Vars, models, sources, [], macros) { EnvironmentVariable = environment ?? Environment.GetEnvironmentVariable };
         var tests = new List<DataTest>(sourceTests);
         foreach (var model in models)
         {
@@ -156,6 +159,7 @@ public static class ProjectLoader
         return new AnalyticsProject(name, directory, project.Vars, enabled, sources, tests.Where(t => t.Model is null || enabled.Any(m => m.Name == t.Model)).ToList(), macros)
         {
             Analyses = analyses,
+            EnvironmentVariable = loaded.EnvironmentVariable,
         };
     }
 
@@ -178,7 +182,7 @@ public static class ProjectLoader
         await SqlTemplates.RenderAsync(model.Template, project.Macros.Select(m => m.Template), scope);
         foreach (var (key, value) in scope.Config)
         {
-            settings[key] = value;
+            settings[key] = key == "tags" ? Tags(settings, value) : value;
         }
 
         if (snapshot)
@@ -278,6 +282,10 @@ public static class ProjectLoader
         }
     }
 
+    /// <summary>Tags add up, as in dbt: a folder's, then the yml's, then <c>config()</c>'s, each kept once.</summary>
+    private static List<string> Tags(Dictionary<string, object?> settings, object? more) =>
+        ModelConfigs.Strings(settings.GetValueOrDefault("tags")).Concat(ModelConfigs.Strings(more)).Distinct().ToList();
+
     private static void Merge(Dictionary<string, object?> settings, ConfigFile config)
     {
         void Set(string key, object? value)
@@ -292,7 +300,7 @@ public static class ProjectLoader
         Set("schema", config.Schema);
         Set("unique_key", config.UniqueKey);
         Set("incremental_strategy", config.IncrementalStrategy);
-        Set("tags", config.Tags);
+        Set("tags", config.Tags is null ? null : Tags(settings, config.Tags));
         Set("enabled", config.Enabled);
         Set("column_types", config.ColumnTypes);
         Set("delimiter", config.Delimiter);
@@ -308,6 +316,7 @@ public static class ProjectLoader
         Vars = project.Vars,
         Warehouse = null,
         ProjectName = project.Name,
+        EnvironmentVariable = project.EnvironmentVariable,
     };
 
     /// <summary>The source tables the yml declares, and the tests on their columns.</summary>
@@ -320,7 +329,7 @@ public static class ProjectLoader
             {
                 foreach (var table in source.Tables)
                 {
-                    var freshness = table.Freshness ?? source.Freshness;
+                    var freshness = table.FreshnessGiven ? table.Freshness : source.Freshness;
                     var entry = new SourceTable(
                         source.Name, table.Name, source.Schema ?? source.Name, table.Identifier ?? table.Name, source.Changelog,
                         table.LoadedAtField ?? source.LoadedAtField ?? (source.Changelog ? "_commit_ts" : null),

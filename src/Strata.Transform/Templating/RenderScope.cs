@@ -30,6 +30,9 @@ internal sealed class RenderScope
     /// <summary><c>param('name')</c> → a bound query parameter's placeholder (reports); null where parameters do not exist.</summary>
     public Func<string, string>? Param { get; init; }
 
+    /// <summary><c>env_var('NAME')</c>: the run's environment.</summary>
+    public Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
     /// <summary>The project's name: <c>ref('package', 'name')</c> accepts only this package.</summary>
     public string? ProjectName { get; init; }
 

@@ -83,7 +83,7 @@ internal static class SqlTemplates
         Define(globals, "env_var", args =>
         {
             var name = Text(args.AtMost(2), 0, scope);
-            return Environment.GetEnvironmentVariable(name) ?? (args.Count > 1
+            return scope.EnvironmentVariable(name) ?? (args.Count > 1
                 ? args.Positional[1]
                 : throw new TemplateError($"env_var('{name}') is not set and has no default"));
         });

@@ -1,0 +1,2 @@
+select sku, name as product_name, upper(category) as category, price
+from {{ source('erp', 'products') }}
