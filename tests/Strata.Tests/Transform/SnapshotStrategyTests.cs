@@ -154,6 +154,13 @@ public abstract class SnapshotStrategyTests : IAsyncLifetime, IDisposable
         Assert.DoesNotContain('\n', error);
         Assert.StartsWith("snapshots/ts_ignore.sql:1: snapshot ts_ignore selects 2 rows for id=1; each would become a current version, so nothing is written", error, StringComparison.Ordinal);
         Assert.Equal(before, await SnapshotRowsAsync("ts_ignore"));
+
+        // A NULL key matches no version: refused as well.
+        await ReplaceThingsAsync([.. rows.Select(r => r with { UpdatedAt = Start }), new("eu", 0, "no key", 1, Start)]);
+        await Warehouse.ExecuteAsync($"UPDATE {Warehouse.Qualify("raw", "things")} SET id = NULL WHERE id = 0");
+        var nullKey = await transform.BuildAsync(new RunOptions { Select = ["ts_ignore"] });
+        Assert.StartsWith("snapshots/ts_ignore.sql:1: snapshot ts_ignore selects a row whose unique_key (id) is NULL", Assert.Single(nullKey.Models, m => m.Status == "error").Error!, StringComparison.Ordinal);
+        Assert.Equal(before, await SnapshotRowsAsync("ts_ignore"));
     }
 
     [Fact]

@@ -15,6 +15,8 @@ namespace Strata.Transform.Execution.Strategies;
 /// <param name="runTime">The run's start: the time of <c>check</c> versions and of deletions, one for the whole run.</param>
 internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompiler compiler, DateTimeOffset runTime) : IMaterialization
 {
+    private static readonly string[] DbtColumns = [SnapshotSql.ScdId, SnapshotSql.UpdatedAt, SnapshotSql.ValidFrom, SnapshotSql.ValidTo, SnapshotSql.IsDeleted];
+
     public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         var options = model.Snapshot ?? throw new InvalidOperationException($"{model.Name} is not a dbt snapshot");
@@ -120,9 +122,14 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
             columns.FirstOrDefault(c => c == column) ?? columns.FirstOrDefault(c => string.Equals(c, column, StringComparison.OrdinalIgnoreCase))
             ?? throw Error(model, options, $"has {what} '{column}', which is not a column of its select ({string.Join(", ", columns)})");
 
-        if (columns.FirstOrDefault(c => c.StartsWith("dbt_", StringComparison.OrdinalIgnoreCase) && SnapshotSqlColumns.Contains(c.ToLowerInvariant())) is { } taken)
+        if (columns.FirstOrDefault(c => DbtColumns.Contains(c, StringComparer.OrdinalIgnoreCase)) is { } taken)
         {
             throw Error(model, options, $"selects a column named {taken}, which the snapshot adds itself; rename it");
+        }
+
+        if (table is not null && table.All(t => t.Name != SnapshotSql.ValidTo))
+        {
+            throw Error(model, options, $"would write to {compiler.Relation(model)}, which exists and is no snapshot (it has no {SnapshotSql.ValidTo}); drop it, or rename the snapshot");
         }
 
         if (table is not null && columns.FirstOrDefault(c => table.All(t => t.Name != c)) is { } added)
@@ -137,13 +144,11 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
             CheckCols = options.CheckCols?.Select(c => Find(c, "check_cols column")).ToList(),
         };
 
-        // The run's time is written as the type the versions' times have: the table's, or on the first run the
-        // updated_at column's (a check snapshot without one takes timestamps with zone).
+        // The run's time is written as the type the versions' times already have (a timestamp strategy's are its
+        // updated_at column's); before there is a table only a check snapshot uses it, as a timestamp with zone.
         var timeType = table?.FirstOrDefault(c => c.Name == SnapshotSql.ValidFrom)?.Type ?? WarehouseType.TimestampTz;
         return new SnapshotSql(warehouse, resolved, keys, warehouse.TimestampSql(runTime, timeType));
     }
-
-    private static readonly string[] SnapshotSqlColumns = [SnapshotSql.ScdId, SnapshotSql.UpdatedAt, SnapshotSql.ValidFrom, SnapshotSql.ValidTo, SnapshotSql.IsDeleted];
 
     /// <summary>
     /// Two rows of the select for one key would both become current versions (dbt writes them so), and a NULL key
