@@ -57,10 +57,14 @@ public sealed class TransformService
     /// Loads the analytics project a Strata project's configuration names (<c>transform.project</c>; when the default
     /// folder is missing, the finance project shipped next to the binary), with <c>target/</c> in the Strata project.
     /// </summary>
-    public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console)
+    /// <param name="config">The Strata project's configuration.</param>
+    /// <param name="warehouse">Where the models are built.</param>
+    /// <param name="console">Where progress goes.</param>
+    /// <param name="clock">What a run's start is read from; the system clock when null.</param>
+    public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console);
+        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console, clock);
     }
 
     /// <summary>The analytics project's folder: the configured one, or the finance project shipped with Strata when the default folder is missing.</summary>
