@@ -17,12 +17,19 @@ public sealed class TransformService
     private readonly IStrataConsole _console;
     private readonly string _target;
     private readonly TransformMetadata _metadata;
+    private readonly TimeProvider _clock;
     private readonly HashSet<string> _schemas = new(StringComparer.Ordinal);
     private bool _prepared;
 
     /// <summary>Creates the service; <paramref name="targetDirectory"/> receives compiled SQL and the artifacts.</summary>
-    public TransformService(AnalyticsProject project, IWarehouse warehouse, string targetDirectory, IStrataConsole console)
+    /// <param name="project">The loaded project.</param>
+    /// <param name="warehouse">Where it is built.</param>
+    /// <param name="targetDirectory">Receives compiled SQL and the artifacts.</param>
+    /// <param name="console">Where progress goes.</param>
+    /// <param name="clock">What a run's start is read from (the time dbt snapshots record); the system clock when null.</param>
+    public TransformService(AnalyticsProject project, IWarehouse warehouse, string targetDirectory, IStrataConsole console, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         Graph = new ProjectGraph(project);
         _warehouse = warehouse;
         _console = console;
@@ -34,22 +41,32 @@ public sealed class TransformService
     public ProjectGraph Graph { get; }
 
     /// <summary>Loads the project in <paramref name="projectDirectory"/> and checks its graph.</summary>
+    /// <param name="projectDirectory">The analytics project's folder.</param>
+    /// <param name="warehouse">Where it is built.</param>
+    /// <param name="targetDirectory">Receives compiled SQL and the artifacts.</param>
+    /// <param name="console">Where progress goes.</param>
+    /// <param name="clock">What a run's start is read from; the system clock when null.</param>
+    /// <param name="environment">What <c>env_var()</c> reads; the process's environment when null.</param>
     public static async Task<TransformService> OpenAsync(
-        string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console, Func<string, string?>? environment = null)
+        string projectDirectory, IWarehouse warehouse, string targetDirectory, IStrataConsole console, TimeProvider? clock = null, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
         var project = await ProjectLoader.LoadAsync(projectDirectory, environment);
-        return new TransformService(project, warehouse, targetDirectory, console);
+        return new TransformService(project, warehouse, targetDirectory, console, clock);
     }
 
     /// <summary>
     /// Loads the analytics project a Strata project's configuration names (<c>transform.project</c>; when the default
     /// folder is missing, the finance project shipped next to the binary), with <c>target/</c> in the Strata project.
     /// </summary>
-    public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console)
+    /// <param name="config">The Strata project's configuration.</param>
+    /// <param name="warehouse">Where the models are built.</param>
+    /// <param name="console">Where progress goes.</param>
+    /// <param name="clock">What a run's start is read from; the system clock when null.</param>
+    public static Task<TransformService> OpenAsync(Configuration.StrataConfig config, IWarehouse warehouse, IStrataConsole console, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console, config.EnvironmentVariable);
+        return OpenAsync(ProjectDirectory(config), warehouse, Path.Combine(config.ProjectDirectory, "target"), console, clock, config.EnvironmentVariable);
     }
 
     /// <summary>The analytics project's folder: the configured one, or the finance project shipped with Strata when the default folder is missing.</summary>
@@ -208,6 +225,7 @@ public sealed class TransformService
     {
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
+        var started = _clock.GetUtcNow();
         var selected = Selector.Select(Graph, options.Select, options.Exclude);
         // Once per loaded project: a long-lived host runs it after every ingestion commit.
         if (!_prepared)
@@ -227,7 +245,7 @@ public sealed class TransformService
         var runId = $"{DateTime.UtcNow:yyyyMMddTHHmmss.fffZ}-{Guid.NewGuid().ToString("N")[..6]}";
         var compiler = new ModelCompiler(Graph, _warehouse, Path.Combine(_target, "compiled"));
         var bound = await _metadata.ChangelogBoundAsync(cancellationToken);
-        var runner = new DagRunner(Graph, _warehouse, compiler, _metadata, _console, runId, bound);
+        var runner = new DagRunner(Graph, _warehouse, compiler, _metadata, _console, runId, bound, started);
         var (models, tests) = await runner.RunAsync(selected, runModels, runTests, options.FullRefresh, options.Threads, cancellationToken);
         var summary = new RunSummary(runId, models, tests, clock.Elapsed);
         await Artifacts.WriteRunResultsAsync(_target, command, summary);

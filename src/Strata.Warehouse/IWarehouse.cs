@@ -101,6 +101,12 @@ public interface IWarehouse : IAsyncDisposable
 
     /// <summary>A parameter marker cast to <paramref name="type"/>, for engines that cannot infer a parameter's type.</summary>
     string TypedParameter(int index, WarehouseType type);
+
+    /// <summary>
+    /// <paramref name="instant"/> as a literal of <paramref name="type"/> (a timestamp, with or without zone, or a
+    /// date), in UTC: for statements that take no parameters (<c>CREATE TABLE … AS</c>).
+    /// </summary>
+    string TimestampSql(DateTimeOffset instant, WarehouseType type);
 }
 
 /// <summary>What a relation is in the warehouse.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Strata.Warehouse;
 
 /// <summary>Standard SQL shared by the adapters; engines override what differs.</summary>
@@ -114,6 +116,21 @@ public abstract class WarehouseBase : IWarehouse
 
     /// <inheritdoc />
     public virtual string TypedParameter(int index, WarehouseType type) => $"CAST({Parameter(index)} AS {TypeName(type)})";
+
+    /// <inheritdoc />
+    /// <remarks>An ISO text cast to the type, which DuckDB and PostgreSQL both read; without zone it is the UTC wall time.</remarks>
+    public virtual string TimestampSql(DateTimeOffset instant, WarehouseType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var utc = instant.UtcDateTime;
+        var text = type.Kind switch
+        {
+            WarehouseTypeKind.Date => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            WarehouseTypeKind.Timestamp => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
+            _ => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00",
+        };
+        return $"CAST('{text}' AS {TypeName(type)})";
+    }
 
     /// <inheritdoc />
     public Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default)

@@ -141,4 +141,50 @@ public sealed class DbtProjectLoadingTests
         Assert.DoesNotContain('\n', error.Message);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("unique_key='id'", "snapshots/s.sql:3: snapshot s needs strategy='timestamp' (with updated_at) or strategy='check' (with check_cols)")]
+    [InlineData("unique_key='id', strategy='timestamp'", "snapshots/s.sql:3: snapshot s has strategy='timestamp' and needs updated_at='column'")]
+    [InlineData("unique_key='id', strategy='check'", "snapshots/s.sql:3: snapshot s has strategy='check' and needs check_cols: a list of columns, or 'all'")]
+    [InlineData("strategy='check', check_cols='all'", "snapshots/s.sql:3: snapshot s needs unique_key")]
+    [InlineData("unique_key='id', strategy='latest'", "snapshots/s.sql:3: snapshot s strategy='latest' is not a snapshot strategy")]
+    [InlineData("unique_key='id', strategy='check', check_cols='all', hard_deletes='purge'", "snapshots/s.sql:3: snapshot s hard_deletes='purge' is not ignore, invalidate or new_record")]
+    [InlineData("unique_key='id', strategy='check', check_cols='all', materialized='table'", "snapshots/s.sql:3: snapshot s is a snapshot; it cannot be materialized='table'")]
+    public async Task A_snapshot_of_a_plain_table_missing_a_config_dbt_needs_is_refused_in_one_line(string config, string expected)
+    {
+        using var folder = new ProjectFolder(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: things}]\n",
+            ["snapshots/s.sql"] = $"-- the block starts on line 3\n\n{{% snapshot s %}}\n{{{{ config({config}) }}}}\nselect * from {{{{ source('raw', 'things') }}}}\n{{% endsnapshot %}}\n",
+        });
+
+        var error = await Assert.ThrowsAsync<TransformException>(() => ProjectLoader.LoadAsync(folder.Path));
+
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_snapshot_of_a_plain_table_takes_dbt_configs_from_its_block_and_its_yml_and_one_of_a_changelog_stays_history()
+    {
+        using var folder = new ProjectFolder(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: things}]\n  - name: bronze\n    changelog: true\n    tables: [{name: things}]\n",
+            ["snapshots/plain.sql"] = "{% snapshot plain %}\n{{ config(unique_key=['region', 'id'], invalidate_hard_deletes=true) }}\nselect * from {{ source('raw', 'things') }}\n{% endsnapshot %}\n",
+            ["snapshots/schema.yml"] = "version: 2\nsnapshots:\n  - name: plain\n    config:\n      target_schema: history\n      strategy: check\n      check_cols: [name, size]\n      dbt_valid_to_current: \"'9999-12-31'\"\n",
+            ["snapshots/exact.sql"] = "{% snapshot exact %}\n{{ config(unique_key='id', strategy='timestamp', updated_at='_commit_ts') }}\nselect * from {{ source('bronze', 'things') }}\n{% endsnapshot %}\n",
+        });
+
+        var project = await ProjectLoader.LoadAsync(folder.Path);
+
+        var plain = project.Models.Single(m => m.Name == "plain");
+        Assert.Equal((Materializations.Snapshot, "history"), (plain.Config.Materialized, plain.Config.Schema));
+        Assert.Equal(["region", "id"], plain.Config.UniqueKey);
+        Assert.Equal(new SnapshotOptions("check", null, null, "invalidate", "'9999-12-31'", 1), plain.Snapshot! with { CheckCols = null });
+        Assert.Equal(["name", "size"], plain.Snapshot!.CheckCols!);
+        var exact = project.Models.Single(m => m.Name == "exact");
+        Assert.Equal((Materializations.History, (SnapshotOptions?)null), (exact.Config.Materialized, exact.Snapshot));
+    }
 }

@@ -28,7 +28,7 @@ internal sealed class TransformWorker(
     {
         State.Workers.Starting(Name, "waiting for bronze to hold the snapshot");
         await using var warehouse = await openWarehouse(stoppingToken);
-        var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance);
+        var transform = await TransformService.OpenAsync(config, warehouse, NullConsole.Instance, Clock);
         // Thresholds of the age of gold: the settings, else the project's strictest source freshness, else 1m / 2m.
         var sources = transform.Graph.Project.Sources;
         State.WarnAfter = config.Duration(Settings.FreshnessWarnAfter) ?? sources.Select(s => s.WarnAfter).Min() ?? TimeSpan.FromMinutes(1);

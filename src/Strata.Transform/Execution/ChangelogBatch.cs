@@ -120,15 +120,10 @@ internal sealed class ChangelogBatch(IWarehouse warehouse, ModelCompiler compile
             previous = reset;
         }
 
-        // The guard dbt's snapshots lack (dbt-adapters #1759): never commit two current versions of one key.
-        var twice = await transaction.QueryAsync(
-            $"SELECT {partition} FROM {relation} AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM {batch} AS s WHERE " +
-            $"{KeyJoin.Sql(warehouse, keys, "t", "s")}) GROUP BY {partition} HAVING count(*) > 1 LIMIT 1",
-            null, cancellationToken);
-        if (twice.Count > 0)
+        if (await CurrentVersions.TwiceCurrentAsync(warehouse, transaction, relation, batch, keys, "t.is_current", cancellationToken) is { } key)
         {
             throw new TransformException(
-                $"{relation} would hold two current versions of {string.Join(", ", keys.Select((k, i) => $"{k}={twice[0][i]}"))}; the build is rolled back (is unique_key really unique in the changelog?)");
+                $"{relation} would hold two current versions of {key}; the build is rolled back (is unique_key really unique in the changelog?)");
         }
     }
 

@@ -13,9 +13,9 @@ namespace Strata.Transform.Execution;
 /// skips everything downstream of it; the rest goes on.
 /// </summary>
 internal sealed class DagRunner(
-    ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, IStrataConsole console, string runId, long? bound)
+    ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler, TransformMetadata metadata, IStrataConsole console, string runId, long? bound, DateTimeOffset started)
 {
-    private readonly Materializer _materializer = new(warehouse, compiler);
+    private readonly Materializer _materializer = new(warehouse, compiler, started);
     private readonly ChangelogMaterializer _changelog = new(warehouse, compiler, metadata, bound);
     private readonly TestRunner _tests = new(graph, warehouse, compiler);
     private Dictionary<string, DataAsOf>? _recorded;

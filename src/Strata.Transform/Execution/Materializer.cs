@@ -4,13 +4,16 @@ using Strata.Warehouse;
 
 namespace Strata.Transform.Execution;
 
-/// <summary>Builds <c>view</c>, <c>table</c> and <c>incremental</c> models, each by its own strategy (<see cref="IMaterialization"/>).</summary>
+/// <summary>Builds <c>view</c>, <c>table</c>, <c>incremental</c> models, seeds and dbt snapshots, each by its own strategy (<see cref="IMaterialization"/>).</summary>
 internal sealed class Materializer
 {
     private readonly IWarehouse _warehouse;
     private readonly Dictionary<string, IMaterialization> _strategies;
 
-    public Materializer(IWarehouse warehouse, ModelCompiler compiler)
+    /// <param name="warehouse">Where models are built.</param>
+    /// <param name="compiler">Renders them.</param>
+    /// <param name="runTime">The run's start: the time dbt snapshots record for what they see this run.</param>
+    public Materializer(IWarehouse warehouse, ModelCompiler compiler, DateTimeOffset runTime)
     {
         _warehouse = warehouse;
         var table = new TableMaterialization(warehouse, compiler);
@@ -20,6 +23,7 @@ internal sealed class Materializer
             [Materializations.Table] = table,
             [Materializations.Incremental] = new IncrementalMaterialization(warehouse, compiler, table),
             [Materializations.Seed] = new SeedMaterialization(warehouse, compiler),
+            [Materializations.Snapshot] = new SnapshotMaterialization(warehouse, compiler, runTime),
         };
     }
 

@@ -69,6 +69,12 @@ public static class Materializations
     /// <summary>A seed: a CSV file of the project loaded as a table (not a materialization a model can choose).</summary>
     public const string Seed = "seed";
 
+    /// <summary>
+    /// A dbt snapshot of a table that is not a changelog, sampled each run by dbt's timestamp or check strategy (not a
+    /// materialization a model can choose: a snapshot block gets it).
+    /// </summary>
+    public const string Snapshot = "snapshot";
+
     /// <summary>All of them.</summary>
     public static IReadOnlyList<string> All { get; } = [View, Table, Ephemeral, Incremental, CurrentState, History];
 
@@ -110,6 +116,9 @@ public sealed class Model
 
     /// <summary>The CSV file and reading options when this is a seed; null for a model.</summary>
     internal Seeds.SeedOptions? Seed { get; init; }
+
+    /// <summary>How a dbt snapshot of a table that is not a changelog samples it; null otherwise.</summary>
+    internal SnapshotOptions? Snapshot { get; set; }
 
     /// <summary>From yml.</summary>
     public string? Description { get; internal set; }

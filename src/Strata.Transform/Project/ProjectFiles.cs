@@ -51,6 +51,27 @@ internal sealed class ConfigFile
 
     /// <summary>Seeds: the CSV's field delimiter.</summary>
     public string? Delimiter { get; set; }
+
+    /// <summary>Snapshots: dbt's <c>timestamp</c> or <c>check</c>.</summary>
+    public string? Strategy { get; set; }
+
+    /// <summary>Snapshots: the column that tells when a row last changed (<c>timestamp</c> strategy).</summary>
+    public string? UpdatedAt { get; set; }
+
+    /// <summary>Snapshots: the columns compared by the <c>check</c> strategy, a list or <c>all</c>.</summary>
+    public object? CheckCols { get; set; }
+
+    /// <summary>Snapshots: <c>ignore</c>, <c>invalidate</c> or <c>new_record</c>.</summary>
+    public string? HardDeletes { get; set; }
+
+    /// <summary>Snapshots: dbt's legacy spelling of <c>hard_deletes: invalidate</c>.</summary>
+    public bool? InvalidateHardDeletes { get; set; }
+
+    /// <summary>Snapshots: dbt's older name for the schema.</summary>
+    public string? TargetSchema { get; set; }
+
+    /// <summary>Snapshots: the <c>dbt_valid_to</c> of current rows, an SQL expression (NULL when absent).</summary>
+    public string? DbtValidToCurrent { get; set; }
 }
 
 /// <summary>A yml file under <c>models/</c>: model and source descriptions.</summary>

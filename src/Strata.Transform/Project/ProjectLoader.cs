@@ -72,11 +72,11 @@ public static class ProjectLoader
             models.Add(model);
         }
 
-        var snapshots = new HashSet<string>(StringComparer.Ordinal);
+        var snapshots = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in Files(directory, project.SnapshotPaths, "*.sql"))
         {
             var path = Relative(directory, file);
-            foreach (var (snapshotName, body) in SnapshotBlocks.Read(await File.ReadAllTextAsync(file), path))
+            foreach (var (snapshotName, body, line) in SnapshotBlocks.Read(await File.ReadAllTextAsync(file), path))
             {
                 if (models.FirstOrDefault(m => m.Name == snapshotName) is { } twin)
                 {
@@ -84,7 +84,7 @@ public static class ProjectLoader
                 }
 
                 models.Add(new Model(snapshotName, path, body, SqlTemplates.Parse(body, path)));
-                snapshots.Add(snapshotName);
+                snapshots.Add(snapshotName, line);
             }
         }
 
@@ -102,7 +102,7 @@ public static class ProjectLoader
         foreach (var model in models)
         {
             described.TryGetValue(model.Name, out var yml);
-            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs, snapshots.Contains(model.Name));
+            await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs, snapshots.TryGetValue(model.Name, out var line) ? line : null);
             if (yml.Model is not null)
             {
                 tests.AddRange(GenericTests.From(model, yml.Model, yml.Path));
@@ -167,8 +167,11 @@ public static class ProjectLoader
         ? severity
         : throw new TransformException($"{path}: severity must be error or warn, not '{severity}'");
 
-    /// <summary>Settings in order: folder defaults, the model's yml, then its own <c>config()</c>; and its refs.</summary>
-    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, DocsBlocks docs, bool snapshot)
+    /// <summary>
+    /// Settings in order: folder defaults, the model's yml, then its own <c>config()</c>; and its refs. A snapshot
+    /// (<paramref name="snapshotLine"/>, the line of its block; null for a model) has its dbt configs translated.
+    /// </summary>
+    private static async Task ResolveAsync(AnalyticsProject project, Model model, ProjectFile file, ModelFile? yml, string? ymlPath, DocsBlocks docs, int? snapshotLine)
     {
         var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
         FolderDefaults(settings, file.Models, file.ModelPaths, model.Path);
@@ -185,19 +188,16 @@ public static class ProjectLoader
             settings[key] = key == "tags" ? Tags(settings, value) : value;
         }
 
-        if (snapshot)
-        {
-            SnapshotBlocks.Translate(settings, model);
-        }
+        var sampling = snapshotLine is { } at ? SnapshotBlocks.Translate(settings, model, at) : null;
 
         model.Refs = scope.Refs.Distinct().ToList();
         model.SourceRefs = scope.Sources.Distinct().ToList();
         model.Description = docs.Describe(yml?.Description, ymlPath!, $"model {model.Name}");
         model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, ymlPath!, $"{model.Name}.{c.Name}"))).ToList() ?? [];
         model.Config = ModelConfigs.From(settings, yml?.Tags, model, ymlPath);
-        if (snapshot)
+        if (sampling is not null)
         {
-            SnapshotBlocks.RequireChangelog(model, project.Sources);
+            SnapshotBlocks.Resolve(model, project, sampling, snapshotLine!.Value);
         }
     }
 
@@ -304,6 +304,13 @@ public static class ProjectLoader
         Set("enabled", config.Enabled);
         Set("column_types", config.ColumnTypes);
         Set("delimiter", config.Delimiter);
+        Set("strategy", config.Strategy);
+        Set("updated_at", config.UpdatedAt);
+        Set("check_cols", config.CheckCols);
+        Set("hard_deletes", config.HardDeletes);
+        Set("invalidate_hard_deletes", config.InvalidateHardDeletes);
+        Set("target_schema", config.TargetSchema);
+        Set("dbt_valid_to_current", config.DbtValidToCurrent);
     }
 
     /// <summary>A scope that resolves names without a warehouse: enough to find refs and <c>config()</c>.</summary>

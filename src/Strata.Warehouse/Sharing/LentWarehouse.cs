@@ -85,6 +85,9 @@ internal sealed class LentWarehouse(IWarehouse inner) : IWarehouse
     public string TypedParameter(int index, WarehouseType type) => inner.TypedParameter(index, type);
 
     /// <inheritdoc />
+    public string TimestampSql(DateTimeOffset instant, WarehouseType type) => inner.TimestampSql(instant, type);
+
+    /// <inheritdoc />
     /// <remarks>The handle stays open for the other services; its owner closes it.</remarks>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

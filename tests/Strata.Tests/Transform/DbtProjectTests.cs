@@ -306,7 +306,7 @@ public sealed class DbtProjectTests : IDisposable
     }
 
     [Fact]
-    public async Task A_snapshot_of_a_changelog_is_its_exact_history_and_one_of_another_table_is_refused()
+    public async Task A_snapshot_of_a_changelog_is_its_exact_history_and_one_that_mixes_in_another_table_is_refused()
     {
         TransformProjects.Write(_project.Directory, new Dictionary<string, string>
         {
@@ -351,12 +351,18 @@ public sealed class DbtProjectTests : IDisposable
             Assert.Equal(["1|a|False|False", "1|a2|True|False", "2|b|False|False", "2|-|True|True", "3|c|True|False"], rows.Select(Row));
         }
 
+        // A snapshot of a plain table runs with dbt's strategies (SnapshotStrategyTests); one that reads a changelog
+        // and a plain table is refused: exact history cannot cover the plain table's changes.
         File.WriteAllText(Path.Combine(_project.Directory, "models", "plain.yml"), "version: 2\nsources:\n  - name: app\n    tables: [{name: users}]\n");
         File.WriteAllText(Path.Combine(_project.Directory, "snapshots", "users.sql"),
             "{% snapshot users_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ source('app', 'users') }}\n{% endsnapshot %}\n");
+        Assert.True((await _project.RunAsync("compile")).ExitCode == 0);
+        File.WriteAllText(Path.Combine(_project.Directory, "snapshots", "users.sql"),
+            "{% snapshot users_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\n" +
+            "select t.* from {{ source('bronze', 'things') }} t join {{ source('app', 'users') }} u using (id)\n{% endsnapshot %}\n");
         var refused = await _project.RunAsync("compile");
         Assert.Equal(1, refused.ExitCode);
-        Assert.Contains("snapshots/users.sql: snapshot users_snapshot reads source app.users, which is not a Strata changelog", Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Contains("snapshots/users.sql:1: snapshot users_snapshot reads source app.users, which is not a Strata changelog, next to a changelog", Assert.Single(refused.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
     }
 
     [Theory]

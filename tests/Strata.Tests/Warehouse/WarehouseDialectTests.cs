@@ -97,6 +97,20 @@ public abstract partial class WarehouseTests
     }
 
     [Fact]
+    public async Task A_timestamp_literal_is_the_instant_in_utc_as_each_type_holds_it()
+    {
+        var instant = new DateTimeOffset(2026, 12, 1, 20, 15, 30, 123, TimeSpan.FromHours(2)).AddTicks(4560);
+
+        var row = (await Warehouse.QueryAsync(
+            $"SELECT {Warehouse.TimestampSql(instant, WarehouseType.TimestampTz)}, {Warehouse.TimestampSql(instant, new WarehouseType(WarehouseTypeKind.Timestamp))}, " +
+            $"{Warehouse.TimestampSql(instant, new WarehouseType(WarehouseTypeKind.Date))}"))[0];
+
+        Assert.Equal(instant.UtcDateTime, ToUtc(row[0]));
+        Assert.Equal(instant.UtcDateTime, DateTime.SpecifyKind((DateTime)row[1]!, DateTimeKind.Utc));
+        Assert.Equal(new DateOnly(2026, 12, 1), row[2] is DateOnly day ? day : DateOnly.FromDateTime((DateTime)row[2]!));
+    }
+
+    [Fact]
     public async Task Identifiers_keep_their_case_and_quotes()
     {
         const string Odd = "Mixed Case \"quoted\"";
