@@ -93,7 +93,7 @@ public sealed class DbtExampleProjectTests : IDisposable
     }
 
     [Fact]
-    public async Task Inventory_reads_its_sources_with_freshness_types_its_seed_and_runs_unit_and_singular_tests()
+    public async Task Inventory_reads_its_sources_with_freshness_types_its_seed_snapshots_a_plain_table_and_runs_unit_and_singular_tests()
     {
         CopyProject("inventory");
         var now = DateTime.UtcNow;
@@ -147,6 +147,21 @@ public sealed class DbtExampleProjectTests : IDisposable
         }
 
         Assert.Equal(["007", "012", "031", "044"], await RowsAsync("SELECT code FROM reference.locations"));
+
+        // The snapshot samples the ERP table (not a changelog) by its updated_at: a later count is a new version, a row
+        // gone closes its key.
+        await using (var warehouse = await DuckDbWarehouse.OpenAsync(WarehousePath))
+        {
+            await warehouse.ExecuteAsync("UPDATE raw_inventory.stock_levels SET qty = 9, updated_at = $1 WHERE sku = 'A-1' AND location = '007'", [now.AddHours(-1)]);
+            await warehouse.ExecuteAsync("DELETE FROM raw_inventory.stock_levels WHERE sku = 'C-3' AND location = '099'");
+        }
+
+        var again = await _project.RunAsync("build", "--select", "stock_snapshot", "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        var versions = stock.Select(s => $"{s.Sku}|{s.Location}|{s.Qty}|{(s is ("A-1", "007", _) or ("C-3", "099", _) ? "closed" : "current")}")
+            .Append("A-1|007|9|current");
+        Assert.Equal(Sorted(versions), await RowsAsync(
+            "SELECT sku, location, qty, CASE WHEN dbt_valid_to IS NULL THEN 'current' ELSE 'closed' END FROM snapshots.stock_snapshot"));
 
         var freshness = await _project.RunAsync("freshness", "--json");
         Assert.True(freshness.ExitCode == 0, freshness.ToString());
