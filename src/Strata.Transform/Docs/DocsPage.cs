@@ -157,7 +157,7 @@ internal static class DocsPage
               const to = (downstream.get(item.id + '\u0000' + c.name.toLowerCase()) || []).map(e => link(e.to_node, e.to_column));
               const origin = el('td', {class: 'refs'}, from);
               if (c.lineage_unknown) origin.append(el('div', {class: 'unknown'}, (from.length ? 'partly unknown: ' : 'unknown: ') + c.lineage_unknown));
-              else if (!from.length && item.lineage === 'computed') origin.append(el('span', {class: 'muted'}, 'no column (constants)'));
+              else if (!from.length && item.lineage === 'computed') origin.append(el('span', {class: 'muted'}, 'no upstream column (count(*), a constant)'));
               const checks = tests.filter(t => t.column && t.column.toLowerCase() === c.name.toLowerCase())
                 .map(t => badge(t.kind + (t.last_status ? ': ' + t.last_status : ''), t.last_status));
               return el('tr', {id: 'col-' + c.name.toLowerCase()},
