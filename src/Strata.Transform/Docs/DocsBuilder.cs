@@ -80,7 +80,7 @@ internal sealed class DocsBuilder(ProjectGraph graph, IWarehouse warehouse, ISql
             }
         }
 
-        var selected = lineage is { Unknown: null } ? Named(lineage.Columns, actual) : null;
+        var selected = lineage is { Unknown: null } ? Named(lineage.Columns, actual) : model.Seed is { } seed && actual is null ? SeedColumns(seed, model.Path) : null;
         // What reads this model expands its select * with the columns its SQL selects now, else the built relation's.
         _columns[id] = selected?.All(c => c.Name is not null) == true ? selected.Select(c => c.Name!).ToList() : actual?.Select(c => c.Name).ToList();
         return new DocsNode(
@@ -103,7 +103,20 @@ internal sealed class DocsBuilder(ProjectGraph graph, IWarehouse warehouse, ISql
             lastRun);
     }
 
-    /// <summary>Output columns without a name (an expression without an alias) take the built relation's name at their position, when the two line up.</summary>
+    /// <summary>A seed not loaded yet: its file's header, so that what reads it can still expand <c>select *</c>.</summary>
+    private static List<LineageColumn>? SeedColumns(Seeds.SeedOptions seed, string path)
+    {
+        try
+        {
+            return Seeds.SeedCsv.Read(seed.File, path, seed.Delimiter).Columns.Select(c => new LineageColumn(c, [], null)).ToList();
+        }
+        catch (Exception ex) when (ex is TransformException or IOException)
+        {
+            return null; // its build will say what is wrong with the file
+        }
+    }
+
+        /// <summary>Output columns without a name (an expression without an alias) take the built relation's name at their position, when the two line up.</summary>
     private static List<LineageColumn> Named(IReadOnlyList<LineageColumn> columns, IReadOnlyList<WarehouseColumn>? actual) =>
         columns.Select((c, i) => c.Name is null && actual?.Count == columns.Count ? c with { Name = actual[i].Name } : c).ToList();
 

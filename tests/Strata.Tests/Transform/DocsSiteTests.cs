@@ -245,6 +245,32 @@ public sealed class DocsSiteTests : IDisposable
     }
 
     [Fact]
+    public async Task Before_anything_is_built_lineage_comes_from_the_sql_and_the_seed_files_alone()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: orders}]\n",
+            ["seeds/countries.csv"] = "code,country_name\nNL,Netherlands\n",
+            ["models/country_list.sql"] = "select * from {{ ref('countries') }}",
+            ["models/short_names.sql"] = "select upper(code) as code from {{ ref('country_list') }}",
+            ["models/all_orders.sql"] = "select * from {{ source('raw', 'orders') }}",
+        });
+
+        var docs = await _project.RunAsync("docs", "--json", "--out", "site");
+
+        Assert.True(docs.ExitCode == 0, docs.ToString());
+        var catalog = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_project.Directory, "site", "catalog.json"))).RootElement;
+        var list = Node(catalog, "model.country_list");
+        Assert.Equal(["code", "country_name"], list.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal(["seed.countries.country_name"], Upstream(list, "country_name"));
+        Assert.Equal(["model.country_list.code"], Upstream(Node(catalog, "model.short_names"), "code"));
+        var orders = Node(catalog, "model.all_orders");
+        Assert.Equal("unknown", orders.GetProperty("lineage").GetString());
+        Assert.StartsWith("select * reads source.raw.orders, whose columns are not known", orders.GetProperty("lineage_unknown").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_folder_that_cannot_be_written_is_a_one_line_error()
     {
         TransformProjects.Write(_project.Directory, new Dictionary<string, string> { ["dbt_project.yml"] = "name: shop\n", ["models/one.sql"] = "select 1 as n" });
