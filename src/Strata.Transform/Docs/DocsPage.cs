@@ -49,12 +49,12 @@ internal static class DocsPage
         #search{width:100%;padding:7px 9px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg);font:inherit}
         nav h3{font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);margin:16px 0 4px}
         nav a{display:block;padding:2px 6px;border-radius:4px;color:var(--fg);text-decoration:none;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
-        nav a:hover{background:var(--panel)}nav a.current{background:var(--accent);color:#fff}nav .hint{font-size:12px;color:var(--muted);padding-left:6px}
+        nav a:hover{background:var(--panel)}nav a.current{background:var(--accent);color:var(--bg)}nav .hint{font-size:12px;color:var(--muted);padding-left:6px}
         main{padding:18px 26px;min-width:0}h1{font-size:22px;margin:0 0 6px}h2{font-size:16px;margin:24px 0 8px}
         a{color:var(--accent)}.badges{display:flex;flex-wrap:wrap;gap:6px;margin:6px 0 12px}
         .badge{border:1px solid var(--line);border-radius:999px;padding:1px 9px;font-size:12px;background:var(--panel)}
         .badge.success,.badge.pass{color:var(--good)}.badge.error,.badge.fail{color:var(--bad)}.badge.warn,.badge.skipped{color:var(--warn)}
-        table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line)}
+        table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-bottom:1px solid var(--line);overflow-wrap:anywhere}
         th{font-weight:600;color:var(--muted);font-size:12px}tr.target{background:var(--n-source)}td.name{font-weight:600;white-space:nowrap}
         code,pre{font:12.5px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
         pre{background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:10px 12px;overflow:auto;max-height:480px}
