@@ -83,6 +83,18 @@ public sealed class LineageWalkerTests : IDisposable
     }
 
     [Fact]
+    public void Except_and_intersect_take_their_values_from_the_first_part_and_values_lists_are_constants()
+    {
+        var except = Edges("select id from raw.orders except select id from raw.customers");
+        var intersect = Edges("select id from raw.orders intersect select id from raw.customers");
+        var values = Edges("select t.a, b from (values (1, 'x')) t(a, b)");
+
+        Assert.Equal(new Dictionary<string, string> { ["id"] = "orders.id" }, except);
+        Assert.Equal(new Dictionary<string, string> { ["id"] = "orders.id" }, intersect);
+        Assert.Equal(new Dictionary<string, string> { ["a"] = "", ["b"] = "" }, values);
+    }
+
+    [Fact]
     public void Join_using_merges_both_sides_and_a_star_lists_the_column_once()
     {
         var result = Walk("select * from raw.orders o join raw.customers c using (id)");

@@ -7,7 +7,7 @@ namespace Strata.Transform.Lineage;
 /// column, the columns of the relations read that its value is computed from — through CTEs, subqueries, aliases,
 /// joins (USING merges both sides), <c>select *</c> (expanded only with columns known for certain), expressions,
 /// aggregates, window functions (their arguments, partitions and orders), CASE (conditions and results), scalar
-/// subqueries and set operations (by position). Columns that only filter, join or group rows are not sources of a
+/// subqueries and set operations (by position; EXCEPT and INTERSECT take their values from the first part). Columns that only filter, join or group rows are not sources of a
 /// value and are left out. What cannot be followed is reported with its reason, never guessed.
 /// </summary>
 internal sealed class LineageWalker
@@ -138,7 +138,9 @@ internal sealed class LineageWalker
                 Origin.Union(outputs.SelectMany(o => o.Columns!.Where(c => ScopeRelation.Same(c.Name, n)).Select(c => c.Origin))))).ToList(), null);
         }
 
-        return new QueryOutput(first.Select((c, i) => new ScopeColumn(c.Name, Origin.Union(outputs.Select(o => o.Columns![i].Origin)))).ToList(), null);
+        // A UNION's rows come from every part; EXCEPT's and INTERSECT's from the first, which the others only filter.
+        var feeding = Text(node, "setop_type") is "EXCEPT" or "INTERSECT" ? outputs.Take(1).ToList() : outputs;
+        return new QueryOutput(first.Select((c, i) => new ScopeColumn(c.Name, Origin.Union(feeding.Select(o => o.Columns![i].Origin)))).ToList(), null);
     }
 
     private QueryOutput Select(JsonElement node, QueryScope? outer, Ctes ctes)
