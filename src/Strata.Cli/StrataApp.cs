@@ -197,6 +197,10 @@ public static class StrataApp
         config.AddCommand<Commands.Transform.CompileCommand>("compile")
             .WithDescription("Render the selected models' SQL into target/compiled/ without running it")
             .WithExample("compile", "--select", "fct_orders");
+        config.AddCommand<Commands.Transform.DocsCommand>("docs")
+            .WithDescription("Write the project's documentation as a static, offline site into target/docs/: every model, source, seed, test and column, the DAG, column lineage")
+            .WithExample("docs")
+            .WithExample("docs", "--out", "site", "--json");
         config.AddCommand<Commands.Transform.ListCommand>("ls")
             .WithDescription("List the selected models in build order")
             .WithExample("ls", "--select", "tag:gold");

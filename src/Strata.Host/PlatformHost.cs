@@ -117,8 +117,10 @@ public static class PlatformHost
 
         // The first transformation run builds every model, even before the first change arrives.
         trigger.Add([]);
+        // Disposed after the app, which may be answering /docs with it until it stops.
+        using var sqlParser = Strata.Platform.Warehouses.SqlParser();
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, openWarehouse, state, history, alerts);
+        Web.Dashboard.Map(app, config, openWarehouse, state, history, alerts, sqlParser);
         app.MapPrometheusScrapingEndpoint();
         try
         {

@@ -36,6 +36,12 @@ public static class Warehouses
     /// <summary>The process's one handle of the configured warehouse, opened on first use and lent to every service (<see cref="SharedWarehouse.Lend"/>).</summary>
     public static SharedWarehouse Shared(StrataConfig config) => new(Opener(config));
 
+    /// <summary>
+    /// The SQL parser for column-level lineage (<c>strata docs</c>, the dashboard's <c>/docs</c>): DuckDB's, on an
+    /// in-memory database, whichever warehouse is configured; the caller disposes it.
+    /// </summary>
+    public static ISqlParser SqlParser() => new DuckDbSqlParser();
+
     /// <summary>Opens it later, as often as asked: for services that hold a handle per run.</summary>
     public static OpenWarehouse Opener(StrataConfig config) => cancellationToken => OpenAsync(config, cancellationToken);
 

@@ -111,6 +111,19 @@ public sealed class TransformService
         return compiled;
     }
 
+    /// <summary>Where <c>strata docs</c> writes by default: <c>target/docs</c>, beside <c>target/compiled</c>.</summary>
+    public string DocsDirectory => Path.Combine(_target, "docs");
+
+    /// <summary>
+    /// The documentation site of the whole project (<c>strata docs</c>, the dashboard's <c>/docs</c>): every model
+    /// compiled as for a full build, its column lineage walked with <paramref name="parser"/>; nothing is built.
+    /// </summary>
+    public Task<Docs.DocsSite> DocsAsync(ISqlParser parser, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        return Docs.DocsSite.BuildAsync(Graph, _warehouse, parser, cancellationToken);
+    }
+
     /// <summary>Renders the project's analyses into <c>target/compiled/</c> (dbt's analyses: compiled, never run).</summary>
     public async Task<IReadOnlyList<(string Name, string Path, string Sql)>> CompileAnalysesAsync()
     {

@@ -26,7 +26,7 @@ internal static class Dashboard
     /// <summary>The tables a request names (<see cref="HostClient.TableQuery"/>), <c>schema.table</c>.</summary>
     private static List<string> Tables(HttpRequest request) => request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
-    public static void Map(WebApplication app, StrataConfig config, OpenWarehouse openWarehouse, PlatformState state, JobHistory history, AlertStore alerts)
+    public static void Map(WebApplication app, StrataConfig config, OpenWarehouse openWarehouse, PlatformState state, JobHistory history, AlertStore alerts, ISqlParser sqlParser)
     {
         var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
         app.Use((context, next) => security.HandleAsync(context, _ => next()));
@@ -59,6 +59,7 @@ internal static class Dashboard
         DashboardAssets.Map(app);
         DashboardPages.Map(app, warehouse, transform, history);
         ReportEndpoints.Map(app, reports);
+        DocsEndpoint.Map(app, transform, state, sqlParser);
 
         // The API the CLI uses while this host owns the DuckDB warehouse.
         app.MapGet("/api/ingest/status", async (CancellationToken token) =>

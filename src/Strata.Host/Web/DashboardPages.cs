@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Strata.Host.Jobs;
 using Strata.Transform;
+using Strata.Transform.Graph;
 using Strata.Transform.History;
 using Strata.Warehouse;
 
@@ -40,7 +41,7 @@ internal static class DashboardPages
             var status = last.ToDictionary(r => r.Model, r => r.Status, StringComparer.Ordinal);
             // The table's columns; the run id is the runs page's.
             var models = last.Select(r => new { r.Model, r.Materialized, r.Status, r.RowsChanged, r.StartedAt, r.DurationMs, r.Error });
-            return Results.Json(new { Graph = ModelGraphSvg.Render(graph, status), Models = models }, HostClient.Json);
+            return Results.Json(new { Graph = ModelGraphSvg.Render(graph, status, node => node.StartsWith("source:", StringComparison.Ordinal) ? null : "/models/" + Uri.EscapeDataString(node)), Models = models }, HostClient.Json);
         });
         app.MapGet("/api/models/{name}", async (string name, CancellationToken token) =>
         {

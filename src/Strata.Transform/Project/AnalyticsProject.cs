@@ -43,6 +43,9 @@ public sealed class AnalyticsProject
 
     /// <summary>dbt's analyses: SQL files under the analysis paths, compiled by <c>strata compile</c> and never run.</summary>
     internal IReadOnlyList<(string Name, string Path, SqlTemplate Template)> Analyses { get; init; } = [];
+
+    /// <summary>The <c>{% docs %}</c> blocks of the project's <c>.md</c> files, by name: what <c>strata docs</c> lists.</summary>
+    internal IReadOnlyList<(string Name, string Path, string Text)> DocBlocks { get; init; } = [];
 }
 
 /// <summary>How a model is built.</summary>
@@ -87,7 +90,10 @@ public sealed record ModelConfig(
     string Materialized, string Schema, IReadOnlyList<string> UniqueKey, string IncrementalStrategy, IReadOnlyList<string> Tags, bool Enabled);
 
 /// <summary>A column as a yml file documents it.</summary>
-public sealed record ModelColumn(string Name, string? Description);
+/// <param name="Name">Its name.</param>
+/// <param name="Description">What it holds, if documented.</param>
+/// <param name="DataType">dbt's <c>data_type</c>, as the yml writes it (documentation only: nothing enforces it).</param>
+public sealed record ModelColumn(string Name, string? Description, string? DataType = null);
 
 /// <summary>A SQL model.</summary>
 public sealed class Model
@@ -113,6 +119,9 @@ public sealed class Model
 
     /// <summary>Resolved settings (folder defaults, then yml, then the file's <c>config()</c>).</summary>
     public ModelConfig Config { get; internal set; } = null!;
+
+    /// <summary>True for a dbt snapshot (a <c>{% snapshot %}</c> block, run as a history model).</summary>
+    internal bool IsSnapshot { get; init; }
 
     /// <summary>The CSV file and reading options when this is a seed; null for a model.</summary>
     internal Seeds.SeedOptions? Seed { get; init; }
@@ -157,6 +166,12 @@ public sealed record SourceTable(
 
     /// <summary>Unique id in the graph.</summary>
     public string Id => $"source.{FullName}";
+
+    /// <summary>From the yml (the table's, else its source's).</summary>
+    public string? Description { get; init; }
+
+    /// <summary>Documented columns.</summary>
+    public IReadOnlyList<ModelColumn> Columns { get; init; } = [];
 }
 
 /// <summary>A data test: generic (on a model or column, from yml) or singular (a SQL file returning failing rows).</summary>

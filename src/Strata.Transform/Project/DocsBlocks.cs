@@ -10,6 +10,10 @@ internal sealed partial class DocsBlocks
 {
     private readonly Dictionary<string, (string Path, string Text)> _blocks = new(StringComparer.Ordinal);
 
+    /// <summary>Every block, by name.</summary>
+    public IReadOnlyList<(string Name, string Path, string Text)> Blocks =>
+        _blocks.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => (b.Key, b.Value.Path, b.Value.Text)).ToList();
+
     public static DocsBlocks Read(string directory, IEnumerable<string> files)
     {
         var docs = new DocsBlocks();

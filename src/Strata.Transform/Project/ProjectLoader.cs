@@ -42,7 +42,7 @@ public static class ProjectLoader
         }
 
         var sourceTests = new List<DataTest>();
-        var sources = ReadSources(documents, sourceTests);
+        var sources = ReadSources(documents, sourceTests, docs);
         var described = new Dictionary<string, (string Path, ModelFile Model)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
         {
@@ -83,7 +83,7 @@ public static class ProjectLoader
                     throw new TransformException($"{path}: snapshot {snapshotName} has the name of {twin.Path}; model and snapshot names are unique");
                 }
 
-                models.Add(new Model(snapshotName, path, body, SqlTemplates.Parse(body, path)));
+                models.Add(new Model(snapshotName, path, body, SqlTemplates.Parse(body, path)) { IsSnapshot = true });
                 snapshots.Add(snapshotName, line);
             }
         }
@@ -160,6 +160,7 @@ public static class ProjectLoader
         {
             Analyses = analyses,
             EnvironmentVariable = loaded.EnvironmentVariable,
+            DocBlocks = docs.Blocks,
         };
     }
 
@@ -193,7 +194,7 @@ public static class ProjectLoader
         model.Refs = scope.Refs.Distinct().ToList();
         model.SourceRefs = scope.Sources.Distinct().ToList();
         model.Description = docs.Describe(yml?.Description, ymlPath!, $"model {model.Name}");
-        model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, ymlPath!, $"{model.Name}.{c.Name}"))).ToList() ?? [];
+        model.Columns = yml?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, ymlPath!, $"{model.Name}.{c.Name}"), c.DataType)).ToList() ?? [];
         model.Config = ModelConfigs.From(settings, yml?.Tags, model, ymlPath);
         if (sampling is not null)
         {
@@ -250,7 +251,7 @@ public static class ProjectLoader
                 ModelConfigs.Strings(settings.GetValueOrDefault("tags")).Concat(yml.Seed?.Tags ?? []).Distinct().ToList(),
                 settings.GetValueOrDefault("enabled") is not false);
             seed.Description = docs.Describe(yml.Seed?.Description, yml.Path, $"seed {name}");
-            seed.Columns = yml.Seed?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, yml.Path, $"{name}.{c.Name}"))).ToList() ?? [];
+            seed.Columns = yml.Seed?.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, yml.Path, $"{name}.{c.Name}"), c.DataType)).ToList() ?? [];
             seeds.Add((seed, yml.Seed, yml.Path));
         }
 
@@ -327,7 +328,7 @@ public static class ProjectLoader
     };
 
     /// <summary>The source tables the yml declares, and the tests on their columns.</summary>
-    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents, List<DataTest> sourceTests)
+    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents, List<DataTest> sourceTests, DocsBlocks docs)
     {
         var tables = new List<SourceTable>();
         foreach (var (path, file) in documents)
@@ -340,7 +341,11 @@ public static class ProjectLoader
                     var entry = new SourceTable(
                         source.Name, table.Name, source.Schema ?? source.Name, table.Identifier ?? table.Name, source.Changelog,
                         table.LoadedAtField ?? source.LoadedAtField ?? (source.Changelog ? "_commit_ts" : null),
-                        Duration(freshness?.WarnAfter, path, "warn_after"), Duration(freshness?.ErrorAfter, path, "error_after"), path);
+                        Duration(freshness?.WarnAfter, path, "warn_after"), Duration(freshness?.ErrorAfter, path, "error_after"), path)
+                    {
+                        Description = docs.Describe(table.Description ?? source.Description, path, $"source {source.Name}.{table.Name}"),
+                        Columns = table.Columns.Select(c => new ModelColumn(c.Name, docs.Describe(c.Description, path, $"source {source.Name}.{table.Name}.{c.Name}"), c.DataType)).ToList(),
+                    };
                     if (tables.Any(t => t.FullName == entry.FullName))
                     {
                         throw new TransformException($"{path}: source table {entry.FullName} is declared twice");

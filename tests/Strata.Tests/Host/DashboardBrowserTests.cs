@@ -92,7 +92,7 @@ public sealed class DashboardBrowserTests(ChromiumFixture chromium) : DashboardB
         await Expect(since).ToHaveTextAsync(new Regex(" ago$|just now", RegexOptions.None, TimeSpan.FromSeconds(1)));
         await Expect(since).ToHaveAttributeAsync("title", new Regex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\+0[12]:00 \(Europe/Berlin\)$", RegexOptions.None, TimeSpan.FromSeconds(1)));
         // Every page's link carries the token the dashboard was opened with.
-        await Expect(page.Locator($"header nav a[href$='token={Token}']")).ToHaveCountAsync(5);
+        await Expect(page.Locator($"header nav a[href$='token={Token}']")).ToHaveCountAsync(6);
         await Expect(page.Locator("#problems")).ToBeHiddenAsync();
     }
 

@@ -238,6 +238,7 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
     {
         using var client = new HttpClient { BaseAddress = new Uri(Strata.Host.HostFile.Read(Project.LoadConfig())!.Url) };
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("api/overview", UriKind.Relative))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("docs", UriKind.Relative))).StatusCode);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dash-token-1");
         Assert.Equal("ok", await client.GetStringAsync(new Uri("healthz", UriKind.Relative)));
         using var overview = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative)));
@@ -248,6 +249,10 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.StartsWith("delivery_date,open_orders", csv, StringComparison.Ordinal);
         Assert.Contains("/assets/overview.js", await client.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
         Assert.Contains("/api/overview", await client.GetStringAsync(new Uri("assets/overview.js", UriKind.Relative)), StringComparison.Ordinal);
+        // The docs site, as strata docs writes it, with the finance project's models and their column lineage.
+        var docs = await client.GetStringAsync(new Uri("docs", UriKind.Relative));
+        Assert.Contains("href=\"#node/model.fct_orders\"", docs, StringComparison.Ordinal);
+        Assert.Contains("\"lineage_edges\":[{", docs, StringComparison.Ordinal);
         var metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
         Assert.Contains("strata_gold_freshness_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("strata_ingest_latency_seconds_bucket", metrics, StringComparison.Ordinal);

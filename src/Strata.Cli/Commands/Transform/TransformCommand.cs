@@ -8,7 +8,7 @@ namespace Strata.Cli.Commands.Transform;
 
 /// <summary>Base of the model commands: opens the warehouse and loads the analytics project.</summary>
 internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreStrataConsole console) : StrataCommand<TSettings>(runtime, console)
-    where TSettings : SelectionSettings
+    where TSettings : JsonSettings
 {
     /// <summary>Runs <paramref name="work"/> with the project loaded against the configured warehouse.</summary>
     protected async Task<int> WithServiceAsync(TSettings settings, Func<TransformService, IWarehouse, Task<int>> work, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreS
         return await work(service, warehouse);
     }
 
-    protected static RunOptions Options(TSettings settings, bool fullRefresh = false, int? threads = null) => new()
+    protected static RunOptions Options(SelectionSettings settings, bool fullRefresh = false, int? threads = null) => new()
     {
         Select = settings.Select,
         Exclude = settings.Exclude,

@@ -34,6 +34,7 @@ const pages = [
   ['tests', '/tests', 'Tests'],
   ['models', '/models', 'Models'],
   ['reports', '/reports', 'Reports'],
+  ['docs', '/docs', 'Docs'],
 ];
 
 let lastUpdate = null;

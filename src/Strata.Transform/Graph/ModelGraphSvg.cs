@@ -1,16 +1,16 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Strata.Transform.Graph;
-
-namespace Strata.Host.Web;
+namespace Strata.Transform.Graph;
 
 /// <summary>
 /// The models graph as an inline SVG: sources in the first column, each model one column right of its deepest parent,
 /// arrows from parent to child, each node coloured by its last run and linked to its model page, a legend on top.
-/// Colours come from classes the dashboard's stylesheet defines, so the graph follows the light or dark theme.
+/// Colours come from classes the page's stylesheet defines (<c>n-success</c>, <c>n-error</c>, <c>n-skipped</c>,
+/// <c>n-source</c>, <c>n-none</c>, <c>edge</c>, <c>arrowhead</c>), so the graph follows the light or dark theme. One
+/// layout for the dashboard's models page and <c>strata docs</c>; each says where a node links to.
 /// </summary>
-internal static class ModelGraphSvg
+public static class ModelGraphSvg
 {
     private const int ColumnWidth = 222;
     private const int RowHeight = 34;
@@ -21,9 +21,21 @@ internal static class ModelGraphSvg
     private static readonly (string Status, string Label)[] Legend =
         [("source", "source"), ("success", "built"), ("error", "failed"), ("skipped", "skipped"), ("not run", "not run / ephemeral")];
 
-    public static string Render(ProjectGraph graph, IReadOnlyDictionary<string, string> lastStatus)
+    /// <summary>The graph as SVG.</summary>
+    /// <param name="graph">The project's graph.</param>
+    /// <param name="lastStatus">Each model's last run status (<c>success</c>, <c>error</c>, <c>skipped</c>); absent = not run.</param>
+    /// <param name="link">The address a node links to: a model's name, or <c>source:x.y</c>; null for no link.</param>
+    public static string Render(ProjectGraph graph, IReadOnlyDictionary<string, string> lastStatus, Func<string, string?> link)
     {
+        ArgumentNullException.ThrowIfNull(graph);
+        ArgumentNullException.ThrowIfNull(lastStatus);
+        ArgumentNullException.ThrowIfNull(link);
         var position = Layout(graph);
+        if (position.Count == 0)
+        {
+            return "<svg class=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" width=\"0\" height=\"0\" role=\"img\" aria-label=\"no models\"></svg>";
+        }
+
         var width = Math.Max(position.Values.Max(p => p.X) + NodeWidth + 10, 560);
         var height = position.Values.Max(p => p.Y) + NodeHeight + 10;
         var svg = new StringBuilder(string.Create(CultureInfo.InvariantCulture,
@@ -53,7 +65,7 @@ internal static class ModelGraphSvg
                 $"<g class=\"node\" data-model=\"{WebUtility.HtmlEncode(node)}\" data-status=\"{status}\"><title>{WebUtility.HtmlEncode(title)}</title>" +
                 $"<rect class=\"{Css(status)}\" x=\"{x:0}\" y=\"{y:0}\" width=\"{NodeWidth}\" height=\"{NodeHeight}\" rx=\"5\"/>" +
                 $"<text x=\"{x + 6:0}\" y=\"{y + 16:0}\">{WebUtility.HtmlEncode(label)}</text></g>");
-            svg.Append(isSource ? box : $"<a href=\"/models/{Uri.EscapeDataString(node)}\">{box}</a>");
+            svg.Append(link(node) is { } href ? $"<a href=\"{WebUtility.HtmlEncode(href)}\">{box}</a>" : box);
         }
 
         return svg.Append("</svg>").ToString();
