@@ -98,7 +98,8 @@ public sealed class DbtProjectLoadingTests
         Assert.Equal(("table", "analytics"), (models["orders_per_status"].Config.Materialized, models["orders_per_status"].Config.Schema));
         Assert.Equal(["mart"], models["orders_per_status"].Config.Tags);
         Assert.Equal("table", models["revenue"].Config.Materialized);
-        Assert.Equal(["finance"], models["revenue"].Config.Tags);
+        // Tags add up down the folders, as in dbt.
+        Assert.Equal(["mart", "finance"], models["revenue"].Config.Tags);
         Assert.Equal("view", models["top"].Config.Materialized);
         Assert.Equal("Orders, cleaned.", models["stg_orders"].Description);
         Assert.Equal("One of open or closed.", models["stg_orders"].Columns.Single(c => c.Name == "status").Description);
