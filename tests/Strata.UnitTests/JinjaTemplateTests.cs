@@ -130,6 +130,8 @@ public sealed class JinjaTemplateTests
     [InlineData("a\n  {% frobnicate %}", "models/m.sql:2:6: unknown tag 'frobnicate'")]
     [InlineData("{% unless x %}a{% endunless %}", "models/m.sql:1:4: unknown tag 'unless' (Liquid); templates are Jinja: write {% if not … %}")]
     [InlineData("{% include 'x.sql' %}", "models/m.sql:1:4: {% include %} is not supported")]
+    [InlineData("{% test positive(model, column_name) %}select 1", "models/m.sql:1:1: {% test %} is never closed; expected {% endtest %}")]
+    [InlineData("{% test positive(model column_name) %}{% endtest %}", "models/m.sql:1:24: expected , between the parameters of test positive, found 'column_name'")]
     [InlineData("select {{ 'a' | foo }}", "models/m.sql:1:15: unknown filter 'foo'")]
     [InlineData("select\n  {{ nope }}", "models/m.sql:2:6: 'nope' is undefined")]
     [InlineData("{% for i in [1] %}{{ forloop.index }}{% endfor %}", "models/m.sql:1:22: 'forloop' is undefined (Liquid); templates are Jinja: write loop.index, loop.first, loop.last")]

@@ -75,6 +75,15 @@ internal sealed partial class ModelCompiler(ProjectGraph graph, IWarehouse wareh
         return sql;
     }
 
+    /// <summary>Renders one of the project's own generic tests (a <c>{% test %}</c> macro) on <paramref name="relation"/>.</summary>
+    public async Task<string> CompileGenericTestAsync(DataTest test, string relation)
+    {
+        var ctes = new List<Model>();
+        var scope = Scope($"test {test.Name}", test.Path, ctes, false, "", null);
+        var call = SqlTemplates.Parse(GenericTestMacro.Call(test.Macro!, relation, test.Column, test.Arguments), test.Path);
+        return WithCtes(await SqlTemplates.RenderAsync(call, _macros, scope), await CteBodiesAsync(ctes, null));
+    }
+
     /// <summary>Writes the SQL of a generic test under <c>target/compiled</c>.</summary>
     public Task WriteCompiledAsync(string path, string sql)
     {

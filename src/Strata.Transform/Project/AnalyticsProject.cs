@@ -188,6 +188,9 @@ public sealed record DataTest(
     /// <summary>The template of a singular test.</summary>
     internal SqlTemplate? Template { get; init; }
 
+    /// <summary>For one of the project's own generic tests (<c>{% test %}</c>): the macro that renders it.</summary>
+    internal string? Macro { get; init; }
+
     /// <summary>A unit test's inputs and expected rows (<see cref="Kind"/> <c>unit</c>).</summary>
     internal UnitTestFile? Unit { get; init; }
 

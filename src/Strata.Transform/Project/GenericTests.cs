@@ -9,25 +9,26 @@ internal static class GenericTests
     /// <summary>The generic tests Strata knows.</summary>
     public static readonly string[] Kinds = ["not_null", "unique", "accepted_values", "relationships", "expression"];
 
-    public static IEnumerable<DataTest> From(Model model, ModelFile yml, string path)
+    /// <summary>The tests on <paramref name="model"/> and its columns; <paramref name="custom"/> names the project's own generic tests.</summary>
+    public static IEnumerable<DataTest> From(Model model, ModelFile yml, string path, IReadOnlySet<string> custom)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var column in yml.Columns)
         {
             foreach (var entry in column.Tests.Concat(column.DataTests))
             {
-                yield return Read(model, column.Name, entry, path, names);
+                yield return Read(model, column.Name, entry, path, names, custom);
             }
         }
 
         foreach (var entry in yml.Tests.Concat(yml.DataTests))
         {
-            yield return Read(model, null, entry, path, names);
+            yield return Read(model, null, entry, path, names, custom);
         }
     }
 
     /// <summary>The tests on the columns of source table <paramref name="table"/>, named <c>&lt;test&gt;_source_&lt;source&gt;_&lt;table&gt;_&lt;column&gt;</c>.</summary>
-    public static IEnumerable<DataTest> FromSource(SourceTable table, IEnumerable<ColumnFile> columns, string path)
+    public static IEnumerable<DataTest> FromSource(SourceTable table, IEnumerable<ColumnFile> columns, string path, IReadOnlySet<string> custom)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var owner = $"source_{table.Source}_{table.Name}";
@@ -35,16 +36,16 @@ internal static class GenericTests
         {
             foreach (var entry in column.Tests.Concat(column.DataTests))
             {
-                var test = Read(owner, $"source {table.FullName}", table.FullName, column.Name, entry, path, names);
+                var test = Read(owner, $"source {table.FullName}", table.FullName, column.Name, entry, path, names, custom);
                 yield return test with { Model = null, Source = table, Refs = test.Refs.Skip(1).ToList() };
             }
         }
     }
 
-    private static DataTest Read(Model model, string? column, object entry, string path, HashSet<string> names) =>
-        Read(model.Name, $"model {model.Name}", model.Name, column, entry, path, names);
+    private static DataTest Read(Model model, string? column, object entry, string path, HashSet<string> names, IReadOnlySet<string> custom) =>
+        Read(model.Name, $"model {model.Name}", model.Name, column, entry, path, names, custom);
 
-    private static DataTest Read(string owner, string subject, string label, string? column, object entry, string path, HashSet<string> names)
+    private static DataTest Read(string owner, string subject, string label, string? column, object entry, string path, HashSet<string> names, IReadOnlySet<string> custom)
     {
         var (kind, arguments) = entry switch
         {
@@ -60,16 +61,20 @@ internal static class GenericTests
             _ => throw new TransformException($"{path}: a test of {subject} is neither a name nor a map of one name to its arguments"),
         };
         var where = column is null ? subject : $"{label}.{column}";
-        if (!Kinds.Contains(kind))
+        var own = custom.Contains(kind);
+        if (!own && !Kinds.Contains(kind))
         {
-            throw new TransformException($"{path}: {where} has an unknown test '{kind}'{Suggestions.DidYouMean(kind, Kinds)}; generic tests are {string.Join(", ", Kinds)}");
+            var known = Kinds.Concat(custom.Order(StringComparer.Ordinal)).ToList();
+            throw new TransformException(
+                $"{path}: {where} has an unknown test '{kind}'{Suggestions.DidYouMean(kind, known)}; generic tests are {string.Join(", ", known)} " +
+                "(a test of your own is a {% test name(model, column_name) %} block under the test or macro paths)");
         }
 
         Require(kind == "accepted_values", "values");
         Require(kind == "relationships", "to");
         Require(kind == "relationships", "field");
         Require(kind == "expression", "expression");
-        if (column is null && kind is not "expression")
+        if (column is null && kind is not "expression" && !own)
         {
             throw new TransformException($"{path}: {kind} on {subject} needs a column; put it under columns:");
         }
@@ -90,7 +95,7 @@ internal static class GenericTests
             refs.Add(RelationshipTarget(arguments));
         }
 
-        return new DataTest(name, kind, owner, column, arguments, severity, path) { Refs = refs };
+        return new DataTest(name, kind, owner, column, arguments, severity, path) { Refs = refs, Macro = own ? Templating.GenericTestMacro.Prefix + kind : null };
 
         void Require(bool when, string argument)
         {

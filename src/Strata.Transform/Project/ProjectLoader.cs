@@ -27,7 +27,13 @@ public static class ProjectLoader
     {
         var project = ReadProjectFile(directory);
         var name = project.Name ?? Path.GetFileName(Path.GetFullPath(directory));
-        var macros = Files(directory, project.MacroPaths, "*.sql").Select(f => (Path: Relative(directory, f), Template: SqlTemplates.Parse(File.ReadAllText(f), Relative(directory, f)))).ToList();
+        // Files under the test paths that define {% test %} blocks are macros (dbt's tests/generic/), the others singular tests.
+        var testFiles = Files(directory, project.TestPaths, "*.sql").Select(f => (Path: Relative(directory, f), Text: File.ReadAllText(f))).ToList();
+        var macros = Files(directory, project.MacroPaths, "*.sql").Select(f => (Path: Relative(directory, f), Text: File.ReadAllText(f)))
+            .Concat(testFiles.Where(t => GenericTestMacro.Defines(t.Text)))
+            .Select(f => (f.Path, Template: SqlTemplates.Parse(f.Text, f.Path))).ToList();
+        var customTests = macros.SelectMany(m => m.Template.MacroNames).Where(n => n.StartsWith(GenericTestMacro.Prefix, StringComparison.Ordinal))
+            .Select(n => n[GenericTestMacro.Prefix.Length..]).ToHashSet(StringComparer.Ordinal);
 
         // Schema files sit under the model paths and, as dbt reads them, under the seed paths too.
         var ymlPaths = project.ModelPaths.Concat(project.SeedPaths).Concat(project.SnapshotPaths).Distinct().ToList();
@@ -42,7 +48,7 @@ public static class ProjectLoader
         }
 
         var sourceTests = new List<DataTest>();
-        var sources = ReadSources(documents, sourceTests, docs);
+        var sources = ReadSources(documents, sourceTests, docs, customTests);
         var described = new Dictionary<string, (string Path, ModelFile Model)>(StringComparer.Ordinal);
         foreach (var (path, file) in documents)
         {
@@ -105,15 +111,14 @@ public static class ProjectLoader
             await ResolveAsync(loaded, model, project, yml.Model, yml.Path, docs, snapshots.TryGetValue(model.Name, out var line) ? line : null);
             if (yml.Model is not null)
             {
-                tests.AddRange(GenericTests.From(model, yml.Model, yml.Path));
+                tests.AddRange(GenericTests.From(model, yml.Model, yml.Path, customTests));
             }
         }
 
-        foreach (var file in Files(directory, project.TestPaths, "*.sql"))
+        foreach (var (path, text) in testFiles.Where(t => !GenericTestMacro.Defines(t.Text)))
         {
-            var path = Relative(directory, file);
-            var template = SqlTemplates.Parse(await File.ReadAllTextAsync(file), path);
-            var test = new DataTest(Path.GetFileNameWithoutExtension(file), "singular", null, null, new Dictionary<string, object?>(), "error", path) { Template = template };
+            var template = SqlTemplates.Parse(text, path);
+            var test = new DataTest(Path.GetFileNameWithoutExtension(path), "singular", null, null, new Dictionary<string, object?>(), "error", path) { Template = template };
             var scope = ParseScope(loaded, $"test {test.Name}", path);
             await SqlTemplates.RenderAsync(template, macros.Select(m => m.Template), scope);
             test.Refs = scope.Refs.Distinct().ToList();
@@ -144,7 +149,7 @@ public static class ProjectLoader
             models.Add(seed);
             if (yml is not null)
             {
-                tests.AddRange(GenericTests.From(seed, yml, ymlPath!));
+                tests.AddRange(GenericTests.From(seed, yml, ymlPath!, customTests));
             }
         }
 
@@ -154,6 +159,15 @@ public static class ProjectLoader
         {
             var path = Relative(directory, file);
             analyses.Add((Path.GetFileNameWithoutExtension(file), path, SqlTemplates.Parse(await File.ReadAllTextAsync(file), path)));
+        }
+
+        // The project's own generic tests may read other models (a relationships-like test): their refs come from rendering the call.
+        foreach (var test in tests.Where(t => t.Macro is not null))
+        {
+            var scope = ParseScope(loaded, $"test {test.Name}", test.Path);
+            var call = SqlTemplates.Parse(GenericTestMacro.Call(test.Macro!, test.Model ?? test.Source!.FullName, test.Column, test.Arguments), test.Path);
+            await SqlTemplates.RenderAsync(call, macros.Select(m => m.Template), scope);
+            test.Refs = test.Refs.Concat(scope.Refs).Distinct().ToList();
         }
 
         return new AnalyticsProject(name, directory, project.Vars, enabled, sources, tests.Where(t => t.Model is null || enabled.Any(m => m.Name == t.Model)).ToList(), macros)
@@ -328,7 +342,7 @@ public static class ProjectLoader
     };
 
     /// <summary>The source tables the yml declares, and the tests on their columns.</summary>
-    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents, List<DataTest> sourceTests, DocsBlocks docs)
+    private static List<SourceTable> ReadSources(List<(string Path, ModelsFile File)> documents, List<DataTest> sourceTests, DocsBlocks docs, IReadOnlySet<string> customTests)
     {
         var tables = new List<SourceTable>();
         foreach (var (path, file) in documents)
@@ -352,7 +366,7 @@ public static class ProjectLoader
                     }
 
                     tables.Add(entry);
-                    sourceTests.AddRange(GenericTests.FromSource(entry, table.Columns, path));
+                    sourceTests.AddRange(GenericTests.FromSource(entry, table.Columns, path, customTests));
                 }
             }
         }

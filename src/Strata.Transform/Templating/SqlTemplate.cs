@@ -15,4 +15,7 @@ internal sealed class SqlTemplate
     public string Path { get; }
 
     internal IReadOnlyList<Node> Nodes { get; }
+
+    /// <summary>The macros the file defines at its top level (a generic test's is <c>test_name</c>).</summary>
+    internal IEnumerable<string> MacroNames => Nodes.OfType<MacroNode>().Select(m => m.Name);
 }

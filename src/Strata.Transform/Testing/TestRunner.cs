@@ -26,9 +26,10 @@ internal sealed class TestRunner(ProjectGraph graph, IWarehouse warehouse, Model
         string sql;
         try
         {
-            sql = test.Kind == "singular"
-                ? ModelCompiler.TrimStatement(await compiler.CompileTestAsync(test))
-                : TestSql.For(test, test.Source is { } source ? compiler.SourceRelation(source) : compiler.Relation(graph[test.Model!]), name => compiler.Relation(graph[name]), warehouse);
+            var relation = test.Source is { } source ? compiler.SourceRelation(source) : test.Model is { } model ? compiler.Relation(graph[model]) : "";
+            sql = test.Kind == "singular" ? ModelCompiler.TrimStatement(await compiler.CompileTestAsync(test))
+                : test.Macro is not null ? ModelCompiler.TrimStatement(await compiler.CompileGenericTestAsync(test, relation))
+                : TestSql.For(test, relation, name => compiler.Relation(graph[name]), warehouse);
             if (test.Kind != "singular")
             {
                 await compiler.WriteCompiledAsync($"tests/{test.Name}.sql", sql);

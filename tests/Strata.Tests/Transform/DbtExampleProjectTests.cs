@@ -27,7 +27,7 @@ public sealed class DbtExampleProjectTests : IDisposable
         var build = await _project.RunAsync("build", "--json");
 
         Assert.True(build.ExitCode == 0, build.ToString());
-        AssertEveryTestPassed(build.Output, expectedTests: 18);
+        AssertEveryTestPassed(build.Output, expectedTests: 20);
         var customers = Csv("jaffle_shop/seeds/raw_customers.csv");
         var orders = Csv("jaffle_shop/seeds/raw_orders.csv");
         var payments = Csv("jaffle_shop/seeds/raw_payments.csv");

@@ -143,6 +143,49 @@ public sealed class DbtProjectTests : IDisposable
     }
 
     [Fact]
+    public async Task A_generic_test_of_the_projects_own_counts_its_failing_rows_and_reads_the_models_it_refers_to()
+    {
+        TransformProjects.Write(_project.Directory, new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/amounts.sql"] = "{{ config(materialized='table') }}\nselect * from (values (1, -5), (2, 0), (3, 7), (4, -1)) as t(id, amount)",
+            ["models/allowed.sql"] = "{{ config(materialized='table') }}\nselect 1 as id union all select 2 union all select 3",
+            ["tests/generic/at_least.sql"] = """
+                {% test at_least(model, column_name, min_value=0, within=none) %}
+                select * from {{ model }} where {{ column_name }} < {{ min_value }}
+                {%- if within is not none %} and id in (select id from {{ ref(within) }}){% endif %}
+                {% endtest %}
+                """,
+            ["models/schema.yml"] = """
+                version: 2
+                models:
+                  - name: amounts
+                    columns:
+                      - name: amount
+                        data_tests:
+                          - at_least
+                          - at_least:
+                              min_value: -3
+                              within: allowed
+                              config:
+                                severity: warn
+                """,
+        });
+
+        var build = await _project.RunAsync("build", "--json");
+
+        Assert.Equal(1, build.ExitCode);
+        using var json = System.Text.Json.JsonDocument.Parse(build.Output);
+        var results = json.RootElement.GetProperty("tests").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("test").GetString()!, t => (Status: t.GetProperty("status").GetString(), Failures: t.GetProperty("failures").GetInt64()));
+        // Two amounts under 0; under -3 and among the allowed ids, one (id 1): a warning, as configured.
+        Assert.Equal(("fail", 2L), results["at_least_amounts_amount"]);
+        Assert.Equal(("warn", 1L), results["at_least_amounts_amount_2"]);
+        var compiled = await File.ReadAllTextAsync(Path.Combine(_project.Directory, "target", "compiled", "tests", "at_least_amounts_amount_2.sql"));
+        Assert.Contains("\"analytics\".\"allowed\"", compiled, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_analysis_is_compiled_with_the_project_and_its_refs_resolved_never_run()
     {
         TransformProjects.Write(_project.Directory, new Dictionary<string, string>

@@ -7,11 +7,11 @@ namespace Strata.Transform.Templating.Jinja;
 internal sealed partial class Parser
 {
     /// <summary>Tags that close or continue a block; seen where none is open they are a mistake.</summary>
-    private static readonly HashSet<string> Closers = ["elif", "else", "endif", "endfor", "endset", "endmacro"];
+    private static readonly HashSet<string> Closers = ["elif", "else", "endif", "endfor", "endset", "endmacro", "endtest"];
 
     /// <summary>Jinja and dbt tags outside the subset: named as unsupported, not as unknown.</summary>
     private static readonly HashSet<string> Unsupported =
-        ["filter", "include", "import", "from", "extends", "block", "raw", "with", "autoescape", "materialization", "test", "snapshot", "docs"];
+        ["filter", "include", "import", "from", "extends", "block", "raw", "with", "autoescape", "materialization", "snapshot", "docs"];
 
     /// <summary>Liquid tags an older template may still hold, with the Jinja to write instead.</summary>
     private static readonly Dictionary<string, string> LiquidTags = new(StringComparer.Ordinal)
@@ -152,7 +152,8 @@ internal sealed partial class Parser
             "if" => If(at),
             "for" => For(at),
             "set" => Set(at),
-            "macro" => Macro(at),
+            "macro" => Macro(at, "macro"),
+            "test" => Macro(at, "test"),
             "do" => Do(at),
             "call" => throw Error(tag.Position, "{% call %} is not supported; call the macro in an expression instead: {{ name(args) }}"),
             _ when Closers.Contains(tag.Value) => throw Error(tag.Position, opener is null
@@ -264,32 +265,36 @@ internal sealed partial class Parser
         return new SetNode(at, targets, value);
     }
 
-    private MacroNode Macro(Position at)
+    /// <summary>
+    /// <c>{% macro name(…) %}</c>, or dbt's generic test <c>{% test name(model, column_name, …) %}</c>, which is a macro
+    /// named <c>test_name</c> (as dbt defines it) that the schema files call by its name.
+    /// </summary>
+    private MacroNode Macro(Position at, string tag)
     {
-        var name = ExpectName("after {% macro");
+        var name = ExpectName($"after {{% {tag}");
         var parameters = new List<(string, Expr?)>();
-        Expect("(", $"after {{% macro {name}");
+        Expect("(", $"after {{% {tag} {name}");
         while (!TakeIf(")"))
         {
             if (parameters.Count > 0)
             {
-                Expect(",", $"between the parameters of macro {name}");
+                Expect(",", $"between the parameters of {tag} {name}");
             }
 
-            var parameter = ExpectName($"for a parameter of macro {name}");
+            var parameter = ExpectName($"for a parameter of {tag} {name}");
             parameters.Add((parameter, TakeIf("=") ? Expression() : null));
         }
 
-        ExpectBlockEnd($"{{% macro {name}(…)");
-        var body = Body("macro", at, ["endmacro"]);
+        ExpectBlockEnd($"{{% {tag} {name}(…)");
+        var body = Body(tag, at, ["end" + tag]);
         _next++;
         if (Peek.Kind == TokenKind.Name && Peek.Value == name)
         {
             _next++;
         }
 
-        ExpectBlockEnd("{% endmacro");
-        return new MacroNode(at, name, parameters, body);
+        ExpectBlockEnd($"{{% end{tag}");
+        return new MacroNode(at, tag == "test" ? GenericTestMacro.Prefix + name : name, parameters, body);
     }
 
     private DoNode Do(Position at)
