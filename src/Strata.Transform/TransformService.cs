@@ -185,8 +185,10 @@ public sealed class TransformService
         return ExecuteAsync("seed", options with
         {
             Select = options.Select.Count == 0 ? ["resource_type:seed"] : options.Select,
-            // Models are left out whatever the selection says; a project of seeds alone has none to leave out.
-            Exclude = Graph.Order.Any(m => m.Seed is null) ? [.. options.Exclude, "resource_type:model"] : options.Exclude,
+            // Models and snapshots are left out whatever the selection says (only those the project has: excluding none is an error).
+            Exclude = [.. options.Exclude,
+                .. Graph.Order.Any(m => m.Seed is null && !m.IsSnapshot) ? ["resource_type:model"] : Array.Empty<string>(),
+                .. Graph.Order.Any(m => m.IsSnapshot) ? ["resource_type:snapshot"] : Array.Empty<string>()],
         }, runModels: true, runTests: false, cancellationToken);
     }
 

@@ -188,4 +188,22 @@ public sealed class DbtProjectLoadingTests
         var exact = project.Models.Single(m => m.Name == "exact");
         Assert.Equal((Materializations.History, (SnapshotOptions?)null), (exact.Config.Materialized, exact.Snapshot));
     }
+
+    [Fact]
+    public async Task Resource_types_are_disjoint_models_seeds_and_snapshots()
+    {
+        using var folder = new ProjectFolder(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: things}]\n",
+            ["models/things.sql"] = "select * from {{ source('raw', 'things') }}",
+            ["seeds/codes.csv"] = "code\n1\n",
+            ["snapshots/plain.sql"] = "{% snapshot plain %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect * from {{ ref('things') }}\n{% endsnapshot %}\n",
+        });
+        var graph = new Strata.Transform.Graph.ProjectGraph(await ProjectLoader.LoadAsync(folder.Path));
+
+        Assert.Equal(["plain"], Strata.Transform.Graph.Selector.Select(graph, ["resource_type:snapshot"], []));
+        Assert.Equal(["codes"], Strata.Transform.Graph.Selector.Select(graph, ["resource_type:seed"], []));
+        Assert.Equal(["things"], Strata.Transform.Graph.Selector.Select(graph, ["resource_type:model"], []));
+    }
 }

@@ -1,4 +1,5 @@
 using Strata.Text;
+using Strata.Transform.Project;
 
 namespace Strata.Transform.Graph;
 
@@ -53,13 +54,15 @@ public static class Selector
         HashSet<string> found;
         if (core.StartsWith("resource_type:", StringComparison.Ordinal))
         {
-            var seeds = core[14..] switch
+            Func<Model, bool> kind = core[14..] switch
             {
-                "seed" => true,
-                "model" => false,
-                var other => throw new TransformException($"--select/--exclude {criterion}: resource_type is seed or model, not '{other}'"),
+                "seed" => m => m.Seed is not null,
+                "snapshot" => m => m.IsSnapshot,
+                // dbt's resource types are disjoint: a snapshot is not a model.
+                "model" => m => m.Seed is null && !m.IsSnapshot,
+                var other => throw new TransformException($"--select/--exclude {criterion}: resource_type is model, seed or snapshot, not '{other}'"),
             };
-            found = models.Where(m => (m.Seed is not null) == seeds).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+            found = models.Where(kind).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
         }
         else if (core.StartsWith("tag:", StringComparison.Ordinal))
         {
