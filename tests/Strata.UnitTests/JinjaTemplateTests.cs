@@ -134,6 +134,7 @@ public sealed class JinjaTemplateTests
     [InlineData("{% test positive(model column_name) %}{% endtest %}", "models/m.sql:1:24: expected , between the parameters of test positive, found 'column_name'")]
     [InlineData("select {{ 'a' | foo }}", "models/m.sql:1:15: unknown filter 'foo'")]
     [InlineData("select\n  {{ nope }}", "models/m.sql:2:6: 'nope' is undefined")]
+    [InlineData("select {{ dbt_utils.star(ref('a')) }}", "models/m.sql:1:11: 'dbt_utils' is undefined: it is a dbt package, and packages are not supported (docs/dbt.md); write the SQL or a macro of your own")]
     [InlineData("{% for i in [1] %}{{ forloop.index }}{% endfor %}", "models/m.sql:1:22: 'forloop' is undefined (Liquid); templates are Jinja: write loop.index, loop.first, loop.last")]
     [InlineData("select {% if x %} 1", "models/m.sql:1:8: {% if %} is never closed; expected {% endif %}")]
     [InlineData("{% for x in y %}{% if x %}{% endfor %}", "models/m.sql:1:30: unexpected {% endfor %} inside {% if %}; expected {% endif %}")]

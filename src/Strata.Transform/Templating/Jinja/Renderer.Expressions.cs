@@ -35,6 +35,8 @@ internal sealed partial class Renderer
     private static string Undefined(string name) => name switch
     {
         "forloop" => "'forloop' is undefined (Liquid); templates are Jinja: write loop.index, loop.first, loop.last",
+        "dbt_utils" or "dbt_expectations" or "dbt_date" or "audit_helper" or "codegen" or "metrics" =>
+            $"'{name}' is undefined: it is a dbt package, and packages are not supported (docs/dbt.md); write the SQL or a macro of your own",
         _ => $"'{name}' is undefined",
     };
 
