@@ -27,10 +27,24 @@ public sealed class SupervisedWorkerTests
         }
     }
 
+    /// <summary>A fake clock that tells when a timer is set: the worker shows its failure just before it starts waiting,
+    /// and advancing the clock in between would move time past a wait that has not begun.</summary>
+    private sealed class TimerSignallingClock : FakeTimeProvider
+    {
+        public SemaphoreSlim TimersCreated { get; } = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            TimersCreated.Release();
+            return timer;
+        }
+    }
+
     [Fact]
     public async Task Any_exception_shows_as_failed_and_the_worker_restarts_once_the_backoff_has_passed()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new TimerSignallingClock();
         var state = new PlatformState();
         var started = Channel.CreateUnbounded<int>();
         using var worker = new Flaky(state, clock, started);
@@ -41,6 +55,7 @@ public sealed class SupervisedWorkerTests
         await Eventually.TrueAsync(() => Task.FromResult(state.Workers["flaky"] is { State: WorkerStatus.Failed, Detail: var detail } && detail!.StartsWith("unexpected error (a bug", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the worker to show its failure");
         Assert.Contains("restarting in 1 s", state.Workers["flaky"]!.Detail, StringComparison.Ordinal);
+        Assert.True(await clock.TimersCreated.WaitAsync(TimeSpan.FromSeconds(10)), "the worker never started its backoff");
         Assert.False(started.Reader.TryRead(out _)); // not before the clock moves
 
         clock.Advance(TimeSpan.FromSeconds(1));
