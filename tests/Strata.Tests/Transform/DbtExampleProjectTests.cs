@@ -60,6 +60,21 @@ public sealed class DbtExampleProjectTests : IDisposable
         // marts' config without '+' applies like with it; the analysis is compiled, never built.
         Assert.Equal(RelationKind.Table, await check.RelationKindAsync("marts", "customers"));
         Assert.Equal(RelationKind.None, await check.RelationKindAsync("analytics", "revenue_by_month"));
+        // The docs site knows where each mart column comes from.
+        var docs = await _project.RunAsync("docs", "--json");
+        Assert.True(docs.ExitCode == 0, docs.ToString());
+        using (var catalog = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_project.Directory, "target", "docs", "catalog.json"))))
+        {
+            var edges = catalog.RootElement.GetProperty("lineage_edges").EnumerateArray()
+                .Select(e => (From: $"{e.GetProperty("from_node").GetString()}.{e.GetProperty("from_column").GetString()}", To: $"{e.GetProperty("to_node").GetString()}.{e.GetProperty("to_column").GetString()}"))
+                .ToList();
+            List<string> Into(string column) => edges.Where(e => e.To == column).Select(e => e.From).Order(StringComparer.Ordinal).ToList();
+            // Through two CTEs, a join and an aggregate; a CASE reads its condition's column too.
+            Assert.Equal(["model.stg_payments.amount"], Into("model.orders.amount"));
+            Assert.Equal(["model.stg_payments.amount", "model.stg_payments.payment_method"], Into("model.orders.credit_card_amount"));
+            Assert.Equal(["seed.raw_orders.user_id"], Into("model.stg_orders.customer_id"));
+        }
+
         var ls = await _project.RunAsync("ls", "--select", "tag:nightly", "--json");
         Assert.True(ls.ExitCode == 0, ls.ToString());
         Assert.Equal(["customers", "orders"], Names(ls.Output));
@@ -195,6 +210,10 @@ public sealed class DbtExampleProjectTests : IDisposable
             g.Key.StartsWith("/blog/", StringComparison.Ordinal) ? "BLOG" : g.Key.StartsWith("/products", StringComparison.Ordinal) ? "CATALOG" : "OTHER",
             g.Count(), g.Count(e => e.Duration >= 10000)));
         Assert.Equal(Sorted(pages), await RowsAsync("SELECT page, page_type, views, long_views FROM web.pages"));
+
+        var top = clean.Where(e => e.Type == "page_view").GroupBy(e => e.Page).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(3)
+            .Select(g => $"{g.Key}|{g.Count()}|TOP PAGES|n/a|2|page+views");
+        Assert.Equal(Sorted(top), await RowsAsync("SELECT page, views, label, setting, column_count, column_list FROM web.top_pages"));
     }
 
     private void CopyProject(string name)
