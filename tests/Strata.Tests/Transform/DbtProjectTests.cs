@@ -175,9 +175,7 @@ public sealed class DbtProjectTests : IDisposable
         var build = await _project.RunAsync("build", "--json");
 
         Assert.Equal(1, build.ExitCode);
-        using var json = System.Text.Json.JsonDocument.Parse(build.Output);
-        var results = json.RootElement.GetProperty("tests").EnumerateArray()
-            .ToDictionary(t => t.GetProperty("test").GetString()!, t => (Status: t.GetProperty("status").GetString(), Failures: t.GetProperty("failures").GetInt64()));
+        var results = TransformProjects.TestOutcomes(build.Output);
         // Two amounts under 0; under -3 and among the allowed ids, one (id 1): a warning, as configured.
         Assert.Equal(("fail", 2L), results["at_least_amounts_amount"]);
         Assert.Equal(("warn", 1L), results["at_least_amounts_amount_2"]);
@@ -268,9 +266,7 @@ public sealed class DbtProjectTests : IDisposable
         var test = await _project.RunAsync("build", "--json");
 
         Assert.Equal(1, test.ExitCode);
-        using var json = System.Text.Json.JsonDocument.Parse(test.Output);
-        var results = json.RootElement.GetProperty("tests").EnumerateArray()
-            .ToDictionary(t => t.GetProperty("test").GetString()!, t => (Status: t.GetProperty("status").GetString(), Failures: t.GetProperty("failures").GetInt64()));
+        var results = TransformProjects.TestOutcomes(test.Output);
         Assert.Equal(("pass", 0L), results["revenue_adds_up_per_status"]);
         Assert.Equal(("pass", 0L), results["incremental_runs_leave_closed_out"]);
         // Expected two open orders, got one: a missing and an unexpected row.

@@ -63,6 +63,14 @@ internal static class TransformProjects
         project.Environment["STRATA_WAREHOUSE_DATABASE"] = $"w_{engine}_{name}_{Guid.NewGuid().ToString("N")[..6]}";
     }
 
+    /// <summary>How each test ended in a run's <c>--json</c> output: test name → status and failing rows.</summary>
+    public static Dictionary<string, (string? Status, long Failures)> TestOutcomes(string json)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("tests").EnumerateArray()
+            .ToDictionary(t => t.GetProperty("test").GetString()!, t => (t.GetProperty("status").GetString(), t.GetProperty("failures").GetInt64()));
+    }
+
     public static async Task<List<string>> RowsAsync(TestProject project, string sql) =>
         (await BronzeReader.QueryAsync(project, sql)).Select(BronzeReader.Normalise).ToList();
 }
