@@ -274,6 +274,57 @@ public sealed class ConfigLoaderUnitTests : IDisposable
         Assert.DoesNotContain(config.Values, v => !v.Definition.IsSecret && v.Value == "s3cret");
     }
 
+    [Fact]
+    public void A_dbt_projects_postgres_target_in_profiles_yml_is_the_layer_under_strata_yml_and_the_environment()
+    {
+        _folder.Write("dbt_project.yml", "name: shop\nprofile: shop\n");
+        _folder.Write("profiles.yml", """
+            shop:
+              target: dev
+              outputs:
+                dev:
+                  type: duckdb
+                  path: dev.duckdb
+                prod:
+                  type: postgres
+                  host: db.internal
+                  port: 6432
+                  user: "{{ env_var('SHOP_USER', 'analytics') }}"
+                  password: "{{ env_var('SHOP_PASSWORD') }}"
+                  dbname: shop
+                  schema: marts
+            """);
+        _folder.Write("strata.yml", "warehouse:\n  port: 5433\n");
+        _environment["DBT_TARGET"] = "prod";
+        _environment["SHOP_PASSWORD"] = "Never-Printed-7";
+        _environment["STRATA_WAREHOUSE_HOST"] = "127.0.0.1";
+
+        var config = Load();
+
+        Assert.Equal(("postgres", "profiles.yml:8:13"), Effective(config, Settings.WarehouseEngine));
+        Assert.Equal(("127.0.0.1", "env STRATA_WAREHOUSE_HOST"), Effective(config, Settings.WarehouseHost));
+        Assert.Equal(("5433", "strata.yml:2:9"), Effective(config, Settings.WarehousePort));
+        Assert.Equal(("analytics", "profiles.yml:11:13"), Effective(config, Settings.WarehouseUser));
+        Assert.Equal(("shop", "profiles.yml:13:15"), Effective(config, Settings.WarehouseDatabase));
+        Assert.Equal(("Never-Printed-7", "profiles.yml:12:17"), Effective(config, Settings.WarehousePassword));
+        Assert.DoesNotContain(config.Values, v => v.Display == "Never-Printed-7");
+    }
+
+    [Fact]
+    public void A_profile_target_strata_cannot_use_is_a_warning_and_an_unset_env_var_in_it_an_error()
+    {
+        _folder.Write("dbt_project.yml", "name: shop\nprofile: shop\n");
+        _folder.Write("profiles.yml", "shop:\n  target: dev\n  outputs:\n    dev:\n      type: snowflake\n      account: xy\n    ci:\n      type: duckdb\n      path: \"{{ env_var('CI_PATH') }}\"\n");
+
+        var config = Load();
+
+        Assert.Equal(("duckdb", "default"), Effective(config, Settings.WarehouseEngine));
+        Assert.Contains(config.Warnings, w => w.StartsWith("profiles.yml:5:7: target dev of profile shop is a snowflake target", StringComparison.Ordinal));
+        _environment["DBT_TARGET"] = "ci";
+        var error = Assert.Throws<ConfigurationException>(Load);
+        Assert.Equal("profiles.yml:9:13: env_var('CI_PATH') is not set and has no default; set CI_PATH or give a default", error.Message);
+    }
+
     private StrataConfig Load() => ConfigLoader.Load(_folder.Path, _environment, _folder.Path);
 
     private static (string? Value, string Origin) Effective(StrataConfig config, SettingDefinition setting)

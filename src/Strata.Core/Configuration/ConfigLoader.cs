@@ -3,7 +3,7 @@ using Strata.Errors;
 
 namespace Strata.Configuration;
 
-/// <summary>Builds a <see cref="StrataConfig"/> from defaults, <c>strata.yml</c> and the environment.</summary>
+/// <summary>Builds a <see cref="StrataConfig"/> from defaults, a dbt project's <c>profiles.yml</c>, <c>strata.yml</c> and the environment.</summary>
 public static class ConfigLoader
 {
     /// <summary>The configuration file's name in the project folder.</summary>
@@ -25,11 +25,23 @@ public static class ConfigLoader
         var values = Settings.All.Where(s => !s.IsSecret)
             .ToDictionary(s => s.Path, s => new ConfigValue(s, s.Default, "default"), StringComparer.Ordinal);
 
+        string Display(string path)
+        {
+            var shown = Path.GetRelativePath(workingDirectory ?? Environment.CurrentDirectory, path);
+            return shown.StartsWith("..", StringComparison.Ordinal) ? path : shown;
+        }
+
+        // A dbt project's profiles.yml is the lowest layer above the defaults.
+        var profile = DbtProfile.Read(project, environment, Display);
+        foreach (var (setting, value, origin) in profile?.Values ?? [])
+        {
+            values[setting.Path] = new ConfigValue(setting, Validate(setting, value, origin), origin);
+        }
+
         var file = Path.Combine(project, FileName);
         if (File.Exists(file))
         {
-            var shown = Path.GetRelativePath(workingDirectory ?? Environment.CurrentDirectory, file);
-            var display = shown.StartsWith("..", StringComparison.Ordinal) ? file : shown;
+            var display = Display(file);
             foreach (var entry in YamlSettingsReader.Read(file, display))
             {
                 var origin = $"{display}:{entry.Line}:{entry.Column}";
@@ -46,7 +58,11 @@ public static class ConfigLoader
             }
         }
 
-        return new StrataConfig(project, values, environment) { Warnings = UnknownVariables(environment) };
+        return new StrataConfig(project, values, environment)
+        {
+            Warnings = [.. profile?.Warning is { } warning ? [warning] : Array.Empty<string>(), .. UnknownVariables(environment)],
+            ProfilePassword = profile?.Password,
+        };
     }
 
     /// <summary>Variables other Strata code reads that are not settings.</summary>

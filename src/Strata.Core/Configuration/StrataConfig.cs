@@ -28,6 +28,9 @@ public sealed class StrataConfig
     /// <summary>An environment variable as this run sees it (templates' <c>env_var()</c>); null when unset.</summary>
     public string? EnvironmentVariable(string name) => _environment.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The password of the dbt profile's target (<c>profiles.yml</c>), the warehouse password's last resort.</summary>
+    internal (string Value, string Origin)? ProfilePassword { get; init; }
+
     /// <summary>The project folder (holds <c>strata.yml</c>).</summary>
     public string ProjectDirectory { get; }
 
@@ -94,8 +97,13 @@ public sealed class StrataConfig
             }
         }
 
-        return SecretStore.Read(setting.SecretFileName) is { } stored
-            ? new ConfigValue(setting, stored, $"secret store .strata/secrets/{setting.SecretFileName}")
+        if (SecretStore.Read(setting.SecretFileName) is { } stored)
+        {
+            return new ConfigValue(setting, stored, $"secret store .strata/secrets/{setting.SecretFileName}");
+        }
+
+        return setting == Settings.WarehousePassword && ProfilePassword is { } profile
+            ? new ConfigValue(setting, profile.Value, profile.Origin)
             : new ConfigValue(setting, null, "unset");
     }
 }
