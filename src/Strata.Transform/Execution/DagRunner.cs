@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Strata.Output;
+using Strata.Transform.Execution.Strategies;
 using Strata.Transform.Graph;
 using Strata.Transform.Project;
 using Strata.Transform.Testing;
@@ -210,20 +211,22 @@ internal sealed class DagRunner(
         var clock = Stopwatch.StartNew();
         try
         {
-            long? rows;
+            Built built;
             DateTime? newest = null;
             if (Materializations.ReadsChangelog(model.Config.Materialized))
             {
                 (var changes, newest) = await _changelog.BuildAsync(model, fullRefresh, cancellationToken);
-                rows = changes;
+                built = changes;
             }
             else
             {
-                rows = await _materializer.BuildAsync(model, fullRefresh, cancellationToken);
+                built = await _materializer.BuildAsync(model, fullRefresh, cancellationToken);
             }
 
-            console.Info($"OK     {model.Name} ({model.Config.Materialized}{(rows is null ? "" : $", {rows:N0} {(Materializations.ReadsChangelog(model.Config.Materialized) ? "changes" : "rows")}")}) in {clock.Elapsed.TotalSeconds:0.00} s");
-            return new ModelResult(model.Name, model.Config.Materialized, "success", rows, started, clock.Elapsed, null, newest);
+            var rows = built.Rows;
+            var counted = rows is null ? "" : $", {rows:N0} {(Materializations.ReadsChangelog(model.Config.Materialized) ? "changes" : "rows")}";
+            console.Info($"OK     {model.Name} ({model.Config.Materialized}{counted}{(built.Unchanged ? ", unchanged" : "")}) in {clock.Elapsed.TotalSeconds:0.00} s");
+            return new ModelResult(model.Name, model.Config.Materialized, "success", rows, started, clock.Elapsed, null, newest) { Unchanged = built.Unchanged };
         }
         catch (Exception ex) when (ex is TransformException or WarehouseException)
         {

@@ -27,8 +27,8 @@ internal sealed class Materializer
         };
     }
 
-    /// <summary>Builds the model; returns the rows written when the engine tells.</summary>
-    public async Task<long?> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
+    /// <summary>Builds the model.</summary>
+    public async Task<Built> BuildAsync(Model model, bool fullRefresh, CancellationToken cancellationToken)
     {
         var strategy = _strategies.GetValueOrDefault(model.Config.Materialized)
             ?? throw new InvalidOperationException($"{model.Config.Materialized} is not built here");

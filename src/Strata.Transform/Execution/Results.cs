@@ -10,7 +10,11 @@ namespace Strata.Transform.Execution;
 /// <param name="Error">One line, for errors and skips.</param>
 /// <param name="NewestCommit">Commit time of the newest source change it now includes, for changelog models.</param>
 public sealed record ModelResult(
-    string Model, string Materialized, string Status, long? RowsChanged, DateTime StartedAt, TimeSpan Duration, string? Error, DateTime? NewestCommit = null);
+    string Model, string Materialized, string Status, long? RowsChanged, DateTime StartedAt, TimeSpan Duration, string? Error, DateTime? NewestCommit = null)
+{
+    /// <summary>The build found nothing to do: a seed whose file has not changed since it was loaded.</summary>
+    public bool Unchanged { get; init; }
+}
 
 /// <summary>How one data test ended.</summary>
 /// <param name="Test">The test.</param>

@@ -328,11 +328,15 @@ public sealed class DbtProjectTests : IDisposable
             Assert.Equal(2L, Convert.ToInt64(tests[0][0], CultureInfo.InvariantCulture));
         }
 
-        // Unchanged, the build did not load it again; changed, it does.
+        // Unchanged, the build did not load it again (and says so); changed, it does.
         Assert.Equal(loaded, await SeedLoadAsync());
+        var unchanged = await _project.RunAsync("seed", "--json");
+        Assert.True(unchanged.ExitCode == 0, unchanged.Error);
+        Assert.True(SeedResult(unchanged.Output).GetProperty("unchanged").GetBoolean());
         File.AppendAllText(Path.Combine(_project.Directory, "seeds", "countries.csv"), "04,Portugal,0.23,2022-03-01\n");
-        var again = await _project.RunAsync("build");
+        var again = await _project.RunAsync("build", "--json");
         Assert.True(again.ExitCode == 0, again.Error);
+        Assert.False(SeedResult(again.Output).GetProperty("unchanged").GetBoolean());
         await using (var check = await DuckDbWarehouse.OpenAsync(WarehousePath))
         {
             Assert.Equal(4L, Convert.ToInt64((await check.QueryAsync("SELECT count(*) FROM analytics.vat"))[0][0], CultureInfo.InvariantCulture));
@@ -343,6 +347,9 @@ public sealed class DbtProjectTests : IDisposable
         Assert.True(reloaded.LoadedAt > loaded.LoadedAt);
         Assert.Equal(4L, reloaded.Rows);
     }
+
+    private static System.Text.Json.JsonElement SeedResult(string output) =>
+        Assert.Single(System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("models").EnumerateArray(), m => m.GetProperty("model").GetString() == "countries").Clone();
 
     [Fact]
     public async Task A_snapshot_of_a_changelog_is_its_exact_history_and_one_that_mixes_in_another_table_is_refused()

@@ -10,7 +10,7 @@ namespace Strata.Transform.Execution.Strategies;
 /// </summary>
 internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelCompiler compiler, TableMaterialization table) : IMaterialization
 {
-    public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         if (existing != RelationKind.Table || fullRefresh)
         {

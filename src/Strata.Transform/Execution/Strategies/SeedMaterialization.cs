@@ -17,7 +17,7 @@ internal sealed class SeedMaterialization(IWarehouse warehouse, ModelCompiler co
     /// <summary>Parameters per INSERT statement: well under every engine's limit.</summary>
     private const int ParametersPerStatement = 8_000;
 
-    public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         var seed = model.Seed ?? throw new InvalidOperationException($"{model.Name} is not a seed");
         var content = await File.ReadAllBytesAsync(seed.File, cancellationToken);
@@ -27,7 +27,7 @@ internal sealed class SeedMaterialization(IWarehouse warehouse, ModelCompiler co
             StrataSchema.Seeds.SelectSql(warehouse, $"WHERE seed = {warehouse.Parameter(1)}"), [model.Name], cancellationToken);
         if (!fullRefresh && existing == RelationKind.Table && stored.Count == 1 && (string?)stored[0][1] == hash)
         {
-            return TransformMetadata.Long(stored[0][2]);
+            return new Built(TransformMetadata.Long(stored[0][2]), Unchanged: true);
         }
 
         var csv = SeedCsv.Read(content, model.Path, seed.Delimiter);

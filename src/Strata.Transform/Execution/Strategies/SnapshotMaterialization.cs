@@ -17,7 +17,7 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
 {
     private static readonly string[] DbtColumns = [SnapshotSql.ScdId, SnapshotSql.UpdatedAt, SnapshotSql.ValidFrom, SnapshotSql.ValidTo, SnapshotSql.IsDeleted];
 
-    public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         var options = model.Snapshot ?? throw new InvalidOperationException($"{model.Name} is not a dbt snapshot");
         var (schema, name) = model.Relation;

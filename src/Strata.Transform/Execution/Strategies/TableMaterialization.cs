@@ -6,7 +6,7 @@ namespace Strata.Transform.Execution.Strategies;
 /// <summary><c>table</c>: the model's select written anew as a table, replacing what was there in the same transaction.</summary>
 internal sealed class TableMaterialization(IWarehouse warehouse, ModelCompiler compiler) : IMaterialization
 {
-    public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken) =>
+    public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken) =>
         await RebuildAsync(model, existing, await compiler.CompileAsync(model, isIncremental: false), cancellationToken);
 
     /// <summary>Drops what exists and creates the table from <paramref name="sql"/>; returns its rows.</summary>

@@ -6,7 +6,7 @@ namespace Strata.Transform.Execution.Strategies;
 /// <summary><c>view</c>: the model's select as a view, replaced in place (a table of the same name is dropped first).</summary>
 internal sealed class ViewMaterialization(IWarehouse warehouse, ModelCompiler compiler) : IMaterialization
 {
-    public async Task<long?> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
+    public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken)
     {
         var (schema, name) = model.Relation;
         var sql = await compiler.CompileAsync(model, isIncremental: false);
