@@ -75,8 +75,8 @@ public static class SnowflakeValues
         }
 
         var offset = TimeSpan.FromMinutes(int.Parse(cell.AsSpan(space + 1), CultureInfo.InvariantCulture) - 1440);
-        var utc = DateTime.UnixEpoch.AddTicks(Ticks(cell[..space]));
-        return new DateTimeOffset(utc + offset, offset);
+        // The seconds are the instant (UTC); the offset says how it was written.
+        return new DateTimeOffset(DateTime.UnixEpoch.AddTicks(Ticks(cell[..space])), TimeSpan.Zero).ToOffset(offset);
     }
 
     // Seconds with up to nine fractional digits; .NET keeps 100 ns, so the last two digits are truncated.
