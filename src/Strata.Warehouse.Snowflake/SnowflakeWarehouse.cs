@@ -125,6 +125,14 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     public override async Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
     {
         var result = await RunAsync(sql, parameters, cancellationToken);
+        foreach (var row in result.Rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = AsOtherAdapters(row[i]);
+            }
+        }
+
         return new QueryResult(result.Columns.Select(c => SnowflakeIdentifiers.Written(c.Name)).ToList(), result.Rows);
     }
 
@@ -142,6 +150,15 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     /// <summary>Several statements in one request (literals only).</summary>
     internal Task<IReadOnlyList<SnowflakeResult>> RunInOneRequestAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken) =>
         _client.ExecuteManyAsync(statements, _job, cancellationToken);
+
+    // Values as DuckDB's and PostgreSQL's adapters give them, so that readers above stay engine-blind: an instant
+    // as a UTC DateTime, a time of day as a TimeSpan.
+    private static object? AsOtherAdapters(object? value) => value switch
+    {
+        DateTimeOffset instant => instant.UtcDateTime,
+        TimeOnly time => time.ToTimeSpan(),
+        _ => value,
+    };
 
     private string MergeInto(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns)
     {
