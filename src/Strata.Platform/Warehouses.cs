@@ -4,6 +4,7 @@ using Strata.Source.Connection;
 using Strata.Warehouse;
 using Strata.Warehouse.DuckDb;
 using Strata.Warehouse.Postgres;
+using Strata.Warehouse.Snowflake;
 using Strata.Warehouse.Sharing;
 
 namespace Strata.Platform;
@@ -19,6 +20,7 @@ public static class Warehouses
     [
         new DuckDbWarehouseProvider(),
         new PostgresWarehouseProvider(OnSourceServer),
+        new SnowflakeWarehouseProvider(),
     ];
 
     /// <summary>The provider <c>warehouse.engine</c> names; another value is a one-line error listing the engines.</summary>

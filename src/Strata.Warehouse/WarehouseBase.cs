@@ -15,7 +15,8 @@ public abstract class WarehouseBase : IWarehouse
     public abstract WarehouseCapabilities Capabilities { get; }
 
     /// <inheritdoc />
-    public string Quote(string identifier)
+    /// <remarks>As written, in double quotes; an engine that folds unquoted names (Snowflake) overrides it with its case policy.</remarks>
+    public virtual string Quote(string identifier)
     {
         ArgumentNullException.ThrowIfNull(identifier);
         return "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -32,7 +33,7 @@ public abstract class WarehouseBase : IWarehouse
         ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", null, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(
             "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns " +

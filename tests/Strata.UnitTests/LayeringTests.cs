@@ -12,7 +12,7 @@ public sealed class LayeringTests
     {
         var references = service.Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
 
-        Assert.DoesNotContain(references, r => r is "Strata.Warehouse.DuckDb" or "Strata.Warehouse.Postgres" or "DuckDB.NET.Data");
+        Assert.DoesNotContain(references, r => r is "Strata.Warehouse.DuckDb" or "Strata.Warehouse.Postgres" or "Strata.Warehouse.Snowflake" or "DuckDB.NET.Data");
         Assert.Contains("Strata.Warehouse", references);
     }
 
@@ -37,6 +37,6 @@ public sealed class LayeringTests
             Assert.Equal(engine, Strata.Platform.Warehouses.Provider(config).Engine);
         }
 
-        Assert.Equal(["duckdb", "postgres"], engines);
+        Assert.Equal(["duckdb", "postgres", "snowflake"], engines);
     }
 }

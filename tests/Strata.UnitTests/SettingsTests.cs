@@ -85,6 +85,6 @@ public sealed class SettingsTests
         Assert.Equal(rows.Keys.Order(StringComparer.Ordinal), Settings.All.Select(s => s.Path).Order(StringComparer.Ordinal));
         Assert.All(documented, d => Assert.Equal(d.Value, Settings.Find(d.Key)!.Default));
         Assert.All(secrets, s => Assert.True(Settings.Find(s)!.IsSecret, s));
-        Assert.Equal(7, secrets.Count);
+        Assert.Equal(10, secrets.Count);
     }
 }

@@ -13,6 +13,11 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
     {
         var config = LoadConfig(settings);
         var checks = (await new Doctor(config).RunAsync(cancellationToken)).ToList();
+        if (await WarehouseCheckAsync(config, cancellationToken) is { } warehouse)
+        {
+            checks.Add(warehouse);
+        }
+
         if (await QuarantineCheckAsync(config, cancellationToken) is { } quarantine)
         {
             checks.Add(quarantine);
@@ -40,6 +45,29 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
         }
 
         return healthy ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Whether a warehouse server can be opened (connection, credentials, database), in one line. Null for an embedded
+    /// file, whose state the quarantine check reads (through a running host when one holds it).
+    /// </summary>
+    private static async Task<DoctorCheck?> WarehouseCheckAsync(Configuration.StrataConfig config, CancellationToken cancellationToken)
+    {
+        var provider = Platform.Warehouses.Provider(config);
+        if (provider.SingleProcess || !provider.MayExist(config))
+        {
+            return null;
+        }
+
+        try
+        {
+            await using var warehouse = await provider.OpenAsync(config, cancellationToken);
+            return new DoctorCheck("warehouse", true, $"{warehouse.Engine} at {warehouse.Location}");
+        }
+        catch (Errors.StrataException ex)
+        {
+            return new DoctorCheck("warehouse", false, ex.Message, "fix the warehouse.* setting or the network named here (docs/configuration.md)");
+        }
     }
 
     /// <summary>Tables ingestion holds in the dead-letter table; null before there is a warehouse to look in.</summary>

@@ -66,7 +66,7 @@ public static class Settings
 
     /// <summary>Warehouse engine.</summary>
     public static readonly SettingDefinition WarehouseEngine = new("warehouse.engine", SettingKind.Text, "duckdb",
-        "Warehouse engine: duckdb (embedded file) or postgres (a server)") { Choices = ["duckdb", "postgres"] };
+        "Warehouse engine: duckdb (embedded file), postgres (a server) or snowflake (through its SQL API)") { Choices = ["duckdb", "postgres", "snowflake"] };
 
     /// <summary>DuckDB file.</summary>
     public static readonly SettingDefinition WarehousePath = new("warehouse.path", SettingKind.Path, ".strata/warehouse.duckdb",
@@ -82,7 +82,7 @@ public static class Settings
 
     /// <summary>PostgreSQL warehouse login.</summary>
     public static readonly SettingDefinition WarehouseUser = new("warehouse.user", SettingKind.Text, null,
-        "Login of the PostgreSQL warehouse (on the source server when warehouse.host is unset); unset means source.user");
+        "Login of the PostgreSQL warehouse (on the source server when warehouse.host is unset; unset means source.user), or the Snowflake user");
 
     /// <summary>Its password.</summary>
     public static readonly SettingDefinition WarehousePassword = new("warehouse.password", SettingKind.Secret, null,
@@ -90,7 +90,47 @@ public static class Settings
 
     /// <summary>PostgreSQL warehouse database.</summary>
     public static readonly SettingDefinition WarehouseDatabase = new("warehouse.database", SettingKind.Text, "strata_warehouse",
-        "Database of the PostgreSQL warehouse (created on the local cluster when missing)");
+        "Database of the PostgreSQL warehouse (created on the local cluster when missing), or of the Snowflake warehouse");
+
+    /// <summary>Snowflake account identifier.</summary>
+    public static readonly SettingDefinition WarehouseAccount = new("warehouse.account", SettingKind.Text, null,
+        "Snowflake account identifier (myorg-myaccount, or a locator such as xy12345.us-east-1)");
+
+    /// <summary>Snowflake role.</summary>
+    public static readonly SettingDefinition WarehouseRole = new("warehouse.role", SettingKind.Text, null,
+        "Snowflake role the statements run as; unset means the user's default role");
+
+    /// <summary>Snowflake compute warehouse.</summary>
+    public static readonly SettingDefinition WarehouseCompute = new("warehouse.warehouse", SettingKind.Text, null,
+        "Snowflake virtual warehouse (compute) the statements run on; unset means the user's default");
+
+    /// <summary>How Strata authenticates to Snowflake.</summary>
+    public static readonly SettingDefinition WarehouseAuthenticator = new("warehouse.authenticator", SettingKind.Text, "keypair",
+        "Snowflake authentication: keypair (JWT signed with warehouse.private_key_file), oauth or pat (warehouse.token)") { Choices = ["keypair", "oauth", "pat"] };
+
+    /// <summary>The file holding the Snowflake user's private key.</summary>
+    public static readonly SettingDefinition WarehousePrivateKeyFile = new("warehouse.private_key_file", SettingKind.Path, null,
+        "File with the Snowflake user's RSA private key (PEM, PKCS#8; keep it mode 0600); unset means the secret warehouse.private_key");
+
+    /// <summary>The Snowflake private key itself, as a secret.</summary>
+    public static readonly SettingDefinition WarehousePrivateKey = new("warehouse.private_key", SettingKind.Secret, null,
+        "The Snowflake user's RSA private key in PEM form, when no warehouse.private_key_file is set");
+
+    /// <summary>Passphrase of an encrypted private key.</summary>
+    public static readonly SettingDefinition WarehousePrivateKeyPassphrase = new("warehouse.private_key_passphrase", SettingKind.Secret, null,
+        "Passphrase of an encrypted Snowflake private key");
+
+    /// <summary>OAuth or programmatic access token.</summary>
+    public static readonly SettingDefinition WarehouseToken = new("warehouse.token", SettingKind.Secret, null,
+        "Snowflake OAuth access token or programmatic access token (warehouse.authenticator oauth or pat)");
+
+    /// <summary>Override of the SQL API address.</summary>
+    public static readonly SettingDefinition WarehouseBaseUrl = new("warehouse.base_url", SettingKind.Text, null,
+        "Address of the Snowflake SQL API; unset means https://<warehouse.account>.snowflakecomputing.com (set it for tests or a private link)");
+
+    /// <summary>Statement timeout on Snowflake.</summary>
+    public static readonly SettingDefinition WarehouseStatementTimeout = new("warehouse.statement_timeout", SettingKind.Duration, "1h",
+        "Longest a Snowflake statement may run before Snowflake cancels it (the request's timeout)");
 
     /// <summary>Pipeline name.</summary>
     public static readonly SettingDefinition IngestPipeline = new("ingest.pipeline", SettingKind.Text, "finance",
@@ -222,6 +262,8 @@ public static class Settings
         SourcePublication, SourceCdcUser, SourceCdcPassword, LocalBinDir, LocalDataDir, LocalOsUser,
         SimulateSpeed, SimulateDeleteRate,
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
+        WarehouseAccount, WarehouseRole, WarehouseCompute, WarehouseAuthenticator, WarehousePrivateKeyFile, WarehousePrivateKey, WarehousePrivateKeyPassphrase,
+        WarehouseToken, WarehouseBaseUrl, WarehouseStatementTimeout,
         IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestSnapshotPauseMilliseconds,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
