@@ -60,6 +60,10 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
+    public override Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default) =>
+        SnowflakeAccess.CheckAsync(this, cancellationToken);
+
+    /// <inheritdoc />
     public override async Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default)
     {
         var rows = await QueryAsync(

@@ -48,6 +48,12 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Runs a query outside any transaction and returns its rows (values as the driver gives them).</summary>
     Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// What the engine can check about the access it was given beyond opening (a compute warehouse to run on, the
+    /// privileges to create what Strata needs), for <c>strata doctor</c>; empty when opening proved enough.
+    /// </summary>
+    Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Runs a statement outside any transaction.</summary>
     Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default);
 
@@ -129,3 +135,10 @@ public enum RelationKind
 /// <param name="EnforcedKeys">Primary keys are enforced (a duplicate is refused), so an upsert by key is safe.</param>
 /// <param name="SingleWriterProcess">Only one process may open the warehouse at a time.</param>
 public sealed record WarehouseCapabilities(bool ParallelWriters, int? MaxDecimalPrecision, bool TransactionalDdl = true, bool EnforcedKeys = true, bool SingleWriterProcess = false);
+
+/// <summary>One check of a warehouse's access for <c>strata doctor</c>.</summary>
+/// <param name="Name">What was checked.</param>
+/// <param name="Ok">True when it is as Strata needs it.</param>
+/// <param name="Detail">What was found.</param>
+/// <param name="Fix">What to do when it is not ok.</param>
+public sealed record WarehouseAccessCheck(string Name, bool Ok, string Detail, string? Fix = null);

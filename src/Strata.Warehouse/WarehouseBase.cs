@@ -44,6 +44,11 @@ public abstract class WarehouseBase : IWarehouse
     }
 
     /// <inheritdoc />
+    /// <remarks>Opening DuckDB or PostgreSQL proves what Strata needs (the file, the login and the database).</remarks>
+    public virtual Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<WarehouseAccessCheck>>([]);
+
+    /// <inheritdoc />
     /// <remarks>From <c>information_schema.tables</c>, which DuckDB and PostgreSQL both keep.</remarks>
     public virtual async Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default)
     {

@@ -13,10 +13,7 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
     {
         var config = LoadConfig(settings);
         var checks = (await new Doctor(config).RunAsync(cancellationToken)).ToList();
-        if (await WarehouseCheckAsync(config, cancellationToken) is { } warehouse)
-        {
-            checks.Add(warehouse);
-        }
+        checks.AddRange(await WarehouseChecksAsync(config, cancellationToken));
 
         if (await QuarantineCheckAsync(config, cancellationToken) is { } quarantine)
         {
@@ -48,25 +45,27 @@ internal sealed class DoctorCommand(CliRuntime runtime, SpectreStrataConsole con
     }
 
     /// <summary>
-    /// Whether a warehouse server can be opened (connection, credentials, database), in one line. Null for an embedded
-    /// file, whose state the quarantine check reads (through a running host when one holds it).
+    /// Whether a warehouse server can be opened (connection, credentials, database), in one line, then what its
+    /// adapter checks of the access (Snowflake: the role, the compute warehouse, schema privileges). None for an
+    /// embedded file, whose state the quarantine check reads (through a running host when one holds it).
     /// </summary>
-    private static async Task<DoctorCheck?> WarehouseCheckAsync(Configuration.StrataConfig config, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<DoctorCheck>> WarehouseChecksAsync(Configuration.StrataConfig config, CancellationToken cancellationToken)
     {
         var provider = Platform.Warehouses.Provider(config);
         if (provider.SingleProcess || !provider.MayExist(config))
         {
-            return null;
+            return [];
         }
 
         try
         {
             await using var warehouse = await provider.OpenAsync(config, cancellationToken);
-            return new DoctorCheck("warehouse", true, $"{warehouse.Engine} at {warehouse.Location}");
+            var access = await warehouse.CheckAccessAsync(cancellationToken);
+            return [new DoctorCheck("warehouse", true, $"{warehouse.Engine} at {warehouse.Location}"), .. access.Select(a => new DoctorCheck(a.Name, a.Ok, a.Detail, a.Fix))];
         }
         catch (Errors.StrataException ex)
         {
-            return new DoctorCheck("warehouse", false, ex.Message, "fix the warehouse.* setting or the network named here (docs/configuration.md)");
+            return [new DoctorCheck("warehouse", false, ex.Message, "fix the warehouse.* setting or the network named here (docs/configuration.md)")];
         }
     }
 

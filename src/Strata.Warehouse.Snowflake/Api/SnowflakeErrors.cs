@@ -40,7 +40,13 @@ internal static class SnowflakeErrors
         cause, WarehouseErrorKind.Unreachable);
 
     // A transaction conflict is worth retrying as a whole; Snowflake's SQLSTATE for it is 40001.
-    private static WarehouseErrorKind KindOf(string? sqlState) => sqlState == "40001" ? WarehouseErrorKind.Conflict : WarehouseErrorKind.Rejected;
+    // 40001: a transaction conflict; 42501: insufficient privileges (Snowflake's error 003001), as in SQL's standard classes.
+    private static WarehouseErrorKind KindOf(string? sqlState) => sqlState switch
+    {
+        "40001" => WarehouseErrorKind.Conflict,
+        "42501" => WarehouseErrorKind.Permission,
+        _ => WarehouseErrorKind.Rejected,
+    };
 
     private static string Reason(Exception cause) => cause switch
     {

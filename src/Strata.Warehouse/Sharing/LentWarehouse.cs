@@ -30,6 +30,8 @@ internal sealed class LentWarehouse(IWarehouse inner) : IWarehouse
     /// <inheritdoc />
     public Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default) => inner.RelationKindAsync(schema, name, cancellationToken);
 
+    public Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default) => inner.CheckAccessAsync(cancellationToken);
+
     /// <inheritdoc />
     public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null) => inner.CreateTableAsync(schema, table, columns, cancellationToken, primaryKey);
 
