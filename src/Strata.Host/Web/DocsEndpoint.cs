@@ -19,7 +19,18 @@ internal sealed class DocsEndpoint(Lazy<Task<TransformService>> transform, Platf
     public static void Map(WebApplication app, Lazy<Task<TransformService>> transform, PlatformState state, ISqlParser parser)
     {
         var endpoint = new DocsEndpoint(transform, state, parser);
-        app.MapGet("/docs", async (CancellationToken token) => Results.Text(await endpoint.PageAsync(token), "text/html; charset=utf-8"));
+        app.MapGet("/docs", async (CancellationToken token) =>
+        {
+            try
+            {
+                return Results.Text(await endpoint.PageAsync(token), "text/html; charset=utf-8");
+            }
+            catch (Errors.StrataException ex)
+            {
+                // A project that does not load (or a warehouse that is away) is said in its one line, not as a bare 500.
+                return Dashboard.Problem(StatusCodes.Status503ServiceUnavailable, $"the docs cannot be generated: {ex.Message}");
+            }
+        });
     }
 
     private async Task<string> PageAsync(CancellationToken cancellationToken)
