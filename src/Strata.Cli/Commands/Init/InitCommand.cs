@@ -68,14 +68,15 @@ internal sealed class InitCommand(CliRuntime runtime, SpectreStrataConsole conso
             Console.Warning($"{strataYml} exists and was left alone; its transform.project is not {projectPath}: set it to build the new project");
         }
 
-        foreach (var warning in scaffold.Warnings)
+        var warnings = scaffold.Warnings.Concat(StaleModels(folder, scaffold)).ToList();
+        foreach (var warning in warnings)
         {
             Console.Warning(warning);
         }
 
         if (settings.Json)
         {
-            Console.Json(new { Folder = folder, Tables = tables.Count, Files = written, scaffold.Warnings });
+            Console.Json(new { Folder = folder, Tables = tables.Count, Files = written, Warnings = warnings });
         }
         else
         {
@@ -88,5 +89,27 @@ internal sealed class InitCommand(CliRuntime runtime, SpectreStrataConsole conso
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// Models an earlier <c>strata init</c> generated for tables the publication no longer has: their source left
+    /// <c>_sources.yml</c>, so a build would fail on them. Said, not deleted — the user may have built on them.
+    /// </summary>
+    private static IEnumerable<string> StaleModels(string folder, ProjectScaffold.Scaffold scaffold)
+    {
+        var staging = Path.Combine(folder, "models", "staging");
+        if (!Directory.Exists(staging))
+        {
+            yield break;
+        }
+
+        var current = scaffold.Files.Select(f => Path.GetFullPath(Path.Combine(folder, f.Path))).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(staging, "stg_*.sql").Order(StringComparer.Ordinal))
+        {
+            if (!current.Contains(Path.GetFullPath(file)) && File.ReadLines(file).FirstOrDefault() is { } first && first.Contains(ProjectScaffold.GeneratedMark, StringComparison.Ordinal))
+            {
+                yield return $"{file} was generated for a table the publication no longer has, and its source is gone from _sources.yml: delete it, or `strata build` fails on it";
+            }
+        }
     }
 }
