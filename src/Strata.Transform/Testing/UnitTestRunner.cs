@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Strata.Transform.Execution;
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Execution.Strategies;
 using Strata.Transform.Graph;
 using Strata.Transform.Project;
@@ -14,7 +15,9 @@ namespace Strata.Transform.Testing;
 /// <c>source('s', 't')</c>) replaced by its rows — typed as the input relation's columns when it exists, columns not
 /// given being NULL — runs, and its rows are compared with the expected ones as a multiset over the expected columns.
 /// With <c>expect: {state: final}</c> the model's table after the run is compared instead. Nothing is written: every
-/// relation a test makes is temporary, in a transaction rolled back at its end.
+/// relation a test makes is temporary, in a transaction rolled back at its end. So an engine whose transactions hold
+/// no DDL and cannot read their own writes (<see cref="WarehouseCapabilities.TransactionalDdl"/> false) skips them,
+/// saying why: run them on DuckDB or PostgreSQL, where the same project's unit tests mean the same.
 /// </summary>
 internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler)
 {
@@ -31,6 +34,12 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var spec = test.Unit!;
+        if (!warehouse.Capabilities.TransactionalDdl)
+        {
+            return new TestResult(test.Name, test.Model, test.Severity, "skipped", 0, null, started, clock.Elapsed,
+                $"skipped: unit test {test.Name} needs a rolled-back transaction that holds temporary tables and reads its own writes, which {warehouse.Engine} has not; run unit tests on duckdb or postgres");
+        }
+
         try
         {
             var model = graph[test.Model!];
@@ -86,15 +95,16 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         IWarehouseTransaction transaction, Model model, string? prior, string scratch, string sql, CancellationToken cancellationToken)
     {
         var table = prior ?? warehouse.Quote(scratch + "_this");
+        var build = TransactionalModelBuild.Within(warehouse, transaction);
         Func<string, string>? create = prior is null ? select => warehouse.CreateTempTableSql(scratch + "_this", select) : null;
         switch (model.Config.Materialized)
         {
             case Materializations.CurrentState or Materializations.History:
-                await _changes.ApplyAsync(transaction, model, table, sql, create, cancellationToken);
+                await _changes.ApplyAsync(build, model, table, sql, create, cancellationToken);
                 break;
             case Materializations.Incremental when prior is not null:
                 var columns = (await transaction.QueryAsync($"SELECT * FROM {table} LIMIT 0", null, cancellationToken)).Columns;
-                await _incremental.ApplyAsync(transaction, model, table, columns, sql, cancellationToken);
+                await _incremental.ApplyAsync(build, model, table, columns, sql, cancellationToken);
                 break;
             default:
                 await transaction.ExecuteAsync(create!(ModelCompiler.TrimStatement(sql)), null, cancellationToken);
