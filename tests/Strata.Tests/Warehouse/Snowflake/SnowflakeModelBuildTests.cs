@@ -1,0 +1,216 @@
+using Strata.Output;
+using Strata.Testing;
+using Strata.Transform;
+using Strata.Transform.Execution;
+using static Strata.Tests.Warehouse.Snowflake.SqlApiShapes;
+
+namespace Strata.Tests.Warehouse.Snowflake;
+
+/// <summary>
+/// Models on Snowflake, against the fake account scripted to answer a build's reads (<see cref="ModelCatalogScript"/>):
+/// every statement <c>strata build</c> sends is captured and checked — DDL and reads only outside <c>BEGIN … COMMIT</c>,
+/// each changelog model's writes and watermark in one such request, every scratch table dropped, every statement
+/// Snowflake SQL — and the current_state, history and merge transactions are pinned. Whether Snowflake runs them
+/// with the intended meaning is for the live suite (docs/snowflake.md).
+/// </summary>
+public sealed class SnowflakeModelBuildTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+    private static readonly string[] Meta = ModelCatalogScript.ChangelogColumns;
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"strata-sfmodels-{Guid.NewGuid():N}");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task The_finance_project_builds_with_DDL_and_reads_before_each_transaction_of_writes_and_watermark()
+    {
+        var script = new ModelCatalogScript
+        {
+            BatchColumns = new Dictionary<string, string[]>
+            {
+                ["customers"] = ["customer_id", "customer_name", .. Meta],
+                ["products"] = ["product_id", "product_name", "unit_price", .. Meta],
+                ["orders"] = ["order_id", "order_date", "delivery_date", "customer_id", "status", .. Meta],
+                ["order_items"] = ["order_item_id", "order_id", "product_id", "quantity", .. Meta],
+            }.SelectMany(m => new[] { (m.Key, m.Value), (m.Key + "_history", m.Value) }).ToDictionary(m => m.Item1, m => m.Item2),
+        };
+        await using var account = await FakeSnowflakeAccount.StartAsync(script.Answer);
+        await using var warehouse = account.Warehouse();
+
+        var summary = await BuildAsync(Path.Combine(Repository.Root, "analytics"), warehouse);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Models.Where(m => m.Status != "success").Select(m => $"{m.Model}: {m.Error}")));
+        var built = summary.Models.Where(m => m.Status == "success").Select(m => m.Model).ToList();
+        Assert.Equal(16, built.Count);
+        await AssertBuildProtocolAsync(account, script.BatchColumns.Keys.Select(m => ("SILVER", m)).ToList());
+    }
+
+    [Fact]
+    public async Task A_changelog_project_on_existing_tables_pins_the_current_state_history_and_merge_transactions()
+    {
+        var (account, warehouse) = await StartChangelogProjectAsync();
+        await using var _ = account;
+        await using var __ = warehouse;
+
+        var summary = await BuildAsync(Path.Combine(_folder, "analytics"), warehouse);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Models.Concat<object>(summary.Tests).Select(r => r.ToString())));
+        var unit = Assert.Single(summary.Tests, t => t.Test.Contains("upper", StringComparison.Ordinal));
+        Assert.Equal("skipped", unit.Status);
+        Assert.Contains("run unit tests on duckdb or postgres", unit.Error, StringComparison.Ordinal);
+        await AssertBuildProtocolAsync(account, [("SILVER", "things"), ("SILVER", "things_history")]);
+
+        var requests = CapturedRequest.Of(account.Server);
+        Assert.Equal(Golden.CurrentState, RequestWriting(requests, "\"SILVER\".\"THINGS\""));
+        Assert.Equal(Golden.History, RequestWriting(requests, "\"SILVER\".\"THINGS_HISTORY\""));
+        Assert.Equal(Golden.Merge, RequestWriting(requests, "\"SILVER\".\"THINGS_MERGED\""));
+    }
+
+    [Fact]
+    public async Task A_history_guard_that_fails_the_transaction_ends_the_build_with_the_key_and_drops_the_scratch_tables()
+    {
+        // Snowflake's answer to casting the guard's text to a number (SQL compilation error 100038).
+        var (account, warehouse) = await StartChangelogProjectAsync(request =>
+            request.Statement is { } sql && sql.StartsWith("BEGIN TRANSACTION", StringComparison.Ordinal) && sql.Contains("strata guard: ", StringComparison.Ordinal)
+                ? Failure(422, "100038", "22018", "Numeric value 'strata guard: id=3' is not recognized", "guarded")
+                : null);
+        await using var _ = account;
+        await using var __ = warehouse;
+
+        var summary = await BuildAsync(Path.Combine(_folder, "analytics"), warehouse, "things_history");
+
+        var result = Assert.Single(summary.Models);
+        Assert.Equal("error", result.Status);
+        Assert.Contains("would hold two current versions of id=3; the build is rolled back", result.Error, StringComparison.Ordinal);
+        var requests = CapturedRequest.Of(account.Server);
+        var failed = requests.Single(r => r.IsTransaction);
+        Assert.DoesNotContain(requests.SkipWhile(r => r != failed).Skip(1), r => r.Statements.Any(s => CapturedRequest.Writes(s, "\"_STRATA\".\"MODEL_STATE\"")));
+        AssertScratchDropped(requests);
+    }
+
+    private async Task<(FakeSnowflakeAccount Account, Strata.Warehouse.Snowflake.SnowflakeWarehouse Warehouse)> StartChangelogProjectAsync(Func<FakeRequest, FakeAnswer?>? first = null)
+    {
+        WriteChangelogProject();
+        var script = new ModelCatalogScript
+        {
+            BatchColumns = new Dictionary<string, string[]> { ["things"] = ["id", "name", "n", .. Meta], ["things_history"] = ["id", "name", "n", .. Meta] },
+            Relations = new[] { "THINGS", "THINGS_HISTORY", "BIG_THINGS_TABLE", "THINGS_MERGED", "THINGS_APPENDED", "THINGS_REPLACED" }
+                .ToDictionary(t => "SILVER." + t, _ => "BASE TABLE").Append(new("SILVER.THINGS_VIEW", "VIEW")).ToDictionary(),
+            Columns = new Dictionary<string, string[]>
+            {
+                ["SILVER.THINGS_MERGED"] = ["ID", "NAME", "N"], ["SILVER.THINGS_APPENDED"] = ["ID", "N"], ["SILVER.THINGS_REPLACED"] = ["ID", "N"],
+            },
+            Watermarks = new Dictionary<string, (long, long)> { ["things"] = (100, 1), ["things_history"] = (100, 1) },
+            Truncated = true,
+        };
+        var account = await FakeSnowflakeAccount.StartAsync(request => first?.Invoke(request) ?? script.Answer(request));
+        return (account, account.Warehouse());
+    }
+
+    private void WriteChangelogProject() => Strata.Tests.Transform.TransformProjects.Write(Path.Combine(_folder, "analytics"), new Dictionary<string, string>
+    {
+        ["strata_project.yml"] = "name: things\nmodels:\n  silver:\n    schema: silver\n",
+        ["sources.yml"] = "sources:\n  - name: bronze\n    schema: bronze\n    changelog: true\n    tables:\n      - name: things\n        identifier: operations__things\n",
+        ["models/silver/things.sql"] = "{{ config(materialized='current_state', unique_key='id') }}\nselect id, name, n, {{ changelog_columns() }} from {{ source('bronze', 'things') }}",
+        ["models/silver/things_history.sql"] = "{{ config(materialized='history', unique_key='id') }}\nselect id, name, n, {{ changelog_columns() }} from {{ source('bronze', 'things') }}",
+        ["models/silver/things_view.sql"] = "{{ config(materialized='view') }}\nselect id, upper(name) as name from {{ ref('things') }}",
+        ["models/silver/big_things.sql"] = "{{ config(materialized='ephemeral') }}\nselect * from {{ ref('things') }} where n >= 10",
+        ["models/silver/big_things_table.sql"] = "{{ config(materialized='table') }}\nselect id, n from {{ ref('big_things') }}",
+        ["models/silver/things_merged.sql"] =
+            "{{ config(materialized='incremental', unique_key='id') }}\nselect id, name, n from {{ ref('things') }}\n{% if is_incremental() %}where n >= 0{% endif %}",
+        ["models/silver/things_appended.sql"] =
+            "{{ config(materialized='incremental', incremental_strategy='append') }}\nselect id, n from {{ ref('things') }}\n" +
+            "{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}",
+        ["models/silver/things_replaced.sql"] =
+            "{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='id') }}\nselect id, n from {{ ref('things') }}",
+        ["models/silver/things.yml"] =
+            "unit_tests:\n  - name: view_is_upper\n    model: things_view\n    given:\n      - input: ref('things')\n        rows:\n          - {id: 1, name: a}\n" +
+            "    expect:\n      rows:\n        - {id: 1, name: A}\n",
+    });
+
+    private async Task<RunSummary> BuildAsync(string project, Strata.Warehouse.IWarehouse warehouse, params string[] select)
+    {
+        var service = await TransformService.OpenAsync(project, warehouse, Path.Combine(_folder, "target"), new NullConsole());
+        return await service.BuildAsync(new RunOptions { Threads = 1, Select = select }).WaitAsync(Deadline);
+    }
+
+    /// <summary>The protocol of a build without transactional DDL, checked on everything the account was sent.</summary>
+    private static async Task AssertBuildProtocolAsync(FakeSnowflakeAccount account, IReadOnlyList<(string Schema, string Model)> changelogModels)
+    {
+        var requests = CapturedRequest.Of(account.Server);
+        foreach (var transaction in requests.Where(r => r.IsTransaction))
+        {
+            // Only writes inside: no query (it could not see the writes before it), no DDL (it would commit the transaction).
+            Assert.All(transaction.Inner, s => Assert.True(CapturedRequest.IsWrite(s), $"not a write inside BEGIN … COMMIT: {s}"));
+        }
+
+        foreach (var (schema, model) in changelogModels)
+        {
+            var relation = $"\"{schema}\".\"{model.ToUpperInvariant()}\"";
+            var writing = requests.Where(r => r.Statements.Any(s => CapturedRequest.Writes(s, relation))).ToList();
+            var transaction = Assert.Single(writing);
+            Assert.True(transaction.IsTransaction, $"{model}'s writes are not in a transaction");
+            Assert.Contains(transaction.Inner, s => s.StartsWith("INSERT INTO \"_STRATA\".\"MODEL_STATE\"", StringComparison.Ordinal) && s.Contains($"('{model}', ", StringComparison.Ordinal));
+            Assert.DoesNotContain(requests.Where(r => r != transaction), r => r.Statements.Any(s => s.StartsWith("INSERT INTO \"_STRATA\".\"MODEL_STATE\"", StringComparison.Ordinal) && s.Contains($"('{model}', ", StringComparison.Ordinal)));
+        }
+
+        AssertScratchDropped(requests);
+        await SnowflakeGrammar.AssertParsesAsync(requests.Select(r => r.Text).ToList());
+    }
+
+    /// <summary>Every scratch relation made is dropped, after the last request that names it.</summary>
+    private static void AssertScratchDropped(IReadOnlyList<CapturedRequest> requests)
+    {
+        var texts = requests.Select(r => r.Text).ToList();
+        var made = texts.Select(t => System.Text.RegularExpressions.Regex.Match(t, "^CREATE OR REPLACE (?:TRANSIENT TABLE|VIEW) (\"_STRATA_STAGE\"\\.\"[^\"]+\")")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(made);
+        foreach (var scratch in made)
+        {
+            var drop = texts.FindIndex(t => t.StartsWith("DROP ", StringComparison.Ordinal) && t.EndsWith(" IF EXISTS " + scratch, StringComparison.Ordinal));
+            Assert.True(drop >= 0, $"{scratch} is not dropped");
+            Assert.True(texts.FindLastIndex(t => !t.StartsWith("DROP ", StringComparison.Ordinal) && t.Contains(scratch, StringComparison.Ordinal)) < drop, $"{scratch} is named after its drop");
+        }
+    }
+
+    /// <summary>The one request writing <paramref name="relation"/>, its build suffixes and its watermark's time of writing normalized.</summary>
+    private static string RequestWriting(IReadOnlyList<CapturedRequest> requests, string relation) =>
+        CapturedRequest.Normalized(System.Text.RegularExpressions.Regex.Replace(
+            requests.Single(r => r.Statements.Any(s => CapturedRequest.Writes(s, relation))).Text,
+            @"'\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+'\);$", "'<now>');", System.Text.RegularExpressions.RegexOptions.Multiline));
+
+    /// <summary>The pinned requests, as the SQL API receives them.</summary>
+    private static class Golden
+    {
+        /// <summary>current_state after a TRUNCATE in the batch: emptied, each key's latest version in, the watermark moved; one transaction.</summary>
+        public const string CurrentState = """"
+            BEGIN TRANSACTION;
+            DELETE FROM "SILVER"."THINGS";
+            DELETE FROM "SILVER"."THINGS" AS t USING "_STRATA_STAGE"."STRATA_LATEST__THINGS__BUILD" AS s WHERE t."ID" = s."ID";
+            INSERT INTO "SILVER"."THINGS" ("ID", "NAME", "N", "_LSN", "_COMMIT_TS") SELECT "ID", "NAME", "N", "_LSN", "_COMMIT_TS" FROM "_STRATA_STAGE"."STRATA_LATEST__THINGS__BUILD" WHERE _op <> 'd';
+            DELETE FROM "_STRATA"."MODEL_STATE" WHERE model = 'things';
+            INSERT INTO "_STRATA"."MODEL_STATE" (model, lsn, seq, commit_ts, updated_at) VALUES ('things', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
+            COMMIT
+            """";
+
+        /// <summary>history: versions closed and inserted per segment around the reset, the two-current-rows guard failing the transaction itself, the watermark.</summary>
+        public const string History = """"
+            BEGIN TRANSACTION;
+            UPDATE "SILVER"."THINGS_HISTORY" AS t SET valid_to = s.first_ts, is_current = false FROM (SELECT "ID", min(_commit_ts) AS first_ts FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE true AND (_lsn < 110 OR (_lsn = 110 AND _seq < 2)) AND _op <> 't' GROUP BY "ID") AS s WHERE (t.is_current) AND t."ID" = s."ID";
+            INSERT INTO "SILVER"."THINGS_HISTORY" ("ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, valid_from, valid_to, is_current, is_deleted) SELECT "ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, _commit_ts, lead(_commit_ts) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq), lead(_lsn) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq) IS NULL, _op = 'd' FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE true AND (_lsn < 110 OR (_lsn = 110 AND _seq < 2)) AND _op <> 't';
+            UPDATE "SILVER"."THINGS_HISTORY" SET valid_to = '2025-12-01 08:28:20.0000000', is_current = false WHERE is_current;
+            UPDATE "SILVER"."THINGS_HISTORY" AS t SET valid_to = s.first_ts, is_current = false FROM (SELECT "ID", min(_commit_ts) AS first_ts FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE (_lsn > 110 OR (_lsn = 110 AND _seq > 2)) AND true AND _op <> 't' GROUP BY "ID") AS s WHERE (t.is_current) AND t."ID" = s."ID";
+            INSERT INTO "SILVER"."THINGS_HISTORY" ("ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, valid_from, valid_to, is_current, is_deleted) SELECT "ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, _commit_ts, lead(_commit_ts) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq), lead(_lsn) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq) IS NULL, _op = 'd' FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE (_lsn > 110 OR (_lsn = 110 AND _seq > 2)) AND true AND _op <> 't';
+            DELETE FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE CAST((SELECT CAST('strata guard: ' AS VARCHAR) || strata_violation FROM (SELECT 'id=' || coalesce(CAST(t."ID" AS VARCHAR), 'NULL') AS strata_violation FROM "SILVER"."THINGS_HISTORY" AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" AS s WHERE t."ID" = s."ID") GROUP BY t."ID" HAVING count(*) > 1) AS guard LIMIT 1) AS NUMBER(19,0)) IS NOT NULL;
+            DELETE FROM "_STRATA"."MODEL_STATE" WHERE model = 'things_history';
+            INSERT INTO "_STRATA"."MODEL_STATE" (model, lsn, seq, commit_ts, updated_at) VALUES ('things_history', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
+            COMMIT
+            """";
+
+        /// <summary>incremental merge: one statement, atomic alone, its source cut to one row per key.</summary>
+        public const string Merge = """"
+            MERGE INTO "SILVER"."THINGS_MERGED" AS t USING (SELECT * FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_MERGED__BUILD" QUALIFY ROW_NUMBER() OVER (PARTITION BY "ID" ORDER BY "ID") = 1) AS s ON t."ID" = s."ID"
+            WHEN MATCHED THEN UPDATE SET "NAME" = s."NAME", "N" = s."N"
+            WHEN NOT MATCHED THEN INSERT ("ID", "NAME", "N") VALUES (s."ID", s."NAME", s."N")
+            """";
+    }
+}
