@@ -23,7 +23,7 @@ public sealed partial class ModelCatalogScript
     /// <summary>Relations that exist, <c>SCHEMA.NAME</c> (stored, upper case) → <c>BASE TABLE</c> or <c>VIEW</c>.</summary>
     public IReadOnlyDictionary<string, string> Relations { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Columns of existing tables, <c>SCHEMA.NAME</c> → stored column names (all NUMBER but <c>NAME</c>, TEXT).</summary>
+    /// <summary>Columns of existing tables, <c>SCHEMA.NAME</c> → stored column names (typed by name: see <see cref="StoredColumn"/>).</summary>
     public IReadOnlyDictionary<string, string[]> Columns { get; init; } = new Dictionary<string, string[]>();
 
     /// <summary>Watermarks kept in <c>_strata.model_state</c>, by model.</summary>
@@ -51,7 +51,7 @@ public sealed partial class ModelCatalogScript
             var names = Columns.GetValueOrDefault($"{Binding(request, 1)}.{Binding(request, 2)}") ?? [];
             return ResultSet("columns",
                 [Column("COLUMN_NAME", "text"), Column("DATA_TYPE", "text"), Column("NUMERIC_PRECISION", "fixed", 0), Column("NUMERIC_SCALE", "fixed", 0), Column("CHARACTER_MAXIMUM_LENGTH", "fixed", 0)],
-                names.Select(n => n == "NAME" ? new[] { n, "TEXT", null, null, "16777216" } : [n, "NUMBER", "19", "0", null]).ToArray());
+                names.Select(StoredColumn).ToArray());
         }
 
         if (sql.Contains("information_schema.tables", StringComparison.Ordinal))
@@ -92,6 +92,12 @@ public sealed partial class ModelCatalogScript
 
         return null;
     }
+
+    /// <summary>A row of information_schema.columns: <c>NAME</c> and <c>DBT_SCD_ID</c> text, times (<c>…_AT</c>, <c>DBT_VALID_…</c>) TIMESTAMP_TZ, the rest NUMBER.</summary>
+    private static string?[] StoredColumn(string name) =>
+        name is "NAME" or "DBT_SCD_ID" ? [name, "TEXT", null, null, "16777216"]
+        : name.EndsWith("_AT", StringComparison.Ordinal) || name.StartsWith("DBT_VALID_", StringComparison.Ordinal) ? [name, "TIMESTAMP_TZ", null, null, null]
+        : [name, "NUMBER", "19", "0", null];
 
     private static string? Binding(FakeRequest request, int index) =>
         request.Body!.Value.TryGetProperty("bindings", out var bindings) ? bindings.GetProperty(index.ToString(CultureInfo.InvariantCulture)).GetProperty("value").GetString() : null;

@@ -88,6 +88,53 @@ public sealed class SnowflakeModelBuildTests : IDisposable
         AssertScratchDropped(requests);
     }
 
+    [Fact]
+    public async Task A_seed_and_a_dbt_snapshot_keep_their_DDL_before_and_their_rows_in_one_transaction()
+    {
+        Strata.Tests.Transform.TransformProjects.Write(Path.Combine(_folder, "shop"), new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: shop\n",
+            ["models/sources.yml"] = "version: 2\nsources:\n  - name: raw\n    tables: [{name: things}]\n",
+            ["seeds/colors.csv"] = "id,name\n1,red\n2,green\n",
+            ["snapshots/things_snapshot.sql"] =
+                "{% snapshot things_snapshot %}\n{{ config(target_schema='snapshots', unique_key='id', strategy='timestamp', updated_at='updated_at') }}\n" +
+                "select * from {{ source('raw', 'things') }}\n{% endsnapshot %}\n",
+        });
+        var script = new ModelCatalogScript
+        {
+            BatchColumns = new Dictionary<string, string[]> { ["things_snapshot"] = ["id", "name", "updated_at"] },
+            Relations = new Dictionary<string, string> { ["SNAPSHOTS.THINGS_SNAPSHOT"] = "BASE TABLE" },
+            Columns = new Dictionary<string, string[]>
+            {
+                ["SNAPSHOTS.THINGS_SNAPSHOT"] = ["ID", "NAME", "UPDATED_AT", "DBT_SCD_ID", "DBT_UPDATED_AT", "DBT_VALID_FROM", "DBT_VALID_TO"],
+            },
+        };
+        await using var account = await FakeSnowflakeAccount.StartAsync(script.Answer);
+        await using var warehouse = account.Warehouse();
+
+        var summary = await BuildAsync(Path.Combine(_folder, "shop"), warehouse);
+
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Models.Select(r => r.ToString())));
+        Assert.Equal(["colors", "things_snapshot"], summary.Models.Select(m => m.Model).Order());
+        await AssertBuildProtocolAsync(account, []);
+        var requests = CapturedRequest.Of(account.Server);
+        var texts = requests.Select(r => r.Text).ToList();
+        // The seed: its stored hash forgotten, then dropped and created, each on its own; rows and hash in one transaction.
+        var seed = Assert.Single(requests, r => r.Statements.Any(s => s.StartsWith("MERGE INTO \"_STRATA\".\"SEEDS\"", StringComparison.Ordinal)));
+        Assert.True(seed.IsTransaction);
+        Assert.Equal(
+            "INSERT INTO \"ANALYTICS\".\"COLORS\" (\"ID\", \"NAME\") VALUES (CAST('1' AS NUMBER(19,0)), CAST('red' AS VARCHAR)), (CAST('2' AS NUMBER(19,0)), CAST('green' AS VARCHAR))",
+            seed.Inner[0]);
+        var forget = texts.FindIndex(t => t.StartsWith("DELETE FROM \"_STRATA\".\"SEEDS\"", StringComparison.Ordinal));
+        var create = texts.FindIndex(t => t.StartsWith("CREATE TABLE ", StringComparison.Ordinal) && t.Contains("\"COLORS\"", StringComparison.Ordinal));
+        Assert.True(forget >= 0 && forget < create && create < texts.IndexOf(seed.Text), string.Join("\n", texts));
+        // The snapshot: versions closed and inserted, and the guard, in one transaction after the staging.
+        var snapshot = Assert.Single(requests, r => r.Statements.Any(s => CapturedRequest.Writes(s, "\"SNAPSHOTS\".\"THINGS_SNAPSHOT\"")));
+        Assert.True(snapshot.IsTransaction);
+        Assert.Equal(["UPDATE", "INSERT", "DELETE"], snapshot.Inner.Select(s => s.Split(' ')[0]));
+        Assert.Contains("strata guard: ", snapshot.Inner[2], StringComparison.Ordinal);
+    }
+
     private async Task<(FakeSnowflakeAccount Account, Strata.Warehouse.Snowflake.SnowflakeWarehouse Warehouse)> StartChangelogProjectAsync(Func<FakeRequest, FakeAnswer?>? first = null)
     {
         WriteChangelogProject();
