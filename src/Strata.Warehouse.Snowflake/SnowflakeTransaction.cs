@@ -8,6 +8,8 @@ namespace Strata.Warehouse.Snowflake;
 /// ("Using explicit transactions"; bind variables are not allowed there). Snowflake commits all or nothing; nothing is
 /// sent when it is disposed without commit. A single statement goes alone (atomic by itself) with bind variables.
 /// A query reads what is committed: after a write in the same transaction it is refused rather than answered wrongly.
+/// Model builds never send one (TransactionalDdl is false: they stage and read first, and their transaction holds
+/// only writes; docs/snowflake.md, "Models").
 /// </summary>
 internal sealed class SnowflakeTransaction(SnowflakeWarehouse warehouse) : IWarehouseTransaction
 {

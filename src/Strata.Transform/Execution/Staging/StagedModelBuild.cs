@@ -3,8 +3,8 @@ using Strata.Warehouse;
 namespace Strata.Transform.Execution.Staging;
 
 /// <summary>
-/// A build on an engine whose DDL commits on its own and whose transaction cannot read its own writes (Snowflake
-/// over the SQL API: a transaction is one request, temporary tables end with it). Two phases:
+/// A build on an engine whose DDL commits on its own and whose transaction cannot read its own writes (one whose
+/// transaction is a single request, its temporary tables ending with it). Two phases:
 /// <list type="number">
 /// <item>DDL and staging, each statement committed on its own: batches become scratch tables in
 /// <see cref="Schema"/> (named per model and build), every read the build needs (counts, columns, newest position,

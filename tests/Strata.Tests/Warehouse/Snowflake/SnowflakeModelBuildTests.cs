@@ -2,6 +2,7 @@ using Strata.Output;
 using Strata.Testing;
 using Strata.Transform;
 using Strata.Transform.Execution;
+using Strata.Transform.Execution.Staging;
 using static Strata.Tests.Warehouse.Snowflake.SqlApiShapes;
 
 namespace Strata.Tests.Warehouse.Snowflake;
@@ -19,7 +20,13 @@ public sealed class SnowflakeModelBuildTests : IDisposable
     private static readonly string[] Meta = ModelCatalogScript.ChangelogColumns;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"strata-sfmodels-{Guid.NewGuid():N}");
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
 
     [Fact]
     public async Task The_finance_project_builds_with_DDL_and_reads_before_each_transaction_of_writes_and_watermark()
@@ -133,6 +140,39 @@ public sealed class SnowflakeModelBuildTests : IDisposable
         Assert.True(snapshot.IsTransaction);
         Assert.Equal(["UPDATE", "INSERT", "DELETE"], snapshot.Inner.Select(s => s.Split(' ')[0]));
         Assert.Contains("strata guard: ", snapshot.Inner[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_staged_build_refuses_reads_staging_and_DDL_after_its_first_write_and_drops_its_scratch_when_abandoned()
+    {
+        await using var account = await FakeSnowflakeAccount.StartAsync();
+        await using var warehouse = account.Warehouse();
+
+        await using (var build = await ModelBuild.BeginAsync(warehouse, CancellationToken.None))
+        {
+            Assert.IsType<StagedModelBuild>(build);
+            var batch = await build.StageAsync("strata_batch__m", "SELECT 1 AS id", CancellationToken.None);
+            await build.WriteAsync($"INSERT INTO \"T\" SELECT * FROM {batch}", null, CancellationToken.None);
+            Func<Task>[] late =
+            [
+                () => build.ReadAsync("SELECT 1", null, CancellationToken.None),
+                () => build.StageAsync("strata_latest__m", "SELECT 1", CancellationToken.None),
+                () => build.DefineAsync("CREATE TABLE \"T2\" (\"A\" NUMBER)", CancellationToken.None),
+            ];
+            foreach (var step in late)
+            {
+                Assert.Contains("after this build's first write", (await Assert.ThrowsAsync<InvalidOperationException>(step)).Message, StringComparison.Ordinal);
+            }
+        }
+
+        var texts = CapturedRequest.Of(account.Server).Select(r => CapturedRequest.Normalized(r.Text)).ToList();
+        Assert.Equal(
+            [
+                "CREATE SCHEMA IF NOT EXISTS \"_STRATA_STAGE\"",
+                "CREATE OR REPLACE TRANSIENT TABLE \"_STRATA_STAGE\".\"STRATA_BATCH__M__BUILD\" AS\nSELECT 1 AS id",
+                "DROP TABLE IF EXISTS \"_STRATA_STAGE\".\"STRATA_BATCH__M__BUILD\"",
+            ],
+            texts);
     }
 
     private async Task<(FakeSnowflakeAccount Account, Strata.Warehouse.Snowflake.SnowflakeWarehouse Warehouse)> StartChangelogProjectAsync(Func<FakeRequest, FakeAnswer?>? first = null)
