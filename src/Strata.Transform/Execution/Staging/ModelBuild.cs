@@ -18,7 +18,7 @@ internal abstract class ModelBuild : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(warehouse);
         var transaction = await warehouse.BeginAsync(cancellationToken);
         return warehouse.Capabilities.TransactionalDdl
-            ? new TransactionalModelBuild(warehouse, transaction, ownsTransaction: true)
+            ? new TransactionalModelBuild(warehouse, transaction)
             : new StagedModelBuild(warehouse, transaction);
     }
 

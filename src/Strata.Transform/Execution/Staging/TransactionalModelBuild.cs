@@ -6,12 +6,9 @@ namespace Strata.Transform.Execution.Staging;
 /// A build in one transaction, DDL and temporary tables included: what engines with transactional DDL have always
 /// run, statement for statement. Reads see the writes before them, so a guard is a query before the commit.
 /// </summary>
-internal sealed class TransactionalModelBuild(IWarehouse warehouse, IWarehouseTransaction transaction, bool ownsTransaction) : ModelBuild
+internal sealed class TransactionalModelBuild(IWarehouse warehouse, IWarehouseTransaction transaction) : ModelBuild
 {
     private readonly HashSet<string> _views = new(StringComparer.Ordinal);
-
-    /// <summary>A build inside <paramref name="transaction"/>, which the caller keeps (a unit test rolls it back).</summary>
-    public static TransactionalModelBuild Within(IWarehouse warehouse, IWarehouseTransaction transaction) => new(warehouse, transaction, ownsTransaction: false);
 
     public override IWarehouseTransaction Definitions => transaction;
 
@@ -49,5 +46,6 @@ internal sealed class TransactionalModelBuild(IWarehouse warehouse, IWarehouseTr
 
     public override Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
 
-    public override ValueTask DisposeAsync() => ownsTransaction ? transaction.DisposeAsync() : ValueTask.CompletedTask;
+    /// <remarks>Without a commit, a rollback: how a unit test leaves nothing behind.</remarks>
+    public override ValueTask DisposeAsync() => transaction.DisposeAsync();
 }
