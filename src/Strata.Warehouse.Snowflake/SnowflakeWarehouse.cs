@@ -124,6 +124,10 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     public override string CreateScratchTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TRANSIENT TABLE {Qualify(schema, name)} AS\n{sql}";
 
     /// <inheritdoc />
+    /// <remarks>COPY GRANTS: the privileges granted on the table it replaces stay, so the roles reading a model keep reading it after a rebuild.</remarks>
+    public override string ReplaceTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TABLE {Qualify(schema, name)} COPY GRANTS AS\n{sql}";
+
+    /// <inheritdoc />
     public override Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IWarehouseTransaction>(new SnowflakeTransaction(this));
 

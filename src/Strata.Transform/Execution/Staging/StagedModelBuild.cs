@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Strata.Warehouse;
 
 namespace Strata.Transform.Execution.Staging;
@@ -28,13 +29,15 @@ internal sealed class StagedModelBuild : ModelBuild
     /// <summary>Starts a guard's violation text, so that its failure can be told from any other.</summary>
     private const string GuardMarker = "strata guard: ";
 
+    /// <summary>The warehouses whose <see cref="Schema"/> this process has made sure of: once, not once per build (each is a request).</summary>
+    private static readonly ConditionalWeakTable<IWarehouse, object> SchemaReady = [];
+
     private readonly IWarehouse _warehouse;
     private readonly IWarehouseTransaction _transaction;
     private readonly string _build = Guid.NewGuid().ToString("N")[..8];
     private readonly List<(string Name, string Relation, bool IsView)> _staged = [];
     private Func<string, Exception>? _guardError;
     private bool _wrote;
-    private bool _schemaReady;
 
     public StagedModelBuild(IWarehouse warehouse, IWarehouseTransaction transaction)
     {
@@ -114,10 +117,10 @@ internal sealed class StagedModelBuild : ModelBuild
     private async Task<string> StageAsync(string name, bool isView, Func<string, string, string> create, CancellationToken cancellationToken)
     {
         RefuseAfterWrite("staging");
-        if (!_schemaReady)
+        if (!SchemaReady.TryGetValue(_warehouse, out _))
         {
             await _warehouse.EnsureSchemaAsync(Schema, cancellationToken);
-            _schemaReady = true;
+            SchemaReady.AddOrUpdate(_warehouse, Schema);
         }
 
         var scratch = $"{name}__{_build}";

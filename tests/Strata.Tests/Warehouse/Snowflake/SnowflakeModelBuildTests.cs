@@ -50,6 +50,10 @@ public sealed class SnowflakeModelBuildTests : IDisposable
         var built = summary.Models.Where(m => m.Status == "success").Select(m => m.Model).ToList();
         Assert.Equal(16, built.Count);
         await AssertBuildProtocolAsync(account, script.BatchColumns.Keys.Select(m => ("SILVER", m)).ToList());
+        // Each gold table is one atomic replace (the old table stays if it fails, its grants kept), never a drop and a create.
+        var texts = CapturedRequest.Of(account.Server).Select(r => r.Text).ToList();
+        Assert.Equal(8, texts.Count(t => t.StartsWith("CREATE OR REPLACE TABLE \"GOLD\".", StringComparison.Ordinal) && t.Contains(" COPY GRANTS AS\n", StringComparison.Ordinal)));
+        Assert.DoesNotContain(texts, t => t.StartsWith("DROP TABLE IF EXISTS \"GOLD\".", StringComparison.Ordinal));
     }
 
     [Fact]
