@@ -28,9 +28,8 @@ public sealed partial record CapturedRequest(string Text, IReadOnlyList<string> 
 
     /// <summary>Whether <paramref name="sql"/> writes to <paramref name="relation"/> (quoted and qualified).</summary>
     public static bool Writes(string sql, string relation) =>
-        sql.StartsWith($"INSERT INTO {relation} ", StringComparison.Ordinal) || sql.StartsWith($"DELETE FROM {relation} ", StringComparison.Ordinal) ||
-        sql.StartsWith($"DELETE FROM {relation}", StringComparison.Ordinal) && sql.Length == $"DELETE FROM {relation}".Length ||
-        sql.StartsWith($"UPDATE {relation} ", StringComparison.Ordinal) || sql.StartsWith($"MERGE INTO {relation} ", StringComparison.Ordinal);
+        sql == $"DELETE FROM {relation}" ||
+        new[] { "INSERT INTO", "DELETE FROM", "UPDATE", "MERGE INTO" }.Any(verb => sql.StartsWith($"{verb} {relation} ", StringComparison.Ordinal));
 
     /// <summary>The text with each build's scratch suffix written <c>__BUILD</c>, for golden comparisons.</summary>
     public static string Normalized(string sql) => BuildSuffix().Replace(sql ?? "", "__BUILD\"");
