@@ -19,7 +19,8 @@ namespace Strata.Transform.Execution.Staging;
 /// built from the whole changelog) or leaves harmless. The reads see committed data, not the writes; so they come
 /// before the first write (refused after one), and a check of what the writes made (<see cref="GuardAsync"/>)
 /// becomes a statement inside the transaction that fails it. Scratch relations left by a crash are named per build
-/// and harmless.
+/// and harmless. What it assumes, as the transactional form does: one build of a model at a time (what was read
+/// before the transaction would otherwise be stale at its commit).
 /// </summary>
 internal sealed class StagedModelBuild : ModelBuild
 {
