@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Strata.Warehouse.Snowflake;
 
@@ -8,8 +9,11 @@ namespace Strata.Warehouse.Snowflake;
 /// ("Using explicit transactions"; bind variables are not allowed there). Snowflake commits all or nothing; nothing is
 /// sent when it is disposed without commit. A single statement goes alone (atomic by itself) with bind variables.
 /// A query reads what is committed: after a write in the same transaction it is refused rather than answered wrongly.
+/// Model builds never send one (TransactionalDdl is false: they stage and read first, and their transaction holds
+/// only writes; docs/snowflake.md, "Models"). DDL among several statements is refused too: Snowflake would commit
+/// the statements before it on its own, and run those after it outside any transaction.
 /// </summary>
-internal sealed class SnowflakeTransaction(SnowflakeWarehouse warehouse) : IWarehouseTransaction
+internal sealed partial class SnowflakeTransaction(SnowflakeWarehouse warehouse) : IWarehouseTransaction
 {
     private readonly List<(string Sql, IReadOnlyList<object?>? Parameters)> _statements = [];
 
@@ -38,6 +42,12 @@ internal sealed class SnowflakeTransaction(SnowflakeWarehouse warehouse) : IWare
                 await warehouse.RunAsync(_statements[0].Sql, _statements[0].Parameters, cancellationToken);
                 break;
             default:
+                if (_statements.FirstOrDefault(s => Ddl().IsMatch(s.Sql)).Sql is { } ddl)
+                {
+                    throw new WarehouseException(
+                        $"DDL inside a transaction of several statements would commit it halfway on Snowflake; run it before the transaction: {ddl[..Math.Min(ddl.Length, 80)]}");
+                }
+
                 await warehouse.RunInOneRequestAsync(Transaction(_statements.Select(s => SnowflakeSqlText.Inline(s.Sql, s.Parameters))), cancellationToken);
                 break;
         }
@@ -61,4 +71,8 @@ internal sealed class SnowflakeTransaction(SnowflakeWarehouse warehouse) : IWare
             : throw new WarehouseException(
                 $"one transaction of {all.Count - 2} statements is {bytes / 1024} KiB of SQL, over the SQL API's 1 MB limit for a request; write it in smaller batches (ingest.batch_size)");
     }
+
+    // Statements that commit on their own in Snowflake ("Transactions" → "DDL").
+    [GeneratedRegex(@"^\s*(CREATE|DROP|ALTER|UNDROP|GRANT|REVOKE)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Ddl();
 }

@@ -121,6 +121,17 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     public override string CreateTempViewSql(string name, string sql) => $"CREATE TEMPORARY VIEW {Quote(name)} AS {sql}";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// TRANSIENT: no Fail-safe period, so a build's scratch rows cost no storage after the build drops them. A
+    /// temporary table would not do: every SQL API request is its own session, and the table would end with it.
+    /// </remarks>
+    public override string CreateScratchTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TRANSIENT TABLE {Qualify(schema, name)} AS\n{sql}";
+
+    /// <inheritdoc />
+    /// <remarks>COPY GRANTS: the privileges granted on the table it replaces stay, so the roles reading a model keep reading it after a rebuild.</remarks>
+    public override string ReplaceTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TABLE {Qualify(schema, name)} COPY GRANTS AS\n{sql}";
+
+    /// <inheritdoc />
     public override Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IWarehouseTransaction>(new SnowflakeTransaction(this));
 

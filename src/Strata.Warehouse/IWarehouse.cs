@@ -82,6 +82,20 @@ public interface IWarehouse : IAsyncDisposable
     string CreateTempViewSql(string name, string sql);
 
     /// <summary>
+    /// The statement that creates scratch table <paramref name="schema"/>.<paramref name="name"/> from <paramref name="sql"/>,
+    /// replacing one of that name: a build's staged rows on an engine without transactional DDL, where a temporary
+    /// table would not outlive the request that made it. Run on its own, outside any transaction; the build drops it.
+    /// </summary>
+    string CreateScratchTableSql(string schema, string name, string sql);
+
+    /// <summary>
+    /// The one statement that replaces table <paramref name="schema"/>.<paramref name="name"/> (or creates it) with the
+    /// rows of <paramref name="sql"/>: for engines without transactional DDL, where a drop and a create would leave a
+    /// moment without the table, and nothing when the create fails. Engines with transactional DDL drop and create in a transaction instead.
+    /// </summary>
+    string ReplaceTableSql(string schema, string name, string sql);
+
+    /// <summary>
     /// The statement that merges the rows of relation <paramref name="source"/> into <paramref name="target"/> by
     /// <paramref name="keys"/>: a matching row takes the source's other <paramref name="columns"/>, the rest are
     /// inserted. Column names are unquoted; relations are written as the caller gives them.

@@ -92,6 +92,14 @@ public abstract class WarehouseBase : IWarehouse
     public virtual string CreateTempViewSql(string name, string sql) => $"CREATE TEMP VIEW {Quote(name)} AS {sql}";
 
     /// <inheritdoc />
+    /// <remarks>A plain table; DuckDB and PostgreSQL never need it (their DDL is transactional, their temporary tables serve).</remarks>
+    public virtual string CreateScratchTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TABLE {Qualify(schema, name)} AS\n{sql}";
+
+    /// <inheritdoc />
+    /// <remarks><c>CREATE OR REPLACE TABLE</c>, atomic in DuckDB and Snowflake; PostgreSQL has none and never needs it.</remarks>
+    public virtual string ReplaceTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TABLE {Qualify(schema, name)} AS\n{sql}";
+
+    /// <inheritdoc />
     /// <remarks>The SQL:2003 <c>MERGE</c> DuckDB (1.4+) and PostgreSQL (15+) both run.</remarks>
     public virtual string MergeSql(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns)
     {

@@ -1,3 +1,4 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 using Strata.Warehouse.Changelog;
@@ -9,8 +10,9 @@ internal readonly record struct AppliedChanges(long Changes, long Lsn, long Seq,
 
 /// <summary>
 /// Applies one batch of changes — a changelog model's compiled select over its window — to a relation, inside the
-/// caller's transaction: the latest version per key for <c>current_state</c>, a row per version for <c>history</c>.
+/// caller's build: the latest version per key for <c>current_state</c>, a row per version for <c>history</c>.
 /// The builds apply it to the model's table; a unit test of the final state applies it to given prior rows and rolls back.
+/// Every read and every staged table comes before the first write, as a <see cref="ModelBuild"/> without transactional DDL needs.
 /// </summary>
 internal sealed class ChangelogBatch(IWarehouse warehouse, ModelCompiler compiler)
 {
@@ -21,20 +23,19 @@ internal sealed class ChangelogBatch(IWarehouse warehouse, ModelCompiler compile
     /// turns the select of the relation's (empty) shape into the statement that creates it first. Null when the batch was empty.
     /// </summary>
     public async Task<AppliedChanges?> ApplyAsync(
-        IWarehouseTransaction transaction, Model model, string relation, string sql, Func<string, string>? create, CancellationToken cancellationToken)
+        ModelBuild build, Model model, string relation, string sql, Func<string, string>? create, CancellationToken cancellationToken)
     {
-        var batchName = $"strata_batch__{model.Name}";
-        var batch = warehouse.Quote(batchName);
+        string batch;
         try
         {
-            await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
+            batch = await build.StageAsync($"strata_batch__{model.Name}", sql, cancellationToken);
         }
         catch (WarehouseException ex)
         {
             throw new TransformException($"{model.Path}: model {model.Name} failed in the warehouse: {ex.Message} (compiled SQL: {compiler.CompiledPath(model.Path)})", ex);
         }
 
-        var columns = (await transaction.QueryAsync($"SELECT * FROM {batch} LIMIT 0", null, cancellationToken)).Columns;
+        var columns = (await build.ReadAsync($"SELECT * FROM {batch} LIMIT 0", null, cancellationToken)).Columns;
         foreach (var required in Metadata.Concat(model.Config.UniqueKey).Where(c => !columns.Contains(c)))
         {
             throw new TransformException(
@@ -47,54 +48,54 @@ internal sealed class ChangelogBatch(IWarehouse warehouse, ModelCompiler compile
         if (create is not null)
         {
             var extra = history ? ", _seq, _commit_ts AS valid_from, _commit_ts AS valid_to, true AS is_current, false AS is_deleted" : "";
-            await transaction.ExecuteAsync(create($"SELECT {List(values.Select(warehouse.Quote))}{extra} FROM {batch} WHERE 1 = 0"), null, cancellationToken);
+            await build.DefineAsync(create($"SELECT {List(values.Select(warehouse.Quote))}{extra} FROM {batch} WHERE 1 = 0"), cancellationToken);
         }
 
-        var newest = await transaction.QueryAsync(
+        var newest = await build.ReadAsync(
             $"SELECT _lsn, _seq, _commit_ts, count(*) OVER () FROM {batch} ORDER BY _lsn DESC, _seq DESC LIMIT 1", null, cancellationToken);
         AppliedChanges? applied = null;
         if (newest.Count > 0)
         {
-            var resets = ChangelogState.Resets(await transaction.QueryAsync(ChangelogState.ResetsSql(batch), null, cancellationToken));
+            var resets = ChangelogState.Resets(await build.ReadAsync(ChangelogState.ResetsSql(batch), null, cancellationToken));
             var keys = model.Config.UniqueKey;
             if (history)
             {
-                await ApplyHistoryAsync(transaction, relation, batch, keys, values, resets, cancellationToken);
+                await ApplyHistoryAsync(build, relation, batch, keys, values, resets, cancellationToken);
             }
             else
             {
-                await ApplyCurrentStateAsync(transaction, relation, batch, $"strata_latest__{model.Name}", keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
+                await ApplyCurrentStateAsync(build, relation, batch, $"strata_latest__{model.Name}", keys, values, resets.Count == 0 ? null : resets[^1], cancellationToken);
             }
 
             applied = new AppliedChanges(
                 TransformMetadata.Long(newest[0][3]), TransformMetadata.Long(newest[0][0]), TransformMetadata.Long(newest[0][1]), newest[0][2] as DateTime?);
         }
 
-        await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
+        await build.UnstageAsync(batch, cancellationToken);
         return applied;
     }
 
     private async Task ApplyCurrentStateAsync(
-        IWarehouseTransaction transaction, string relation, string batch, string latestName, IReadOnlyList<string> keys, List<string> values, ChangelogReset? reset, CancellationToken cancellationToken)
+        ModelBuild build, string relation, string batch, string latestName, IReadOnlyList<string> keys, List<string> values, ChangelogReset? reset, CancellationToken cancellationToken)
     {
-        var latest = warehouse.Quote(latestName);
+        // Staged before the reset's delete (it reads only the batch): a build without transactional DDL stages before writing.
+        var latest = await build.StageAsync(latestName, ChangelogState.LatestVersionsSql(warehouse, batch, keys, reset?.Position), cancellationToken);
         if (reset is not null)
         {
-            await transaction.ExecuteAsync($"DELETE FROM {relation}", null, cancellationToken);
+            await build.WriteAsync($"DELETE FROM {relation}", null, cancellationToken);
         }
 
         // The latest version of each key in the batch replaces the row of that key: delete every key the batch
         // touches, insert the ones whose latest version is not a delete. Same result as a MERGE, and on a columnar
         // engine cheaper: a delete marks rows, an insert appends, where an update rewrites every column's segment.
         var quoted = List(values.Select(warehouse.Quote));
-        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(latestName, ChangelogState.LatestVersionsSql(warehouse, batch, keys, reset?.Position)), null, cancellationToken);
-        await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(relation, latest, keys), null, cancellationToken);
-        await transaction.ExecuteAsync($"INSERT INTO {relation} ({quoted}) SELECT {quoted} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
-        await transaction.ExecuteAsync($"DROP TABLE {latest}", null, cancellationToken);
+        await build.WriteAsync(warehouse.DeleteMatchingSql(relation, latest, keys), null, cancellationToken);
+        await build.WriteAsync($"INSERT INTO {relation} ({quoted}) SELECT {quoted} FROM {latest} WHERE _op <> 'd'", null, cancellationToken);
+        await build.UnstageAsync(latest, cancellationToken);
     }
 
     private async Task ApplyHistoryAsync(
-        IWarehouseTransaction transaction, string relation, string batch, IReadOnlyList<string> keys, List<string> values, IReadOnlyList<ChangelogReset> resets, CancellationToken cancellationToken)
+        ModelBuild build, string relation, string batch, IReadOnlyList<string> keys, List<string> values, IReadOnlyList<ChangelogReset> resets, CancellationToken cancellationToken)
     {
         var quoted = List(values.Select(warehouse.Quote));
         var partition = List(keys.Select(warehouse.Quote));
@@ -104,27 +105,25 @@ internal sealed class ChangelogBatch(IWarehouse warehouse, ModelCompiler compile
         {
             var segment = $"{ChangelogState.After(previous?.Position)} AND {ChangelogState.Before(reset?.Position)} AND _op <> 't'";
             // Close the current version of every key that changes in this segment, at its first change.
-            await transaction.ExecuteAsync(warehouse.UpdateFromSql(relation,
+            await build.WriteAsync(warehouse.UpdateFromSql(relation,
                 $"(SELECT {partition}, min(_commit_ts) AS first_ts FROM {batch} WHERE {segment} GROUP BY {partition})", keys,
                 "valid_to = s.first_ts, is_current = false", "t.is_current"), null, cancellationToken);
-            await transaction.ExecuteAsync(
+            await build.WriteAsync(
                 $"INSERT INTO {relation} ({quoted}, _seq, valid_from, valid_to, is_current, is_deleted) " +
                 $"SELECT {quoted}, _seq, _commit_ts, lead(_commit_ts) {versions}, lead(_lsn) {versions} IS NULL, _op = 'd' " +
                 $"FROM {batch} WHERE {segment}", null, cancellationToken);
             if (reset is { } r)
             {
-                await transaction.ExecuteAsync(
+                await build.WriteAsync(
                     $"UPDATE {relation} SET valid_to = {warehouse.Parameter(1)}, is_current = false WHERE is_current", [r.CommitTime], cancellationToken);
             }
 
             previous = reset;
         }
 
-        if (await CurrentVersions.TwiceCurrentAsync(warehouse, transaction, relation, batch, keys, "t.is_current", cancellationToken) is { } key)
-        {
-            throw new TransformException(
-                $"{relation} would hold two current versions of {key}; the build is rolled back (is unique_key really unique in the changelog?)");
-        }
+        await CurrentVersions.GuardAsync(warehouse, build, relation, batch, keys, "t.is_current",
+            key => new TransformException($"{relation} would hold two current versions of {key}; the build is rolled back (is unique_key really unique in the changelog?)"),
+            cancellationToken);
     }
 
     private static string List(IEnumerable<string> columns) => string.Join(", ", columns);

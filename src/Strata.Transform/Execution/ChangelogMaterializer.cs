@@ -1,3 +1,4 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 using Strata.Warehouse.Changelog;
@@ -7,7 +8,8 @@ namespace Strata.Transform.Execution;
 /// <summary>
 /// The CDC-aware materializations. Each run reads only the changelog rows past the model's watermark (and not past
 /// what ingestion has committed whole), applies them, and moves the watermark in the same transaction — a crash
-/// never skips or repeats a change.
+/// never skips or repeats a change (on an engine without transactional DDL, the model's writes and the watermark
+/// are that transaction, after the DDL: <see cref="StagedModelBuild"/>).
 /// <list type="bullet">
 /// <item><c>current_state</c>: one row per key, the latest version by <c>(_lsn, _seq)</c>; deletes remove the row,
 /// a TRUNCATE empties the table, a snapshot (<c>_op = 'r'</c>, a resync) replaces it.</item>
@@ -26,34 +28,35 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
         var source = ChangelogSource(model);
         var existing = await warehouse.RelationKindAsync(schema, name, cancellationToken);
         var relation = compiler.Relation(model);
-        var windowName = $"strata_changes__{model.Name}";
-        var window = warehouse.Quote(windowName);
 
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
         if (fullRefresh || existing != RelationKind.Table)
         {
             if (existing != RelationKind.None)
             {
-                await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), null, cancellationToken);
+                await build.DefineAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), cancellationToken);
             }
 
-            await metadata.ForgetAsync(transaction, model.Name, cancellationToken);
+            // With the drop: where DDL commits on its own, a watermark kept after its table was dropped (or before the
+            // new one is filled) would skip the changes before it. Forgotten first, a table without a watermark is
+            // built from the whole changelog: a failure after the create is repaired by the next run.
+            await metadata.ForgetAsync(build.Definitions, model.Name, cancellationToken);
         }
 
-        var watermark = await metadata.WatermarkAsync(transaction, model.Name, cancellationToken);
+        var watermark = await metadata.WatermarkAsync(build, model.Name, cancellationToken);
         var after = ChangelogState.After(watermark is { } w ? new ChangelogPosition(w.Lsn, w.Seq) : null);
-        await transaction.ExecuteAsync(
-            warehouse.CreateTempViewSql(windowName, $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {ChangelogState.UpTo(bound)}"), null, cancellationToken);
+        var window = await build.StageViewAsync(
+            $"strata_changes__{model.Name}", $"SELECT * FROM {compiler.SourceRelation(source)} WHERE {after} AND {ChangelogState.UpTo(bound)}", cancellationToken);
         var sql = await compiler.CompileAsync(model, isIncremental: watermark is not null, changes: window);
         var create = fullRefresh || existing != RelationKind.Table ? (Func<string, string>)(select => $"CREATE TABLE {relation} AS {select}") : null;
-        var applied = await _changes.ApplyAsync(transaction, model, relation, sql, create, cancellationToken);
+        var applied = await _changes.ApplyAsync(build, model, relation, sql, create, cancellationToken);
         if (applied is { } last)
         {
-            await metadata.SetWatermarkAsync(transaction, model.Name, last.Lsn, last.Seq, last.CommitTime, cancellationToken);
+            await metadata.SetWatermarkAsync(build, model.Name, last.Lsn, last.Seq, last.CommitTime, cancellationToken);
         }
 
-        await transaction.ExecuteAsync($"DROP VIEW {window}", null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await build.UnstageAsync(window, cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return (applied?.Changes ?? 0, applied?.CommitTime);
     }
 
@@ -68,13 +71,13 @@ internal sealed class ChangelogMaterializer(IWarehouse warehouse, ModelCompiler 
             return false;
         }
 
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        if (await metadata.WatermarkAsync(transaction, model.Name, cancellationToken) is not { } w)
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
+        if (await metadata.WatermarkAsync(build, model.Name, cancellationToken) is not { } w)
         {
             return false;
         }
 
-        var pending = await transaction.QueryAsync(
+        var pending = await build.ReadAsync(
             $"SELECT 1 FROM {compiler.SourceRelation(ChangelogSource(model))} WHERE {ChangelogState.After(new ChangelogPosition(w.Lsn, w.Seq))} AND {ChangelogState.UpTo(b)} LIMIT 1",
             null, cancellationToken);
         return pending.Count == 0;

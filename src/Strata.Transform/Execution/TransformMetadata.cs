@@ -1,4 +1,5 @@
 using System.Globalization;
+using Strata.Transform.Execution.Staging;
 using Strata.Warehouse;
 using Strata.Warehouse.Metadata;
 
@@ -62,16 +63,17 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     private static DateTime? Utc(object? value) => value is DateTime d ? DateTime.SpecifyKind(d, DateTimeKind.Utc) : null;
 
     /// <summary>The last changelog position a model has taken in, or null when it starts from scratch.</summary>
-    public async Task<(long Lsn, long Seq)?> WatermarkAsync(IWarehouseTransaction transaction, string model, CancellationToken cancellationToken)
+    public async Task<(long Lsn, long Seq)?> WatermarkAsync(ModelBuild build, string model, CancellationToken cancellationToken)
     {
-        var rows = await transaction.QueryAsync($"SELECT lsn, seq FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+        var rows = await build.ReadAsync($"SELECT lsn, seq FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
         return rows.Count == 0 ? null : (Long(rows[0][0]), Long(rows[0][1]));
     }
 
-    public async Task SetWatermarkAsync(IWarehouseTransaction transaction, string model, long lsn, long seq, DateTime? commitTime, CancellationToken cancellationToken)
+    /// <summary>Moves the watermark: a write of the build, committed with the model's rows.</summary>
+    public async Task SetWatermarkAsync(ModelBuild build, string model, long lsn, long seq, DateTime? commitTime, CancellationToken cancellationToken)
     {
-        await transaction.ExecuteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
-        await transaction.ExecuteAsync(
+        await build.WriteAsync($"DELETE FROM {ModelState} WHERE model = {warehouse.Parameter(1)}", [model], cancellationToken);
+        await build.WriteAsync(
             StrataSchema.ModelState.InsertSql(warehouse),
             [model, lsn, seq, commitTime, DateTime.UtcNow], cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Strata.Transform.Execution;
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Execution.Strategies;
 using Strata.Transform.Graph;
 using Strata.Transform.Project;
@@ -14,7 +15,10 @@ namespace Strata.Transform.Testing;
 /// <c>source('s', 't')</c>) replaced by its rows — typed as the input relation's columns when it exists, columns not
 /// given being NULL — runs, and its rows are compared with the expected ones as a multiset over the expected columns.
 /// With <c>expect: {state: final}</c> the model's table after the run is compared instead. Nothing is written: every
-/// relation a test makes is temporary, in a transaction rolled back at its end.
+/// relation a test makes is temporary, in a transaction rolled back at its end. An engine whose transactions hold
+/// no DDL and cannot read their own writes (<see cref="WarehouseCapabilities.TransactionalDdl"/> false) stages the
+/// given rows as scratch tables instead, dropped at the end; it skips final-state tests, saying why (they write,
+/// then read what they wrote): run those on DuckDB or PostgreSQL, where the same project's tests mean the same.
 /// </summary>
 internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse warehouse, ModelCompiler compiler)
 {
@@ -35,20 +39,24 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
         {
             var model = graph[test.Model!];
             var final = FinalState(spec, test, model);
+            if (final && !warehouse.Capabilities.TransactionalDdl)
+            {
+                return new TestResult(test.Name, test.Model, test.Severity, "skipped", 0, null, started, clock.Elapsed,
+                    $"skipped: unit test {test.Name} expects a final state, which needs a rolled-back transaction that reads its own writes; {warehouse.Engine} has none: run it on duckdb or postgres");
+            }
 
-            // Everything happens in one transaction that is never committed: the given rows, and for a final-state test
-            // the model's table, are temporary tables that the rollback removes, whatever happens.
-            await using var transaction = await warehouse.BeginAsync(cancellationToken);
+            // Nothing is ever committed: the given rows, and for a final-state test the model's table, are temporary
+            // tables of a transaction rolled back at the end, whatever happens; without transactional DDL, the given
+            // rows are scratch tables the build drops at the end (a select-state test only reads them).
+            await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
             var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
             var scratch = $"strata_unit_{Guid.NewGuid():N}"[..20];
             foreach (var (given, index) in spec.Given.Select((g, i) => (g, i)))
             {
                 var (key, schema, name) = Input(given.Input, test, model);
                 var columns = await warehouse.GetColumnsAsync(schema, name, cancellationToken);
-                var table = $"{scratch}_{index}";
-                await transaction.ExecuteAsync(
-                    warehouse.CreateTempTableSql(table, Select(UnitRows.Read(given, test.Path, $"given {given.Input}"), columns, test, given.Input)), null, cancellationToken);
-                inputs[key] = warehouse.Quote(table);
+                inputs[key] = await build.StageAsync(
+                    $"{scratch}_{index}", Select(UnitRows.Read(given, test.Path, $"given {given.Input}"), columns, test, given.Input), cancellationToken);
             }
 
             var vars = new Dictionary<string, object?>(graph.Project.Vars, StringComparer.Ordinal);
@@ -64,8 +72,8 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
             var sql = await compiler.CompileUnitAsync(model, inputs, incremental, vars);
             await compiler.WriteCompiledAsync($"unit_tests/{test.Name}.sql", sql);
             var actual = final
-                ? await FinalStateAsync(transaction, model, prior, scratch, sql, cancellationToken)
-                : await transaction.QueryAsync($"SELECT * FROM ({ModelCompiler.TrimStatement(sql)}) AS actual", null, cancellationToken);
+                ? await FinalStateAsync(build, model, prior, scratch, sql, cancellationToken)
+                : await build.ReadAsync($"SELECT * FROM ({ModelCompiler.TrimStatement(sql)}) AS actual", null, cancellationToken);
             var expected = UnitRows.Read(spec.Expect, test.Path, "expect");
             var (failures, sample) = Compare(actual, expected, test);
             return new TestResult(test.Name, test.Model, test.Severity, failures == 0 ? "pass" : test.Severity == "warn" ? "warn" : "fail", failures, sample, started, clock.Elapsed, null);
@@ -83,25 +91,25 @@ internal sealed partial class UnitTestRunner(ProjectGraph graph, IWarehouse ware
     /// as changes to the current state or history. What dbt's unit tests cannot assert (dbt-core #8664).
     /// </summary>
     private async Task<QueryResult> FinalStateAsync(
-        IWarehouseTransaction transaction, Model model, string? prior, string scratch, string sql, CancellationToken cancellationToken)
+        ModelBuild build, Model model, string? prior, string scratch, string sql, CancellationToken cancellationToken)
     {
         var table = prior ?? warehouse.Quote(scratch + "_this");
         Func<string, string>? create = prior is null ? select => warehouse.CreateTempTableSql(scratch + "_this", select) : null;
         switch (model.Config.Materialized)
         {
             case Materializations.CurrentState or Materializations.History:
-                await _changes.ApplyAsync(transaction, model, table, sql, create, cancellationToken);
+                await _changes.ApplyAsync(build, model, table, sql, create, cancellationToken);
                 break;
             case Materializations.Incremental when prior is not null:
-                var columns = (await transaction.QueryAsync($"SELECT * FROM {table} LIMIT 0", null, cancellationToken)).Columns;
-                await _incremental.ApplyAsync(transaction, model, table, columns, sql, cancellationToken);
+                var columns = (await build.ReadAsync($"SELECT * FROM {table} LIMIT 0", null, cancellationToken)).Columns;
+                await _incremental.ApplyAsync(build, model, table, columns, sql, cancellationToken);
                 break;
             default:
-                await transaction.ExecuteAsync(create!(ModelCompiler.TrimStatement(sql)), null, cancellationToken);
+                await build.DefineAsync(create!(ModelCompiler.TrimStatement(sql)), cancellationToken);
                 break;
         }
 
-        return await transaction.QueryAsync($"SELECT * FROM {table}", null, cancellationToken);
+        return await build.ReadAsync($"SELECT * FROM {table}", null, cancellationToken);
     }
 
     /// <summary>

@@ -69,6 +69,12 @@ internal sealed class LentWarehouse(IWarehouse inner) : IWarehouse
     public string CreateTempViewSql(string name, string sql) => inner.CreateTempViewSql(name, sql);
 
     /// <inheritdoc />
+    public string CreateScratchTableSql(string schema, string name, string sql) => inner.CreateScratchTableSql(schema, name, sql);
+
+    /// <inheritdoc />
+    public string ReplaceTableSql(string schema, string name, string sql) => inner.ReplaceTableSql(schema, name, sql);
+
+    /// <inheritdoc />
     public string MergeSql(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns) => inner.MergeSql(target, source, keys, columns);
 
     /// <inheritdoc />

@@ -3,7 +3,10 @@ using Strata.Warehouse;
 
 namespace Strata.Transform.Execution.Strategies;
 
-/// <summary>One way of building a model's relation (a dbt materialization), each build in one warehouse transaction.</summary>
+/// <summary>
+/// One way of building a model's relation (a dbt materialization), each build in one warehouse transaction — of
+/// everything, or of its writes after the DDL where DDL is not transactional (<see cref="Staging.ModelBuild"/>).
+/// </summary>
 internal interface IMaterialization
 {
     /// <summary>Builds <paramref name="model"/> over what exists (<paramref name="existing"/>).</summary>

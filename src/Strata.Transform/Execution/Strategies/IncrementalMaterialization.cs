@@ -1,3 +1,4 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 
@@ -19,40 +20,38 @@ internal sealed class IncrementalMaterialization(IWarehouse warehouse, ModelComp
 
         var sql = await compiler.CompileAsync(model, isIncremental: true);
         var columns = (await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken))!.Select(c => c.Name).ToList();
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        var rows = await ApplyAsync(transaction, model, compiler.Relation(model), columns, sql, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
+        var rows = await ApplyAsync(build, model, compiler.Relation(model), columns, sql, cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return rows;
     }
 
     /// <summary>
     /// Applies the incremental select's rows to <paramref name="relation"/> (of <paramref name="columns"/>) by the model's
-    /// strategy, inside the caller's transaction; returns the rows applied. A unit test of the final state applies them to given prior rows.
+    /// strategy, inside the caller's build (staged and counted before the first write); returns the rows applied. A unit test of the final state applies them to given prior rows.
     /// </summary>
     public async Task<long> ApplyAsync(
-        IWarehouseTransaction transaction, Model model, string relation, IReadOnlyList<string> columns, string sql, CancellationToken cancellationToken)
+        ModelBuild build, Model model, string relation, IReadOnlyList<string> columns, string sql, CancellationToken cancellationToken)
     {
-        var batchName = $"strata_batch__{model.Name}";
-        var batch = warehouse.Quote(batchName);
         var keys = model.Config.UniqueKey;
         var list = string.Join(", ", columns.Select(warehouse.Quote));
-        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(batchName, sql), null, cancellationToken);
-        var rows = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
+        var batch = await build.StageAsync($"strata_batch__{model.Name}", sql, cancellationToken);
+        var rows = TransformMetadata.Long((await build.ReadAsync($"SELECT count(*) FROM {batch}", null, cancellationToken))[0][0]);
         switch (model.Config.IncrementalStrategy)
         {
             case "append":
-                await transaction.ExecuteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
+                await build.WriteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
                 break;
             case "delete+insert":
-                await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(relation, batch, keys), null, cancellationToken);
-                await transaction.ExecuteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
+                await build.WriteAsync(warehouse.DeleteMatchingSql(relation, batch, keys), null, cancellationToken);
+                await build.WriteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {batch}", null, cancellationToken);
                 break;
             default:
-                await transaction.ExecuteAsync(warehouse.MergeSql(relation, batch, keys, columns), null, cancellationToken);
+                await build.WriteAsync(warehouse.MergeSql(relation, batch, keys, columns), null, cancellationToken);
                 break;
         }
 
-        await transaction.ExecuteAsync($"DROP TABLE {batch}", null, cancellationToken);
+        await build.UnstageAsync(batch, cancellationToken);
         return rows;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Transform.Seeds;
 using Strata.Warehouse;
@@ -34,28 +35,35 @@ internal sealed class SeedMaterialization(IWarehouse warehouse, ModelCompiler co
         var types = csv.Columns.Select((c, i) => seed.ColumnTypes.TryGetValue(c, out var type) ? type : warehouse.TypeName(csv.InferType(i))).ToList();
         var (schema, name) = model.Relation;
         var relation = compiler.Relation(model);
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        if (existing != RelationKind.None)
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
+        if (!warehouse.Capabilities.TransactionalDdl)
         {
-            await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), null, cancellationToken);
+            // The drop and create below commit on their own: the stored hash goes first, so that a load failing after
+            // them (an empty table) is not taken for an unchanged seed by the next run, which loads it again.
+            await build.Definitions.ExecuteAsync($"DELETE FROM {StrataSchema.Seeds.Qualified(warehouse)} WHERE seed = {warehouse.Parameter(1)}", [model.Name], cancellationToken);
         }
 
-        await transaction.ExecuteAsync(
-            $"CREATE TABLE {relation} ({string.Join(", ", csv.Columns.Select((c, i) => $"{warehouse.Quote(c)} {types[i]}"))})", null, cancellationToken);
+        if (existing != RelationKind.None)
+        {
+            await build.DefineAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), cancellationToken);
+        }
+
+        await build.DefineAsync(
+            $"CREATE TABLE {relation} ({string.Join(", ", csv.Columns.Select((c, i) => $"{warehouse.Quote(c)} {types[i]}"))})", cancellationToken);
         var perStatement = Math.Max(1, ParametersPerStatement / csv.Columns.Count);
         foreach (var chunk in csv.Rows.Chunk(perStatement))
         {
             var values = string.Join(", ", chunk.Select((_, r) =>
                 "(" + string.Join(", ", types.Select((type, c) => $"CAST({warehouse.Parameter((r * types.Count) + c + 1)} AS {type})")) + ")"));
-            await transaction.ExecuteAsync(
+            await build.WriteAsync(
                 $"INSERT INTO {relation} ({string.Join(", ", csv.Columns.Select(warehouse.Quote))}) VALUES {values}",
                 chunk.SelectMany(row => row.Cast<object?>()).ToList(), cancellationToken);
         }
 
-        await transaction.ExecuteAsync(
+        await build.WriteAsync(
             warehouse.UpsertSql(StrataSchema.Name, StrataSchema.Seeds.Name, StrataSchema.Seeds.Columns.Select(c => c.Name).ToList(), StrataSchema.Seeds.Key!),
             [model.Name, hash, (long)csv.Rows.Count, DateTime.UtcNow], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return csv.Rows.Count;
     }
 

@@ -1,3 +1,4 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 
@@ -24,54 +25,50 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
         var relation = compiler.Relation(model);
         var sql = await compiler.CompileAsync(model, isIncremental: false);
         var table = existing == RelationKind.Table ? await warehouse.GetColumnsAsync(schema, name, cancellationToken) : null;
-        var (stagedName, changesName) = ($"strata_snapshot__{model.Name}", $"strata_snapshot_changes__{model.Name}");
-        var staged = warehouse.Quote(stagedName);
 
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
         if (existing == RelationKind.View)
         {
-            await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, isView: true), null, cancellationToken);
+            await build.DefineAsync(warehouse.DropRelationSql(schema, name, isView: true), cancellationToken);
         }
 
-        await transaction.ExecuteAsync(warehouse.CreateTempTableSql(stagedName, sql), null, cancellationToken);
-        var columns = (await transaction.QueryAsync($"SELECT * FROM {staged} LIMIT 0", null, cancellationToken)).Columns;
+        var staged = await build.StageAsync($"strata_snapshot__{model.Name}", sql, cancellationToken);
+        var columns = (await build.ReadAsync($"SELECT * FROM {staged} LIMIT 0", null, cancellationToken)).Columns;
         var snapshot = Expressions(model, options, columns, table);
-        await RefuseDuplicateKeysAsync(transaction, model, staged, snapshot.Keys, cancellationToken);
+        await RefuseDuplicateKeysAsync(build, model, staged, snapshot.Keys, cancellationToken);
 
         var list = string.Join(", ", columns.Concat(snapshot.MetaColumns).Select(warehouse.Quote));
         long rows;
         if (table is null)
         {
             var time = snapshot.VersionTime("b");
-            await transaction.ExecuteAsync(
-                $"CREATE TABLE {relation} AS SELECT {Values(snapshot, columns, "b", time, deleted: false)} FROM {staged} AS b", null, cancellationToken);
-            rows = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {relation}", null, cancellationToken))[0][0]);
+            await build.DefineAsync(
+                $"CREATE TABLE {relation} AS SELECT {Values(snapshot, columns, "b", time, deleted: false)} FROM {staged} AS b", cancellationToken);
+            rows = TransformMetadata.Long((await build.ReadAsync($"SELECT count(*) FROM {relation}", null, cancellationToken))[0][0]);
         }
         else
         {
             if (snapshot.NewRecordOnDelete && !table.Any(c => c.Name == SnapshotSql.IsDeleted))
             {
                 // Turned on after the snapshot was made: the column is added, as dbt adds it; older rows read NULL.
-                await transaction.ExecuteAsync($"ALTER TABLE {relation} ADD COLUMN {warehouse.Quote(SnapshotSql.IsDeleted)} {warehouse.TypeName(WarehouseType.Text)}", null, cancellationToken);
+                await build.DefineAsync($"ALTER TABLE {relation} ADD COLUMN {warehouse.Quote(SnapshotSql.IsDeleted)} {warehouse.TypeName(WarehouseType.Text)}", cancellationToken);
             }
 
-            var changes = warehouse.Quote(changesName);
-            await transaction.ExecuteAsync(warehouse.CreateTempTableSql(changesName, ChangesSql(snapshot, relation, staged, columns)), null, cancellationToken);
-            await transaction.ExecuteAsync(
+            // Counted before the writes (which leave it unchanged): a build without transactional DDL reads first.
+            var changes = await build.StageAsync($"strata_snapshot_changes__{model.Name}", ChangesSql(snapshot, relation, staged, columns), cancellationToken);
+            rows = TransformMetadata.Long((await build.ReadAsync($"SELECT count(*) FROM {changes}", null, cancellationToken))[0][0]);
+            await build.WriteAsync(
                 warehouse.UpdateFromSql(relation, changes, snapshot.Keys, $"{warehouse.Quote(SnapshotSql.ValidTo)} = s.{warehouse.Quote(SnapshotSql.ValidFrom)}", snapshot.IsCurrent("t")),
                 null, cancellationToken);
-            await transaction.ExecuteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {changes} WHERE strata_insert", null, cancellationToken);
-            if (await CurrentVersions.TwiceCurrentAsync(warehouse, transaction, relation, changes, snapshot.Keys, snapshot.IsCurrent("t"), cancellationToken) is { } key)
-            {
-                throw Error(model, options, $"would hold two current rows for {key}; the build is rolled back (did {relation} already hold two, or is unique_key not unique?)");
-            }
-
-            rows = TransformMetadata.Long((await transaction.QueryAsync($"SELECT count(*) FROM {changes}", null, cancellationToken))[0][0]);
-            await transaction.ExecuteAsync($"DROP TABLE {changes}", null, cancellationToken);
+            await build.WriteAsync($"INSERT INTO {relation} ({list}) SELECT {list} FROM {changes} WHERE strata_insert", null, cancellationToken);
+            await CurrentVersions.GuardAsync(warehouse, build, relation, changes, snapshot.Keys, snapshot.IsCurrent("t"),
+                key => Error(model, options, $"would hold two current rows for {key}; the build is rolled back (did {relation} already hold two, or is unique_key not unique?)"),
+                cancellationToken);
+            await build.UnstageAsync(changes, cancellationToken);
         }
 
-        await transaction.ExecuteAsync($"DROP TABLE {staged}", null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await build.UnstageAsync(staged, cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return rows;
     }
 
@@ -154,9 +151,9 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
     /// Two rows of the select for one key would both become current versions (dbt writes them so), and a NULL key
     /// matches no version: both are refused before anything is written.
     /// </summary>
-    private async Task RefuseDuplicateKeysAsync(IWarehouseTransaction transaction, Model model, string staged, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private async Task RefuseDuplicateKeysAsync(ModelBuild build, Model model, string staged, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var nulls = await transaction.QueryAsync(
+        var nulls = await build.ReadAsync(
             $"SELECT 1 FROM {staged} WHERE {string.Join(" OR ", keys.Select(k => $"{warehouse.Quote(k)} IS NULL"))} LIMIT 1", null, cancellationToken);
         if (nulls.Count > 0)
         {
@@ -164,7 +161,7 @@ internal sealed class SnapshotMaterialization(IWarehouse warehouse, ModelCompile
         }
 
         var quoted = string.Join(", ", keys.Select(warehouse.Quote));
-        var twice = await transaction.QueryAsync($"SELECT {quoted}, count(*) FROM {staged} GROUP BY {quoted} HAVING count(*) > 1 LIMIT 1", null, cancellationToken);
+        var twice = await build.ReadAsync($"SELECT {quoted}, count(*) FROM {staged} GROUP BY {quoted} HAVING count(*) > 1 LIMIT 1", null, cancellationToken);
         if (twice.Count > 0)
         {
             var key = string.Join(", ", keys.Select((k, i) => $"{k}={twice[0][i]}"));

@@ -1,9 +1,13 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 
 namespace Strata.Transform.Execution.Strategies;
 
-/// <summary><c>table</c>: the model's select written anew as a table, replacing what was there in the same transaction.</summary>
+/// <summary>
+/// <c>table</c>: the model's select written anew as a table, replacing what was there in the same transaction; where
+/// DDL is not transactional, in one <c>CREATE OR REPLACE</c> (atomic by itself) instead of a drop and a create.
+/// </summary>
 internal sealed class TableMaterialization(IWarehouse warehouse, ModelCompiler compiler) : IMaterialization
 {
     public async Task<Built> BuildAsync(Model model, RelationKind existing, bool fullRefresh, CancellationToken cancellationToken) =>
@@ -14,15 +18,16 @@ internal sealed class TableMaterialization(IWarehouse warehouse, ModelCompiler c
     {
         var (schema, name) = model.Relation;
         var relation = compiler.Relation(model);
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        if (existing != RelationKind.None)
+        var transactional = warehouse.Capabilities.TransactionalDdl;
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
+        if (existing == RelationKind.View || (existing == RelationKind.Table && transactional))
         {
-            await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), null, cancellationToken);
+            await build.DefineAsync(warehouse.DropRelationSql(schema, name, existing == RelationKind.View), cancellationToken);
         }
 
-        await transaction.ExecuteAsync($"CREATE TABLE {relation} AS\n{sql}", null, cancellationToken);
-        var count = await transaction.QueryAsync($"SELECT count(*) FROM {relation}", null, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await build.DefineAsync(transactional ? $"CREATE TABLE {relation} AS\n{sql}" : warehouse.ReplaceTableSql(schema, name, sql), cancellationToken);
+        var count = await build.ReadAsync($"SELECT count(*) FROM {relation}", null, cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return TransformMetadata.Long(count[0][0]);
     }
 }

@@ -1,3 +1,4 @@
+using Strata.Transform.Execution.Staging;
 using Strata.Transform.Project;
 using Strata.Warehouse;
 
@@ -10,14 +11,14 @@ internal sealed class ViewMaterialization(IWarehouse warehouse, ModelCompiler co
     {
         var (schema, name) = model.Relation;
         var sql = await compiler.CompileAsync(model, isIncremental: false);
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
+        await using var build = await ModelBuild.BeginAsync(warehouse, cancellationToken);
         if (existing == RelationKind.Table)
         {
-            await transaction.ExecuteAsync(warehouse.DropRelationSql(schema, name, isView: false), null, cancellationToken);
+            await build.DefineAsync(warehouse.DropRelationSql(schema, name, isView: false), cancellationToken);
         }
 
-        await warehouse.ReplaceViewAsync(transaction, schema, name, sql, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await warehouse.ReplaceViewAsync(build.Definitions, schema, name, sql, cancellationToken);
+        await build.CommitAsync(cancellationToken);
         return null;
     }
 }

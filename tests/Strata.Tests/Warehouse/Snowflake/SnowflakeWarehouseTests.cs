@@ -99,6 +99,21 @@ public sealed class SnowflakeWarehouseTests
     }
 
     [Fact]
+    public async Task DDL_among_several_statements_of_a_transaction_is_refused_before_anything_is_sent()
+    {
+        await using var account = await FakeSnowflakeAccount.StartAsync();
+        await using var warehouse = account.Warehouse();
+        await using var transaction = await warehouse.BeginAsync();
+        await transaction.ExecuteAsync("DELETE FROM \"T\"");
+        await transaction.ExecuteAsync(warehouse.CreateTempTableSql("__strata_batch", "SELECT 1 AS id"));
+
+        var error = await Assert.ThrowsAsync<WarehouseException>(() => transaction.CommitAsync());
+
+        Assert.StartsWith("DDL inside a transaction of several statements would commit it halfway on Snowflake; run it before the transaction: CREATE TEMPORARY TABLE", error.Message, StringComparison.Ordinal);
+        Assert.Empty(account.Server.Requests);
+    }
+
+    [Fact]
     public async Task Columns_and_relation_kinds_come_from_information_schema_under_the_case_policy()
     {
         // information_schema.columns as Snowflake keeps it: names as stored, data_type without length.
@@ -182,6 +197,17 @@ public sealed class SnowflakeWarehouseTests
         await warehouse.AddColumnAsync("contract", "every type", new("added", new WarehouseType(WarehouseTypeKind.Decimal, 20, 4)));
         await warehouse.WidenColumnAsync("contract", "every type", new("amount", new WarehouseType(WarehouseTypeKind.Decimal, 18, 2)));
         await StrataSchema.EnsureAsync(warehouse);
+        // DDL on its own (it commits by itself in Snowflake), the writes in one transaction.
+        await warehouse.ExecuteAsync(warehouse.CreateTempTableSql("__strata_batch", $"SELECT * FROM {table} WHERE {warehouse.Quote("id")} > {warehouse.TypedParameter(1, WarehouseType.Int64)}"), [0L]);
+        await warehouse.ExecuteAsync(warehouse.CreateTempViewSql("__strata_view", $"SELECT {warehouse.HashTextSql(warehouse.Quote("id"))} AS h, {warehouse.DaysBetweenSql(warehouse.Quote("day"), warehouse.TimestampSql(At, new(WarehouseTypeKind.Date)))} AS d FROM {table}"));
+        await warehouse.ExecuteAsync(warehouse.CreateScratchTableSql("_strata_stage", "strata_batch__m__1a2b3c4d", $"SELECT * FROM {table}"));
+        await warehouse.ExecuteAsync(warehouse.ReplaceTableSql("gold", "every type copy", $"SELECT * FROM {table}"));
+        await using (var ddl = await warehouse.BeginAsync())
+        {
+            await warehouse.ReplaceViewAsync(ddl, "gold", "current orders", $"SELECT * FROM {table}");
+            await ddl.CommitAsync();
+        }
+
         await using (var transaction = await warehouse.BeginAsync())
         {
             await using (var append = await transaction.AppendAsync("contract", "every type", EveryType))
@@ -191,12 +217,9 @@ public sealed class SnowflakeWarehouseTests
                 await append.CompleteAsync();
             }
 
-            await transaction.ExecuteAsync(warehouse.CreateTempTableSql("__strata_batch", $"SELECT * FROM {table} WHERE {warehouse.Quote("id")} > {warehouse.TypedParameter(1, WarehouseType.Int64)}"), [0L]);
-            await transaction.ExecuteAsync(warehouse.CreateTempViewSql("__strata_view", $"SELECT {warehouse.HashTextSql(warehouse.Quote("id"))} AS h, {warehouse.DaysBetweenSql(warehouse.Quote("day"), warehouse.TimestampSql(At, new(WarehouseTypeKind.Date)))} AS d FROM {table}"));
             await transaction.ExecuteAsync(warehouse.MergeSql(table, warehouse.Quote("__strata_batch"), ["id"], EveryType.Select(c => c.Name).ToList()));
             await transaction.ExecuteAsync(warehouse.DeleteMatchingSql(table, warehouse.Quote("__strata_batch"), ["id"]));
             await transaction.ExecuteAsync(warehouse.UpdateFromSql(table, $"(SELECT {warehouse.Quote("id")}, {warehouse.Quote("amount")} * 10 AS a10 FROM {table})", ["id"], "amount = s.a10, flag = false", "t.amount > 30"));
-            await warehouse.ReplaceViewAsync(transaction, "gold", "current orders", $"SELECT * FROM {table}");
             await transaction.ExecuteAsync(warehouse.UpsertSql("_strata", "checkpoints", ["pipeline", "lsn", "committed_at"], ["pipeline"]), ["finance", 42L, At]);
             await transaction.ExecuteAsync($"INSERT INTO {table} ({warehouse.Quote("id")}, {warehouse.Quote("_commit_ts")}) VALUES ({warehouse.Parameter(1)}, {warehouse.TimestampSql(At, WarehouseType.TimestampTz)})", [9L]);
             await transaction.CommitAsync();
