@@ -32,7 +32,8 @@ public sealed class SnowflakeWarehouse : WarehouseBase
 
     /// <inheritdoc />
     public override WarehouseCapabilities Capabilities { get; } =
-        new(ParallelWriters: true, MaxDecimalPrecision: SnowflakeTypes.MaxDecimalPrecision, TransactionalDdl: false, EnforcedKeys: false);
+        new(ParallelWriters: true, MaxDecimalPrecision: SnowflakeTypes.MaxDecimalPrecision, TransactionalDdl: false, EnforcedKeys: false,
+            MaxTransactionBytes: SnowflakeLimits.MaxStatementBytes);
 
     /// <inheritdoc />
     /// <remarks>The case policy of <see cref="SnowflakeIdentifiers"/>.</remarks>
@@ -115,6 +116,11 @@ public sealed class SnowflakeWarehouse : WarehouseBase
 
     /// <inheritdoc />
     public override string CreateTempViewSql(string name, string sql) => $"CREATE TEMPORARY VIEW {Quote(name)} AS {sql}";
+
+    /// <inheritdoc />
+    /// <remarks>The text <see cref="SnowflakeAppender"/> writes for the row, an upper bound counting its statement heads.</remarks>
+    public override long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first) =>
+        SnowflakeAppender.Bytes(this, columns, row, first);
 
     /// <inheritdoc />
     public override Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
