@@ -82,7 +82,7 @@ internal sealed class Snapshotter(
         var budget = writer.Budget();
         if (budget is not null)
         {
-            await RemoveUnrecordedRowsAsync(bronze, cancellationToken);
+            await new Resync.SnapshotRecords(warehouse, pipeline).RemoveUnrecordedAsync(bronze.Name, cancellationToken);
         }
 
         await using var chunks = budget is null ? null : new ChunkedWrite(warehouse, budget);
@@ -152,16 +152,6 @@ internal sealed class Snapshotter(
             [pipeline, table.BronzeName, (long)lsn, count, DateTime.UtcNow], cancellationToken);
         // A quarantined table's held changes are all older than this snapshot, which holds their outcome.
         await writer.Quarantine.ResolveAsync(transaction, table.BronzeName, lsn, DateTime.UtcNow, cancellationToken);
-    }
-
-    /// <summary>Removes snapshot rows of <paramref name="bronze"/> that no snapshot record stands for (a chunked copy interrupted).</summary>
-    private Task RemoveUnrecordedRowsAsync(BronzeTable bronze, CancellationToken cancellationToken)
-    {
-        var warehouse = writer.Warehouse;
-        return warehouse.ExecuteAsync(
-            $"DELETE FROM {warehouse.Qualify(BronzeTable.Schema, bronze.Name)} WHERE _op = 'r' AND _lsn NOT IN " +
-            $"(SELECT snapshot_lsn FROM {warehouse.Qualify(MetadataTables.Schema, "snapshots")} WHERE table_name = {warehouse.Parameter(1)})",
-            [bronze.Name], cancellationToken);
     }
 
     private async Task<Dictionary<string, long>> EstimateRowsAsync(IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)

@@ -113,6 +113,60 @@ public sealed partial class SnowflakeBronzeTests
     }
 
     [Fact]
+    public async Task The_size_the_adapter_gives_a_row_bounds_the_text_it_sends_for_it()
+    {
+        // The writer keeps the sum of AppendBytes under the limit: it has to be at least the text, heads included.
+        await using var account = await FakeSnowflakeAccount.StartAsync();
+        await using var warehouse = account.Warehouse();
+        WarehouseColumn[] columns =
+        [
+            new("id", WarehouseType.Int64), new("note", WarehouseType.Text), new("doc", new(WarehouseTypeKind.Json)), new("raw", new(WarehouseTypeKind.Bytes)),
+            new("ratio", new(WarehouseTypeKind.Float64)), new("amount", new(WarehouseTypeKind.Decimal, 12, 2)), new("at", WarehouseType.TimestampTz),
+        ];
+        var random = new Random(17);
+        long estimate = 0;
+        await using (var transaction = await warehouse.BeginAsync())
+        {
+            await using (var append = await transaction.AppendAsync("bronze", "wide", columns))
+            {
+                for (var i = 0; i < 3_000; i++)
+                {
+                    object?[] row =
+                    [
+                        (long)i, new string('\\', random.Next(0, 40)) + new string('\'', random.Next(0, 40)) + "é€", """{"k":"it's"}""",
+                        Enumerable.Range(0, random.Next(0, 64)).Select(b => (byte)b).ToArray(), i % 3 == 0 ? double.NaN : random.NextDouble(), 1234567890.12m, Committed,
+                    ];
+                    estimate += warehouse.AppendBytes(columns, row, first: i == 0);
+                    append.Append(row);
+                }
+
+                await append.CompleteAsync();
+            }
+
+            await transaction.CommitAsync().WaitAsync(Deadline);
+        }
+
+        var sent = Writes(account).Sum(w => Encoding.UTF8.GetByteCount(w) - "BEGIN TRANSACTION;\n".Length - ";\nCOMMIT".Length);
+        Assert.True(sent <= estimate, $"{sent:N0} bytes sent for rows estimated at {estimate:N0}");
+        Assert.True(estimate < sent * 1.1, $"the estimate {estimate:N0} is far above the {sent:N0} bytes sent");
+    }
+
+    [Fact]
+    public async Task The_statements_of_the_replay_guard_and_of_an_interrupted_snapshot_parse_as_Snowflake_SQL()
+    {
+        await using var account = await FakeSnowflakeAccount.StartAsync(BronzeCatalog);
+        await using var warehouse = account.Warehouse();
+        var writer = await OpenWriterAsync(warehouse);
+
+        await writer.WriteAsync(Changes(3, lsn: 4_242), 4_242, CancellationToken.None).WaitAsync(Deadline);
+        await new Strata.Ingestion.Resync.SnapshotRecords(warehouse, Pipeline).RemoveUnrecordedAsync(Orders.BronzeName, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Contains(account.Statements, s => s.Contains("UNION ALL", StringComparison.Ordinal) || s.Contains("max(_lsn)", StringComparison.Ordinal));
+        Assert.Contains(account.Statements, s => s.StartsWith("DELETE FROM \"BRONZE\".\"OPERATIONS__ORDERS\" WHERE _op = 'r' AND _lsn NOT IN", StringComparison.Ordinal));
+        await SnowflakeGrammar.AssertParsesAsync(account.Statements);
+    }
+
+    [Fact]
     public async Task Golden_the_bronze_append_and_its_checkpoint_in_one_request()
     {
         await using var account = await FakeSnowflakeAccount.StartAsync(BronzeCatalog);
