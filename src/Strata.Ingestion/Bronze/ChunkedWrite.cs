@@ -12,8 +12,8 @@ namespace Strata.Ingestion.Bronze;
 /// <remarks>
 /// The seam for other load paths: a transaction here is the unit that lands atomically. A staged path (files in an
 /// external stage and <c>COPY INTO</c>) is an adapter's <see cref="IBulkAppender"/> that adds a COPY statement to the
-/// same transaction; a Snowpipe Streaming channel would replace the transaction, with the LSN as its offset token
-/// (docs/snowflake.md, "Seams").
+/// same transaction; a streaming ingest channel would replace the transaction, with the LSN as its offset token
+/// (docs/adding-a-warehouse.md, "Bounded transactions").
 /// </remarks>
 internal sealed class ChunkedWrite(IWarehouse warehouse, TransactionBudget budget) : IAsyncDisposable
 {

@@ -40,7 +40,7 @@ internal sealed class TransactionBudget
         {
             throw new IngestionException(
                 $"{what()} is {bytes / 1024:N0} KiB as SQL, more than one {_warehouse.Engine} transaction takes ({_room / 1024:N0} KiB); " +
-                "it needs the staged bulk path (docs/snowflake.md, \"Seams\"), which is not built");
+                $"so large a row needs a staged bulk load, which the {_warehouse.Engine} adapter does not have (docs/adding-a-warehouse.md, \"Bounded transactions\")");
         }
 
         _used += bytes;
