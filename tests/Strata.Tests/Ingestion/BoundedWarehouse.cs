@@ -74,13 +74,13 @@ internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run ru
 
     /// <summary>What every warehouse a run of ingestion opens shares: the bound, the crash to inject, the commits seen.</summary>
     /// <param name="Bound">The transaction bound, in bytes of SQL text.</param>
-    /// <param name="CrashAtPartialCommit">Fails the commit of the n-th (1-based) transaction with bronze rows and without the checkpoint; 0 = never.</param>
+    /// <param name="CrashAtPartialCommit">Fails the commit of the n-th (1-based) transaction with appended rows and without the checkpoint; 0 = never.</param>
     internal sealed record Run(int Bound, int CrashAtPartialCommit)
     {
         private int _partialCommits;
 
-        /// <summary>Each committed transaction: the rows it appended to bronze and whether it moved the checkpoint.</summary>
-        public ConcurrentQueue<(int BronzeRows, bool Checkpoint)> Commits { get; } = new();
+        /// <summary>Each committed transaction: the rows it appended to bronze and to <c>_strata</c> (held changes), and whether it moved the checkpoint.</summary>
+        public ConcurrentQueue<(int BronzeRows, int StrataRows, bool Checkpoint)> Commits { get; } = new();
 
         public IWarehouse Open(IWarehouse inner) => new BoundedWarehouse(inner, this);
 
@@ -90,6 +90,7 @@ internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run ru
     private sealed class Transaction(Run run, IWarehouseTransaction inner) : IWarehouseTransaction
     {
         private int _bronzeRows;
+        private int _strataRows;
         private bool _checkpoint;
 
         public IWarehouseTransaction Inner => inner;
@@ -97,7 +98,7 @@ internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run ru
         public async Task<IBulkAppender> AppendAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default)
         {
             var appender = await inner.AppendAsync(schema, table, columns, cancellationToken);
-            return schema == "bronze" ? new Counting(appender, () => _bronzeRows++) : appender;
+            return new Counting(appender, schema == "bronze" ? () => _bronzeRows++ : () => _strataRows++);
         }
 
         public Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default)
@@ -111,13 +112,13 @@ internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run ru
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)
         {
-            if (_bronzeRows > 0 && !_checkpoint && run.CrashesNow())
+            if (_bronzeRows + _strataRows > 0 && !_checkpoint && run.CrashesNow())
             {
                 throw new InvalidOperationException($"injected crash before partial commit {run.CrashAtPartialCommit}");
             }
 
             await inner.CommitAsync(cancellationToken);
-            run.Commits.Enqueue((_bronzeRows, _checkpoint));
+            run.Commits.Enqueue((_bronzeRows, _strataRows, _checkpoint));
         }
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
