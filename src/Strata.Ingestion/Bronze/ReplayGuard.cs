@@ -15,7 +15,10 @@ internal sealed class ReplayGuard(IWarehouse warehouse, string pipeline)
 {
     private readonly Dictionary<string, (long Lsn, long Seq)?> _written = new(StringComparer.Ordinal);
 
-    /// <summary>Learns, in one query, how far the tables not asked about before are written past <paramref name="checkpoint"/>.</summary>
+    /// <summary>
+    /// Learns how far the tables not asked about before are written past <paramref name="checkpoint"/>: one query over
+    /// their bronze tables, one over the dead-letter table.
+    /// </summary>
     /// <remarks>Asked before this writer lands any change of the table; from then on its own writes only ever add later changes.</remarks>
     /// <param name="tables">Bronze names of the tables about to be written.</param>
     /// <param name="inBronze">Whether a table has a bronze table (a table whose first snapshot failed may have none).</param>
