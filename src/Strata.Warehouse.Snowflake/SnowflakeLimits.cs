@@ -11,4 +11,7 @@ public static class SnowflakeLimits
 
     /// <summary>How large one INSERT of an append grows before the next one starts.</summary>
     public const int AppendStatementBytes = 256 * 1024;
+
+    /// <summary>Rows one VALUES clause may hold ("VALUES": at most 16,384).</summary>
+    public const int ValuesRows = 16_384;
 }

@@ -32,7 +32,8 @@ public sealed class SnowflakeWarehouse : WarehouseBase
 
     /// <inheritdoc />
     public override WarehouseCapabilities Capabilities { get; } =
-        new(ParallelWriters: true, MaxDecimalPrecision: SnowflakeTypes.MaxDecimalPrecision, TransactionalDdl: false, EnforcedKeys: false);
+        new(ParallelWriters: true, MaxDecimalPrecision: SnowflakeTypes.MaxDecimalPrecision, TransactionalDdl: false, EnforcedKeys: false,
+            MaxTransactionBytes: SnowflakeLimits.MaxStatementBytes);
 
     /// <inheritdoc />
     /// <remarks>The case policy of <see cref="SnowflakeIdentifiers"/>.</remarks>
@@ -130,6 +131,11 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     /// <inheritdoc />
     /// <remarks>COPY GRANTS: the privileges granted on the table it replaces stay, so the roles reading a model keep reading it after a rebuild.</remarks>
     public override string ReplaceTableSql(string schema, string name, string sql) => $"CREATE OR REPLACE TABLE {Qualify(schema, name)} COPY GRANTS AS\n{sql}";
+
+    /// <inheritdoc />
+    /// <remarks>The text <see cref="SnowflakeAppender"/> writes for the row, an upper bound counting its statement heads.</remarks>
+    public override long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first) =>
+        SnowflakeAppender.Bytes(this, columns, row, first);
 
     /// <inheritdoc />
     public override Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>

@@ -42,6 +42,14 @@ public interface IWarehouse : IAsyncDisposable
     /// <summary>Changes a column to a wider type (every old value fits the new one exactly).</summary>
     Task WidenColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Bytes of statement text that appending <paramref name="row"/> to <paramref name="columns"/>' table adds to a
+    /// transaction (<paramref name="first"/>: its first row of that table there, which starts a statement), for engines
+    /// whose transactions <see cref="WarehouseCapabilities.MaxTransactionBytes"/> bounds. An upper bound: a writer that
+    /// keeps the sum under the limit never has a transaction refused for its size.
+    /// </summary>
+    long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first);
+
     /// <summary>Starts a transaction: appends, statements and queries in it commit together.</summary>
     Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
@@ -148,7 +156,13 @@ public enum RelationKind
 /// <param name="TransactionalDdl">DDL takes part in a transaction (rolled back with it) rather than committing on its own.</param>
 /// <param name="EnforcedKeys">Primary keys are enforced (a duplicate is refused), so an upsert by key is safe.</param>
 /// <param name="SingleWriterProcess">Only one process may open the warehouse at a time.</param>
-public sealed record WarehouseCapabilities(bool ParallelWriters, int? MaxDecimalPrecision, bool TransactionalDdl = true, bool EnforcedKeys = true, bool SingleWriterProcess = false);
+/// <param name="MaxTransactionBytes">
+/// Largest transaction the engine takes, as bytes of statement text (<see cref="IWarehouse.AppendBytes"/>): Snowflake's SQL
+/// API sends a transaction as one request under 1 MB. Null when unbounded. Writers split larger work into several
+/// transactions and make the split invisible (bronze: only the last carries the checkpoint).
+/// </param>
+public sealed record WarehouseCapabilities(
+    bool ParallelWriters, int? MaxDecimalPrecision, bool TransactionalDdl = true, bool EnforcedKeys = true, bool SingleWriterProcess = false, int? MaxTransactionBytes = null);
 
 /// <summary>One check of a warehouse's access for <c>strata doctor</c>.</summary>
 /// <param name="Name">What was checked.</param>

@@ -168,6 +168,29 @@ public abstract class WarehouseBase : IWarehouse
     public string Qualify(string schema, string table) => $"{Quote(schema)}.{Quote(table)}";
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Engines here append through a native path, not text, and set no limit: this is the size of the row written as
+    /// SQL literals, which is what a limit set for them (tests) is measured in.
+    /// </remarks>
+    public virtual long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        long bytes = first ? 64L * (columns.Count + 1) : 0;
+        foreach (var value in row)
+        {
+            bytes += 2 + value switch
+            {
+                null => 4,
+                string text => 2L * System.Text.Encoding.UTF8.GetByteCount(text) + 2,
+                byte[] data => 2L * data.Length + 2,
+                _ => 40,
+            };
+        }
+
+        return bytes + 4;
+    }
+
+    /// <inheritdoc />
     public abstract Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default);
 
     /// <inheritdoc />

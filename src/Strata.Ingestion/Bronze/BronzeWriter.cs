@@ -6,7 +6,8 @@ namespace Strata.Ingestion.Bronze;
 
 /// <summary>
 /// Keeps the bronze tables in step with the source tables and appends batches of changes together with the
-/// pipeline's checkpoint, in one warehouse transaction.
+/// pipeline's checkpoint, in one warehouse transaction, or where the engine bounds a transaction's size in several,
+/// only the last with the checkpoint (<see cref="ChunkedWrite"/>, <see cref="ReplayGuard"/>).
 /// </summary>
 internal sealed class BronzeWriter
 {
@@ -15,6 +16,8 @@ internal sealed class BronzeWriter
     private readonly string _slot;
     private readonly IStrataConsole _console;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BronzeTable> _tables = new(StringComparer.Ordinal);
+    private readonly ReplayGuard _replay;
+    private ulong? _committed; // the checkpoint as this writer last knew it committed, for the replay guard
 
     private BronzeWriter(IWarehouse warehouse, string pipeline, string slot, IStrataConsole console, Quarantine quarantine)
     {
@@ -23,6 +26,7 @@ internal sealed class BronzeWriter
         _slot = slot;
         _console = console;
         Quarantine = quarantine;
+        _replay = new ReplayGuard(warehouse, pipeline);
     }
 
     public IWarehouse Warehouse => _warehouse;
@@ -130,8 +134,34 @@ internal sealed class BronzeWriter
     public async Task<long> WriteAsync(IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, CancellationToken cancellationToken, IEnumerable<Change>? failing = null)
     {
         var ingestedAt = DateTime.UtcNow;
-        long written = 0;
         var newly = (failing ?? []).GroupBy(c => c.Table.BronzeName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var written = TransactionBudget.For(_warehouse, CheckpointReserve) is { } budget
+            ? await WriteInChunksAsync(parts, checkpoint, newly, ingestedAt, budget, cancellationToken)
+            : await WriteInOneAsync(parts, checkpoint, newly, ingestedAt, cancellationToken);
+        foreach (var first in Quarantine.Hold(newly.Values))
+        {
+            _console.Warning(
+                $"{first.Table.DisplayName} is quarantined from LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(first.Lsn)}: {first.Error}. " +
+                $"Its changes are kept in {MetadataTables.Schema}.{Quarantine.Table} and every other table goes on; fix the value at the source, " +
+                $"then run `strata ingest --resync {first.Table.DisplayName}`");
+        }
+
+        return written;
+    }
+
+    /// <summary>Transactions a bounded engine takes (<see cref="TransactionBudget"/>) past which a write is split, null when unbounded.</summary>
+    public TransactionBudget? Budget() => TransactionBudget.For(_warehouse, CheckpointReserve);
+
+    // Room kept in a bounded transaction for what surrounds the rows: the checkpoint (or a snapshot's record), BEGIN and COMMIT.
+    private long CheckpointReserve => 4096 + 2L * (System.Text.Encoding.UTF8.GetByteCount(CheckpointSql) + _pipeline.Length + _slot.Length);
+
+    private string CheckpointSql => _warehouse.UpsertSql(MetadataTables.Schema, "checkpoints", ["pipeline", "slot", "confirmed_lsn", "updated_at"], ["pipeline"]);
+
+    /// <summary>Every part in one warehouse transaction, streamed into it part by part.</summary>
+    private async Task<long> WriteInOneAsync(
+        IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, Dictionary<string, Change> newly, DateTime ingestedAt, CancellationToken cancellationToken)
+    {
+        long written = 0;
         await using var transaction = await _warehouse.BeginAsync(cancellationToken);
         foreach (var part in parts)
         {
@@ -143,7 +173,7 @@ internal sealed class BronzeWriter
                 var values = new object?[bronze.Columns.Count];
                 foreach (var change in group)
                 {
-                    bronze.Fill(values, change.Values, new ChangeMetadata(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt));
+                    bronze.Fill(values, change.Values, Metadata(change, ingestedAt));
                     appender.Append(values);
                 }
 
@@ -160,16 +190,68 @@ internal sealed class BronzeWriter
 
         await WriteCheckpointAsync(transaction, checkpoint, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        foreach (var first in Quarantine.Hold(newly.Values))
+        return written;
+    }
+
+    /// <summary>
+    /// The parts in as many warehouse transactions as the engine's bound needs, only the last with the checkpoint. Each
+    /// table's changes go in in source order, so what an interrupted write leaves of a table is a prefix of its
+    /// changes, which the replay skips (<see cref="ReplayGuard"/>).
+    /// </summary>
+    private async Task<long> WriteInChunksAsync(
+        IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, Dictionary<string, Change> newly, DateTime ingestedAt, TransactionBudget budget, CancellationToken cancellationToken)
+    {
+        long written = 0;
+        try
         {
-            _console.Warning(
-                $"{first.Table.DisplayName} is quarantined from LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(first.Lsn)}: {first.Error}. " +
-                $"Its changes are kept in {MetadataTables.Schema}.{Quarantine.Table} and every other table goes on; fix the value at the source, " +
-                $"then run `strata ingest --resync {first.Table.DisplayName}`");
+            _committed ??= await ReadCheckpointAsync(cancellationToken) ?? 0;
+            await using var write = new ChunkedWrite(_warehouse, budget);
+            foreach (var part in parts)
+            {
+                // Split before skipping: a failing change an interrupted write already held still quarantines its table's later changes.
+                var (changes, held) = Quarantine.Split(MarkRefused(part), newly);
+                await _replay.LearnAsync(part.Select(c => c.Table.BronzeName), _tables.ContainsKey, _committed.Value, cancellationToken);
+                foreach (var group in changes.Where(c => !_replay.Written(c)).GroupBy(c => c.Table.BronzeName))
+                {
+                    var bronze = _tables[group.Key];
+                    foreach (var change in group)
+                    {
+                        var values = new object?[bronze.Columns.Count];
+                        bronze.Fill(values, change.Values, Metadata(change, ingestedAt));
+                        await write.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => Describe(change), cancellationToken);
+                        written++;
+                    }
+                }
+
+                foreach (var change in held.Where(c => !_replay.Written(c)))
+                {
+                    await write.AppendAsync(MetadataTables.Schema, Quarantine.Table, Quarantine.Columns, Quarantine.Row(change, ingestedAt), () => Describe(change), cancellationToken);
+                }
+            }
+
+            await write.CommitAsync(transaction => WriteCheckpointAsync(transaction, checkpoint, cancellationToken), cancellationToken);
+            _committed = checkpoint;
+            if (write.Committed > 0)
+            {
+                _console.Info($"{written:N0} changes up to LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(checkpoint)} written in {write.Committed + 1} {_warehouse.Engine} transactions, the checkpoint with the last");
+            }
+        }
+        catch
+        {
+            // How much of the write landed is not known here: the next write asks the warehouse again.
+            _committed = null;
+            _replay.Forget();
+            throw;
         }
 
         return written;
     }
+
+    private static ChangeMetadata Metadata(Change change, DateTime ingestedAt) =>
+        new(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt);
+
+    private static string Describe(Change change) =>
+        $"a change of {change.Table.DisplayName} at LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(change.Lsn)} (#{change.Sequence})";
 
     /// <summary>The changes with those whose values their bronze table cannot hold marked as failing.</summary>
     private IReadOnlyList<Change> MarkRefused(IReadOnlyList<Change> changes)
@@ -191,7 +273,7 @@ internal sealed class BronzeWriter
     /// <summary>Writes the checkpoint row inside <paramref name="transaction"/>.</summary>
     public Task WriteCheckpointAsync(IWarehouseTransaction transaction, ulong checkpoint, CancellationToken cancellationToken) =>
         transaction.ExecuteAsync(
-            _warehouse.UpsertSql(MetadataTables.Schema, "checkpoints", ["pipeline", "slot", "confirmed_lsn", "updated_at"], ["pipeline"]),
+            CheckpointSql,
             [_pipeline, _slot, (long)checkpoint, DateTime.UtcNow],
             cancellationToken);
 

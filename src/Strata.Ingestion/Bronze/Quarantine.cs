@@ -115,13 +115,21 @@ internal sealed class Quarantine
         await using var appender = await transaction.AppendAsync(MetadataTables.Schema, Table, Columns, cancellationToken);
         foreach (var change in held)
         {
-            appender.Append([
-                _pipeline, change.Table.BronzeName, change.Table.DisplayName, (long)change.Lsn, change.Sequence, change.TransactionId,
-                change.Operation.ToString(), change.CommitTime, change.Error, RowText(change.Values), at, null,
-            ]);
+            appender.Append(Row(change, at));
         }
 
         await appender.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>The dead-letter row of a held change.</summary>
+    public object?[] Row(Change change, DateTime at)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return
+        [
+            _pipeline, change.Table.BronzeName, change.Table.DisplayName, (long)change.Lsn, change.Sequence, change.TransactionId,
+            change.Operation.ToString(), change.CommitTime, change.Error, RowText(change.Values), at, null,
+        ];
     }
 
     /// <summary>After the write committed: the tables of <paramref name="firsts"/> (each one's first failing change) are held from now on.</summary>

@@ -77,4 +77,14 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         await transaction.CommitAsync(cancellationToken);
         return partial.Count;
     }
+
+    /// <summary>
+    /// Removes the snapshot rows of bronze table <paramref name="table"/> that no record stands for: a copy in several
+    /// transactions (a bounded warehouse) that stopped before its last, whose table is copied again.
+    /// </summary>
+    public Task RemoveUnrecordedAsync(string table, CancellationToken cancellationToken) =>
+        warehouse.ExecuteAsync(
+            $"DELETE FROM {warehouse.Qualify(BronzeTable.Schema, table)} WHERE _op = 'r' AND _lsn NOT IN " +
+            $"(SELECT snapshot_lsn FROM {Table} WHERE table_name = {warehouse.Parameter(1)})",
+            [table], cancellationToken);
 }

@@ -77,8 +77,17 @@ internal sealed class Snapshotter(
         long count = 0;
         var clock = Stopwatch.StartNew();
 
-        await using var transaction = await warehouse.BeginAsync(cancellationToken);
-        await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
+        // Where the engine bounds a transaction, the table goes in several (ChunkedWrite), its record with the last: rows
+        // of an earlier copy that never got its record are removed first, so a copy taken again is not doubled.
+        var budget = writer.Budget();
+        if (budget is not null)
+        {
+            await new Resync.SnapshotRecords(warehouse, pipeline).RemoveUnrecordedAsync(bronze.Name, cancellationToken);
+        }
+
+        await using var chunks = budget is null ? null : new ChunkedWrite(warehouse, budget);
+        await using var transaction = budget is null ? await warehouse.BeginAsync(cancellationToken) : null;
+        await using (var appender = transaction is null ? null : await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
         await using (var exporter = await source.ExportAsync(table, cancellationToken))
         {
             while (exporter.StartRow() != -1)
@@ -89,7 +98,15 @@ internal sealed class Snapshotter(
                 }
 
                 bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
-                appender.Append(values);
+                if (chunks is null)
+                {
+                    appender!.Append(values);
+                }
+                else
+                {
+                    await chunks.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {count + 1} of the snapshot of {table.DisplayName}", cancellationToken);
+                }
+
                 count++;
                 if (pause > TimeSpan.Zero && count % 1_000 == 0)
                 {
@@ -103,20 +120,38 @@ internal sealed class Snapshotter(
                 }
             }
 
-            await appender.CompleteAsync(cancellationToken);
+            if (appender is not null)
+            {
+                await appender.CompleteAsync(cancellationToken);
+            }
         }
 
         progress.Increment(count % 10_000);
+        if (chunks is null)
+        {
+            await CompleteAsync(transaction!, table, lsn, count, cancellationToken);
+            await transaction!.CommitAsync(cancellationToken);
+        }
+        else
+        {
+            await chunks.CommitAsync(last => CompleteAsync(last, table, lsn, count, cancellationToken), cancellationToken);
+        }
+
+        writer.Quarantine.Release(table.BronzeName);
+        console.Info($"snapshot {table.DisplayName}: {count:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)");
+        return count;
+    }
+
+    /// <summary>The table's record as snapshotted, and its held changes resolved, in the transaction with its (last) rows.</summary>
+    private async Task CompleteAsync(Warehouse.IWarehouseTransaction transaction, SourceTable table, ulong lsn, long count, CancellationToken cancellationToken)
+    {
+        var warehouse = writer.Warehouse;
         await transaction.ExecuteAsync(
             $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
             $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
             [pipeline, table.BronzeName, (long)lsn, count, DateTime.UtcNow], cancellationToken);
         // A quarantined table's held changes are all older than this snapshot, which holds their outcome.
         await writer.Quarantine.ResolveAsync(transaction, table.BronzeName, lsn, DateTime.UtcNow, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        writer.Quarantine.Release(table.BronzeName);
-        console.Info($"snapshot {table.DisplayName}: {count:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)");
-        return count;
     }
 
     private async Task<Dictionary<string, long>> EstimateRowsAsync(IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)

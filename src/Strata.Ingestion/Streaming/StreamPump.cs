@@ -132,7 +132,8 @@ internal sealed class StreamPump(
 
             if (next is { Spill: { } spill })
             {
-                // A large transaction: what is batched goes first, then it is read back from disk in parts into one warehouse transaction.
+                // A large transaction: what is batched goes first, then it is read back from disk in parts into one write
+                // (one warehouse transaction, or several where the warehouse bounds them, the checkpoint with the last).
                 if (last is not null)
                 {
                     await FlushAsync([batch], last, commitTimes, cancellationToken);
@@ -147,7 +148,7 @@ internal sealed class StreamPump(
                     await FlushAsync(parts, next, commitTimes, cancellationToken, spill.Failures.Where(keep));
                 }
 
-                console.Info($"Large transaction {next.TransactionId}: {spill.Count:N0} changes read back from disk into one warehouse transaction.");
+                console.Info($"Large transaction {next.TransactionId}: {spill.Count:N0} changes read back from disk into bronze.");
 
                 Transactions++;
                 idle.Restart();

@@ -42,6 +42,9 @@ internal sealed class LentWarehouse(IWarehouse inner) : IWarehouse
     public Task WidenColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default) => inner.WidenColumnAsync(schema, table, column, cancellationToken);
 
     /// <inheritdoc />
+    public long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first) => inner.AppendBytes(columns, row, first);
+
+    /// <inheritdoc />
     public Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) => inner.BeginAsync(cancellationToken);
 
     /// <inheritdoc />

@@ -34,6 +34,18 @@ public sealed class FakeSnowflakeAccount : IAsyncDisposable
         return account;
     }
 
+    /// <summary>Starts it with <paramref name="before"/> awaited before each request is answered (to hold an answer back).</summary>
+    public static async Task<FakeSnowflakeAccount> StartAsync(Func<FakeRequest, FakeAnswer?> answer, Func<FakeRequest, Task> before)
+    {
+        var account = new FakeSnowflakeAccount(answer);
+        account.Server = await FakeSnowflakeServer.StartAsync(async request =>
+        {
+            await before(request);
+            return account.Reply(request);
+        });
+        return account;
+    }
+
     /// <summary>A warehouse on this account.</summary>
     public SnowflakeWarehouse Warehouse() => new(
         new SnowflakeClient(

@@ -179,7 +179,9 @@ public sealed class SnowflakeWarehouseTests
             warehouse.DeleteMatchingSql(warehouse.Qualify("gold", "orders"), warehouse.Quote("__strata_batch"), ["order_id"]));
         Assert.Equal("CAST('2026-12-01 08:30:00.000000 +00:00' AS TIMESTAMP_TZ(9))", warehouse.TimestampSql(At, WarehouseType.TimestampTz));
         Assert.Equal("DATEDIFF(day, CAST(a AS DATE), CAST(b AS DATE))", warehouse.DaysBetweenSql("a", "b"));
-        Assert.Equal(new WarehouseCapabilities(ParallelWriters: true, MaxDecimalPrecision: 38, TransactionalDdl: false, EnforcedKeys: false), warehouse.Capabilities);
+        Assert.Equal(
+            new WarehouseCapabilities(ParallelWriters: true, MaxDecimalPrecision: 38, TransactionalDdl: false, EnforcedKeys: false, MaxTransactionBytes: SnowflakeLimits.MaxStatementBytes),
+            warehouse.Capabilities);
     }
 
     [Fact]
