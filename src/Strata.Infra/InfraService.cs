@@ -1,0 +1,100 @@
+using Npgsql;
+using Strata.Configuration;
+using Strata.Infra.Declaration;
+using Strata.Infra.Postgres;
+using Strata.Output;
+using Strata.Source;
+
+namespace Strata.Infra;
+
+/// <summary>
+/// <c>strata infra plan | apply</c>: the source half (the CDC login and publication, the same code as
+/// <c>strata source init</c>) and the warehouse half (a role per part, on PostgreSQL), diffed against the live
+/// catalogs every time: there is no state file to drift.
+/// </summary>
+/// <param name="config">The project's configuration (strata.yml, STRATA_*).</param>
+/// <param name="declaration">infra.yml, or the defaults.</param>
+/// <param name="ensureMetadata">Creates or migrates the <c>_strata</c> schema through the configured warehouse, as the admin login.</param>
+public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata)
+{
+    /// <summary>Reads the servers and plans; <paramref name="prune"/> also revokes grants to roles the declaration does not name.</summary>
+    public async Task<InfraPlan> PlanAsync(bool prune, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var changes = new List<PlannedChange>();
+        var notes = new List<string>();
+        if (declaration.Source.Manage)
+        {
+            changes.AddRange(await Translated(() => SourceInitializer().PlanAsync(cancellationToken)));
+        }
+        else
+        {
+            notes.Add("source: not managed (source.manage is false in infra.yml)");
+        }
+
+        if (WarehousePlanner() is { } planner)
+        {
+            changes.AddRange(await Translated(() => planner.PlanAsync(prune, cancellationToken)));
+        }
+        else
+        {
+            notes.Add(WarehouseNote());
+        }
+
+        return new InfraPlan(changes, notes);
+    }
+
+    /// <summary>Runs exactly <paramref name="plan"/>'s changes, the source's first; returns a line per change and any warnings.</summary>
+    public async Task<(IReadOnlyList<string> Done, IReadOnlyList<string> Warnings)> ApplyAsync(InfraPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var done = new List<string>();
+        var warnings = new List<string>();
+        var source = plan.Changes.Where(c => c.Part == Strata.Source.Schema.SourceInitializer.Part).ToList();
+        if (source.Count > 0)
+        {
+            var initializer = SourceInitializer();
+            done.AddRange(await Translated(() => initializer.ApplyAsync(source, cancellationToken)));
+            warnings.AddRange(initializer.Warnings);
+        }
+
+        var warehouse = plan.Changes.Where(c => c.Part == PostgresWarehousePlanner.Part).ToList();
+        if (warehouse.Count > 0 && WarehousePlanner() is { } planner)
+        {
+            done.AddRange(await Translated(() => planner.ApplyAsync(warehouse, cancellationToken)));
+        }
+
+        return (done, warnings);
+    }
+
+    private Strata.Source.Schema.SourceInitializer SourceInitializer()
+    {
+        var service = new SourceService(config, NullConsole.Instance);
+        return service.Initializer(service.Endpoint());
+    }
+
+    private PostgresWarehousePlanner? WarehousePlanner() =>
+        config.Text(Settings.WarehouseEngine) == "postgres" && declaration.Warehouse.Manage
+            ? new PostgresWarehousePlanner(WarehouseAdmin.Endpoint(config), config.Text(Settings.WarehouseDatabase)!, declaration.Warehouse, config.SecretStore, ensureMetadata)
+            : null;
+
+    private string WarehouseNote() => config.Text(Settings.WarehouseEngine) switch
+    {
+        "duckdb" => "warehouse: DuckDB is one file with no roles or grants; every part opens it as this OS user (protect the file instead), so there is nothing to manage",
+        _ when !declaration.Warehouse.Manage => "warehouse: not managed (warehouse.manage is false in infra.yml)",
+        var engine => $"warehouse: the {engine} engine has no roles Strata manages yet",
+    };
+
+    /// <summary>Connection failures (not the server's refusals) say where and what to do, as every command's do.</summary>
+    private static async Task<T> Translated<T>(Func<Task<T>> work)
+    {
+        try
+        {
+            return await work();
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            throw new InfraException($"cannot reach PostgreSQL ({ex.Message}); check source.host/port and warehouse.host/port, and that the servers run", ex);
+        }
+    }
+}
