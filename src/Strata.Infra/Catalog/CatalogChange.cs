@@ -12,14 +12,14 @@ public sealed record CatalogChange(
     CatalogGrant? Grant = null)
 {
     /// <summary>The plan's subject: <c>role x (login = true)</c>, <c>SELECT on table gold.x to r</c>.</summary>
-    public string Subject => Grant?.Describe() ?? Object!.Kind + " " + Object.Name + Details;
+    public string Subject => Grant?.Describe(Action == ChangeAction.Revoke ? "from" : "to") ?? Object!.Kind + " " + Object.Name + Details;
 
     /// <summary>The line once applied: <c>created role x</c>, <c>granted SELECT on …</c>.</summary>
     public string Done => Action switch
     {
         ChangeAction.Create => "created " + Subject,
         ChangeAction.Alter => "altered " + Subject,
-        ChangeAction.Revoke => "revoked " + Subject.Replace(" to ", " from ", StringComparison.Ordinal),
+        ChangeAction.Revoke => "revoked " + Subject,
         _ => "granted " + Subject,
     };
 

@@ -18,8 +18,8 @@ public sealed record CatalogGrant(string Privilege, string ObjectKind, string Ob
     /// <summary>Everyone (PostgreSQL's PUBLIC pseudo-role).</summary>
     public const string Public = "PUBLIC";
 
-    /// <summary>What a plan says about it, e.g. <c>SELECT on table gold.x to r</c>.</summary>
-    public string Describe() => Privilege == Member
+    /// <summary>What a plan says about it, e.g. <c>SELECT on table gold.x to r</c> (<paramref name="preposition"/> is <c>from</c> for a revoke).</summary>
+    public string Describe(string preposition = "to") => Privilege == Member
         ? $"membership of {Grantee} in role {ObjectName}"
-        : $"{Privilege} on {ObjectKind} {ObjectName}{(CreatedBy is null ? "" : $" (created by {CreatedBy})")} to {Grantee}";
+        : $"{Privilege} on {ObjectKind} {ObjectName}{(CreatedBy is null ? "" : $" (created by {CreatedBy})")} {preposition} {Grantee}";
 }

@@ -19,11 +19,11 @@ internal sealed class PostgresCatalogReader(NpgsqlConnection connection)
         var schemaNames = schemas.ToArray();
 
         await ForEachRowAsync("SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname = ANY($1)", r =>
-            objects.Add(new CatalogObject(ObjectKinds.Role, r.GetString(0), new Dictionary<string, string> { ["login"] = Bool(r.GetBoolean(1)) })), cancellationToken, roleNames);
+            objects.Add(new CatalogObject(ObjectKinds.Role, r.GetString(0), new Dictionary<string, string> { ["login"] = Bool(r.GetBoolean(1)) })), cancellationToken, [roleNames]);
 
         await ForEachRowAsync(
             "SELECT g.rolname, u.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = ANY($1)",
-            r => grants.Add(new CatalogGrant(CatalogGrant.Member, ObjectKinds.Role, r.GetString(0), r.GetString(1))), cancellationToken, roleNames);
+            r => grants.Add(new CatalogGrant(CatalogGrant.Member, ObjectKinds.Role, r.GetString(0), r.GetString(1))), cancellationToken, [roleNames]);
 
         await ForEachRowAsync(
             "SELECT d.datname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_database d, aclexplode(d.datacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee " +
@@ -31,29 +31,29 @@ internal sealed class PostgresCatalogReader(NpgsqlConnection connection)
             r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Database, r.GetString(0), r.GetString(1))), cancellationToken);
 
         await ForEachRowAsync("SELECT nspname, pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = ANY($1)", r =>
-            objects.Add(new CatalogObject(ObjectKinds.Schema, r.GetString(0), new Dictionary<string, string> { ["owner"] = r.GetString(1) })), cancellationToken, schemaNames);
+            objects.Add(new CatalogObject(ObjectKinds.Schema, r.GetString(0), new Dictionary<string, string> { ["owner"] = r.GetString(1) })), cancellationToken, [schemaNames]);
 
         await ForEachRowAsync(
             "SELECT n.nspname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_namespace n, aclexplode(n.nspacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee " +
             "WHERE n.nspname = ANY($1) AND a.grantee <> n.nspowner",
-            r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Schema, r.GetString(0), r.GetString(1))), cancellationToken, schemaNames);
+            r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Schema, r.GetString(0), r.GetString(1))), cancellationToken, [schemaNames]);
 
         await ForEachRowAsync(
             "SELECT n.nspname, c.relname, pg_get_userbyid(c.relowner) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace " +
             "WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
             r => objects.Add(new CatalogObject(ObjectKinds.Table, r.GetString(0) + "." + r.GetString(1), new Dictionary<string, string> { ["owner"] = r.GetString(2) })),
-            cancellationToken, schemaNames);
+            cancellationToken, [schemaNames]);
 
         await ForEachRowAsync(
             "SELECT n.nspname || '.' || c.relname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, " +
             "aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee WHERE n.nspname = ANY($1) AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.grantee <> c.relowner",
-            r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Table, r.GetString(0), r.GetString(1))), cancellationToken, schemaNames);
+            r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Table, r.GetString(0), r.GetString(1))), cancellationToken, [schemaNames]);
 
         await ForEachRowAsync(
             "SELECT n.nspname, pg_get_userbyid(d.defaclrole), coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_default_acl d " +
             "JOIN pg_namespace n ON n.oid = d.defaclnamespace, aclexplode(d.defaclacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee " +
             "WHERE d.defaclobjtype = 'r' AND n.nspname = ANY($1) AND a.grantee <> d.defaclrole",
-            r => grants.Add(new CatalogGrant(r.GetString(3), ObjectKinds.FutureTables, r.GetString(0), r.GetString(2), r.GetString(1))), cancellationToken, schemaNames);
+            r => grants.Add(new CatalogGrant(r.GetString(3), ObjectKinds.FutureTables, r.GetString(0), r.GetString(2), r.GetString(1))), cancellationToken, [schemaNames]);
 
         var superusers = new List<string>();
         await ForEachRowAsync("SELECT rolname FROM pg_roles WHERE rolsuper OR rolname = current_user", r => superusers.Add(r.GetString(0)), cancellationToken);
@@ -62,10 +62,11 @@ internal sealed class PostgresCatalogReader(NpgsqlConnection connection)
 
     private static string Bool(bool value) => value ? "true" : "false";
 
-    private async Task ForEachRowAsync(string sql, Action<NpgsqlDataReader> row, CancellationToken cancellationToken, params object[] parameters)
+    // Arrays go in as one parameter each (a string[] passed to params object[] would spread into many).
+    private async Task ForEachRowAsync(string sql, Action<NpgsqlDataReader> row, CancellationToken cancellationToken, IReadOnlyList<object>? parameters = null)
     {
         await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
+        foreach (var parameter in parameters ?? [])
         {
             command.Parameters.Add(new NpgsqlParameter { Value = parameter });
         }

@@ -6,9 +6,9 @@ namespace Strata.Source.Schema;
 /// <summary>
 /// What the source database has of what change data capture needs, read from its catalogs (pg_roles,
 /// pg_auth_members, ACLs, default privileges, pg_publication_tables). With no connection (the database does not
-/// exist yet) everything reads as missing.
+/// exist yet) everything in it reads as missing; the role, being the server's, is read through <paramref name="server"/>.
 /// </summary>
-internal sealed class SourceCatalog(NpgsqlConnection? connection, SourceSettings settings)
+internal sealed class SourceCatalog(NpgsqlConnection? connection, NpgsqlConnection server, SourceSettings settings)
 {
     public bool SchemaExists { get; private set; }
 
@@ -48,6 +48,10 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, SourceSettings
 
     public async Task ReadAsync(CancellationToken cancellationToken)
     {
+        RoleExists = await server.ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", cancellationToken, settings.CdcUser);
+        RoleCanLoginAndReplicate = await server.ExistsAsync(
+            "SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", cancellationToken, settings.CdcUser);
+        await ReadMembershipsAsync(cancellationToken);
         if (connection is null)
         {
             return;
@@ -77,7 +81,6 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, SourceSettings
             }
         }
 
-        RoleExists = await ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", cancellationToken, role);
         if (RoleExists)
         {
             await ReadRoleAsync(schema, role, cancellationToken);
@@ -103,7 +106,6 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, SourceSettings
 
     private async Task ReadRoleAsync(string schema, string role, CancellationToken cancellationToken)
     {
-        RoleCanLoginAndReplicate = await ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", cancellationToken, role);
         HasConnect = await ExistsAsync(
             "SELECT 1 FROM pg_database d, aclexplode(d.datacl) a JOIN pg_roles r ON r.oid = a.grantee WHERE d.datname = $1 AND r.rolname = $2 AND a.privilege_type = 'CONNECT'",
             cancellationToken, settings.Database, role);
@@ -136,10 +138,14 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, SourceSettings
             }
         }
 
+    }
+
+    private async Task ReadMembershipsAsync(CancellationToken cancellationToken)
+    {
         await using var memberships = new NpgsqlCommand(
-            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1 ORDER BY 1", connection)
+            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1 ORDER BY 1", server)
         {
-            Parameters = { new() { Value = role } },
+            Parameters = { new() { Value = settings.CdcUser } },
         };
         await using var members = await memberships.ExecuteReaderAsync(cancellationToken);
         while (await members.ReadAsync(cancellationToken))

@@ -47,22 +47,18 @@ public sealed class SourceInitializer
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(CancellationToken cancellationToken = default)
     {
         var changes = new List<PlannedChange>();
-        bool databaseExists;
-        await using (var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken))
-        {
-            await _endpoint.RequireLogicalWalAsync(maintenance, cancellationToken);
-            databaseExists = await maintenance.ExistsAsync("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, _settings.Database);
-        }
-
+        await using var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken);
+        await _endpoint.RequireLogicalWalAsync(maintenance, cancellationToken);
+        var databaseExists = await maintenance.ExistsAsync("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, _settings.Database);
         if (!databaseExists)
         {
             changes.Add(Change(ChangeAction.Create, $"database {_settings.Database}", $"created database {_settings.Database}",
                 [$"CREATE DATABASE {Sql.Identifier(_settings.Database)}"], _settings.MaintenanceDatabase));
         }
 
-        // A database that does not exist yet has nothing in it: every check below then answers "missing".
+        // A database that does not exist yet has nothing in it: every check inside it then answers "missing" (roles are the server's).
         await using var connection = databaseExists ? await _endpoint.OpenAsync(_settings.Database, cancellationToken) : null;
-        var catalog = new SourceCatalog(connection, _settings);
+        var catalog = new SourceCatalog(connection, maintenance, _settings);
         await catalog.ReadAsync(cancellationToken);
         var planner = new SourcePlanner(_settings, catalog, _cdcPassword, _secrets);
         await planner.PlanAsync(changes, cancellationToken);

@@ -89,7 +89,7 @@ internal sealed class SourcePlanner(SourceSettings settings, SourceCatalog catal
 
             foreach (var (table, privilege) in catalog.ExtraTablePrivileges)
             {
-                changes.Add(SourceInitializer.Change(ChangeAction.Revoke, $"{privilege} on {SchemaName}.{table} from {user}", $"revoked {privilege} on {SchemaName}.{table} from {user}",
+                changes.Add(SourceInitializer.Change(ChangeAction.Revoke, $"{privilege} on table {SchemaName}.{table} from {user}", $"revoked {privilege} on {SchemaName}.{table} from {user}",
                     [$"REVOKE {privilege} ON {Sql.Qualified(SchemaName, table)} FROM {Role}"]));
             }
         }
