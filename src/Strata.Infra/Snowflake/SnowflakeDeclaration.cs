@@ -2,7 +2,7 @@ namespace Strata.Infra.Snowflake;
 
 /// <summary>
 /// The <c>snowflake:</c> section of infra.yml: the database and its schemas, compute warehouses, resource monitors,
-/// a role per part and their grants. An empty section means <c>SnowflakeDefaults</c>.
+/// a role per part and their grants. An empty section means <see cref="SnowflakeDefaults"/>.
 /// </summary>
 public sealed class SnowflakeDeclaration
 {
@@ -12,7 +12,7 @@ public sealed class SnowflakeDeclaration
     /// <summary>Its schemas.</summary>
     public List<string> Schemas { get; set; } = ["BRONZE", "SILVER", "GOLD", "_STRATA"];
 
-    /// <summary>Compute warehouses; empty means one per part (<c>SnowflakeDefaults</c>).</summary>
+    /// <summary>Compute warehouses; empty means one per part (<see cref="SnowflakeDefaults"/>).</summary>
     public List<ComputeWarehouse> Warehouses { get; set; } = [];
 
     /// <summary>Resource monitors; empty means one for all of Strata's warehouses.</summary>
