@@ -78,7 +78,7 @@ public static class PlatformHost
         // Ingestion writes through a handle of its own: bronze appends and model builds touch disjoint tables, and
         // queueing every bronze commit behind a model build on one writer doubled commit → gold p95 at ×100 (docs/benchmarks.md).
         await using var warehouse = Strata.Platform.Warehouses.Shared(config);
-        await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(config);
+        await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
         var openWarehouse = warehouse.Lend;
         // The jobs' loaded project: a broken project or schedule stops `strata up` here, in one line.
         var jobsWarehouse = await openWarehouse(cancellationToken);

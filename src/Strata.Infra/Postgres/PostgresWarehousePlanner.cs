@@ -27,6 +27,7 @@ internal sealed class PostgresWarehousePlanner(
     {
         var changes = new List<PlannedChange>();
         PostgresCatalog live;
+        long? metadataVersion = null;
         await using (var maintenance = await endpoint.OpenAsync(MaintenanceDatabase, cancellationToken))
         {
             if (!await maintenance.ExistsAsync("SELECT 1 FROM pg_database WHERE datname = $1", cancellationToken, database))
@@ -41,11 +42,19 @@ internal sealed class PostgresWarehousePlanner(
                 await using var connection = await endpoint.OpenAsync(database, cancellationToken);
                 live = await new PostgresCatalogReader(connection).ReadAsync(
                     PostgresDesiredState.Parts(declaration).Select(declaration.RoleOf).ToList(), PostgresDesiredState.Schemas(declaration), cancellationToken);
+                var versionTable = Sql.Qualified(StrataSchema.Name, MetadataAccess.SchemaVersionTable);
+                if (await connection.RelationExistsAsync(versionTable, cancellationToken))
+                {
+                    metadataVersion = await connection.ScalarAsync<long?>($"SELECT max(version) FROM {versionTable}", cancellationToken);
+                }
             }
         }
 
         live = live with { State = live.State with { Objects = [.. live.State.Objects.Select(WithPasswordKnown)] } };
-        if (MetadataAccess.Tables.Any(t => live.State.Objects.All(o => o.Key != (ObjectKinds.Table, $"{StrataSchema.Name}.{t}"))))
+
+        // Missing tables, or an older Strata's version: the parts' logins may not migrate, so the admin does it here.
+        if (metadataVersion is null || metadataVersion < StrataSchema.Version
+            || MetadataAccess.Tables.Any(t => live.State.Objects.All(o => o.Key != (ObjectKinds.Table, $"{StrataSchema.Name}.{t}"))))
         {
             changes.Add(new PlannedChange(Part, ChangeAction.Create, $"schema {StrataSchema.Name} and Strata's metadata tables (version {StrataSchema.Version})",
                 $"created {StrataSchema.Name} and Strata's metadata tables", [], database) { Run = ensureMetadata });

@@ -182,17 +182,7 @@ public sealed class InfraTests() : SharedServerTest("infra")
 
     public override async Task DisposeAsync()
     {
-        await Server.ExecuteAsync($"DROP DATABASE IF EXISTS {_warehouse} WITH (FORCE)");
-        await Server.ExecuteAsync($"""
-            DO $$
-            DECLARE r text;
-            BEGIN
-                FOR r IN SELECT quote_ident(rolname) FROM pg_roles WHERE rolname LIKE '{_prefix}%' LOOP
-                    EXECUTE 'DROP OWNED BY ' || r;
-                    EXECUTE 'DROP ROLE ' || r;
-                END LOOP;
-            END $$
-            """, Project.Database.Length > 0 && await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = '{Project.Database}')") ? Project.Database : "postgres");
+        await InfraCleanup.DropAsync(Server, _prefix, _warehouse);
         await base.DisposeAsync();
     }
 
