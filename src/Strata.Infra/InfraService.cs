@@ -41,6 +41,12 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
             notes.Add(WarehouseNote());
         }
 
+        if (declaration.Snowflake is not null)
+        {
+            // The plan itself is Snowflake.SnowflakePlanner's; it needs the adapter's SQL API client to read SHOW output.
+            notes.Add("snowflake: declared, but not planned until the Snowflake warehouse adapter is configured (docs/infra.md)");
+        }
+
         return new InfraPlan(changes, notes);
     }
 

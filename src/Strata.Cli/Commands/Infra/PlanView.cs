@@ -20,9 +20,10 @@ internal static class PlanView
             foreach (var change in part)
             {
                 Write(console, colour, "  " + change.Line, Colour(change.Action));
-                foreach (var statement in change.Statements)
+                // A statement over several lines (CREATE TABLE) stays under its change, every line indented.
+                foreach (var line in change.Statements.SelectMany(s => s.Shown.Split('\n')))
                 {
-                    Write(console, colour, "      " + statement.Shown, "grey");
+                    Write(console, colour, "      " + line.TrimEnd('\r'), "grey");
                 }
             }
         }
