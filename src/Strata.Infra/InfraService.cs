@@ -91,14 +91,22 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         var engine => $"warehouse: the {engine} engine has no roles Strata manages yet",
     };
 
-    /// <summary>Connection failures (not the server's refusals) say where and what to do, as every command's do.</summary>
+    /// <summary>
+    /// A server's failure is a user's error (exit 1) in one line, never a "bug" (whose exit code 2 would read as
+    /// "changes" to a CI drift check).
+    /// </summary>
     private static async Task<T> Translated<T>(Func<Task<T>> work)
     {
         try
         {
             return await work();
         }
-        catch (NpgsqlException ex) when (ex is not PostgresException)
+        catch (PostgresException ex)
+        {
+            throw new InfraException(
+                $"PostgreSQL refused a statement ({ex.SqlState}: {ex.MessageText}); its transaction was rolled back — run `strata infra plan` to see what is left to do", ex);
+        }
+        catch (NpgsqlException ex)
         {
             throw new InfraException($"cannot reach PostgreSQL ({ex.Message}); check source.host/port and warehouse.host/port, and that the servers run", ex);
         }
