@@ -25,7 +25,7 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         var notes = new List<string>();
         if (declaration.Source.Manage)
         {
-            changes.AddRange(await Translated(() => SourceInitializer().PlanAsync(cancellationToken)));
+            changes.AddRange(await Translated(SourceWhere(), () => SourceInitializer().PlanAsync(cancellationToken)));
         }
         else
         {
@@ -34,7 +34,7 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
 
         if (WarehousePlanner() is { } planner)
         {
-            changes.AddRange(await Translated(() => planner.PlanAsync(prune, cancellationToken)));
+            changes.AddRange(await Translated(planner.Where, () => planner.PlanAsync(prune, cancellationToken)));
         }
         else
         {
@@ -60,14 +60,14 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         if (source.Count > 0)
         {
             var initializer = SourceInitializer();
-            done.AddRange(await Translated(() => initializer.ApplyAsync(source, cancellationToken)));
+            done.AddRange(await Translated(SourceWhere(), () => initializer.ApplyAsync(source, cancellationToken)));
             warnings.AddRange(initializer.Warnings);
         }
 
         var warehouse = plan.Changes.Where(c => c.Part == PostgresWarehousePlanner.Part).ToList();
         if (warehouse.Count > 0 && WarehousePlanner() is { } planner)
         {
-            done.AddRange(await Translated(() => planner.ApplyAsync(warehouse, cancellationToken)));
+            done.AddRange(await Translated(planner.Where, () => planner.ApplyAsync(warehouse, cancellationToken)));
         }
 
         return (done, warnings);
@@ -77,6 +77,12 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
     {
         var service = new SourceService(config, NullConsole.Instance);
         return service.Initializer(service.Endpoint());
+    }
+
+    private string SourceWhere()
+    {
+        var endpoint = new SourceService(config, NullConsole.Instance).Endpoint();
+        return $"source {endpoint.Address} as '{endpoint.User}'";
     }
 
     private PostgresWarehousePlanner? WarehousePlanner() =>
@@ -95,7 +101,7 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
     /// A server's failure is a user's error (exit 1) in one line, never a "bug" (whose exit code 2 would read as
     /// "changes" to a CI drift check).
     /// </summary>
-    private static async Task<T> Translated<T>(Func<Task<T>> work)
+    private static async Task<T> Translated<T>(string where, Func<Task<T>> work)
     {
         try
         {
@@ -104,11 +110,11 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         catch (PostgresException ex)
         {
             throw new InfraException(
-                $"PostgreSQL refused a statement ({ex.SqlState}: {ex.MessageText}); its transaction was rolled back — run `strata infra plan` to see what is left to do", ex);
+                $"{where}: PostgreSQL refused a statement ({ex.SqlState}: {ex.MessageText}); its transaction was rolled back — run `strata infra plan` to see what is left to do", ex);
         }
         catch (NpgsqlException ex)
         {
-            throw new InfraException($"cannot reach PostgreSQL ({ex.Message}); check source.host/port and warehouse.host/port, and that the servers run", ex);
+            throw new InfraException($"{where}: cannot reach PostgreSQL ({ex.Message}); check its host and port in strata.yml, and that the server runs", ex);
         }
     }
 }

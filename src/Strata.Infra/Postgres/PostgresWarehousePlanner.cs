@@ -23,6 +23,9 @@ internal sealed class PostgresWarehousePlanner(
     public const string Part = "warehouse";
     private const string MaintenanceDatabase = "postgres";
 
+    /// <summary>For errors: <c>warehouse host:port/database as 'login'</c>.</summary>
+    public string Where => $"warehouse {endpoint.Address}/{database} as '{endpoint.User}'";
+
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(bool prune, CancellationToken cancellationToken)
     {
         var changes = new List<PlannedChange>();

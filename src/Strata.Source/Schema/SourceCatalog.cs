@@ -4,8 +4,9 @@ using Strata.Source.Connection;
 namespace Strata.Source.Schema;
 
 /// <summary>
-/// What the source database has of what change data capture needs, read from its catalogs (pg_roles,
-/// pg_auth_members, ACLs, default privileges, pg_publication_tables). With no connection (the database does not
+/// What the source database has of what change data capture needs, read from its catalogs (pg_roles, ACLs,
+/// default privileges, pg_publication_tables). Memberships of the CDC login are not read: managed services grant
+/// replication through one (RDS's rds_replication), so it is not Strata's to take away. With no connection (the database does not
 /// exist yet) everything in it reads as missing; the role, being the server's, is read through <paramref name="server"/>.
 /// </summary>
 internal sealed class SourceCatalog(NpgsqlConnection? connection, NpgsqlConnection server, SourceSettings settings)
@@ -33,9 +34,6 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, NpgsqlConnecti
     /// <summary>Privileges the CDC login holds on the schema's tables beyond SELECT (made by hand), as (table, privilege).</summary>
     public List<(string Table, string Privilege)> ExtraTablePrivileges { get; } = [];
 
-    /// <summary>Roles the CDC login was made a member of (by hand): it would inherit their privileges.</summary>
-    public List<string> Memberships { get; } = [];
-
     public bool SlotSchemaExists { get; private set; }
 
     public bool SlotTableExists { get; private set; }
@@ -51,7 +49,6 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, NpgsqlConnecti
         RoleExists = await server.ExistsAsync("SELECT 1 FROM pg_roles WHERE rolname = $1", cancellationToken, settings.CdcUser);
         RoleCanLoginAndReplicate = await server.ExistsAsync(
             "SELECT 1 FROM pg_roles WHERE rolname = $1 AND rolcanlogin AND rolreplication", cancellationToken, settings.CdcUser);
-        await ReadMembershipsAsync(cancellationToken);
         if (connection is null)
         {
             return;
@@ -138,20 +135,6 @@ internal sealed class SourceCatalog(NpgsqlConnection? connection, NpgsqlConnecti
             }
         }
 
-    }
-
-    private async Task ReadMembershipsAsync(CancellationToken cancellationToken)
-    {
-        await using var memberships = new NpgsqlCommand(
-            "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = $1 ORDER BY 1", server)
-        {
-            Parameters = { new() { Value = settings.CdcUser } },
-        };
-        await using var members = await memberships.ExecuteReaderAsync(cancellationToken);
-        while (await members.ReadAsync(cancellationToken))
-        {
-            Memberships.Add(members.GetString(0));
-        }
     }
 
     private Task<bool> ExistsAsync(string sql, CancellationToken cancellationToken, params object[] parameters) =>

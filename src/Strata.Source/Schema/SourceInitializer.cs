@@ -39,9 +39,13 @@ public sealed class SourceInitializer
     /// <summary>What applying found and left for the user to decide (tables the CDC cannot follow).</summary>
     public List<string> Warnings { get; } = [];
 
-    /// <summary>Plans and applies everything; returns one line per change made (empty when nothing needed doing).</summary>
+    /// <summary>
+    /// <c>strata source init</c>: plans and applies what is missing; returns one line per change made (empty when
+    /// nothing needed doing). Only <c>strata infra apply</c> also revokes what the CDC login holds beyond its needs:
+    /// init never took privileges away, and still does not.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ApplyAsync(CancellationToken cancellationToken = default) =>
-        await ApplyAsync(await PlanAsync(cancellationToken), cancellationToken);
+        await ApplyAsync([.. (await PlanAsync(cancellationToken)).Where(c => c.Action != ChangeAction.Revoke)], cancellationToken);
 
     /// <summary>Reads the server and lists, in the order they must run, the changes the source needs.</summary>
     public async Task<IReadOnlyList<PlannedChange>> PlanAsync(CancellationToken cancellationToken = default)

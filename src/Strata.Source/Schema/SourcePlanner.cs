@@ -81,12 +81,6 @@ internal sealed class SourcePlanner(SourceSettings settings, SourceCatalog catal
                     $"set a new password for {user} (kept in the secret store)", [WithPassword($"ALTER ROLE {Role}")]));
             }
 
-            foreach (var group in catalog.Memberships)
-            {
-                changes.Add(SourceInitializer.Change(ChangeAction.Revoke, $"membership of {user} in {group}", $"revoked {user}'s membership in {group}",
-                    [$"REVOKE {Sql.Identifier(group)} FROM {Role}"]));
-            }
-
             foreach (var (table, privilege) in catalog.ExtraTablePrivileges)
             {
                 changes.Add(SourceInitializer.Change(ChangeAction.Revoke, $"{privilege} on table {SchemaName}.{table} from {user}", $"revoked {privilege} on {SchemaName}.{table} from {user}",

@@ -34,7 +34,14 @@ internal static class InfraCleanup
         {
             foreach (var database in databases)
             {
-                await server.ExecuteAsync($"DROP OWNED BY \"{role}\"", database);
+                try
+                {
+                    await server.ExecuteAsync($"DROP OWNED BY \"{role}\"", database);
+                }
+                catch (Npgsql.PostgresException ex) when (ex.SqlState == "3D000")
+                {
+                    // Another test dropped its database meanwhile: nothing of ours is left in it.
+                }
             }
 
             await server.ExecuteAsync($"DROP ROLE \"{role}\"");

@@ -180,6 +180,26 @@ public sealed class InfraTests() : SharedServerTest("infra")
         Assert.False(await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Reports}')"));
     }
 
+    [Fact]
+    public async Task A_login_without_the_rights_gets_one_line_naming_it_the_server_and_the_fix_and_no_password()
+    {
+        const string WeakPassword = "Weak-Login-Secret-777";
+        var weak = _prefix + "weak";
+        await Server.ExecuteAsync($"CREATE ROLE {weak} LOGIN PASSWORD '{WeakPassword}'");
+        Project.Environment["STRATA_WAREHOUSE_USER"] = weak;
+        Project.Environment["STRATA_WAREHOUSE_PASSWORD"] = WeakPassword;
+        File.WriteAllText(Path.Combine(Project.Directory, "infra.yml"), $"source:\n  manage: false\nwarehouse:\n  role_prefix: {_prefix}\n");
+
+        var apply = await Project.RunAsync("infra", "apply", "--yes");
+
+        Assert.Equal(1, apply.ExitCode);
+        var line = Assert.Single(apply.ErrorLines);
+        Assert.Contains($"login '{weak}' on 127.0.0.1:{Server.Port}", line, StringComparison.Ordinal);
+        Assert.Contains("lacks a privilege infra apply needs", line, StringComparison.Ordinal);
+        Assert.Contains("superuser", line, StringComparison.Ordinal);
+        Assert.DoesNotContain(WeakPassword, apply.All, StringComparison.Ordinal);
+    }
+
     public override async Task DisposeAsync()
     {
         await InfraCleanup.DropAsync(Server, _prefix, _warehouse);
