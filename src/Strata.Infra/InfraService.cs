@@ -2,6 +2,7 @@ using Npgsql;
 using Strata.Configuration;
 using Strata.Infra.Declaration;
 using Strata.Infra.Postgres;
+using Strata.Infra.Snowflake;
 using Strata.Output;
 using Strata.Source;
 
@@ -15,7 +16,8 @@ namespace Strata.Infra;
 /// <param name="config">The project's configuration (strata.yml, STRATA_*).</param>
 /// <param name="declaration">infra.yml, or the defaults.</param>
 /// <param name="ensureMetadata">Creates or migrates the <c>_strata</c> schema through the configured warehouse, as the admin login.</param>
-public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata)
+/// <param name="snowflake">The Snowflake adapter's session, when there is one: the <c>snowflake:</c> section is then planned and applied through it.</param>
+public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata, ISnowflakeSession? snowflake = null)
 {
     /// <summary>Reads the servers and plans; <paramref name="prune"/> also revokes grants to roles the declaration does not name.</summary>
     public async Task<InfraPlan> PlanAsync(bool prune, CancellationToken cancellationToken = default)
@@ -41,9 +43,12 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
             notes.Add(WarehouseNote());
         }
 
-        if (declaration.Snowflake is not null)
+        if (declaration.Snowflake is { } declared && snowflake is not null)
         {
-            // The plan itself is Snowflake.SnowflakePlanner's; it needs the adapter's SQL API client to read SHOW output.
+            changes.AddRange(await new SnowflakePlanner(snowflake, declared).PlanAsync(prune, cancellationToken));
+        }
+        else if (declaration.Snowflake is not null)
+        {
             notes.Add("snowflake: declared, but not planned until the Snowflake warehouse adapter is configured (docs/infra.md)");
         }
 
@@ -68,6 +73,17 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         if (warehouse.Count > 0 && WarehousePlanner() is { } planner)
         {
             done.AddRange(await Translated(planner.Where, () => planner.ApplyAsync(warehouse, cancellationToken)));
+        }
+
+        // In the plan's order, one statement at a time: Snowflake commits each as it runs.
+        foreach (var change in plan.Changes.Where(c => c.Part == SnowflakePlanner.Part))
+        {
+            foreach (var statement in change.Statements)
+            {
+                await snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken);
+            }
+
+            done.Add(change.Done);
         }
 
         return (done, warnings);
