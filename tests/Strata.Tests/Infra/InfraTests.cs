@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using Spectre.Console.Testing;
 using Strata.Testing;
 using Strata.Tests.Source;
 
@@ -178,6 +179,29 @@ public sealed class InfraTests() : SharedServerTest("infra")
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains("--yes", Assert.Single(apply.ErrorLines), StringComparison.Ordinal);
         Assert.False(await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Reports}')"));
+    }
+
+    [Fact]
+    public async Task On_a_terminal_the_plan_is_coloured_and_apply_asks_first()
+    {
+        using var console = new TestConsole();
+        var terminal = console.Interactive().EmitAnsiSequences();
+        terminal.Input.PushTextWithEnter("n");
+
+        var declined = await Project.RunInTerminalAsync(terminal, "infra", "apply");
+
+        Assert.True(declined.ExitCode == 1, declined + terminal.Output);
+        Assert.Contains("Apply these", terminal.Output, StringComparison.Ordinal);
+        Assert.Contains("\u001b[", terminal.Output, StringComparison.Ordinal);
+        Assert.Contains($"+ create role {Reports}", terminal.Output, StringComparison.Ordinal);
+        Assert.False(await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Reports}')"));
+
+        terminal.Input.PushTextWithEnter("y");
+        var accepted = await Project.RunInTerminalAsync(terminal, "infra", "apply");
+
+        Assert.True(accepted.ExitCode == 0, accepted + terminal.Output);
+        Assert.True(await Server.ScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{Reports}')"));
+        Assert.Equal(0, (await Project.RunAsync("infra", "plan")).ExitCode);
     }
 
     [Fact]
