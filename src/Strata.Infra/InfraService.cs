@@ -20,7 +20,23 @@ namespace Strata.Infra;
 public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata, ISnowflakeSession? snowflake = null)
 {
     /// <summary>Reads the servers and plans; <paramref name="prune"/> also revokes grants to roles the declaration does not name.</summary>
-    public async Task<InfraPlan> PlanAsync(bool prune, CancellationToken cancellationToken = default)
+    /// <param name="prune">Also revoke grants to roles the declaration does not name, on the objects it manages.</param>
+    /// <param name="serversOnly">For drift checks: leave out what only this machine needs (<see cref="PlannedChange.LocalOnly"/>).</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    public async Task<InfraPlan> PlanAsync(bool prune, bool serversOnly = false, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanEverythingAsync(prune, cancellationToken);
+        var local = plan.Changes.Count(c => c.LocalOnly);
+        if (!serversOnly || local == 0)
+        {
+            return plan;
+        }
+
+        return new InfraPlan([.. plan.Changes.Where(c => !c.LocalOnly)],
+            [.. plan.Notes, $"{local} login(s) have no password in this machine's secret store: not drift (`strata infra apply` here sets new ones)"]);
+    }
+
+    private async Task<InfraPlan> PlanEverythingAsync(bool prune, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         var changes = new List<PlannedChange>();

@@ -9,6 +9,12 @@ namespace Strata.Infra;
 /// <param name="Database">The database the statements run in (PostgreSQL); null for the part's default.</param>
 public sealed record PlannedChange(string Part, ChangeAction Action, string Subject, string Done, IReadOnlyList<InfraStatement> Statements, string? Database = null)
 {
+    /// <summary>
+    /// True for a change only this machine needs: a login's new password because this machine's secret store lacks
+    /// it. The servers did not drift, so <c>strata infra drift</c> (CI, without the secret store) leaves it out.
+    /// </summary>
+    public bool LocalOnly { get; init; }
+
     /// <summary>Work apply does instead of statements (e.g. creating Strata's metadata tables through the warehouse adapter).</summary>
     public Func<CancellationToken, Task>? Run { get; init; }
 

@@ -66,7 +66,10 @@ internal sealed class PostgresWarehousePlanner(
         var dialect = new PostgresDialect(role => secrets.GetOrCreate(SecretOf(role)));
         foreach (var change in CatalogDiff.Compute(PostgresDesiredState.Build(declaration, database, live), live.State, prune))
         {
-            changes.Add(new PlannedChange(Part, change.Action, change.Subject, change.Done, dialect.Statements(change), database));
+            changes.Add(new PlannedChange(Part, change.Action, change.Subject, change.Done, dialect.Statements(change), database)
+            {
+                LocalOnly = change.Differences is { Count: 1 } differences && differences.ContainsKey("password"),
+            });
         }
 
         return changes;

@@ -78,7 +78,7 @@ internal sealed class SourcePlanner(SourceSettings settings, SourceCatalog catal
             {
                 // The role exists but nobody told us its password: give it a new one we keep.
                 changes.Add(SourceInitializer.Change(ChangeAction.Alter, $"role {user} (a new password, kept in the secret store)",
-                    $"set a new password for {user} (kept in the secret store)", [WithPassword($"ALTER ROLE {Role}")]));
+                    $"set a new password for {user} (kept in the secret store)", [WithPassword($"ALTER ROLE {Role}")]) with { LocalOnly = true });
             }
 
             foreach (var (table, privilege) in catalog.ExtraTablePrivileges)

@@ -120,6 +120,26 @@ public sealed class InfraTests() : SharedServerTest("infra")
     }
 
     [Fact]
+    public async Task A_login_whose_password_this_machine_lacks_is_a_change_for_plan_but_not_drift()
+    {
+        Assert.Equal(0, (await Project.RunAsync("infra", "apply", "--yes")).ExitCode);
+        File.Delete(Path.Combine(Project.Directory, ".strata", "secrets", "warehouse_reports_password"));
+
+        var plan = await Project.RunAsync("infra", "plan", "--json");
+        var drift = await Project.RunAsync("infra", "drift", "--json");
+
+        Assert.True(plan.ExitCode == 2, plan.ToString());
+        Assert.Equal([$"warehouse alter role {Reports} (password: none → in the secret store)"], Subjects(plan));
+        Assert.True(drift.ExitCode == 0, drift.ToString());
+        Assert.Empty(Subjects(drift));
+        Assert.Contains(Json(drift).GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("1 login(s) have no password", StringComparison.Ordinal));
+
+        Assert.Equal(0, (await Project.RunAsync("infra", "apply", "--yes")).ExitCode);
+        await ExecuteAsAsync(Reports, "SELECT 1");
+        await AssertNoChangesAsync([]);
+    }
+
+    [Fact]
     public async Task Prune_revokes_a_grant_to_an_unmanaged_role_but_never_ownership()
     {
         var outputs = new List<CliResult>();

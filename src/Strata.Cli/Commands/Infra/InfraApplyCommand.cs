@@ -12,7 +12,7 @@ internal sealed class InfraApplyCommand(CliRuntime runtime, SpectreStrataConsole
     public override async Task<int> ExecuteAsync(CommandContext context, InfraApplySettings settings, CancellationToken cancellationToken)
     {
         var service = Service(settings);
-        var plan = await service.PlanAsync(settings.Prune, cancellationToken);
+        var plan = await service.PlanAsync(settings.Prune, cancellationToken: cancellationToken);
         if (!settings.Json)
         {
             PlanView.Show(Console, plan, colour: Console.IsInteractive);
