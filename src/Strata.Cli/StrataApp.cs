@@ -155,6 +155,22 @@ public static class StrataApp
                 .WithExample("source", "down", "--purge");
         });
 
+        config.AddBranch("infra", infra =>
+        {
+            infra.SetDescription("Every role and grant Strata needs (infra.yml, or the defaults), diffed against the live catalogs: no state file");
+            infra.AddCommand<Commands.Infra.InfraPlanCommand>("plan")
+                .WithDescription("Show what apply would create, alter, grant and revoke (exit 0 = no changes, 2 = changes, 1 = error)")
+                .WithExample("infra", "plan")
+                .WithExample("infra", "plan", "--json", "--prune");
+            infra.AddCommand<Commands.Infra.InfraApplyCommand>("apply")
+                .WithDescription("Apply exactly the plan shown, in dependency order (asks on a terminal unless --yes); a plan right after is empty")
+                .WithExample("infra", "apply")
+                .WithExample("infra", "apply", "--yes", "--json");
+            infra.AddCommand<Commands.Infra.InfraDriftCommand>("drift")
+                .WithDescription("The plan for CI: no colour, exit 2 when the servers drifted from the declaration")
+                .WithExample("infra", "drift");
+        });
+
         config.AddBranch<JsonSettings>("ingest", ingest =>
         {
             ingest.SetDescription("Change data capture from the source into the warehouse's bronze layer, exactly once");

@@ -77,8 +77,10 @@ public static class PlatformHost
         // One warehouse handle lent to transformation, jobs, alerts and the dashboard; closed after the web app stops.
         // Ingestion writes through a handle of its own: bronze appends and model builds touch disjoint tables, and
         // queueing every bronze commit behind a model build on one writer doubled commit → gold p95 at ×100 (docs/benchmarks.md).
-        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
-        await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(config);
+        // With infra applied on PostgreSQL the host is transformation's login (it builds the models and runs the
+        // schedules, so the tables it makes stay transformation's) and ingestion writes as its own; otherwise both are warehouse.user.
+        await using var warehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Transformation));
+        await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
         var openWarehouse = warehouse.Lend;
         // The jobs' loaded project: a broken project or schedule stops `strata up` here, in one line.
         var jobsWarehouse = await openWarehouse(cancellationToken);

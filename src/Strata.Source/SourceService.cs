@@ -71,8 +71,7 @@ public sealed class SourceService
     public async Task<IReadOnlyList<string>> InitAsync(string? connection = null, CancellationToken cancellationToken = default)
     {
         var endpoint = connection is null ? Endpoint() : EndpointFrom(connection);
-        var initializer = new SourceInitializer(
-            endpoint, Settings, () => _config.Secret(Configuration.Settings.SourceCdcPassword), _config.SecretStore);
+        var initializer = Initializer(endpoint);
         try
         {
             var changes = await initializer.ApplyAsync(cancellationToken);
@@ -88,6 +87,13 @@ public sealed class SourceService
             throw endpoint.Translate(ex, Settings.Database);
         }
     }
+
+    /// <summary>
+    /// What plans and applies the source's CDC set-up on <paramref name="endpoint"/>: <c>source init</c> and the source
+    /// half of <c>strata infra</c> are this one object.
+    /// </summary>
+    public SourceInitializer Initializer(SourceEndpoint endpoint) =>
+        new(endpoint, Settings, () => _config.Secret(Configuration.Settings.SourceCdcPassword), _config.SecretStore);
 
     /// <summary>Replaces the source tables' rows with deterministic sample data.</summary>
     public async Task<SeedResult> SeedAsync(SeedOptions options, CancellationToken cancellationToken = default)

@@ -29,7 +29,7 @@ public abstract class WarehouseBase : IWarehouse
     public virtual string Parameter(int index) => "$" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default) =>
+    public virtual Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default) =>
         ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", null, cancellationToken);
 
     /// <inheritdoc />

@@ -75,8 +75,30 @@ public sealed class StrataConfig
     /// <summary>A secret from <c>STRATA_…</c>, <c>STRATA_…_FILE</c> or the secret store, or null when none is set.</summary>
     public string? Secret(SettingDefinition setting) => ResolveSecret(setting).Value;
 
+    /// <summary>
+    /// The same configuration with the warehouse reached as another login (a part's own, made by <c>strata infra
+    /// apply</c>); <paramref name="origin"/> says where it came from in <c>config show</c> and errors.
+    /// </summary>
+    public StrataConfig WithWarehouseLogin(string user, string password, string origin)
+    {
+        var values = new Dictionary<string, ConfigValue>(_values) { [Settings.WarehouseUser.Path] = new(Settings.WarehouseUser, user, origin) };
+        return new StrataConfig(ProjectDirectory, values, _environment)
+        {
+            Warnings = Warnings,
+            ProfilePassword = ProfilePassword,
+            PartLoginPassword = new ConfigValue(Settings.WarehousePassword, password, origin),
+        };
+    }
+
+    private ConfigValue? PartLoginPassword { get; init; }
+
     private ConfigValue ResolveSecret(SettingDefinition setting)
     {
+        if (setting == Settings.WarehousePassword && PartLoginPassword is { } login)
+        {
+            return login;
+        }
+
         var variable = setting.EnvironmentVariable;
         if (_environment.TryGetValue(variable, out var direct) && direct.Length > 0)
         {

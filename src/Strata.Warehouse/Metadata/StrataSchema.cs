@@ -116,6 +116,14 @@ public static class StrataSchema
                 $"the warehouse {warehouse.Location} was written by a newer Strata ({Name} schema version {version}; this one knows {Version}); upgrade strata to use it");
         }
 
+        // At this version every table exists (whoever wrote the version made them). Not looking again matters to a
+        // part's least-privilege login (strata infra), which cannot see the tables it has no privilege on and would
+        // take them for missing.
+        if (version == Version)
+        {
+            return;
+        }
+
         foreach (var table in All)
         {
             await CreateOrExtendAsync(warehouse, table, cancellationToken);

@@ -60,7 +60,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
             }
         }
 
-        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        await using var warehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
         var service = new IngestionService(config, warehouse.Lend, Console);
         var options = IngestOptions.From(config) with
         {

@@ -15,7 +15,7 @@ internal sealed class IngestStatusCommand(CliRuntime runtime, SpectreStrataConso
     internal static async Task<IngestStatus> ReadAsync(Strata.Configuration.StrataConfig config, Strata.Output.IStrataConsole console, CancellationToken cancellationToken)
     {
         using var host = HostClient.OwningWarehouse(config);
-        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        await using var warehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
         return host is null
             ? await new IngestionService(config, warehouse.Lend, console).StatusAsync(cancellationToken)
             : await host.GetAsync<IngestStatus>("api/ingest/status", cancellationToken);

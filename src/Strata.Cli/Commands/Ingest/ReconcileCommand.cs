@@ -23,7 +23,7 @@ internal sealed class ReconcileCommand(CliRuntime runtime, SpectreStrataConsole 
         var config = LoadConfig(settings);
         // While strata up owns the DuckDB warehouse, it reconciles (its ingestion catches bronze up meanwhile).
         using var host = HostClient.OwningWarehouse(config, TimeSpan.FromMinutes(30));
-        await using var warehouse = Strata.Platform.Warehouses.Shared(config);
+        await using var warehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
         var result = host is null
             ? await new IngestionService(config, warehouse.Lend, Console).ReconcileAsync(settings.Tables, cancellationToken)
             : await host.PostAsync<ReconcileResult>("api/reconcile" + HostClient.TableQuery(settings.Tables), cancellationToken);

@@ -13,7 +13,7 @@ internal abstract class ReportCommand<TSettings>(CliRuntime runtime, SpectreStra
     protected async Task<int> WithReportsAsync(TSettings settings, Func<ReportService, StrataConfig, Task<int>> work, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Reports), cancellationToken);
         var transform = await TransformService.OpenAsync(config, warehouse, Console);
         return await work(ReportService.From(config, transform, warehouse, Console), config);
     }

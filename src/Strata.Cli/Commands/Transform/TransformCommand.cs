@@ -14,7 +14,7 @@ internal abstract class TransformCommand<TSettings>(CliRuntime runtime, SpectreS
     protected async Task<int> WithServiceAsync(TSettings settings, Func<TransformService, IWarehouse, Task<int>> work, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
+        await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Transformation), cancellationToken);
         var service = await TransformService.OpenAsync(config, warehouse, Console);
         return await work(service, warehouse);
     }

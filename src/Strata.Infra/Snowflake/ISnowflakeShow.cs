@@ -1,0 +1,12 @@
+namespace Strata.Infra.Snowflake;
+
+/// <summary>
+/// Runs one <c>SHOW …</c> statement and returns its rows, each column by its lower-case name as Snowflake documents it
+/// (<c>privilege</c>, <c>granted_on</c>, <c>name</c>, <c>grantee_name</c>, <c>size</c>, …), values as text. The Snowflake
+/// adapter's SQL API v2 client implements it (its result sets are already text); tests feed captured output.
+/// </summary>
+public interface ISnowflakeShow
+{
+    /// <summary>The rows of <paramref name="statement"/>; an object that does not exist yields no rows.</summary>
+    Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> ShowAsync(string statement, CancellationToken cancellationToken = default);
+}

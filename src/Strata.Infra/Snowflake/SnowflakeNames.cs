@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Strata.Infra.Snowflake;
+
+/// <summary>
+/// How Snowflake spells back what it was told: unquoted names upper-cased, <c>XSMALL</c> as <c>X-Small</c>, a quota of
+/// 100 as <c>100.00</c>. Declared and read values both go through here before they are compared — the mismatches
+/// Terraform's provider shows as perpetual diffs.
+/// </summary>
+internal static partial class SnowflakeNames
+{
+    /// <summary>An identifier as Snowflake stores it: upper case unless it needs quotes.</summary>
+    public static string Name(string name) => PlainIdentifier().IsMatch(name) ? name.ToUpperInvariant() : name;
+
+    /// <summary>A dotted name, each part normalised.</summary>
+    public static string Qualified(string name) => string.Join('.', name.Split('.').Select(Name));
+
+    /// <summary>An identifier for a statement: bare when Snowflake would upper-case it anyway, quoted otherwise.</summary>
+    public static string Sql(string name) => string.Join('.', name.Split('.').Select(part =>
+        UpperIdentifier().IsMatch(part) ? part : "\"" + part.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+
+    /// <summary><c>X-Small</c>, <c>XSMALL</c>, <c>xsmall</c>, <c>XS</c> → <c>XSMALL</c>; <c>2X-Large</c> → <c>XXLARGE</c>.</summary>
+    public static string Size(string size)
+    {
+        var compact = size.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToUpperInvariant();
+        return compact switch
+        {
+            "XS" => "XSMALL",
+            "S" => "SMALL",
+            "M" => "MEDIUM",
+            "L" => "LARGE",
+            "XL" => "XLARGE",
+            _ when compact.Length > 2 && char.IsDigit(compact[0]) && compact[1] == 'X' => new string('X', compact[0] - '0') + compact[2..],
+            _ => compact,
+        };
+    }
+
+    /// <summary><c>100.00</c> → <c>100</c>.</summary>
+    public static string Number(string value) =>
+        decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? number.ToString("0.##", CultureInfo.InvariantCulture) : value;
+
+    /// <summary><c>true</c>, <c>TRUE</c>, <c>Y</c> → <c>true</c>.</summary>
+    public static string Boolean(string value) => value.ToUpperInvariant() is "TRUE" or "Y" or "YES" ? "true" : "false";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_$]*$")]
+    private static partial Regex PlainIdentifier();
+
+    [GeneratedRegex("^[A-Z_][A-Z0-9_$]*$")]
+    private static partial Regex UpperIdentifier();
+}
