@@ -53,7 +53,9 @@ public static class StrataApp
         }
         catch (Exception ex)
         {
-            return Fail(runtime, debug, ex, UnexpectedErrorExitCode,
+            // `strata infra plan|drift` answer 2 for "changes": there a bug must not read as drift to a CI check.
+            var code = args.Contains("infra", StringComparer.Ordinal) ? UserErrorExitCode : UnexpectedErrorExitCode;
+            return Fail(runtime, debug, ex, code,
                 $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Strata; run again with --debug and report the stack trace)");
         }
     }
