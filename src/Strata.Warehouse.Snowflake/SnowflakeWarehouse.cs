@@ -102,18 +102,8 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     public override string DaysBetweenSql(string from, string to) => $"DATEDIFF(day, CAST({from} AS DATE), CAST({to} AS DATE))";
 
     /// <inheritdoc />
-    public override string TimestampSql(DateTimeOffset instant, WarehouseType type)
-    {
-        ArgumentNullException.ThrowIfNull(type);
-        var utc = instant.UtcDateTime;
-        var text = type.Kind switch
-        {
-            WarehouseTypeKind.Date => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            WarehouseTypeKind.Timestamp => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-            _ => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + " +00:00",
-        };
-        return $"CAST('{text}' AS {TypeName(type)})";
-    }
+    /// <remarks>Snowflake reads a zone written as <c>+00:00</c>.</remarks>
+    protected override string UtcOffsetText => " +00:00";
 
     /// <inheritdoc />
     public override string CreateTempTableSql(string name, string sql) => $"CREATE TEMPORARY TABLE {Quote(name)} AS\n{sql}";

@@ -141,10 +141,13 @@ public abstract class WarehouseBase : IWarehouse
         {
             WarehouseTypeKind.Date => utc.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             WarehouseTypeKind.Timestamp => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture),
-            _ => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00",
+            _ => utc.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + UtcOffsetText,
         };
         return $"CAST('{text}' AS {TypeName(type)})";
     }
+
+    /// <summary>How a literal with zone says UTC in the engine's timestamp text (<see cref="TimestampSql"/>).</summary>
+    protected virtual string UtcOffsetText => "+00";
 
     /// <inheritdoc />
     public Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default)
