@@ -5,7 +5,7 @@ namespace Strata.Tests.Infra;
 /// <summary>Roles are server-wide: what an infra test made goes with its warehouse database when the test ends.</summary>
 internal static class InfraCleanup
 {
-    public static async Task DropAsync(PostgresServer server, string rolePrefix, string warehouse)
+    public static async Task DropAsync(PostgresServer server, string rolePrefix, string warehouse, string source)
     {
         await server.ExecuteAsync($"DROP DATABASE IF EXISTS {warehouse} WITH (FORCE)");
         var roles = new List<string>();
@@ -19,17 +19,10 @@ internal static class InfraCleanup
             }
         }
 
-        // What a role still holds elsewhere (a grant on the source database) goes with DROP OWNED in each database.
-        var databases = new List<string>();
-        await using (var command = new Npgsql.NpgsqlCommand("SELECT datname FROM pg_database WHERE datallowconn", connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                databases.Add(reader.GetString(0));
-            }
-        }
-
+        // What a role still holds elsewhere (a grant on the source database, the CONNECT privilege) goes with DROP OWNED
+        // in the databases the test used. Only those: another test may be dropping its own database WITH (FORCE)
+        // right now, which ends every connection to it — a cleanup visiting all databases was caught by that.
+        string[] databases = [source, "postgres"];
         foreach (var role in roles)
         {
             foreach (var database in databases)
@@ -40,7 +33,7 @@ internal static class InfraCleanup
                 }
                 catch (Npgsql.PostgresException ex) when (ex.SqlState == "3D000")
                 {
-                    // Another test dropped its database meanwhile: nothing of ours is left in it.
+                    // The source database is gone already: nothing of ours is left in it.
                 }
             }
 

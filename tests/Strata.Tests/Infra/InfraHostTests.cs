@@ -57,7 +57,7 @@ public sealed class InfraHostTests() : SharedServerTest("infra_host", initialize
 
     public override async Task DisposeAsync()
     {
-        await InfraCleanup.DropAsync(Server, _prefix, Warehouse);
+        await InfraCleanup.DropAsync(Server, _prefix, Warehouse, Project.Database);
         await base.DisposeAsync();
     }
 }

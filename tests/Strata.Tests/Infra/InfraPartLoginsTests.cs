@@ -52,7 +52,7 @@ public sealed class InfraPartLoginsTests() : SharedServerTest("infra_parts", ini
 
     public override async Task DisposeAsync()
     {
-        await InfraCleanup.DropAsync(Server, _prefix, Warehouse);
+        await InfraCleanup.DropAsync(Server, _prefix, Warehouse, Project.Database);
         await base.DisposeAsync();
     }
 

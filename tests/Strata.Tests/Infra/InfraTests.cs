@@ -246,7 +246,7 @@ public sealed class InfraTests() : SharedServerTest("infra")
 
     public override async Task DisposeAsync()
     {
-        await InfraCleanup.DropAsync(Server, _prefix, _warehouse);
+        await InfraCleanup.DropAsync(Server, _prefix, _warehouse, Project.Database);
         await base.DisposeAsync();
     }
 
