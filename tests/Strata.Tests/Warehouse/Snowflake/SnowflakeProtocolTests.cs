@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Strata.Warehouse;
@@ -318,10 +317,9 @@ public sealed class SnowflakeProtocolTests
     [Fact]
     public async Task An_unreachable_account_is_one_error_naming_host_and_port_after_bounded_retries()
     {
-        var closed = new TcpListener(IPAddress.Loopback, 0);
-        closed.Start();
-        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
-        closed.Stop();
+        // A privileged port nothing listens on: the tests' own servers take ephemeral ports, so none can take this
+        // one between a check and the request (a port freed just before could be).
+        const int port = 1;
         using var client = new SnowflakeClient(
             new SnowflakeClientOptions { BaseUrl = new Uri($"http://127.0.0.1:{port}"), MaxRetries = 2, FirstRetryDelay = TimeSpan.FromMilliseconds(10) },
             StaticTokenAuthenticator.ProgrammaticAccessToken(Token));
