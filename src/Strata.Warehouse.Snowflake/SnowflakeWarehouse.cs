@@ -79,7 +79,7 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     {
         ArgumentNullException.ThrowIfNull(columns);
         var row = $"(SELECT {string.Join(", ", columns.Select(c => $"? AS {Quote(c)}"))})";
-        return MergeInto(Qualify(schema, table), row, key, columns);
+        return base.MergeSql(Qualify(schema, table), row, key, columns);
     }
 
     /// <inheritdoc />
@@ -91,7 +91,7 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     {
         ArgumentNullException.ThrowIfNull(keys);
         var partition = string.Join(", ", keys.Select(Quote));
-        return MergeInto(target, $"(SELECT * FROM {source} QUALIFY ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {partition}) = 1)", keys, columns);
+        return base.MergeSql(target, $"(SELECT * FROM {source} QUALIFY ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {partition}) = 1)", keys, columns);
     }
 
     /// <inheritdoc />
@@ -170,14 +170,4 @@ public sealed class SnowflakeWarehouse : WarehouseBase
         TimeOnly time => time.ToTimeSpan(),
         _ => value,
     };
-
-    private string MergeInto(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(columns);
-        var updates = columns.Where(c => !keys.Contains(c, StringComparer.Ordinal)).Select(c => $"{Quote(c)} = s.{Quote(c)}").ToList();
-        return $"MERGE INTO {target} AS t USING {source} AS s ON {KeysMatch(keys, "t", "s")}\n" +
-            (updates.Count > 0 ? $"WHEN MATCHED THEN UPDATE SET {string.Join(", ", updates)}\n" : "") +
-            $"WHEN NOT MATCHED THEN INSERT ({string.Join(", ", columns.Select(Quote))}) VALUES ({string.Join(", ", columns.Select(c => "s." + Quote(c)))})";
-    }
 }
