@@ -82,7 +82,7 @@ internal sealed class PostgresWarehousePlanner(
             foreach (var change in changes.Where(c => c.Database == MaintenanceDatabase))
             {
                 await using var maintenance = await endpoint.OpenAsync(MaintenanceDatabase, cancellationToken);
-                await RunAsync(maintenance, change, cancellationToken);
+                await maintenance.ExecuteAsync(change, cancellationToken);
             }
 
             foreach (var change in changes.Where(c => c.Run is not null))
@@ -94,7 +94,7 @@ internal sealed class PostgresWarehousePlanner(
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             foreach (var change in changes.Where(c => c.Database != MaintenanceDatabase && c.Run is null))
             {
-                await RunAsync(connection, change, cancellationToken);
+                await connection.ExecuteAsync(change, cancellationToken);
             }
 
             await transaction.CommitAsync(cancellationToken);
@@ -109,13 +109,6 @@ internal sealed class PostgresWarehousePlanner(
         return changes.Select(c => c.Done).ToList();
     }
 
-    private static async Task RunAsync(NpgsqlConnection connection, PlannedChange change, CancellationToken cancellationToken)
-    {
-        foreach (var statement in change.Statements)
-        {
-            await connection.ExecuteAsync(statement.ToRun(), cancellationToken);
-        }
-    }
 
     /// <summary>A login's password counts as set only when the secret store holds it: otherwise no part could connect as it.</summary>
     private CatalogObject WithPasswordKnown(CatalogObject found) =>

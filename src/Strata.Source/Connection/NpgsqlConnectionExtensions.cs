@@ -32,4 +32,14 @@ public static class NpgsqlConnectionExtensions
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Runs the statements of one planned change (source init, infra apply), in order.</summary>
+    public static async Task ExecuteAsync(this NpgsqlConnection connection, Strata.Infra.PlannedChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        foreach (var statement in change.Statements)
+        {
+            await connection.ExecuteAsync(statement.ToRun(), cancellationToken);
+        }
+    }
 }

@@ -78,7 +78,7 @@ public sealed class SourceInitializer
             foreach (var change in changes.Where(c => c.Database == _settings.MaintenanceDatabase))
             {
                 await using var maintenance = await _endpoint.OpenAsync(_settings.MaintenanceDatabase, cancellationToken);
-                await RunAsync(maintenance, change, cancellationToken);
+                await maintenance.ExecuteAsync(change, cancellationToken);
             }
 
             await using var connection = await _endpoint.OpenAsync(_settings.Database, cancellationToken);
@@ -86,7 +86,7 @@ public sealed class SourceInitializer
             {
                 foreach (var change in changes.Where(c => c.Database != _settings.MaintenanceDatabase))
                 {
-                    await RunAsync(connection, change, cancellationToken);
+                    await connection.ExecuteAsync(change, cancellationToken);
                 }
 
                 await transaction.CommitAsync(cancellationToken);
@@ -107,13 +107,6 @@ public sealed class SourceInitializer
         return changes.Select(c => c.Done).ToList();
     }
 
-    private static async Task RunAsync(NpgsqlConnection connection, PlannedChange change, CancellationToken cancellationToken)
-    {
-        foreach (var statement in change.Statements)
-        {
-            await connection.ExecuteAsync(statement.ToRun(), cancellationToken);
-        }
-    }
 
     internal static PlannedChange Change(ChangeAction action, string subject, string done, IReadOnlyList<InfraStatement> statements, string? database = null) =>
         new(Part, action, subject, done, statements, database);
