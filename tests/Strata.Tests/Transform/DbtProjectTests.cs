@@ -333,6 +333,14 @@ public sealed class DbtProjectTests : IDisposable
         var unchanged = await _project.RunAsync("seed", "--json");
         Assert.True(unchanged.ExitCode == 0, unchanged.Error);
         Assert.True(SeedResult(unchanged.Output).GetProperty("unchanged").GetBoolean());
+        // --full-refresh loads it again though its file is the same.
+        var refreshed = await _project.RunAsync("seed", "--full-refresh", "--json");
+        Assert.True(refreshed.ExitCode == 0, refreshed.Error);
+        Assert.False(SeedResult(refreshed.Output).GetProperty("unchanged").GetBoolean());
+        var forced = await SeedLoadAsync();
+        Assert.Equal(loaded.Hash, forced.Hash);
+        Assert.True(forced.LoadedAt > loaded.LoadedAt);
+        loaded = forced;
         File.AppendAllText(Path.Combine(_project.Directory, "seeds", "countries.csv"), "04,Portugal,0.23,2022-03-01\n");
         var again = await _project.RunAsync("build", "--json");
         Assert.True(again.ExitCode == 0, again.Error);
