@@ -6,6 +6,7 @@ using Strata.Cli.Commands.Source;
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
 using Strata.Errors;
+using Strata.Warehouse;
 
 namespace Strata.Cli;
 
@@ -27,6 +28,7 @@ public static class StrataApp
         var console = new SpectreStrataConsole(runtime);
         var app = new CommandApp();
         app.Configure(config => Configure(config, runtime, console));
+        using var job = WarehouseJob.Begin(JobName(args));
         try
         {
             try
@@ -64,6 +66,10 @@ public static class StrataApp
     /// Spectre's "Failed to convert 'lots' to Int32." names neither the option nor what it wants: say which option of
     /// the command line carried the value, and what kind of value it takes.
     /// </summary>
+    /// <summary>What the warehouse is told this command is (e.g. Snowflake's QUERY_TAG <c>strata:report run daily</c>): its first words.</summary>
+    private static string JobName(string[] args) =>
+        args.TakeWhile(a => !a.StartsWith('-')).Take(3).ToList() is { Count: > 0 } words ? string.Join(' ', words) : "cli";
+
     private static string Explain(string message, string[] args)
     {
         var match = System.Text.RegularExpressions.Regex.Match(message, @"^Failed to convert '(?<value>.*)' to (?<type>[\w`]+)\.?$");

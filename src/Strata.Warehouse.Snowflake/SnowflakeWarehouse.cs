@@ -13,10 +13,13 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     private readonly SnowflakeClient _client;
     private readonly string _job;
 
-    /// <summary>A warehouse over <paramref name="client"/> (owned), whose requests are tagged <c>strata:&lt;job&gt;</c>.</summary>
+    /// <summary>
+    /// A warehouse over <paramref name="client"/> (owned), whose requests are tagged <c>strata:&lt;job&gt;</c>: the
+    /// job of the flow sending them (<see cref="WarehouseJob"/>), else <paramref name="job"/>.
+    /// </summary>
     /// <param name="client">The SQL API client.</param>
     /// <param name="location">Where it is, for messages: <c>host:port/database</c>.</param>
-    /// <param name="job">The Strata job named in every request's QUERY_TAG.</param>
+    /// <param name="job">The job named in QUERY_TAG when the flow names none.</param>
     public SnowflakeWarehouse(SnowflakeClient client, string location, string job = "strata")
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
@@ -26,6 +29,8 @@ public sealed class SnowflakeWarehouse : WarehouseBase
 
     /// <inheritdoc />
     public override string Engine => "snowflake";
+
+    private string Job => WarehouseJob.Current ?? _job;
 
     /// <inheritdoc />
     public override string Location { get; }
@@ -156,11 +161,11 @@ public sealed class SnowflakeWarehouse : WarehouseBase
 
     /// <summary>One statement in one request, its parameters bound.</summary>
     internal Task<SnowflakeResult> RunAsync(string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken) =>
-        _client.ExecuteAsync(sql, _job, parameters is { Count: > 0 } ? parameters.Select(SnowflakeLiterals.Binding).ToList() : null, cancellationToken);
+        _client.ExecuteAsync(sql, Job, parameters is { Count: > 0 } ? parameters.Select(SnowflakeLiterals.Binding).ToList() : null, cancellationToken);
 
     /// <summary>Several statements in one request (literals only).</summary>
     internal Task<IReadOnlyList<SnowflakeResult>> RunInOneRequestAsync(IReadOnlyList<string> statements, CancellationToken cancellationToken) =>
-        _client.ExecuteManyAsync(statements, _job, cancellationToken);
+        _client.ExecuteManyAsync(statements, Job, cancellationToken);
 
     // Values as DuckDB's and PostgreSQL's adapters give them, so that readers above stay engine-blind: an instant
     // as a UTC DateTime, a time of day as a TimeSpan.

@@ -49,12 +49,13 @@ public sealed class SnowflakeWarehouseProvider : IWarehouseProvider
     private static async Task ProbeAsync(SnowflakeClientOptions options, SnowflakeAuthenticator authenticator, CancellationToken cancellationToken)
     {
         using var probe = new SnowflakeClient(options with { Database = null, MaxRetries = 1, RequestTimeout = TimeSpan.FromSeconds(20) }, authenticator);
-        await probe.ExecuteAsync("SELECT CURRENT_VERSION()", "open", cancellationToken: cancellationToken);
+        var job = WarehouseJob.Current ?? "open";
+        await probe.ExecuteAsync("SELECT CURRENT_VERSION()", job, cancellationToken: cancellationToken);
         if (options.Database is { } database)
         {
             try
             {
-                await probe.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SnowflakeIdentifiers.Quote(database)}", "open", cancellationToken: cancellationToken);
+                await probe.ExecuteAsync($"CREATE DATABASE IF NOT EXISTS {SnowflakeIdentifiers.Quote(database)}", job, cancellationToken: cancellationToken);
             }
             catch (WarehouseException ex) when (ex.Kind is WarehouseErrorKind.Rejected or WarehouseErrorKind.Permission)
             {

@@ -74,6 +74,26 @@ public sealed class JobRetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_job_runs_under_its_name_for_the_warehouse_and_the_name_ends_with_it()
+    {
+        var history = new JobHistory(_warehouse);
+        await history.EnsureAsync();
+        string? seen = null;
+        var job = new ScheduledJob("report:daily", "* * * * *", Strata.Text.CronText.Parse("* * * * *"), TimeZoneInfo.Utc, [], _ =>
+        {
+            seen = Strata.Warehouse.WarehouseJob.Current;
+            return Task.FromResult(JobOutcome.Success("ok"));
+        });
+        var scheduler = new JobScheduler([job], new PlatformState(), history, NullConsole.Instance, new FakeTimeProvider());
+
+        var run = await scheduler.RunOnceAsync(job, "test", CancellationToken.None);
+
+        Assert.Equal("success", run.Status);
+        Assert.Equal("report:daily", seen);
+        Assert.Null(Strata.Warehouse.WarehouseJob.Current);
+    }
+
+    [Fact]
     public async Task A_failure_that_is_not_transient_is_not_retried()
     {
         var clock = new FakeTimeProvider();

@@ -14,8 +14,11 @@ public sealed class SupervisedWorkerTests
     {
         private int _runs;
 
+        public string? Job { get; private set; }
+
         protected override async Task RunAsync(CancellationToken stoppingToken)
         {
+            Job = Strata.Warehouse.WarehouseJob.Current;
             var run = Interlocked.Increment(ref _runs);
             await started.Writer.WriteAsync(run, stoppingToken);
             if (run == 1)
@@ -55,6 +58,7 @@ public sealed class SupervisedWorkerTests
         await Eventually.TrueAsync(() => Task.FromResult(state.Workers["flaky"] is { State: WorkerStatus.Failed, Detail: var detail } && detail!.StartsWith("unexpected error (a bug", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10), "the worker to show its failure");
         Assert.Contains("restarting in 1 s", state.Workers["flaky"]!.Detail, StringComparison.Ordinal);
+        Assert.Equal("flaky", worker.Job); // the warehouse is told which worker sends its statements
         Assert.True(await clock.TimersCreated.WaitAsync(TimeSpan.FromSeconds(10)), "the worker never started its backoff");
         Assert.False(started.Reader.TryRead(out _)); // not before the clock moves
 

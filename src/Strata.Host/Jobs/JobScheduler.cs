@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Strata.Output;
+using Strata.Warehouse;
 
 namespace Strata.Host.Jobs;
 
@@ -71,6 +72,7 @@ internal sealed class JobScheduler(IReadOnlyList<ScheduledJob> jobs, PlatformSta
             var outcome = await retry.ExecuteAsync(async token =>
             {
                 attempts++;
+                using var tag = WarehouseJob.Begin(job.Name);
                 return await job.RunAsync(token);
             }, stoppingToken);
             run = new JobRun(job.Name, trigger, outcome.Status, attempts, started, clock.GetElapsedTime(watch), outcome.Detail, null);

@@ -30,6 +30,11 @@ internal static class Dashboard
     {
         var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
         app.Use((context, next) => security.HandleAsync(context, _ => next()));
+        app.Use(async (context, next) =>
+        {
+            using var job = WarehouseJob.Begin("dashboard");
+            await next();
+        });
         var warehouse = new Lazy<Task<IWarehouse>>(() => openWarehouse(CancellationToken.None));
         var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await warehouse.Value, NullConsole.Instance));
         var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouse.Value, NullConsole.Instance));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Strata.Errors;
 using Strata.Output;
+using Strata.Warehouse;
 
 namespace Strata.Host.Workers;
 
@@ -52,6 +53,7 @@ internal abstract class SupervisedWorker(string name, PlatformState state, IStra
             var started = Clock.GetTimestamp();
             try
             {
+                using var job = WarehouseJob.Begin(Name);
                 await RunAsync(stoppingToken);
                 break;
             }

@@ -53,7 +53,7 @@ public sealed class SnowflakeAccessTests
         Assert.Equal("ALTER WAREHOUSE STRATA_WH SET AUTO_RESUME = TRUE (or RESUME it)", compute.Fix);
     }
 
-    private static FakeAnswer? Answer(FakeRequest request, string? compute, string autoResume, bool mayCreate) => request.Statement switch
+    internal static FakeAnswer? Answer(FakeRequest request, string? compute, string autoResume, bool mayCreate) => request.Statement switch
     {
         { } sql when sql.StartsWith("SELECT CURRENT_ROLE()", StringComparison.Ordinal) => ResultSet("session",
             [Column("CURRENT_ROLE()", "text"), Column("CURRENT_WAREHOUSE()", "text"), Column("CURRENT_DATABASE()", "text")], [["STRATA_ROLE", compute, "STRATA"]]),

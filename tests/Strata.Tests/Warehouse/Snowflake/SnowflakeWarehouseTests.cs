@@ -27,6 +27,31 @@ public sealed class SnowflakeWarehouseTests
     ];
 
     [Fact]
+    public async Task Each_request_is_tagged_with_the_job_of_the_flow_that_sent_it()
+    {
+        await using var account = await FakeSnowflakeAccount.StartAsync();
+        await using var warehouse = account.Warehouse();
+
+        await warehouse.ExecuteAsync("SELECT 1");
+        using (WarehouseJob.Begin("transform"))
+        {
+            await warehouse.ExecuteAsync("SELECT 2");
+            using (WarehouseJob.Begin("report:daily\nsummary"))
+            {
+                await using var transaction = await warehouse.BeginAsync();
+                await transaction.ExecuteAsync("SELECT 3");
+                await transaction.CommitAsync().WaitAsync(Deadline);
+            }
+
+            await warehouse.ExecuteAsync("SELECT 4");
+        }
+
+        Assert.Equal(["strata:test", "strata:transform", "strata:report:daily summary", "strata:transform"],
+            account.Server.Submissions.Select(s => s.Body!.Value.GetProperty("parameters").GetProperty("QUERY_TAG").GetString()));
+        Assert.Null(WarehouseJob.Current);
+    }
+
+    [Fact]
     public async Task A_transaction_is_one_BEGIN_COMMIT_request_of_literals_sent_at_commit()
     {
         await using var account = await FakeSnowflakeAccount.StartAsync();
