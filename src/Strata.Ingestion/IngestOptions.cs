@@ -15,10 +15,13 @@ public sealed record IngestOptions
     /// <summary>Tables copied at once by a snapshot (on engines that take parallel writers).</summary>
     public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>A batch is written when it holds this many changes…</summary>
+    /// <summary>
+    /// A batch is written as soon as the stream has nothing more waiting; under continuous load, once it holds this
+    /// many changes…
+    /// </summary>
     public int BatchSize { get; init; } = 10_000;
 
-    /// <summary>…or when its oldest change is this old.</summary>
+    /// <summary>…or its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>

@@ -12,8 +12,9 @@ namespace Strata.Ingestion.Streaming;
 
 /// <summary>
 /// Streams pgoutput from the slot and writes it to bronze: one task reads and decodes whole transactions, the
-/// other batches them (by count or age, at transaction boundaries), writes each batch with its checkpoint in one
-/// warehouse transaction, and only then acknowledges the LSN to PostgreSQL.
+/// other batches them (what arrived while the previous batch was written, bounded by count and age, at transaction
+/// boundaries), writes each batch with its checkpoint in one warehouse transaction, and only then acknowledges the
+/// LSN to PostgreSQL.
 /// </summary>
 internal sealed class StreamPump(
     LogicalReplicationConnection replication,
@@ -106,12 +107,18 @@ internal sealed class StreamPump(
         var idle = Stopwatch.StartNew();
         while (!cancellationToken.IsCancellationRequested)
         {
-            var wait = batch.Count > 0 ? options.FlushInterval - age.Elapsed : options.HeartbeatInterval;
             CommittedTransaction? next = null;
-            if (wait > TimeSpan.Zero)
+            if (last is not null)
+            {
+                // Adaptive batching: take what has already arrived, and write as soon as nothing more is waiting. Under
+                // light load a transaction is written alone at once; under load the transactions that arrive during a
+                // write make the next batch (bounded by batch_size and flush_ms).
+                input.TryRead(out next);
+            }
+            else
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(wait);
+                timeout.CancelAfter(options.HeartbeatInterval);
                 try
                 {
                     if (await input.WaitToReadAsync(timeout.Token))
@@ -126,7 +133,7 @@ internal sealed class StreamPump(
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    // Batch old enough, or idle long enough for a heartbeat.
+                    // Idle long enough for a heartbeat.
                 }
             }
 
@@ -157,7 +164,7 @@ internal sealed class StreamPump(
 
             if (next is { IsHeartbeat: false })
             {
-                if (batch.Count == 0)
+                if (last is null)
                 {
                     age.Restart();
                 }
@@ -169,7 +176,7 @@ internal sealed class StreamPump(
                 idle.Restart();
             }
 
-            if (last is not null && (batch.Count >= options.BatchSize || age.Elapsed >= options.FlushInterval || next is { IsHeartbeat: true }))
+            if (last is not null && (next is null or { IsHeartbeat: true } || batch.Count >= options.BatchSize || age.Elapsed >= options.FlushInterval))
             {
                 await FlushAsync([batch], last, commitTimes, cancellationToken);
                 batch.Clear();
@@ -200,7 +207,7 @@ internal sealed class StreamPump(
                 }
             }
 
-            if (batch.Count == 0 && idle.Elapsed >= options.HeartbeatInterval && !options.Once)
+            if (last is null && idle.Elapsed >= options.HeartbeatInterval && !options.Once)
             {
                 await EmitHeartbeatAsync(cancellationToken);
                 idle.Restart();
