@@ -24,6 +24,12 @@ public sealed record IngestOptions
     /// <summary>…or its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Ask the server to stream large transactions while they run (pgoutput v2, PostgreSQL 14+), so that at their
+    /// commit only the tail is left to receive; off, or on older servers, they arrive after their commit (v1).
+    /// </summary>
+    public bool StreamInProgress { get; init; } = true;
+
     /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>
     public int SpillAfter { get; init; } = 100_000;
 
@@ -57,6 +63,7 @@ public sealed record IngestOptions
             BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
+            StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) != "false",
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
             SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),
         };

@@ -156,6 +156,10 @@ public static class Settings
     public static readonly SettingDefinition IngestSpillAfter = new("ingest.spill_after", SettingKind.Integer, "100000",
         "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
 
+    /// <summary>Streaming of transactions in progress (pgoutput v2).</summary>
+    public static readonly SettingDefinition IngestStreamInProgress = new("ingest.stream_in_progress", SettingKind.Boolean, "true",
+        "Ask PostgreSQL 14+ to stream a large transaction while it runs (pgoutput v2), so that at its commit only the tail is left to receive; false = after its commit (v1)");
+
     /// <summary>Throttle of snapshot copies, for tests.</summary>
     public static readonly SettingDefinition IngestSnapshotPauseMilliseconds = new("ingest.snapshot_pause_ms", SettingKind.Integer, "0",
         "Pause after every 1,000 rows a snapshot copies (0 = none); for tests that need a snapshot lasting seconds, never for production", 0, 10_000);
@@ -264,7 +268,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         WarehouseAccount, WarehouseRole, WarehouseCompute, WarehouseAuthenticator, WarehousePrivateKeyFile, WarehousePrivateKey, WarehousePrivateKeyPassphrase,
         WarehouseToken, WarehouseBaseUrl, WarehouseStatementTimeout,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestSnapshotPauseMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestSnapshotPauseMilliseconds,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,

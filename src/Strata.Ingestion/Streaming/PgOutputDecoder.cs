@@ -7,7 +7,9 @@ namespace Strata.Ingestion.Streaming;
 /// <summary>
 /// Turns pgoutput messages into whole transactions of <see cref="Change"/>s, copying every value out before the
 /// next message (Npgsql reuses message objects). A transaction with more changes than fit the memory budget goes on
-/// in a <see cref="SpillFile"/>.
+/// in a <see cref="SpillFile"/>. With pgoutput v2's streaming, the server sends a large transaction in blocks while
+/// it runs, possibly interleaved with others: each goes to a spill file of its own as it comes, and is handed on at
+/// its commit like any other (or dropped at its abort), so bronze still only ever sees whole transactions.
 /// </summary>
 internal sealed class PgOutputDecoder : IDisposable
 {
@@ -24,6 +26,8 @@ internal sealed class PgOutputDecoder : IDisposable
     private ulong _commitLsn;
     private DateTime _commitTime;
     private uint _xid;
+    private readonly Dictionary<uint, StreamedTransaction> _streamed = [];
+    private (uint Xid, StreamedTransaction Transaction)? _inStream;
 
     /// <param name="resolveRelation">Finds (and brings bronze up to date with) the table a relation message describes, given the commit LSN of the transaction it arrives in.</param>
     /// <param name="toastFiller">Fills values the stream left out as unchanged TOAST.</param>
@@ -48,12 +52,26 @@ internal sealed class PgOutputDecoder : IDisposable
                 Begin((ulong)begin.TransactionFinalLsn, begin.TransactionCommitTimestamp.ToUniversalTime(), begin.TransactionXid);
                 return null;
             case RelationMessage relation:
-                Relate(relation.RelationId, await _resolveRelation(relation, _commitLsn), relation.Columns.Select(c => c.ColumnName).ToArray());
+                // Inside a streamed block the commit LSN is not known yet: never taken for one older than a resync.
+                Relate(relation.RelationId, await _resolveRelation(relation, _inStream is null ? _commitLsn : StreamedTransaction.Uncommitted), relation.Columns.Select(c => c.ColumnName).ToArray());
                 return null;
+            case StreamStartMessage start:
+                StartStream(start.TransactionXid);
+                return null;
+            case StreamStopMessage:
+                _inStream = null;
+                return null;
+            case StreamAbortMessage abort:
+                AbortStream(abort.TransactionXid, abort.SubtransactionXid);
+                return null;
+            case StreamCommitMessage streamCommit:
+                return CommitStream(streamCommit.TransactionXid, (ulong)streamCommit.CommitLsn, (ulong)streamCommit.TransactionEndLsn, streamCommit.TransactionCommitTimestamp.ToUniversalTime());
             case InsertMessage insert:
+                Subtransaction(insert);
                 Add(insert.Relation.RelationId, 'c', await ReadAsync(insert.Relation.RelationId, insert.NewRow, cancellationToken));
                 return null;
             case FullUpdateMessage full:
+                Subtransaction(full);
                 var old = await ReadAsync(full.Relation.RelationId, full.OldRow, cancellationToken);
                 var updated = await ReadAsync(full.Relation.RelationId, full.NewRow, cancellationToken);
                 updated = updated with
@@ -75,6 +93,7 @@ internal sealed class PgOutputDecoder : IDisposable
 
                 return null;
             case IndexUpdateMessage keyed:
+                Subtransaction(keyed);
                 var key = await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);
                 var changed = await ReadAsync(keyed.Relation.RelationId, keyed.NewRow, cancellationToken);
                 Add(keyed.Relation.RelationId, 'u', changed with
@@ -84,6 +103,7 @@ internal sealed class PgOutputDecoder : IDisposable
                 });
                 return null;
             case UpdateMessage update:
+                Subtransaction(update);
                 var row = await ReadAsync(update.Relation.RelationId, update.NewRow, cancellationToken);
                 Add(update.Relation.RelationId, 'u', row with
                 {
@@ -91,19 +111,22 @@ internal sealed class PgOutputDecoder : IDisposable
                 });
                 return null;
             case FullDeleteMessage fullDelete:
+                Subtransaction(fullDelete);
                 Add(fullDelete.Relation.RelationId, 'd', await ReadAsync(fullDelete.Relation.RelationId, fullDelete.OldRow, cancellationToken));
                 return null;
             case KeyDeleteMessage keyDelete:
+                Subtransaction(keyDelete);
                 Add(keyDelete.Relation.RelationId, 'd', await ReadAsync(keyDelete.Relation.RelationId, keyDelete.Key, cancellationToken));
                 return null;
             case TruncateMessage truncate:
+                Subtransaction(truncate);
                 foreach (var relation in truncate.Relations)
                 {
                     Add(relation.RelationId, 't', new Dictionary<string, object?>());
                 }
 
                 return null;
-            case LogicalDecodingMessage { Prefix: HeartbeatPrefix } heartbeat when _changes is null:
+            case LogicalDecodingMessage { Prefix: HeartbeatPrefix } heartbeat when _changes is null && _inStream is null:
                 // Our own heartbeat, outside any transaction: every commit before it has been handed on.
                 return new CommittedTransaction(0, (ulong)heartbeat.MessageLsn, DateTime.UtcNow, []);
             case CommitMessage commit:
@@ -147,6 +170,14 @@ internal sealed class PgOutputDecoder : IDisposable
     private void Add(uint relationId, char operation, Row row)
     {
         var table = _relations[relationId].Table;
+        if (_inStream is { } stream)
+        {
+            var streamed = new Change(table, operation, row.Values, StreamedTransaction.Uncommitted, stream.Transaction.Sequence++, stream.Xid, default) { Error = row.Error };
+            ToastFiller.Pending(streamed);
+            stream.Transaction.Spill.Add(streamed, stream.Transaction.Subtransaction);
+            return;
+        }
+
         var change = new Change(table, operation, row.Values, _commitLsn, _sequence++, _xid, _commitTime) { Error = row.Error };
         ToastFiller.Pending(change);
         if (_spill is not null)
@@ -168,8 +199,70 @@ internal sealed class PgOutputDecoder : IDisposable
         }
     }
 
-    /// <summary>Removes the spill file of a transaction whose commit never came.</summary>
-    public void Dispose() => _spill?.Dispose();
+    /// <summary>A block of a transaction the server streams while it runs (pgoutput v2) starts.</summary>
+    internal void StartStream(uint xid)
+    {
+        if (!_streamed.TryGetValue(xid, out var transaction))
+        {
+            _streamed[xid] = transaction = new StreamedTransaction(new SpillFile(_spillDirectory));
+        }
+
+        transaction.Subtransaction = xid;
+        _inStream = (xid, transaction);
+    }
+
+    /// <summary>A streamed transaction, or one of its subtransactions, rolled back: its changes are dropped.</summary>
+    internal void AbortStream(uint xid, uint subtransaction)
+    {
+        _inStream = null;
+        if (!_streamed.TryGetValue(xid, out var transaction))
+        {
+            return;
+        }
+
+        if (subtransaction == xid)
+        {
+            _streamed.Remove(xid);
+            transaction.Spill.Dispose();
+            ToastFiller.Forget(xid);
+        }
+        else
+        {
+            transaction.Spill.Abort(subtransaction);
+        }
+    }
+
+    /// <summary>A streamed transaction committed: handed on whole, from its spill file.</summary>
+    internal CommittedTransaction CommitStream(uint xid, ulong commitLsn, ulong endLsn, DateTime commitTimeUtc)
+    {
+        _inStream = null;
+        var spill = _streamed.Remove(xid, out var transaction) ? transaction.Spill : new SpillFile(_spillDirectory);
+        return new CommittedTransaction(commitLsn, endLsn, commitTimeUtc, [], spill, xid);
+    }
+
+    /// <summary>The number of streamed transactions begun and not yet committed or aborted.</summary>
+    internal int OpenStreams => _streamed.Count;
+
+    /// <summary>Removes the spill files of transactions whose commit never came.</summary>
+    public void Dispose()
+    {
+        _spill?.Dispose();
+        foreach (var transaction in _streamed.Values)
+        {
+            transaction.Spill.Dispose();
+        }
+
+        _streamed.Clear();
+    }
+
+    /// <summary>Inside a streamed block, the (sub)transaction a change belongs to: what a later subtransaction abort names.</summary>
+    private void Subtransaction(TransactionalMessage message)
+    {
+        if (_inStream is { } stream && message.TransactionXid is { } xid)
+        {
+            stream.Transaction.Subtransaction = xid;
+        }
+    }
 
     /// <summary>
     /// Copies a tuple's values out. A value that cannot be converted does not stop the stream: the row keeps the

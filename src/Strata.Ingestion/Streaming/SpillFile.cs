@@ -6,6 +6,8 @@ namespace Strata.Ingestion.Streaming;
 /// <summary>
 /// The changes of one large source transaction, kept in a file instead of memory until its commit arrives, then read
 /// back in parts. The file is removed when disposed; <see cref="Sweep"/> removes those a killed process left behind.
+/// A transaction the server streams while it runs (pgoutput v2) may abort a subtransaction: its changes are skipped
+/// on reading back.
 /// </summary>
 internal sealed class SpillFile : IDisposable
 {
@@ -13,6 +15,8 @@ internal sealed class SpillFile : IDisposable
     private readonly BinaryWriter _writer;
     private readonly List<SourceTable> _tables = [];
     private readonly Dictionary<SourceTable, int> _tableIndex = [];
+    private readonly List<(Change Change, uint Subtransaction)> _failures = [];
+    private readonly HashSet<uint> _aborted = [];
 
     public SpillFile(string directory)
     {
@@ -24,10 +28,8 @@ internal sealed class SpillFile : IDisposable
 
     public string Path { get; }
 
+    /// <summary>Changes added, those of aborted subtransactions included.</summary>
     public int Count { get; private set; }
-
-    /// <summary>The first change of each table that could not be converted, known before the file is read back.</summary>
-    public List<Change> Failures { get; } = [];
 
     /// <summary>Removes the spill files of earlier runs (they died before their transaction's commit was written).</summary>
     public static void Sweep(string directory)
@@ -41,7 +43,9 @@ internal sealed class SpillFile : IDisposable
         }
     }
 
-    public void Add(Change change)
+    /// <param name="change">The change.</param>
+    /// <param name="subtransaction">The (sub)transaction it belongs to, when the server streams the transaction while it runs.</param>
+    public void Add(Change change, uint subtransaction = 0)
     {
         if (!_tableIndex.TryGetValue(change.Table, out var table))
         {
@@ -50,15 +54,16 @@ internal sealed class SpillFile : IDisposable
         }
 
         _writer.Write(table);
+        _writer.Write(subtransaction);
         _writer.Write(change.Operation);
         _writer.Write(change.Sequence);
         _writer.Write(change.Error is not null);
         if (change.Error is not null)
         {
             _writer.Write(change.Error);
-            if (Failures.TrueForAll(f => f.Table.BronzeName != change.Table.BronzeName))
+            if (_failures.TrueForAll(f => f.Change.Table.BronzeName != change.Table.BronzeName || f.Subtransaction != subtransaction))
             {
-                Failures.Add(change);
+                _failures.Add((change, subtransaction));
             }
         }
 
@@ -72,7 +77,18 @@ internal sealed class SpillFile : IDisposable
         Count++;
     }
 
-    /// <summary>Reads the changes back in order, <paramref name="partSize"/> at a time.</summary>
+    /// <summary>Leaves out the changes of <paramref name="subtransaction"/>, rolled back at the source.</summary>
+    public void Abort(uint subtransaction) => _aborted.Add(subtransaction);
+
+    /// <summary>
+    /// The first change of each table that could not be converted, known before the file is read back, as of the
+    /// transaction's commit.
+    /// </summary>
+    public IEnumerable<Change> Failures(ulong lsn, DateTime commitTime) =>
+        _failures.Where(f => !_aborted.Contains(f.Subtransaction)).Select(f => f.Change with { Lsn = lsn, CommitTime = commitTime })
+            .GroupBy(c => c.Table.BronzeName, StringComparer.Ordinal).Select(g => g.First());
+
+    /// <summary>Reads the changes back in order, <paramref name="partSize"/> at a time, each stamped with the transaction's commit.</summary>
     public IEnumerable<IReadOnlyList<Change>> Read(int partSize, ulong lsn, long? transactionId, DateTime commitTime)
     {
         _writer.Flush();
@@ -82,6 +98,7 @@ internal sealed class SpillFile : IDisposable
         for (var i = 0; i < Count; i++)
         {
             var table = _tables[reader.ReadInt32()];
+            var skip = _aborted.Contains(reader.ReadUInt32());
             var operation = reader.ReadChar();
             var sequence = reader.ReadInt32();
             var error = reader.ReadBoolean() ? reader.ReadString() : null;
@@ -90,6 +107,11 @@ internal sealed class SpillFile : IDisposable
             for (var v = 0; v < count; v++)
             {
                 values[reader.ReadString()] = ReadValue(reader);
+            }
+
+            if (skip)
+            {
+                continue;
             }
 
             part.Add(new Change(table, operation, values, lsn, sequence, transactionId, commitTime) { Error = error });

@@ -37,7 +37,7 @@ internal sealed class StreamPump(
         Checkpoint = checkpoint;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var channel = Channel.CreateBounded<CommittedTransaction>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
-        var replicationOptions = new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V1, binary: false, messages: true);
+        var replicationOptions = ReplicationOptions(publication);
         var reader = Task.Run(() => ReadAsync(slot, replicationOptions, checkpoint, channel.Writer, stop.Token), CancellationToken.None);
 
         ulong? target = null;
@@ -65,6 +65,15 @@ internal sealed class StreamPump(
         }
     }
 
+    /// <summary>
+    /// pgoutput v2 with streaming where the server has it (PostgreSQL 14+) and it is not turned off: a large
+    /// transaction arrives while it runs instead of all after its commit. Else v1.
+    /// </summary>
+    private PgOutputReplicationOptions ReplicationOptions(string publication) =>
+        options.StreamInProgress && source.PostgreSqlVersion.Major >= 14
+            ? new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true)
+            : new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V1, binary: false, messages: true);
+
     private async Task ReadAsync(
         PgOutputReplicationSlot slot, PgOutputReplicationOptions replicationOptions, ulong checkpoint, ChannelWriter<CommittedTransaction> output, CancellationToken cancellationToken)
     {
@@ -82,6 +91,11 @@ internal sealed class StreamPump(
                 if (!transaction.IsHeartbeat && transaction.CommitLsn <= checkpoint)
                 {
                     transaction.Spill?.Dispose();
+                    if (transaction.TransactionId is { } xid)
+                    {
+                        decoder.ToastFiller.Forget(xid);
+                    }
+
                     continue;
                 }
 
@@ -152,7 +166,12 @@ internal sealed class StreamPump(
                 {
                     var parts = spill.Read(options.BatchSize, next.CommitLsn, next.TransactionId, next.CommitTime).Select(p => p.Where(keep).ToList());
                     commitTimes.Add(next.CommitTime);
-                    await FlushAsync(parts, next, commitTimes, cancellationToken, spill.Failures.Where(keep));
+                    await FlushAsync(parts, next, commitTimes, cancellationToken, spill.Failures(next.CommitLsn, next.CommitTime).Where(keep));
+                }
+
+                if (next.TransactionId is { } xid)
+                {
+                    decoder.ToastFiller.Forget(xid);
                 }
 
                 console.Info($"Large transaction {next.TransactionId}: {spill.Count:N0} changes read back from disk into bronze.");

@@ -14,7 +14,7 @@ namespace Strata.Ingestion.Streaming;
 internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
 {
     private static readonly object Unchanged = new();
-    private readonly ConcurrentDictionary<(string Table, string Key), (ulong Lsn, IReadOnlyDictionary<string, object?> Values)> _pending = new();
+    private readonly ConcurrentDictionary<(string Table, string Key), (ulong Lsn, long? Xid, IReadOnlyDictionary<string, object?> Values)> _pending = new();
 
     public static void MarkUnchanged(Dictionary<string, object?> values, string column) => values[column] = Unchanged;
 
@@ -23,7 +23,19 @@ internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
     {
         if (change.Operation is 'c' or 'u' && CouldBeToasted(change.Values) && Key(change.Table, change.Values) is { } key)
         {
-            _pending[(change.Table.BronzeName, key)] = (change.Lsn, change.Values);
+            _pending[(change.Table.BronzeName, key)] = (change.Lsn, change.TransactionId, change.Values);
+        }
+    }
+
+    /// <summary>Forgets the rows of a streamed transaction (<see cref="StreamedTransaction.Uncommitted"/>), once in bronze or rolled back.</summary>
+    public void Forget(long xid)
+    {
+        foreach (var entry in _pending)
+        {
+            if (entry.Value.Lsn == StreamedTransaction.Uncommitted && entry.Value.Xid == xid)
+            {
+                _pending.TryRemove(entry);
+            }
         }
     }
 

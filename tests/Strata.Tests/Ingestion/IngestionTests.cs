@@ -209,6 +209,49 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(Project.Directory, ".strata", "spill"), "*", SearchOption.AllDirectories));
     }
 
+    [Fact]
+    public async Task A_transaction_streamed_while_it_runs_lands_whole_without_what_it_rolled_back()
+    {
+        await SourceAsync("CREATE TABLE IF NOT EXISTS operations.streamed_txn (id bigint PRIMARY KEY, note text, counter int)");
+        await UsePipelineAsync("streamed");
+        await IngestOnceAsync();
+        // The server streams a transaction once its decoded changes pass logical_decoding_work_mem: at 64kB, a few
+        // thousand rows. The walsender of the next run reads the database's setting.
+        await SourceAsync($"ALTER DATABASE {Project.Database} SET logical_decoding_work_mem = '64kB'");
+        try
+        {
+            await SourceAsync("""
+                BEGIN;
+                INSERT INTO operations.streamed_txn SELECT g, 'row ' || g, 0 FROM generate_series(1, 20000) g;
+                SAVEPOINT undone;
+                INSERT INTO operations.streamed_txn SELECT g, 'rolled back', 0 FROM generate_series(20001, 25000) g;
+                ROLLBACK TO SAVEPOINT undone;
+                UPDATE operations.streamed_txn SET counter = 1 WHERE id <= 100;
+                COMMIT;
+                BEGIN;
+                INSERT INTO operations.streamed_txn SELECT g, 'aborted', 0 FROM generate_series(30001, 40000) g;
+                ROLLBACK;
+                INSERT INTO operations.streamed_txn VALUES (50000, 'after', 0);
+                """);
+            await IngestOnceAsync();
+        }
+        finally
+        {
+            await SourceAsync($"ALTER DATABASE {Project.Database} RESET logical_decoding_work_mem");
+        }
+
+        // The server's own count says the transactions were streamed (the aborted one included), not sent after their commit.
+        var slot = $"strata_{Project.Environment["STRATA_INGEST_PIPELINE"]}";
+        Assert.True(await Server.ScalarAsync<long>($"SELECT stream_txns FROM pg_stat_replication_slots WHERE slot_name = '{slot}'") >= 2, "nothing was streamed");
+        var large = await BronzeReader.QueryAsync(Project,
+            "SELECT count(*), count(DISTINCT _lsn), count(CASE WHEN id > 20000 AND id < 50000 THEN 1 END), min(_seq), max(_seq) FROM bronze.operations__streamed_txn WHERE _op <> 'r' AND id < 50000");
+        Assert.Equal([20_100L, 1L, 0L, 0L], large[0].Take(4).Select(v => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(
+            await BronzeReader.SourceAsync(Server, Project.Database, "streamed_txn", "id", "id, note, counter"),
+            await BronzeReader.StateAsync(Project, "streamed_txn", "id", "id, note, counter"));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(Project.Directory, ".strata", "spill"), "*", SearchOption.AllDirectories));
+    }
+
     [Theory]
     [InlineData("FULL")]
     [InlineData("DEFAULT")]
