@@ -300,6 +300,45 @@ public sealed class PgOutputDecodingTests : IDisposable
     }
 
     [Fact]
+    public void Streamed_transactions_interleave_with_others_and_land_whole_at_their_commit_without_what_they_rolled_back()
+    {
+        using var decoder = Decoder();
+        decoder.Relate(16401, Accounts, ["id", "name", "note"]);
+        decoder.StartStream(50);
+        decoder.InSubtransaction(50);
+        decoder.Add(16401, 'c', Row(("id", 1L)));
+        decoder.InSubtransaction(51);
+        decoder.Add(16401, 'c', Row(("id", 2L))); // in subtransaction 51, rolled back below
+        decoder.StopStream();
+        decoder.StartStream(60);
+        decoder.InSubtransaction(60);
+        decoder.Add(16401, 'c', Row(("id", 100L))); // another streamed transaction, aborted whole below
+        decoder.StopStream();
+
+        // An ordinary transaction between the blocks is handed on at its own commit, untouched by the streams.
+        decoder.Begin(700, CommitTime, 70);
+        decoder.Add(16401, 'c', Row(("id", 3L)));
+        var ordinary = decoder.Commit(710);
+
+        decoder.StartStream(50);
+        decoder.InSubtransaction(50);
+        decoder.Add(16401, 'u', Row(("id", 1L), ("name", "later")));
+        decoder.StopStream();
+        decoder.AbortStream(50, 51);
+        decoder.AbortStream(60, 60);
+        Assert.Equal(1, decoder.OpenStreams);
+        var streamed = decoder.CommitStream(50, 900, 910, CommitTime.AddSeconds(5));
+        using var spill = streamed.Spill!;
+
+        Assert.Equal([3L], ordinary.Changes.Select(c => c.Values["id"]));
+        Assert.Equal((900UL, 910UL, 50L), (streamed.CommitLsn, streamed.EndLsn, streamed.TransactionId!.Value));
+        var changes = spill.Read(10, streamed.CommitLsn, streamed.TransactionId, streamed.CommitTime).SelectMany(p => p).ToList();
+        Assert.Equal(["c:1:0", "u:1:2"], changes.Select(c => $"{c.Operation}:{c.Values["id"]}:{c.Sequence}"));
+        Assert.All(changes, c => Assert.Equal((900UL, CommitTime.AddSeconds(5)), (c.Lsn, c.CommitTime)));
+        Assert.Equal(0, decoder.OpenStreams);
+    }
+
+    [Fact]
     public void Spilled_values_keep_their_types()
     {
         var values = Row(

@@ -75,7 +75,7 @@ public sealed class QuarantineSplitTests : IDisposable
         spill.Add(Of(Ledger, 70, 2, "second failure"));
         spill.Add(Of(Notes, 70, 3));
 
-        var failure = Assert.Single(spill.Failures);
+        var failure = Assert.Single(spill.Failures(70, DateTime.UnixEpoch));
         Assert.Equal(1, failure.Sequence);
         var read = spill.Read(10, 70, 1, DateTime.UnixEpoch).SelectMany(p => p).ToList();
         Assert.Equal([null, "first failure", "second failure", null], read.Select(c => c.Error));

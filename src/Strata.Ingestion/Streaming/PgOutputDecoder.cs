@@ -59,7 +59,7 @@ internal sealed class PgOutputDecoder : IDisposable
                 StartStream(start.TransactionXid);
                 return null;
             case StreamStopMessage:
-                _inStream = null;
+                StopStream();
                 return null;
             case StreamAbortMessage abort:
                 AbortStream(abort.TransactionXid, abort.SubtransactionXid);
@@ -211,6 +211,9 @@ internal sealed class PgOutputDecoder : IDisposable
         _inStream = (xid, transaction);
     }
 
+    /// <summary>The block ends: what follows belongs to no streamed transaction until the next block.</summary>
+    internal void StopStream() => _inStream = null;
+
     /// <summary>A streamed transaction, or one of its subtransactions, rolled back: its changes are dropped.</summary>
     internal void AbortStream(uint xid, uint subtransaction)
     {
@@ -255,12 +258,14 @@ internal sealed class PgOutputDecoder : IDisposable
         _streamed.Clear();
     }
 
-    /// <summary>Inside a streamed block, the (sub)transaction a change belongs to: what a later subtransaction abort names.</summary>
-    private void Subtransaction(TransactionalMessage message)
+    private void Subtransaction(TransactionalMessage message) => InSubtransaction(message.TransactionXid);
+
+    /// <summary>Inside a streamed block, the (sub)transaction the next change belongs to: what a later subtransaction abort names.</summary>
+    internal void InSubtransaction(uint? xid)
     {
-        if (_inStream is { } stream && message.TransactionXid is { } xid)
+        if (_inStream is { } stream && xid is { } subtransaction)
         {
-            stream.Transaction.Subtransaction = xid;
+            stream.Transaction.Subtransaction = subtransaction;
         }
     }
 
