@@ -13,11 +13,17 @@ internal static class BronzeReader
         return await Strata.Platform.Warehouses.OpenAsync(project.LoadConfig());
     }
 
-    public static async Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, string sql)
+    public static Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, string sql) => QueryAsync(project, _ => sql);
+
+    /// <summary>A query whose text needs the warehouse's dialect: a bronze table's name quoted as the engine stores it, say.</summary>
+    public static async Task<IReadOnlyList<object?[]>> QueryAsync(TestProject project, Func<IWarehouse, string> sql)
     {
         await using var warehouse = await OpenAsync(project);
-        return await warehouse.QueryAsync(sql);
+        return await warehouse.QueryAsync(sql(warehouse));
     }
+
+    /// <summary>The bronze table of <c>operations.&lt;table&gt;</c>, quoted by the warehouse (upper case on Snowflake).</summary>
+    public static string Bronze(IWarehouse warehouse, string table) => warehouse.Qualify("bronze", $"operations__{table}");
 
     /// <summary>
     /// The latest version of every key, as normalised text rows sorted by key: the newest snapshot (<c>_op = 'r'</c>)
@@ -25,8 +31,8 @@ internal static class BronzeReader
     /// </summary>
     public static async Task<List<string>> StateAsync(TestProject project, string table, string key, string columns)
     {
-        var rows = await QueryAsync(project, $"""
-            WITH everything AS (SELECT * FROM bronze."operations__{table}"),
+        var rows = await QueryAsync(project, warehouse => $"""
+            WITH everything AS (SELECT * FROM {Bronze(warehouse, table)}),
             changes AS (SELECT * FROM everything WHERE _lsn >= coalesce((SELECT max(_lsn) FROM everything WHERE _op = 'r'), 0)),
             last_truncate AS (SELECT _lsn AS lsn, _seq AS seq FROM changes WHERE _op = 't' ORDER BY _lsn DESC, _seq DESC LIMIT 1),
             ranked AS (

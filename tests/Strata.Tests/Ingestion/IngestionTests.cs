@@ -20,7 +20,8 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "40", "--items-per-order", "3")).ExitCode);
     }
 
-    private Task UsePipelineAsync(string name) => UsePipelineAsync(engine, name);
+    /// <summary>Points the project at a pipeline and an empty warehouse of its own (a new database on a live account).</summary>
+    protected virtual Task UsePipelineAsync(string name) => UsePipelineAsync(engine, name);
 
     private async Task IngestOnceAsync()
     {
@@ -40,7 +41,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         await Server.WaitForSlotToConfirmAsync($"strata_{Project.Environment["STRATA_INGEST_PIPELINE"]}", Timeout, sql);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Snapshot_then_stream_rebuilds_every_table_exactly_once()
     {
         await UsePipelineAsync("basic");
@@ -72,8 +73,8 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
             Assert.Equal(
                 await BronzeReader.SourceAsync(Server, Project.Database, table, key, columns),
                 await BronzeReader.StateAsync(Project, table, key, columns));
-            var duplicates = await BronzeReader.QueryAsync(Project,
-                $"SELECT count(*) FROM (SELECT _lsn, _seq FROM bronze.\"operations__{table}\" GROUP BY _lsn, _seq HAVING count(*) > 1) d");
+            var duplicates = await BronzeReader.QueryAsync(Project, warehouse =>
+                $"SELECT count(*) FROM (SELECT _lsn, _seq FROM {BronzeReader.Bronze(warehouse, table)} GROUP BY _lsn, _seq HAVING count(*) > 1) d");
             Assert.Equal(0L, Convert.ToInt64(duplicates[0][0], System.Globalization.CultureInfo.InvariantCulture));
         }
 
@@ -89,7 +90,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Contains("\"slot_state\": \"inactive\"", status.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Resync_takes_a_fresh_snapshot_of_one_table_without_breaking_the_stream()
     {
         await UsePipelineAsync("resync");
@@ -112,7 +113,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Contains("--resync operations.ordres: no such published table (did you mean 'operations.orders'?)", unknown.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_table_added_to_the_publication_is_snapshotted_then_streamed()
     {
         await UsePipelineAsync("newcomer");
@@ -148,7 +149,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(["r"], latecomer.Select(r => (string)r[0]!));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_table_created_and_dropped_between_two_runs_does_not_stop_ingestion()
     {
         await UsePipelineAsync("gone");
@@ -162,7 +163,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(["1|short-lived"], await BronzeReader.StateAsync(Project, "gone", "id", "id, note"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Truncate_is_recorded()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.scratch (id bigint PRIMARY KEY, note text); INSERT INTO operations.scratch VALUES (1, 'a'), (2, 'b')");
@@ -177,7 +178,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(["3|c"], await BronzeReader.StateAsync(Project, "scratch", "id", "id, note"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_large_transaction_waits_on_disk_and_lands_in_one_warehouse_transaction()
     {
         await SourceAsync("""
@@ -209,7 +210,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(Project.Directory, ".strata", "spill"), "*", SearchOption.AllDirectories));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_transaction_streamed_while_it_runs_lands_whole_without_what_it_rolled_back()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.streamed_txn (id bigint PRIMARY KEY, note text, counter int)");
@@ -252,7 +253,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(Project.Directory, ".strata", "spill"), "*", SearchOption.AllDirectories));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("FULL")]
     [InlineData("DEFAULT")]
     public async Task Unchanged_toast_values_are_never_lost(string identity)
@@ -279,7 +280,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
             await BronzeReader.StateAsync(Project, table, "id", "id, big, counter"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Schema_changes_are_followed_without_a_restart()
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.evolving (id bigint PRIMARY KEY, a int, b text, c int); INSERT INTO operations.evolving VALUES (1, 1, 'one', 1) ON CONFLICT DO NOTHING");
@@ -319,7 +320,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         await SourceAsync("DROP TABLE operations.evolving");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_widened_column_holds_the_wider_values_exactly()
     {
         await SourceAsync("CREATE TABLE operations.widening (id int PRIMARY KEY, s smallint, r real, i int); INSERT INTO operations.widening VALUES (1, 7, 0.5, 1)");
@@ -338,7 +339,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
             await BronzeReader.StateAsync(Project, "widening", "id", "id, s, r, i"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Wide_numerics_land_exactly_or_fail_loudly_never_rounded()
     {
         const string columns = "id, CAST(a AS VARCHAR), CAST(b AS VARCHAR)";
@@ -362,7 +363,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(["1", "2"], await BronzeReader.StateAsync(Project, "wide_numbers", "id", "id"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Snapshot_and_stream_land_network_values_as_the_source_writes_them()
     {
         const string values = "('10.1.2.3', '10.0.0.0/8', '::1'), ('192.168.0.1/24', '2001:db8::/32', NULL)";
@@ -384,7 +385,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal(snapshotRow, streamedRow);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Types_map_without_loss()
     {
         await SourceAsync("""
@@ -415,7 +416,9 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
         Assert.Equal("1 day 02:00:00", text[0][0]);
         Assert.Equal("{1,2,3}", text[0][1]);
         Assert.Equal("happy", text[0][2]);
-        Assert.Contains("\"a\": 1", Convert.ToString(text[0][3], System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        // Compared as JSON: Snowflake keeps it as VARIANT, which it writes out in a layout of its own.
+        using var json = System.Text.Json.JsonDocument.Parse(Convert.ToString(text[0][3], CultureInfo.InvariantCulture)!);
+        Assert.Equal(1, json.RootElement.GetProperty("a").GetInt32());
     }
 }
 

@@ -17,7 +17,7 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "60", "--items-per-order", "4")).ExitCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Build_turns_bronze_into_silver_and_gold_that_match_the_source()
     {
         await IngestAndBuildAsync();
@@ -40,7 +40,7 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
 
             // History: exactly one current version per live key, and as many versions as bronze has changes.
             var history = await BronzeReader.QueryAsync(Project,
-                $"SELECT count(*) FILTER (WHERE is_current AND NOT is_deleted), count(*) FROM silver.{table}_history");
+                $"SELECT count(CASE WHEN is_current AND NOT is_deleted THEN 1 END), count(*) FROM silver.{table}_history");
             Assert.Equal(expected.Count, Convert.ToInt32(history[0][0], CultureInfo.InvariantCulture));
             var changes = await BronzeReader.QueryAsync(Project, $"SELECT count(*) FROM bronze.operations__{table} WHERE _op <> 't'");
             Assert.Equal(Convert.ToInt64(changes[0][0], CultureInfo.InvariantCulture), Convert.ToInt64(history[0][1], CultureInfo.InvariantCulture));
@@ -67,7 +67,7 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
         Assert.Equal(before[0][0], (await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM silver.orders_history"))[0][0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_open_orders_have_items_test_fails_on_data_made_the_first_versions_way()
     {
         await IngestAndBuildAsync();
@@ -83,15 +83,15 @@ public abstract class FinanceProjectTests(string engine) : SharedServerTest($"fi
 
     /// <summary>
     /// Reconcile never ingests: while a workload keeps changing the source, it waits for the process that ingests.
-    /// DuckDB is one process's at a time (only <c>strata up</c> reconciles beside its ingestion), so there the
-    /// workload ends and ingestion catches up first, as <c>strata ingest --once &amp;&amp; strata reconcile</c> would.
+    /// A warehouse that is one process's at a time (DuckDB: only <c>strata up</c> reconciles beside its ingestion) has the
+    /// workload end and ingestion catch up first, as <c>strata ingest --once &amp;&amp; strata reconcile</c> would.
     /// </summary>
     private async Task ReconcileWhileTheSourceChangesAsync()
     {
         const string newestOrder = "SELECT coalesce(max(order_id), 0) FROM operations.orders";
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         Task<CliResult>? ingest = null;
-        if (engine == "postgres")
+        if (!Strata.Platform.Warehouses.Provider(Project.LoadConfig()).SingleProcess)
         {
             Project.Environment["STRATA_INGEST_HEARTBEAT_MS"] = "500";
             ingest = Project.RunAsync(stop.Token, "ingest");

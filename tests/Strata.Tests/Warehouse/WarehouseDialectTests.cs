@@ -7,7 +7,7 @@ namespace Strata.Tests.Warehouse;
 /// <summary>The contract's dialect generators and capability flags: each statement the adapter writes runs and does what it says, and each flag is true to the engine.</summary>
 public abstract partial class WarehouseTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Merge_delete_matching_and_update_from_change_exactly_the_matching_rows()
     {
         var target = await KeyedTableAsync("merge_target", ("a", 1, "old"), ("b", 2, "old"), ("c", 3, "old"));
@@ -23,7 +23,7 @@ public abstract partial class WarehouseTests
         Assert.Equal(["a|1|old", "c|3|old"], await RowsAsync(target));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_state_built_from_a_changelog_follows_its_last_reset_and_latest_versions()
     {
         var changes = Warehouse.Qualify("contract", "changelog");
@@ -61,7 +61,7 @@ public abstract partial class WarehouseTests
         Assert.Equal(7L, Convert.ToInt64(versions[0][0], CultureInfo.InvariantCulture));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_type_name_reads_back_as_the_kind_it_was_written_as()
     {
         var kinds = Enum.GetValues<WarehouseTypeKind>();
@@ -73,15 +73,16 @@ public abstract partial class WarehouseTests
 
         foreach (var (written, back) in columns.Zip(read))
         {
-            // An engine without a JSON type keeps JSON as text; every other kind comes back as itself.
-            Assert.True(back.Type.Kind == written.Type.Kind || (written.Type.Kind == WarehouseTypeKind.Json && back.Type.Kind == WarehouseTypeKind.Text),
+            // An engine without a JSON type keeps JSON as text, one without a 32-bit float (Snowflake) a 64-bit one; every
+            // other kind comes back as itself.
+            Assert.True(back.Type.Kind == written.Type.Kind || (written.Type.Kind, back.Type.Kind) is (WarehouseTypeKind.Json, WarehouseTypeKind.Text) or (WarehouseTypeKind.Float32, WarehouseTypeKind.Float64),
                 $"{written.Name}: wrote {Warehouse.TypeName(written.Type)}, read {back.Type.Kind}");
         }
 
         Assert.Equal((18, 4), (read[Array.IndexOf(kinds, WarehouseTypeKind.Decimal)].Type.Precision, read[Array.IndexOf(kinds, WarehouseTypeKind.Decimal)].Type.Scale));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_relation_is_told_apart_as_a_table_a_view_or_nothing()
     {
         var table = await KeyedTableAsync("a_table");
@@ -96,7 +97,7 @@ public abstract partial class WarehouseTests
             [await Warehouse.RelationKindAsync("contract", "a_table"), await Warehouse.RelationKindAsync("contract", "a_view"), await Warehouse.RelationKindAsync("contract", "nothing")]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_timestamp_literal_is_the_instant_in_utc_as_each_type_holds_it()
     {
         var instant = new DateTimeOffset(2026, 12, 1, 20, 15, 30, 123, TimeSpan.FromHours(2)).AddTicks(4560);
@@ -110,7 +111,7 @@ public abstract partial class WarehouseTests
         Assert.Equal(new DateOnly(2026, 12, 1), row[2] is DateOnly day ? day : DateOnly.FromDateTime((DateTime)row[2]!));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Identifiers_keep_their_case_and_quotes()
     {
         const string Odd = "Mixed Case \"quoted\"";
@@ -122,19 +123,23 @@ public abstract partial class WarehouseTests
         Assert.Equal(["x|y"], (await Warehouse.QueryAsync($"SELECT {Warehouse.Quote(Odd)}, {Warehouse.Quote("lower")} FROM {Warehouse.Qualify("contract", Odd)}")).Select(Row));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_capability_flags_are_true_to_the_engine()
     {
         var capabilities = Warehouse.Capabilities;
 
-        // Transactional DDL: a table created in a transaction that rolls back is gone.
+        // Transactional DDL: a table created in a transaction that rolls back is gone. Without it (Snowflake) a rollback
+        // shows nothing: that adapter sends a transaction only at its commit, and refuses DDL among other statements.
         await Warehouse.ExecuteAsync(Warehouse.DropRelationSql("contract", "ddl_rollback", isView: false));
         await using (var transaction = await Warehouse.BeginAsync())
         {
             await transaction.ExecuteAsync($"CREATE TABLE {Warehouse.Qualify("contract", "ddl_rollback")} (x INTEGER)");
         }
 
-        Assert.Equal(capabilities.TransactionalDdl, await Warehouse.GetColumnsAsync("contract", "ddl_rollback") is null);
+        if (capabilities.TransactionalDdl)
+        {
+            Assert.Null(await Warehouse.GetColumnsAsync("contract", "ddl_rollback"));
+        }
 
         // Enforced keys: a second row with the same key is refused.
         var keyed = await KeyedTableAsync("enforced", ("a", 1, "first"));

@@ -7,7 +7,10 @@ using Strata.Warehouse.Postgres;
 
 namespace Strata.Tests.Warehouse;
 
-/// <summary>The contract every warehouse adapter keeps; one subclass per engine.</summary>
+/// <summary>
+/// The contract every warehouse adapter keeps; one subclass per engine. Its facts are <c>[SkippableFact]</c> so that an
+/// engine that may be missing here (Snowflake without an account) reports them skipped with the reason.
+/// </summary>
 public abstract partial class WarehouseTests : IAsyncLifetime
 {
     private static readonly IReadOnlyList<WarehouseColumn> Columns =
@@ -24,7 +27,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
 
     protected abstract Task<IWarehouse> OpenAsync();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Warehouse = await OpenAsync();
         await Warehouse.EnsureSchemaAsync("contract");
@@ -32,9 +35,9 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         await Warehouse.CreateTableAsync("contract", "things", Columns);
     }
 
-    public async Task DisposeAsync() => await Warehouse.DisposeAsync();
+    public virtual async Task DisposeAsync() => await Warehouse.DisposeAsync();
 
-    [Fact]
+    [SkippableFact]
     public async Task Appends_commit_with_statements_in_one_transaction()
     {
         var at = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
@@ -59,7 +62,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         Assert.Null(rows[1][1]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_transaction_not_committed_leaves_nothing()
     {
         await using (var transaction = await Warehouse.BeginAsync())
@@ -73,7 +76,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         Assert.Equal(0L, Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Columns_can_be_read_and_added()
     {
         await Warehouse.AddColumnAsync("contract", "things", new WarehouseColumn("later", WarehouseType.Int32));
@@ -87,17 +90,18 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         Assert.Null(await Warehouse.GetColumnsAsync("contract", "missing"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_rejected_statement_is_a_warehouse_error_naming_the_engine()
     {
         var error = await Assert.ThrowsAsync<WarehouseException>(() => Warehouse.ExecuteAsync("SELECT * FROM contract.nowhere"));
 
-        Assert.Contains("nowhere", error.Message, StringComparison.Ordinal);
+        // Snowflake names the relation as it stores it, NOWHERE.
+        Assert.Contains("nowhere", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(WarehouseErrorKind.Rejected, error.Kind);
         Assert.False(Strata.Errors.TransientFailure.Is(error));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_upsert_by_key_inserts_then_replaces_the_row()
     {
         await Warehouse.CreateTableAsync("contract", "keyed", [new("k", WarehouseType.Text), new("v", WarehouseType.Int64), new("note", WarehouseType.Text)], primaryKey: ["k"]);
@@ -110,10 +114,9 @@ public abstract partial class WarehouseTests : IAsyncLifetime
 
         var rows = await Warehouse.QueryAsync($"SELECT k, v, note FROM {Warehouse.Qualify("contract", "keyed")} ORDER BY k");
         Assert.Equal(["a|3|second", "b|2|other"], rows.Select(r => string.Join('|', r.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))));
-        Assert.True(Warehouse.Capabilities.EnforcedKeys);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_view_whose_columns_are_dropped_and_retyped_is_replaced_in_one_transaction()
     {
         await using (var create = await Warehouse.BeginAsync())
@@ -134,7 +137,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         Assert.Equal("two", row[0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_dialect_s_expressions_give_the_same_answers_on_every_engine()
     {
         var sql = $"SELECT {Warehouse.DaysBetweenSql("'2026-01-01'", "'2026-03-01'")}, {Warehouse.HashTextSql("'abc'")}, " +
@@ -147,7 +150,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         Assert.Equal(new DateTime(2026, 12, 1), row[3] switch { DateOnly d => d.ToDateTime(TimeOnly.MinValue), DateTime t => t, var other => throw new InvalidCastException(other?.GetType().Name) });
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_strata_schema_is_created_extended_with_new_columns_and_refused_when_a_newer_strata_wrote_it()
     {
         var version = Warehouse.Qualify(StrataSchema.Name, "schema_version");
@@ -175,7 +178,7 @@ public abstract partial class WarehouseTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_aggregate_of_integers_reads_back_as_a_number_not_text()
     {
         await Warehouse.ExecuteAsync(Warehouse.DropRelationSql("contract", "sums", isView: false));

@@ -1,13 +1,9 @@
-using System.Security.Cryptography;
 using Strata.Warehouse;
-using Strata.Warehouse.Snowflake;
-using Strata.Warehouse.Snowflake.Api;
-using Strata.Warehouse.Snowflake.Auth;
 
 namespace Strata.Tests.Warehouse.Snowflake;
 
 /// <summary>
-/// Against a real account (<see cref="SnowflakeLiveFactAttribute"/>), each test in a database of its own, created and
+/// Against a real account (<see cref="LiveAccount"/>; skipped, saying why, without one), each test in a database of its own, created and
 /// dropped: what the fake server cannot show — that Snowflake accepts the JWT and the requests, runs the generated
 /// SQL with the intended meaning, and commits a multi-statement transaction all or nothing.
 /// </summary>
@@ -15,11 +11,11 @@ public sealed class SnowflakeLiveTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(5);
 
-    [SnowflakeLiveFact]
+    [SkippableFact]
     public async Task Rows_of_every_type_written_in_one_transaction_read_back_equal()
     {
-        await using var live = await LiveDatabase.CreateAsync();
-        var warehouse = live.Warehouse;
+        await using var database = await LiveAccount.Require().CreateDatabaseAsync();
+        await using var warehouse = database.OpenWarehouse();
         List<WarehouseColumn> columns =
         [
             new("id", WarehouseType.Int64), new("amount", new WarehouseType(WarehouseTypeKind.Decimal, 12, 2)), new("Mixed Case \"quoted\"", WarehouseType.Text),
@@ -45,11 +41,11 @@ public sealed class SnowflakeLiveTests
         Assert.Equal(columns, await warehouse.GetColumnsAsync("contract", "rows"));
     }
 
-    [SnowflakeLiveFact]
+    [SkippableFact]
     public async Task A_multi_statement_transaction_that_fails_leaves_nothing_behind()
     {
-        await using var live = await LiveDatabase.CreateAsync();
-        var warehouse = live.Warehouse;
+        await using var database = await LiveAccount.Require().CreateDatabaseAsync();
+        await using var warehouse = database.OpenWarehouse();
         await warehouse.EnsureSchemaAsync("contract");
         await warehouse.CreateTableAsync("contract", "t", [new("k", WarehouseType.Int64)]);
 
@@ -61,52 +57,5 @@ public sealed class SnowflakeLiveTests
         }
 
         Assert.Empty(await warehouse.QueryAsync($"SELECT * FROM {warehouse.Qualify("contract", "t")}"));
-    }
-
-    /// <summary>A database of the test's own on the live account, dropped at the end.</summary>
-    private sealed class LiveDatabase : IAsyncDisposable
-    {
-        private readonly SnowflakeClient _admin;
-        private readonly string _database;
-
-        private LiveDatabase(SnowflakeClient admin, string database, SnowflakeWarehouse warehouse)
-        {
-            _admin = admin;
-            _database = database;
-            Warehouse = warehouse;
-        }
-
-        public SnowflakeWarehouse Warehouse { get; }
-
-        public static async Task<LiveDatabase> CreateAsync()
-        {
-            var account = Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_ACCOUNT")!;
-            var options = new SnowflakeClientOptions
-            {
-                BaseUrl = SnowflakeAccount.BaseUrl(account),
-                Role = SnowflakeIdentifiers.Stored(Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_ROLE")!),
-                Warehouse = SnowflakeIdentifiers.Stored(Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_WAREHOUSE")!),
-                StatementTimeout = TimeSpan.FromMinutes(5),
-            };
-            var database = $"STRATA_TEST_{RandomNumberGenerator.GetHexString(8)}";
-            var admin = new SnowflakeClient(options, Key(account));
-            await admin.ExecuteAsync($"CREATE DATABASE {SnowflakeIdentifiers.Quote(database)}", "live-test");
-            var warehouse = new SnowflakeWarehouse(new SnowflakeClient(options with { Database = database }, Key(account)), database, "live-test");
-            return new LiveDatabase(admin, database, warehouse);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Warehouse.DisposeAsync();
-            await _admin.ExecuteAsync($"DROP DATABASE IF EXISTS {SnowflakeIdentifiers.Quote(_database)}", "live-test");
-            _admin.Dispose();
-        }
-
-        private static KeyPairJwtAuthenticator Key(string account)
-        {
-            var path = Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_PRIVATE_KEY_FILE")!;
-            return KeyPairJwtAuthenticator.FromPem(account, Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_USER")!, File.ReadAllText(path),
-                Environment.GetEnvironmentVariable("STRATA_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"), TimeProvider.System, path);
-        }
     }
 }
