@@ -81,6 +81,10 @@ public sealed class SnowflakePlanTests
     [InlineData("Medium", "MEDIUM")]
     [InlineData("2X-Large", "XXLARGE")]
     [InlineData("XXLARGE", "XXLARGE")]
+    [InlineData("X2LARGE", "XXLARGE")]
+    [InlineData("3X-Large", "XXXLARGE")]
+    [InlineData("4X-Large", "X4LARGE")]
+    [InlineData("X6LARGE", "X6LARGE")]
     public void Warehouse_sizes_compare_as_Snowflake_means_them(string spelled, string normal) => Assert.Equal(normal, SnowflakeNames.Size(spelled));
 
     private static async Task<IReadOnlyList<PlannedChange>> PlanAsync(string captured, bool prune) =>
