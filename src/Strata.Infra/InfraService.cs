@@ -157,7 +157,8 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         }
         catch (WarehouseException ex)
         {
-            throw new InfraException($"snowflake: {doing} failed: {ex.Message}{then}", ex);
+            // Snowflake's messages break after "SQL compilation error:"; the CLI's error is one line.
+            throw new InfraException($"snowflake: {doing} failed: {ex.Message.ReplaceLineEndings(" ")}{then}", ex);
         }
     }
 
