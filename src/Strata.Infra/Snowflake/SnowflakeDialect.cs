@@ -47,7 +47,7 @@ internal sealed class SnowflakeDialect : IInfraDialect
         var name = SnowflakeNames.Sql(grant.ObjectName);
         return grant.ObjectKind switch
         {
-            ObjectKinds.Role when grant.Privilege == CatalogGrant.UserMember => [$"{verb} ROLE {name} {direction} USER {SnowflakeNames.Sql(grant.Grantee)}"],
+            ObjectKinds.Role when grant.Privilege == CatalogGrant.UserMember => [$"{verb} ROLE {name} {direction} USER {SnowflakeNames.Identifier(grant.Grantee)}"],
             ObjectKinds.Role => [$"{verb} ROLE {name} {direction} {grantee}"],
 
             // Tables that exist already get the privilege once; the future grant covers the ones made later.

@@ -16,9 +16,12 @@ internal static partial class SnowflakeNames
     /// <summary>A dotted name, each part normalised.</summary>
     public static string Qualified(string name) => string.Join('.', name.Split('.').Select(Name));
 
-    /// <summary>An identifier for a statement: bare when Snowflake would upper-case it anyway, quoted otherwise.</summary>
-    public static string Sql(string name) => string.Join('.', name.Split('.').Select(part =>
-        UpperIdentifier().IsMatch(part) ? part : "\"" + part.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+    /// <summary>A dotted name for a statement, each part as <see cref="Identifier"/> writes it.</summary>
+    public static string Sql(string name) => string.Join('.', name.Split('.').Select(Identifier));
+
+    /// <summary>One identifier for a statement (a user's name may hold a dot): bare when Snowflake would upper-case it anyway, quoted otherwise.</summary>
+    public static string Identifier(string name) =>
+        UpperIdentifier().IsMatch(name) ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>
     /// <c>X-Small</c>, <c>XSMALL</c>, <c>xsmall</c>, <c>XS</c> → <c>XSMALL</c>; <c>2X-Large</c> and <c>X2LARGE</c> → <c>XXLARGE</c>;

@@ -8,9 +8,20 @@ namespace Strata.Infra.Snowflake;
 public sealed record SnowflakeTarget(string Database, string? User)
 {
     /// <summary>The target <paramref name="config"/> describes.</summary>
+    /// <exception cref="InfraException">warehouse.database is in mixed case.</exception>
     public static SnowflakeTarget From(StrataConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return new SnowflakeTarget(SnowflakeNames.Name(config.Text(Settings.WarehouseDatabase)!), config.Text(Settings.WarehouseUser) is { } user ? SnowflakeNames.Name(user) : null);
+        var database = config.Text(Settings.WarehouseDatabase)!;
+
+        // The adapter quotes a mixed-case name and keeps its case, while infra reads names as Snowflake reads them
+        // unquoted (upper case): the two would mean different databases.
+        if (database != database.ToLowerInvariant() && database != database.ToUpperInvariant())
+        {
+            throw new InfraException(
+                $"{config.Get(Settings.WarehouseDatabase).Origin}: warehouse.database '{database}' is in mixed case, which the Snowflake adapter keeps and strata infra upper-cases; write it in lower or upper case");
+        }
+
+        return new SnowflakeTarget(SnowflakeNames.Name(database), config.Text(Settings.WarehouseUser) is { } user ? SnowflakeNames.Name(user) : null);
     }
 }

@@ -41,13 +41,14 @@ public sealed class SnowflakeUserGrantTests
     [Fact]
     public async Task Users_declared_on_a_role_are_granted_it()
     {
-        const string Yaml = "snowflake:\n  roles:\n    - name: finance_analyst\n      users: [bob, \"Mixed Case\"]\n";
+        const string Yaml = "snowflake:\n  roles:\n    - name: finance_analyst\n      users: [bob, \"Mixed Case\", svc.strata@example.com]\n";
 
         var statements = (await PlanAsync(Yaml, new CapturedShow("empty-account.json"), prune: false)).SelectMany(c => c.Statements).Select(s => s.ToRun()).ToList();
 
         Assert.Contains("CREATE ROLE FINANCE_ANALYST", statements);
         Assert.Contains("GRANT ROLE FINANCE_ANALYST TO USER BOB", statements);
         Assert.Contains("GRANT ROLE FINANCE_ANALYST TO USER \"Mixed Case\"", statements);
+        Assert.Contains("GRANT ROLE FINANCE_ANALYST TO USER \"svc.strata@example.com\"", statements);
     }
 
     [Fact]
@@ -82,6 +83,25 @@ public sealed class SnowflakeUserGrantTests
         Assert.Equal("+ create database STRATA_WAREHOUSE", configured[0].Line);
         Assert.Contains(configured, c => c.Line == "+ grant USAGE on schema STRATA_WAREHOUSE.GOLD to STRATA_REPORTS");
         Assert.Equal("+ create database ANALYTICS", declared[0].Line);
+    }
+
+    [Theory]
+    [InlineData("strata_warehouse", "STRATA_WAREHOUSE")]
+    [InlineData("ANALYTICS", "ANALYTICS")]
+    public void The_target_is_strata_yml_s_database_and_user_as_Snowflake_stores_them(string database, string stored)
+    {
+        var config = Configuration.ConfigLoader.Load(Path.GetTempPath(), new Dictionary<string, string> { ["STRATA_WAREHOUSE_DATABASE"] = database, ["STRATA_WAREHOUSE_USER"] = "strata_svc" }, Path.GetTempPath());
+
+        Assert.Equal(new SnowflakeTarget(stored, "STRATA_SVC"), SnowflakeTarget.From(config));
+    }
+
+    [Fact]
+    public void A_mixed_case_database_is_refused_rather_than_read_as_another()
+    {
+        var config = Configuration.ConfigLoader.Load(Path.GetTempPath(), new Dictionary<string, string> { ["STRATA_WAREHOUSE_DATABASE"] = "Analytics" }, Path.GetTempPath());
+
+        var error = Assert.Throws<InfraException>(() => SnowflakeTarget.From(config));
+        Assert.Equal("env STRATA_WAREHOUSE_DATABASE: warehouse.database 'Analytics' is in mixed case, which the Snowflake adapter keeps and strata infra upper-cases; write it in lower or upper case", error.Message);
     }
 
     private static CapturedShow WithUsers(CapturedShow show, IEnumerable<(string Role, string User)> grants)
