@@ -19,7 +19,6 @@ public sealed class SnowflakeInfraCliTests : IDisposable
         await using var account = await FakeSnowflakeAccount.StartAsync(catalog.Answer);
         Configure(account);
 
-        File.WriteAllText("/tmp/plan-human.txt", (await _project.RunAsync("infra", "plan")).Output);
         var plan = await _project.RunAsync("infra", "plan", "--json");
 
         Assert.True(plan.ExitCode == 2, plan.ToString());
