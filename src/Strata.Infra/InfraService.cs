@@ -5,19 +5,22 @@ using Strata.Infra.Postgres;
 using Strata.Infra.Snowflake;
 using Strata.Output;
 using Strata.Source;
+using Strata.Warehouse;
 
 namespace Strata.Infra;
 
 /// <summary>
 /// <c>strata infra plan | apply</c>: the source half (the CDC login and publication, the same code as
-/// <c>strata source init</c>) and the warehouse half (a role per part, on PostgreSQL), diffed against the live
-/// catalogs every time: there is no state file to drift.
+/// <c>strata source init</c>) and the warehouse half (a role per part on PostgreSQL; on Snowflake the
+/// <c>snowflake:</c> section through the adapter's session), diffed against the live catalogs every time: there is
+/// no state file to drift.
 /// </summary>
+/// <remarks>Owns <paramref name="snowflake"/>: disposing the service disposes it.</remarks>
 /// <param name="config">The project's configuration (strata.yml, STRATA_*).</param>
 /// <param name="declaration">infra.yml, or the defaults.</param>
 /// <param name="ensureMetadata">Creates or migrates the <c>_strata</c> schema through the configured warehouse, as the admin login.</param>
-/// <param name="snowflake">The Snowflake adapter's session, when there is one: the <c>snowflake:</c> section is then planned and applied through it.</param>
-public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata, ISnowflakeSession? snowflake = null)
+/// <param name="snowflake">The Snowflake adapter's session, when the warehouse is Snowflake: the <c>snowflake:</c> section is then planned and applied through it.</param>
+public sealed class InfraService(StrataConfig config, InfraDeclaration declaration, Func<CancellationToken, Task> ensureMetadata, ISnowflakeSession? snowflake = null) : IAsyncDisposable
 {
     /// <summary>Reads the servers and plans; <paramref name="prune"/> also revokes grants to roles the declaration does not name.</summary>
     /// <param name="prune">Also revoke grants to roles the declaration does not name, on the objects it manages.</param>
@@ -54,18 +57,19 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         {
             changes.AddRange(await Translated(planner.Where, () => planner.PlanAsync(prune, cancellationToken)));
         }
-        else
+        else if (WarehouseNote() is { } note)
         {
-            notes.Add(WarehouseNote());
+            notes.Add(note);
         }
 
         if (declaration.Snowflake is { } declared && snowflake is not null)
         {
-            changes.AddRange(await new SnowflakePlanner(snowflake, declared).PlanAsync(prune, cancellationToken));
+            var account = new SnowflakePlanner(snowflake, declared, SnowflakeTarget.From(config));
+            changes.AddRange(await TranslatedSnowflake("reading the account", () => account.PlanAsync(prune, cancellationToken)));
         }
         else if (declaration.Snowflake is not null)
         {
-            notes.Add("snowflake: declared, but not planned until the Snowflake warehouse adapter is configured (docs/infra.md)");
+            notes.Add($"snowflake: declared in infra.yml, but warehouse.engine is {config.Text(Settings.WarehouseEngine)}: it is planned only on a Snowflake warehouse");
         }
 
         return new InfraPlan(changes, notes);
@@ -96,13 +100,24 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         {
             foreach (var statement in change.Statements)
             {
-                await snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken);
+                await TranslatedSnowflake($"`{statement.Shown}`", async () =>
+                {
+                    await snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken);
+                    return true;
+                }, "; what ran before it stays (Snowflake commits each statement) — run `strata infra plan` to see what is left");
             }
 
             done.Add(change.Done);
         }
 
         return (done, warnings);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        (snowflake as IDisposable)?.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private Strata.Source.Schema.SourceInitializer SourceInitializer()
@@ -122,12 +137,30 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
             ? new PostgresWarehousePlanner(WarehouseAdmin.Endpoint(config), config.Text(Settings.WarehouseDatabase)!, declaration.Warehouse, config.SecretStore, ensureMetadata)
             : null;
 
-    private string WarehouseNote() => config.Text(Settings.WarehouseEngine) switch
+    /// <summary>Why the warehouse half has no changes of its own; null when the <c>snowflake:</c> part stands for it.</summary>
+    private string? WarehouseNote() => config.Text(Settings.WarehouseEngine) switch
     {
         "duckdb" => "warehouse: DuckDB is one file with no roles or grants; every part opens it as this OS user (protect the file instead), so there is nothing to manage",
+        "snowflake" when declaration.Snowflake is null =>
+            "warehouse: Snowflake's roles, compute warehouses and grants are managed only with a snowflake: section in infra.yml (`snowflake: {}` for the defaults, docs/infra.md)",
+        "snowflake" => null,
         _ when !declaration.Warehouse.Manage => "warehouse: not managed (warehouse.manage is false in infra.yml)",
         var engine => $"warehouse: the {engine} engine has no roles Strata manages yet",
     };
+
+    /// <summary>Snowflake's refusal as one line naming what Strata was doing; the adapter's message already names the endpoint and never a credential.</summary>
+    private static async Task<T> TranslatedSnowflake<T>(string doing, Func<Task<T>> work, string then = "")
+    {
+        try
+        {
+            return await work();
+        }
+        catch (WarehouseException ex)
+        {
+            // Snowflake's messages break after "SQL compilation error:"; the CLI's error is one line.
+            throw new InfraException($"snowflake: {doing} failed: {ex.Message.ReplaceLineEndings(" ")}{then}", ex);
+        }
+    }
 
     /// <summary>
     /// A server's failure is a user's error (exit 1) in one line, never a "bug" (whose exit code 2 would read as

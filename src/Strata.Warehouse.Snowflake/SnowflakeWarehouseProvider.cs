@@ -26,6 +26,27 @@ public sealed class SnowflakeWarehouseProvider : IWarehouseProvider
     /// <inheritdoc />
     public async Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default)
     {
+        var (options, authenticator) = Connection(config);
+        await ProbeAsync(config, options, authenticator, cancellationToken);
+        var client = new SnowflakeClient(options, authenticator);
+        return new SnowflakeWarehouse(client, $"{options.Endpoint}/{options.Database}");
+    }
+
+    /// <summary>
+    /// A client for the account <c>warehouse.*</c> describes, in no database — for account-level statements (roles,
+    /// compute warehouses, grants: <c>strata infra</c>), which must see a missing database as missing rather than
+    /// have it created — asked once, as <see cref="OpenAsync"/> does. The caller disposes it.
+    /// </summary>
+    public static async Task<SnowflakeClient> OpenAccountClientAsync(StrataConfig config, CancellationToken cancellationToken = default)
+    {
+        var (options, authenticator) = Connection(config);
+        options = options with { Database = null };
+        await ProbeAsync(config, options, authenticator, cancellationToken);
+        return new SnowflakeClient(options, authenticator);
+    }
+
+    private static (SnowflakeClientOptions Options, SnowflakeAuthenticator Authenticator) Connection(StrataConfig config)
+    {
         ArgumentNullException.ThrowIfNull(config);
         var account = Required(config, Settings.WarehouseAccount);
         var options = new SnowflakeClientOptions
@@ -36,21 +57,27 @@ public sealed class SnowflakeWarehouseProvider : IWarehouseProvider
             Role = config.Text(Settings.WarehouseRole) is { } role ? SnowflakeIdentifiers.Stored(role) : null,
             StatementTimeout = config.Duration(Settings.WarehouseStatementTimeout),
         };
-        var authenticator = Authenticator(config, account);
-        await ProbeAsync(options, authenticator, cancellationToken);
-        var client = new SnowflakeClient(options, authenticator);
-        return new SnowflakeWarehouse(client, $"{options.Endpoint}/{options.Database}");
+        return (options, Authenticator(config, account));
     }
 
     /// <summary>
     /// One statement with few retries: an unreachable account fails in seconds, not after the full backoff. It runs
     /// without a database, which it then creates when missing and the role may (else the first statement says why).
+    /// A refusal names the role and where it was configured (a part's own role comes from infra.yml).
     /// </summary>
-    private static async Task ProbeAsync(SnowflakeClientOptions options, SnowflakeAuthenticator authenticator, CancellationToken cancellationToken)
+    private static async Task ProbeAsync(StrataConfig config, SnowflakeClientOptions options, SnowflakeAuthenticator authenticator, CancellationToken cancellationToken)
     {
         using var probe = new SnowflakeClient(options with { Database = null, MaxRetries = 1, RequestTimeout = TimeSpan.FromSeconds(20) }, authenticator);
         var job = WarehouseJob.Current ?? "open";
-        await probe.ExecuteAsync("SELECT CURRENT_VERSION()", job, cancellationToken: cancellationToken);
+        try
+        {
+            await probe.ExecuteAsync("SELECT CURRENT_VERSION()", job, cancellationToken: cancellationToken);
+        }
+        catch (WarehouseException ex) when (options.Role is { } role && ex.Kind is WarehouseErrorKind.Rejected or WarehouseErrorKind.Permission)
+        {
+            throw new WarehouseException($"{ex.Message} (as role {role}, from {config.Get(Settings.WarehouseRole).Origin})", ex, ex.Kind, ex.SqlState);
+        }
+
         if (options.Database is { } database)
         {
             try

@@ -79,14 +79,37 @@ public sealed class StrataConfig
     /// The same configuration with the warehouse reached as another login (a part's own, made by <c>strata infra
     /// apply</c>); <paramref name="origin"/> says where it came from in <c>config show</c> and errors.
     /// </summary>
-    public StrataConfig WithWarehouseLogin(string user, string password, string origin)
+    public StrataConfig WithWarehouseLogin(string user, string password, string origin) =>
+        WithCopy([(Settings.WarehouseUser, user)], origin, new ConfigValue(Settings.WarehousePassword, password, origin));
+
+    /// <summary>
+    /// The same configuration with non-secret <paramref name="settings"/> replaced (a part's Snowflake role and compute
+    /// warehouse, from infra.yml); <paramref name="origin"/> says where they came from in <c>config show</c> and errors.
+    /// </summary>
+    public StrataConfig With(IReadOnlyList<(SettingDefinition Setting, string Value)> settings, string origin)
     {
-        var values = new Dictionary<string, ConfigValue>(_values) { [Settings.WarehouseUser.Path] = new(Settings.WarehouseUser, user, origin) };
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.FirstOrDefault(s => s.Setting.IsSecret) is { Setting: { } secret })
+        {
+            throw new ArgumentException($"{secret.Path} is a secret; secrets are not replaced this way", nameof(settings));
+        }
+
+        return WithCopy(settings, origin, PartLoginPassword);
+    }
+
+    private StrataConfig WithCopy(IReadOnlyList<(SettingDefinition Setting, string Value)> settings, string origin, ConfigValue? partLoginPassword)
+    {
+        var values = new Dictionary<string, ConfigValue>(_values);
+        foreach (var (setting, value) in settings)
+        {
+            values[setting.Path] = new ConfigValue(setting, value, origin);
+        }
+
         return new StrataConfig(ProjectDirectory, values, _environment)
         {
             Warnings = Warnings,
             ProfilePassword = ProfilePassword,
-            PartLoginPassword = new ConfigValue(Settings.WarehousePassword, password, origin),
+            PartLoginPassword = partLoginPassword,
         };
     }
 

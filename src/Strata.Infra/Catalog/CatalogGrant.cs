@@ -15,11 +15,17 @@ public sealed record CatalogGrant(string Privilege, string ObjectKind, string Ob
     /// <summary>The privilege of a role membership.</summary>
     public const string Member = "MEMBER";
 
+    /// <summary>The privilege of a role granted to a user (Snowflake's <c>GRANT ROLE … TO USER …</c>; <see cref="Grantee"/> is the user).</summary>
+    public const string UserMember = "MEMBER (USER)";
+
     /// <summary>Everyone (PostgreSQL's PUBLIC pseudo-role).</summary>
     public const string Public = "PUBLIC";
 
     /// <summary>What a plan says about it, e.g. <c>SELECT on table gold.x to r</c> (<paramref name="preposition"/> is <c>from</c> for a revoke).</summary>
-    public string Describe(string preposition = "to") => Privilege == Member
-        ? $"membership of {Grantee} in role {ObjectName}"
-        : $"{Privilege} on {ObjectKind} {ObjectName}{(CreatedBy is null ? "" : $" (created by {CreatedBy})")} {preposition} {Grantee}";
+    public string Describe(string preposition = "to") => Privilege switch
+    {
+        Member => $"membership of {Grantee} in role {ObjectName}",
+        UserMember => $"membership of user {Grantee} in role {ObjectName}",
+        _ => $"{Privilege} on {ObjectKind} {ObjectName}{(CreatedBy is null ? "" : $" (created by {CreatedBy})")} {preposition} {Grantee}",
+    };
 }

@@ -2,8 +2,8 @@ namespace Strata.Infra.Snowflake;
 
 /// <summary>
 /// What <c>strata infra</c> needs of a Snowflake connection: SHOW output to plan from, and running the plan's
-/// statements one by one. The Snowflake adapter (its SQL API v2 client) implements it and hands it to
-/// <see cref="InfraService"/>; nothing in this project speaks HTTP.
+/// statements one by one. <c>Strata.Platform.SnowflakeInfraSession</c> implements it over the adapter's SQL API v2
+/// client and the CLI hands it to <see cref="InfraService"/>; nothing in this project speaks HTTP.
 /// </summary>
 public interface ISnowflakeSession : ISnowflakeShow
 {

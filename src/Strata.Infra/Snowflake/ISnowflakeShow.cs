@@ -2,8 +2,8 @@ namespace Strata.Infra.Snowflake;
 
 /// <summary>
 /// Runs one <c>SHOW …</c> statement and returns its rows, each column by its lower-case name as Snowflake documents it
-/// (<c>privilege</c>, <c>granted_on</c>, <c>name</c>, <c>grantee_name</c>, <c>size</c>, …), values as text. The Snowflake
-/// adapter's SQL API v2 client implements it (its result sets are already text); tests feed captured output.
+/// (<c>privilege</c>, <c>granted_on</c>, <c>name</c>, <c>grantee_name</c>, <c>size</c>, …), values as text.
+/// <see cref="ISnowflakeSession"/> reads it through the SQL API; tests feed captured output.
 /// </summary>
 public interface ISnowflakeShow
 {

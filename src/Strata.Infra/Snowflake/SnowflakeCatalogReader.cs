@@ -3,10 +3,11 @@ using Strata.Infra.Catalog;
 namespace Strata.Infra.Snowflake;
 
 /// <summary>
-/// Reads what a Snowflake account has of a declaration through <see cref="ISnowflakeShow"/>: SHOW ROLES, DATABASES,
-/// SCHEMAS, WAREHOUSES, RESOURCE MONITORS, GRANTS TO ROLE (each managed role) and FUTURE GRANTS IN SCHEMA (each
-/// managed schema); with --prune also SHOW GRANTS ON each managed object, for grants to roles it does not manage.
-/// OWNERSHIP is read but never managed: ownership is not revoked.
+/// Reads what a Snowflake account has of a (completed) declaration through <see cref="ISnowflakeShow"/>: SHOW ROLES,
+/// DATABASES, SCHEMAS, WAREHOUSES, RESOURCE MONITORS, GRANTS TO ROLE and GRANTS OF ROLE (each managed role: its
+/// privileges, and the users it is granted to) and FUTURE GRANTS IN SCHEMA (each managed schema); with --prune also
+/// SHOW GRANTS ON each managed object, for grants to roles it does not manage. OWNERSHIP is read but never managed:
+/// ownership is not revoked.
 /// </summary>
 internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
 {
@@ -14,7 +15,7 @@ internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
     {
         var objects = new List<CatalogObject>();
         var grants = new List<CatalogGrant>();
-        var database = SnowflakeNames.Name(declaration.Database);
+        var database = SnowflakeNames.Name(declaration.Database!);
 
         foreach (var row in await show.ShowAsync("SHOW ROLES", cancellationToken))
         {
@@ -62,9 +63,12 @@ internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
         }
 
         var existing = objects.Select(o => o.Key).ToHashSet();
-        foreach (var role in SnowflakeDesiredState.Roles(declaration).Select(r => SnowflakeNames.Name(r.Name)).Where(r => existing.Contains((ObjectKinds.Role, r))))
+        foreach (var role in declaration.Roles.Select(r => SnowflakeNames.Name(r.Name)).Where(r => existing.Contains((ObjectKinds.Role, r))))
         {
             grants.AddRange((await show.ShowAsync($"SHOW GRANTS TO ROLE {SnowflakeNames.Sql(role)}", cancellationToken)).Select(Grant).OfType<CatalogGrant>());
+            grants.AddRange((await show.ShowAsync($"SHOW GRANTS OF ROLE {SnowflakeNames.Sql(role)}", cancellationToken))
+                .Where(row => Text(row, "granted_to") == "USER")
+                .Select(row => new CatalogGrant(CatalogGrant.UserMember, ObjectKinds.Role, Text(row, "role"), Text(row, "grantee_name"))));
         }
 
         var schemas = declaration.Schemas.Select(s => SnowflakeNames.Qualified($"{declaration.Database}.{s}")).Where(s => existing.Contains((ObjectKinds.Schema, s))).ToList();
@@ -79,7 +83,7 @@ internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
             var managedObjects = objects.Where(o => o.Kind is ObjectKinds.Warehouse or ObjectKinds.Database or ObjectKinds.Schema)
                 .Where(o => o.Kind != ObjectKinds.Schema || schemas.Contains(o.Name))
                 .Where(o => o.Kind != ObjectKinds.Database || o.Name == database)
-                .Where(o => o.Kind != ObjectKinds.Warehouse || SnowflakeDesiredState.Warehouses(declaration).Any(w => SnowflakeNames.Name(w.Name) == o.Name));
+                .Where(o => o.Kind != ObjectKinds.Warehouse || declaration.Warehouses.Any(w => SnowflakeNames.Name(w.Name) == o.Name));
             foreach (var target in managedObjects)
             {
                 grants.AddRange((await show.ShowAsync($"SHOW GRANTS ON {target.Kind.ToUpperInvariant()} {SnowflakeNames.Sql(target.Name)}", cancellationToken)).Select(Grant).OfType<CatalogGrant>());

@@ -6,8 +6,17 @@ namespace Strata.Infra.Snowflake;
 /// </summary>
 public sealed class SnowflakeDeclaration
 {
-    /// <summary>The database Strata writes to.</summary>
-    public string Database { get; set; } = "STRATA";
+    /// <summary>The database Strata writes to; unset means strata.yml's <c>warehouse.database</c>, so the two cannot disagree.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>Prefixes the default roles, compute warehouses and resource monitor: <c>STRATA_INGESTION</c>, <c>STRATA_INGESTION_WH</c>, <c>STRATA_MONITOR</c>.</summary>
+    public string Prefix { get; set; } = "STRATA_";
+
+    /// <summary>
+    /// Whether each part connects with its own role (<c>&lt;prefix&gt;INGESTION</c>, …) and that role's compute warehouse,
+    /// as the configured <c>warehouse.user</c>, to whom plan and apply then grant the part roles.
+    /// </summary>
+    public bool UsePartRoles { get; set; }
 
     /// <summary>Its schemas.</summary>
     public List<string> Schemas { get; set; } = ["BRONZE", "SILVER", "GOLD", "_STRATA"];
@@ -62,6 +71,9 @@ public sealed class SnowflakeRole
 
     /// <summary>What it may do.</summary>
     public List<SnowflakeGrant> Grants { get; set; } = [];
+
+    /// <summary>The users it is granted to (<c>GRANT ROLE … TO USER …</c>).</summary>
+    public List<string> Users { get; set; } = [];
 }
 
 /// <summary>

@@ -8,17 +8,20 @@ internal static class SnowflakeDesiredState
     /// <summary>Roles never revoked from, with or without --prune.</summary>
     public static readonly IReadOnlySet<string> SystemRoles = new HashSet<string>(["ACCOUNTADMIN", "SECURITYADMIN", "SYSADMIN", "USERADMIN", "ORGADMIN", "PUBLIC"], StringComparer.Ordinal);
 
+    /// <summary>What <paramref name="declaration"/> (completed: <see cref="SnowflakeDefaults.Complete"/>) asks for, given what <paramref name="live"/> has.</summary>
     public static DesiredState Build(SnowflakeDeclaration declaration, CatalogState live)
     {
-        var objects = new List<CatalogObject> { new(ObjectKinds.Database, SnowflakeNames.Name(declaration.Database)) };
-        objects.AddRange(declaration.Schemas.Select(s => new CatalogObject(ObjectKinds.Schema, SnowflakeNames.Qualified($"{declaration.Database}.{s}"))));
-        objects.AddRange(Monitors(declaration).Select(m => new CatalogObject(ObjectKinds.ResourceMonitor, SnowflakeNames.Name(m.Name),
+        var database = declaration.Database!;
+        var objects = new List<CatalogObject> { new(ObjectKinds.Database, SnowflakeNames.Name(database)) };
+        objects.AddRange(declaration.Schemas.Select(s => new CatalogObject(ObjectKinds.Schema, SnowflakeNames.Qualified($"{database}.{s}"))));
+        objects.AddRange(declaration.ResourceMonitors.Select(m => new CatalogObject(ObjectKinds.ResourceMonitor, SnowflakeNames.Name(m.Name),
             new Dictionary<string, string> { ["credit_quota"] = SnowflakeNames.Number(m.CreditQuota.ToString(System.Globalization.CultureInfo.InvariantCulture)), ["frequency"] = m.Frequency.ToUpperInvariant() })));
-        objects.AddRange(Warehouses(declaration).Select(Warehouse));
+        objects.AddRange(declaration.Warehouses.Select(Warehouse));
 
-        var roles = Roles(declaration);
+        var roles = declaration.Roles;
         objects.AddRange(roles.Select(r => new CatalogObject(ObjectKinds.Role, SnowflakeNames.Name(r.Name))));
         var grants = roles.SelectMany(r => r.Grants.SelectMany(g => g.Privileges.Select(p => Grant(g, p.ToUpperInvariant(), SnowflakeNames.Name(r.Name))))).ToList();
+        grants.AddRange(roles.SelectMany(r => r.Users.Select(u => new CatalogGrant(CatalogGrant.UserMember, ObjectKinds.Role, SnowflakeNames.Name(r.Name), SnowflakeNames.Name(u)))));
 
         // A table read back with a privilege a future grant of its schema gives is that future grant at work, not drift.
         var future = grants.Where(g => g.ObjectKind == ObjectKinds.FutureTables).ToHashSet();
@@ -27,14 +30,6 @@ internal static class SnowflakeDesiredState
         var managed = objects.Where(o => o.Kind == ObjectKinds.Role).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         return new DesiredState(new CatalogState(objects, grants), managed, SystemRoles);
     }
-
-    public static IReadOnlyList<SnowflakeRole> Roles(SnowflakeDeclaration declaration) => declaration.Roles.Count > 0 ? declaration.Roles : SnowflakeDefaults.Roles(declaration);
-
-    public static IReadOnlyList<ComputeWarehouse> Warehouses(SnowflakeDeclaration declaration) =>
-        declaration.Warehouses.Count > 0 ? declaration.Warehouses : SnowflakeDefaults.Warehouses();
-
-    public static IReadOnlyList<ResourceMonitor> Monitors(SnowflakeDeclaration declaration) =>
-        declaration.ResourceMonitors.Count > 0 ? declaration.ResourceMonitors : declaration.Warehouses.Count > 0 ? [] : SnowflakeDefaults.Monitors();
 
     private static CatalogObject Warehouse(ComputeWarehouse warehouse)
     {

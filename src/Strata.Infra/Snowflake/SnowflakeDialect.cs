@@ -2,7 +2,7 @@ using Strata.Infra.Catalog;
 
 namespace Strata.Infra.Snowflake;
 
-/// <summary>Snowflake's spelling of a change: CREATE/ALTER WAREHOUSE, RESOURCE MONITOR, ROLE; GRANT … TO ROLE; future grants.</summary>
+/// <summary>Snowflake's spelling of a change: CREATE/ALTER WAREHOUSE, RESOURCE MONITOR, ROLE; GRANT … TO ROLE or USER; future grants.</summary>
 internal sealed class SnowflakeDialect : IInfraDialect
 {
     public IReadOnlyList<InfraStatement> Statements(CatalogChange change)
@@ -47,6 +47,7 @@ internal sealed class SnowflakeDialect : IInfraDialect
         var name = SnowflakeNames.Sql(grant.ObjectName);
         return grant.ObjectKind switch
         {
+            ObjectKinds.Role when grant.Privilege == CatalogGrant.UserMember => [$"{verb} ROLE {name} {direction} USER {SnowflakeNames.Identifier(grant.Grantee)}"],
             ObjectKinds.Role => [$"{verb} ROLE {name} {direction} {grantee}"],
 
             // Tables that exist already get the privilege once; the future grant covers the ones made later.

@@ -16,14 +16,26 @@ internal static partial class SnowflakeNames
     /// <summary>A dotted name, each part normalised.</summary>
     public static string Qualified(string name) => string.Join('.', name.Split('.').Select(Name));
 
-    /// <summary>An identifier for a statement: bare when Snowflake would upper-case it anyway, quoted otherwise.</summary>
-    public static string Sql(string name) => string.Join('.', name.Split('.').Select(part =>
-        UpperIdentifier().IsMatch(part) ? part : "\"" + part.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+    /// <summary>A dotted name for a statement, each part as <see cref="Identifier"/> writes it.</summary>
+    public static string Sql(string name) => string.Join('.', name.Split('.').Select(Identifier));
 
-    /// <summary><c>X-Small</c>, <c>XSMALL</c>, <c>xsmall</c>, <c>XS</c> → <c>XSMALL</c>; <c>2X-Large</c> → <c>XXLARGE</c>.</summary>
+    /// <summary>One identifier for a statement (a user's name may hold a dot): bare when Snowflake would upper-case it anyway, quoted otherwise.</summary>
+    public static string Identifier(string name) =>
+        UpperIdentifier().IsMatch(name) ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>
+    /// <c>X-Small</c>, <c>XSMALL</c>, <c>xsmall</c>, <c>XS</c> → <c>XSMALL</c>; <c>2X-Large</c> and <c>X2LARGE</c> → <c>XXLARGE</c>;
+    /// <c>4X-Large</c> → <c>X4LARGE</c> (CREATE WAREHOUSE's keywords: XXLARGE, XXXLARGE, then X4LARGE to X6LARGE).
+    /// </summary>
     public static string Size(string size)
     {
         var compact = size.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToUpperInvariant();
+        if (LargeTimes().Match(compact) is { Success: true } large)
+        {
+            var times = int.Parse(large.Groups["before"].Success ? large.Groups["before"].Value : large.Groups["after"].Value, CultureInfo.InvariantCulture);
+            return times <= 3 ? new string('X', times) + "LARGE" : $"X{times}LARGE";
+        }
+
         return compact switch
         {
             "XS" => "XSMALL",
@@ -31,7 +43,6 @@ internal static partial class SnowflakeNames
             "M" => "MEDIUM",
             "L" => "LARGE",
             "XL" => "XLARGE",
-            _ when compact.Length > 2 && char.IsDigit(compact[0]) && compact[1] == 'X' => new string('X', compact[0] - '0') + compact[2..],
             _ => compact,
         };
     }
@@ -42,6 +53,9 @@ internal static partial class SnowflakeNames
 
     /// <summary><c>true</c>, <c>TRUE</c>, <c>Y</c> → <c>true</c>.</summary>
     public static string Boolean(string value) => value.ToUpperInvariant() is "TRUE" or "Y" or "YES" ? "true" : "false";
+
+    [GeneratedRegex("^(?:(?<before>[2-6])X|X(?<after>[2-6]))LARGE$")]
+    private static partial Regex LargeTimes();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_$]*$")]
     private static partial Regex PlainIdentifier();

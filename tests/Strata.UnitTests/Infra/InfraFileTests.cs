@@ -28,7 +28,9 @@ public sealed class InfraFileTests
         Assert.Equal("fin_ingestion", declaration.Warehouse.RoleOf("ingestion"));
         Assert.Equal(["gold", "marts"], declaration.Warehouse.GoldSchemas);
         Assert.Equal(["silver"], declaration.Warehouse.SilverSchemas);
-        Assert.Equal("STRATA", declaration.Snowflake!.Database);
+        Assert.Null(declaration.Snowflake!.Database); // strata.yml's warehouse.database
+        Assert.Equal("STRATA_", declaration.Snowflake.Prefix);
+        Assert.False(declaration.Snowflake.UsePartRoles);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal sealed class InfraApplyCommand(CliRuntime runtime, SpectreStrataConsole
 {
     public override async Task<int> ExecuteAsync(CommandContext context, InfraApplySettings settings, CancellationToken cancellationToken)
     {
-        var service = Service(settings);
+        await using var service = await ServiceAsync(settings, cancellationToken);
         var plan = await service.PlanAsync(settings.Prune, cancellationToken: cancellationToken);
         if (!settings.Json)
         {

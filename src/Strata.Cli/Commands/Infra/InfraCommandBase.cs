@@ -1,7 +1,9 @@
 using Strata.Cli.Infrastructure;
 using Strata.Cli.Output;
+using Strata.Configuration;
 using Strata.Infra;
 using Strata.Infra.Declaration;
+using Strata.Platform;
 using Strata.Warehouse.Metadata;
 
 namespace Strata.Cli.Commands.Infra;
@@ -13,14 +15,19 @@ internal abstract class InfraCommandBase<TSettings>(CliRuntime runtime, SpectreS
     /// <summary>Exit code of a plan with changes (0 means none, 1 an error), for CI drift checks.</summary>
     public const int ChangesExitCode = 2;
 
-    protected InfraService Service(TSettings settings)
+    /// <summary>The service; on a Snowflake warehouse with a <c>snowflake:</c> section, with a session to the account (the caller disposes the service).</summary>
+    protected async Task<InfraService> ServiceAsync(TSettings settings, CancellationToken cancellationToken)
     {
         var config = LoadConfig(settings);
-        return new InfraService(config, InfraFile.Load(config.ProjectDirectory), async cancellationToken =>
+        var declaration = InfraFile.Load(config.ProjectDirectory);
+        var snowflake = config.Text(Settings.WarehouseEngine) == "snowflake" && declaration.Snowflake is not null
+            ? await SnowflakeInfraSession.OpenAsync(config, cancellationToken)
+            : null;
+        return new InfraService(config, declaration, async token =>
         {
             // The admin login creates and migrates _strata, so the parts' least-privilege logins never need to.
-            await using var warehouse = await Strata.Platform.Warehouses.OpenAsync(config, cancellationToken);
-            await StrataSchema.EnsureAsync(warehouse, cancellationToken);
-        });
+            await using var warehouse = await Warehouses.OpenAsync(config, token);
+            await StrataSchema.EnsureAsync(warehouse, token);
+        }, snowflake);
     }
 }

@@ -12,7 +12,8 @@ internal sealed class InfraDriftCommand(CliRuntime runtime, SpectreStrataConsole
 {
     public override async Task<int> ExecuteAsync(CommandContext context, InfraPlanSettings settings, CancellationToken cancellationToken)
     {
-        var plan = await Service(settings).PlanAsync(settings.Prune, serversOnly: true, cancellationToken);
+        await using var service = await ServiceAsync(settings, cancellationToken);
+        var plan = await service.PlanAsync(settings.Prune, serversOnly: true, cancellationToken);
         if (settings.Json)
         {
             Console.Json(PlanView.Json(plan));

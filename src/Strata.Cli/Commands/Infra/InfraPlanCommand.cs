@@ -9,7 +9,8 @@ internal sealed class InfraPlanCommand(CliRuntime runtime, SpectreStrataConsole 
 {
     public override async Task<int> ExecuteAsync(CommandContext context, InfraPlanSettings settings, CancellationToken cancellationToken)
     {
-        var plan = await Service(settings).PlanAsync(settings.Prune, cancellationToken: cancellationToken);
+        await using var service = await ServiceAsync(settings, cancellationToken);
+        var plan = await service.PlanAsync(settings.Prune, cancellationToken: cancellationToken);
         if (settings.Json)
         {
             Console.Json(PlanView.Json(plan));

@@ -29,6 +29,16 @@ public static partial class SnowflakeGrammar
     {
         ArgumentNullException.ThrowIfNull(statements);
         Assert.NotEmpty(statements);
+        var results = await ParseAsync(statements);
+        var failures = statements.Zip(results)
+            .Select(p => (Sql: p.First, Error: p.Second ?? NotSnowflake.Where(n => n.Pattern.IsMatch(Unquoted().Replace(p.First, "''"))).Select(n => n.Why).FirstOrDefault()))
+            .Where(p => p.Error is not null).Select(p => $"{p.Error}\n  in: {p.Sql}").ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of {statements.Count} statements do not parse as Snowflake SQL:\n{string.Join("\n", failures)}");
+    }
+
+    /// <summary>The parser's error for each statement, in order; null where it parsed.</summary>
+    private static async Task<string?[]> ParseAsync(IReadOnlyCollection<string> statements)
+    {
         var folder = Path.Combine(Repository.Root, "tests", "sql-grammar");
         if (!Directory.Exists(Path.Combine(folder, "node_modules", "@guanmingchiu", "sqlparser-ts")))
         {
@@ -51,11 +61,7 @@ public static partial class SnowflakeGrammar
         await node.WaitForExitAsync(deadline.Token);
         Assert.True(node.ExitCode == 0, $"node parse.mjs failed: {await errors}");
 
-        var results = JsonSerializer.Deserialize<string?[]>(await output)!;
-        var failures = statements.Zip(results)
-            .Select(p => (Sql: p.First, Error: p.Second ?? NotSnowflake.Where(n => n.Pattern.IsMatch(Unquoted().Replace(p.First, "''"))).Select(n => n.Why).FirstOrDefault()))
-            .Where(p => p.Error is not null).Select(p => $"{p.Error}\n  in: {p.Sql}").ToList();
-        Assert.True(failures.Count == 0, $"{failures.Count} of {statements.Count} statements do not parse as Snowflake SQL:\n{string.Join("\n", failures)}");
+        return JsonSerializer.Deserialize<string?[]>(await output)!;
     }
 
     // String literals and quoted names, whose text is data, not syntax.

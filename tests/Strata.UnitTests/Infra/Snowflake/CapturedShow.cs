@@ -16,6 +16,18 @@ internal sealed class CapturedShow : ISnowflakeShow
 
     public List<string> Asked { get; } = [];
 
+    /// <summary>Adds a row to what <paramref name="statement"/> answers (a grant made by hand, say).</summary>
+    public CapturedShow With(string statement, Dictionary<string, string?> row)
+    {
+        if (!_outputs.TryGetValue(statement, out var rows))
+        {
+            _outputs[statement] = rows = [];
+        }
+
+        rows.Add(row);
+        return this;
+    }
+
     public Task<IReadOnlyList<IReadOnlyDictionary<string, string?>>> ShowAsync(string statement, CancellationToken cancellationToken = default)
     {
         Asked.Add(statement);

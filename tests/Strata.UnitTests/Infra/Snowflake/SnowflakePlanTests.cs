@@ -4,7 +4,7 @@ using Strata.Infra.Snowflake;
 
 namespace Strata.UnitTests.Infra.Snowflake;
 
-/// <summary>The Snowflake plan from captured SHOW output against the default declaration (an empty <c>snowflake:</c> section).</summary>
+/// <summary>The Snowflake plan from captured SHOW output against the default declaration (an empty <c>snowflake:</c> section, warehouse.database STRATA).</summary>
 public sealed class SnowflakePlanTests
 {
     private static readonly SnowflakeDeclaration Declaration = InfraFile.Parse("snowflake: {}\n", "infra.yml").Snowflake!;
@@ -81,8 +81,12 @@ public sealed class SnowflakePlanTests
     [InlineData("Medium", "MEDIUM")]
     [InlineData("2X-Large", "XXLARGE")]
     [InlineData("XXLARGE", "XXLARGE")]
+    [InlineData("X2LARGE", "XXLARGE")]
+    [InlineData("3X-Large", "XXXLARGE")]
+    [InlineData("4X-Large", "X4LARGE")]
+    [InlineData("X6LARGE", "X6LARGE")]
     public void Warehouse_sizes_compare_as_Snowflake_means_them(string spelled, string normal) => Assert.Equal(normal, SnowflakeNames.Size(spelled));
 
     private static async Task<IReadOnlyList<PlannedChange>> PlanAsync(string captured, bool prune) =>
-        await new SnowflakePlanner(new CapturedShow(captured), Declaration).PlanAsync(prune);
+        await new SnowflakePlanner(new CapturedShow(captured), Declaration, new SnowflakeTarget("STRATA", User: null)).PlanAsync(prune);
 }
