@@ -81,11 +81,14 @@ public static class PlatformHost
         // schedules, so the tables it makes stay transformation's) and ingestion writes as its own; otherwise both are warehouse.user.
         await using var warehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Transformation));
         await using var ingestionWarehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Ingestion));
+        // Reports read gold, and the dashboard gold and the metadata it shows, each as its own login where infra made one.
+        await using var reportsWarehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Reports));
+        await using var dashboardWarehouse = Strata.Platform.Warehouses.Shared(Strata.Platform.WarehouseLogins.For(config, Strata.Platform.WarehouseLogins.Dashboard));
         var openWarehouse = warehouse.Lend;
         // The jobs' loaded project: a broken project or schedule stops `strata up` here, in one line.
         var jobsWarehouse = await openWarehouse(cancellationToken);
         var jobsTransform = await TransformService.OpenAsync(config, jobsWarehouse, NullConsole.Instance);
-        var reports = ReportService.From(config, jobsTransform, jobsWarehouse, workers);
+        var reports = ReportService.From(config, jobsTransform, await reportsWarehouse.Lend(cancellationToken), workers);
         // only_if_fresh measures a report's data as the overview measures gold: the age of the relations it reads.
         reports.Freshness = new Reports.Delivery.DeliveryFreshness(
             relations => state.AgesSeconds(clock.GetUtcNow().UtcDateTime).Where(a => relations.Contains(a.Key)).Select(a => (double?)a.Value).Max() is { } age ? TimeSpan.FromSeconds(age) : null,
@@ -122,7 +125,7 @@ public static class PlatformHost
         // Disposed after the app, which may be answering /docs with it until it stops.
         using var sqlParser = Strata.Platform.Warehouses.SqlParser();
         await using var app = builder.Build();
-        Web.Dashboard.Map(app, config, openWarehouse, state, history, alerts, sqlParser);
+        Web.Dashboard.Map(app, config, new Web.DashboardWarehouses(dashboardWarehouse.Lend, reportsWarehouse.Lend, openWarehouse), state, history, alerts, sqlParser);
         app.MapPrometheusScrapingEndpoint();
         try
         {

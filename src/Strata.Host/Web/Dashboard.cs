@@ -26,8 +26,17 @@ internal static class Dashboard
     /// <summary>The tables a request names (<see cref="HostClient.TableQuery"/>), <c>schema.table</c>.</summary>
     private static List<string> Tables(HttpRequest request) => request.Query["table"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
 
-    public static void Map(WebApplication app, StrataConfig config, OpenWarehouse openWarehouse, PlatformState state, JobHistory history, AlertStore alerts, ISqlParser sqlParser)
+    /// <param name="app">The web app.</param>
+    /// <param name="config">The project's configuration.</param>
+    /// <param name="warehouses">The handles the dashboard reads through, each as its part's login.</param>
+    /// <param name="state">The host's state.</param>
+    /// <param name="history">The host's job runs.</param>
+    /// <param name="alerts">The host's alerts.</param>
+    /// <param name="sqlParser">The parser of the docs page's lineage.</param>
+    public static void Map(WebApplication app, StrataConfig config, DashboardWarehouses warehouses, PlatformState state, JobHistory history, AlertStore alerts, ISqlParser sqlParser)
     {
+        ArgumentNullException.ThrowIfNull(warehouses);
+        var openWarehouse = warehouses.Host;
         var security = new DashboardSecurity(config.Text(Settings.DashboardHost) ?? "127.0.0.1", config.Secret(Settings.DashboardToken));
         app.Use((context, next) => security.HandleAsync(context, _ => next()));
         app.Use(async (context, next) =>
@@ -35,9 +44,10 @@ internal static class Dashboard
             using var job = WarehouseJob.Begin("dashboard");
             await next();
         });
-        var warehouse = new Lazy<Task<IWarehouse>>(() => openWarehouse(CancellationToken.None));
-        var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await warehouse.Value, NullConsole.Instance));
-        var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouse.Value, NullConsole.Instance));
+        var warehouse = new Lazy<Task<IWarehouse>>(() => warehouses.Dashboard(CancellationToken.None));
+        // The project and its catalog as the host builds them: the docs page describes every model, silver's too.
+        var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await openWarehouse(CancellationToken.None), NullConsole.Instance));
+        var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouses.Reports(CancellationToken.None), NullConsole.Instance));
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () =>
@@ -88,6 +98,12 @@ internal static class Dashboard
         });
     }
 }
+
+/// <summary>The dashboard's warehouse handles: each part's reads as that part's login (<c>strata infra</c>), the same handle where the warehouse has no logins.</summary>
+/// <param name="Dashboard">Run and test history, the overview, model pages.</param>
+/// <param name="Reports">Reports asked for on the dashboard.</param>
+/// <param name="Host">The host's own: the models' catalog, and the API the CLI uses while the host owns a DuckDB warehouse.</param>
+public sealed record DashboardWarehouses(OpenWarehouse Dashboard, OpenWarehouse Reports, OpenWarehouse Host);
 
 /// <summary>What <c>POST /api/ingest/resync</c> took: the tables to snapshot afresh (empty = every table).</summary>
 /// <param name="Tables">The tables, <c>schema.table</c>.</param>

@@ -39,6 +39,17 @@ public sealed class InfraHostTests() : SharedServerTest("infra_host", initialize
             // The host records its work in _strata as transformation's login too.
             await Eventually.TrueAsync(async () => await Server.ScalarAsync<long>("SELECT count(*) FROM _strata.model_runs", Warehouse) > 0,
                 TimeSpan.FromSeconds(30), "the host to record its model runs");
+
+            // The dashboard reads as its own login, and a report asked for on it runs as the reports login.
+            var host = await Eventually.ValueAsync(() => Strata.Host.HostFile.Read(Project.LoadConfig()), TimeSpan.FromSeconds(30), "the host to announce its dashboard");
+            using var client = new HttpClient { BaseAddress = new Uri(host.Url) };
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await client.GetAsync(new Uri("api/overview", UriKind.Relative))).StatusCode);
+            using var reports = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/reports", UriKind.Relative)));
+            var report = await client.GetAsync(new Uri($"api/reports/{reports.RootElement[0].GetProperty("name").GetString()}", UriKind.Relative));
+            Assert.True(report.IsSuccessStatusCode, await report.Content.ReadAsStringAsync());
+            var logins = await Server.ScalarAsync<string>($"SELECT string_agg(DISTINCT usename::text, ',') FROM pg_stat_activity WHERE datname = '{Warehouse}'", Warehouse);
+            Assert.Contains(_prefix + "reports", logins!.Split(','));
+            Assert.Contains(_prefix + "dashboard", logins.Split(','));
         }
         finally
         {
