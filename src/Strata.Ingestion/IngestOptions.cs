@@ -30,6 +30,12 @@ public sealed record IngestOptions
     /// </summary>
     public bool StreamInProgress { get; init; } = true;
 
+    /// <summary>
+    /// Ask for binary values (PostgreSQL 14+) when every published table has readers for them; otherwise, or once
+    /// the stream meets what only text carries, text.
+    /// </summary>
+    public bool BinaryValues { get; init; } = true;
+
     /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>
     public int SpillAfter { get; init; } = 100_000;
 
@@ -64,6 +70,7 @@ public sealed record IngestOptions
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
             StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) != "false",
+            BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) != "false",
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
             SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),
         };

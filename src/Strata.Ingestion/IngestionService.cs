@@ -27,6 +27,9 @@ public sealed class IngestionService
     private readonly StrataConfig _config;
     private readonly IStrataConsole _console;
     private readonly SourceSettings _source;
+    // Set once the binary stream met what only text carries: every later attempt of this process streams text.
+    private bool _textOnly;
+
     // Both outlive an attempt: a retried attempt verifies the same tables and drops the same resynced changes.
     private readonly ResyncPoints _resynced = new();
     private readonly RelationTracker _relations;
@@ -120,7 +123,7 @@ public sealed class IngestionService
                 _console.Warning(why);
                 options.OnRetrying?.Invoke(why);
             },
-            isTransient: e => _streamed && IsTransient(e),
+            isTransient: e => (_streamed && IsTransient(e)) || e is TextDecodingNeededException,
             maxDelay: TimeSpan.FromSeconds(30));
         var result = await retry.ExecuteAsync(async token => await RunAttemptAsync(options, token), cancellationToken);
         _phase.Stopped();
@@ -268,13 +271,17 @@ public sealed class IngestionService
         await using var catalog = await cdc.OpenAsync(_source.Database, cancellationToken);
         var spillDirectory = Path.Combine(_config.StateDirectory, "spill", Pipeline);
         SpillFile.Sweep(spillDirectory);
+        // Binary values where the server sends them (14+) and every published table has readers for them; once the
+        // stream meets what only text carries, text for the rest of this process.
+        var binary = options.BinaryValues && !_textOnly && source.PostgreSqlVersion.Major >= 14 && tables.Values.All(BinaryValues.Qualify);
         using var decoder = new PgOutputDecoder(
             (relation, lsn) => _relations.ResolveAsync(relation, lsn, tables, catalog, writer, table => resyncer.RunAsync([table], cancellationToken), cancellationToken),
             new ToastFiller(warehouse, _console),
             spillDirectory,
-            options.SpillAfter);
+            options.SpillAfter,
+            binary);
         // Changes older than a table's resync snapshot are already in it.
-        var pump = new StreamPump(replication.Connection, source, writer, decoder, options, _console, change => !_resynced.Covers(change.Table.BronzeName, change.Lsn));
+        var pump = new StreamPump(replication.Connection, source, writer, decoder, options, _console, change => !_resynced.Covers(change.Table.BronzeName, change.Lsn), binary);
         _streamed = true;
         _phase.Streaming(checkpoint.Value);
         options.OnStreaming?.Invoke();
@@ -286,8 +293,16 @@ public sealed class IngestionService
         {
             // Ctrl+C: every written batch is checkpointed; the one in memory is read again next time.
         }
+        catch (TextDecodingNeededException ex)
+        {
+            // Nothing of the transaction that met it was written: the next attempt streams it again, as text.
+            _textOnly = true;
+            _console.Info(ex.Message);
+            throw;
+        }
 
-        return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString(), writer.Quarantine.Tables);
+        return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString(), writer.Quarantine.Tables,
+            binary ? "binary" : "text");
     }
 
     /// <summary>

@@ -160,6 +160,10 @@ public static class Settings
     public static readonly SettingDefinition IngestStreamInProgress = new("ingest.stream_in_progress", SettingKind.Boolean, "true",
         "Ask PostgreSQL 14+ to stream a large transaction while it runs (pgoutput v2), so that at its commit only the tail is left to receive; false = after its commit (v1)");
 
+    /// <summary>Binary values in the stream.</summary>
+    public static readonly SettingDefinition IngestBinary = new("ingest.binary", SettingKind.Boolean, "true",
+        "Ask PostgreSQL 14+ for binary values when every published table's columns have binary readers (docs/ingestion.md); false = text always");
+
     /// <summary>Throttle of snapshot copies, for tests.</summary>
     public static readonly SettingDefinition IngestSnapshotPauseMilliseconds = new("ingest.snapshot_pause_ms", SettingKind.Integer, "0",
         "Pause after every 1,000 rows a snapshot copies (0 = none); for tests that need a snapshot lasting seconds, never for production", 0, 10_000);
@@ -268,7 +272,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         WarehouseAccount, WarehouseRole, WarehouseCompute, WarehouseAuthenticator, WarehousePrivateKeyFile, WarehousePrivateKey, WarehousePrivateKeyPassphrase,
         WarehouseToken, WarehouseBaseUrl, WarehouseStatementTimeout,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestSnapshotPauseMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestBinary, IngestSnapshotPauseMilliseconds,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,

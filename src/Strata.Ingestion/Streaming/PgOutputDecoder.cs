@@ -16,7 +16,7 @@ internal sealed class PgOutputDecoder : IDisposable
     /// <summary>Prefix of the logical messages Strata emits as heartbeats.</summary>
     public const string HeartbeatPrefix = "strata-heartbeat";
 
-    private readonly Dictionary<uint, (SourceTable Table, string[] Columns)> _relations = [];
+    private readonly Dictionary<uint, (SourceTable Table, string[] Columns, SourceColumn?[] ByPosition)> _relations = [];
     private readonly Func<RelationMessage, ulong, Task<SourceTable>> _resolveRelation;
     private readonly string _spillDirectory;
     private readonly int _spillAfter;
@@ -26,6 +26,7 @@ internal sealed class PgOutputDecoder : IDisposable
     private ulong _commitLsn;
     private DateTime _commitTime;
     private uint _xid;
+    private readonly bool _binary;
     private readonly Dictionary<uint, StreamedTransaction> _streamed = [];
     private (uint Xid, StreamedTransaction Transaction)? _inStream;
 
@@ -33,8 +34,10 @@ internal sealed class PgOutputDecoder : IDisposable
     /// <param name="toastFiller">Fills values the stream left out as unchanged TOAST.</param>
     /// <param name="spillDirectory">Where large transactions are kept until their commit.</param>
     /// <param name="spillAfter">Changes of one transaction held in memory before the rest go to a spill file.</param>
-    public PgOutputDecoder(Func<RelationMessage, ulong, Task<SourceTable>> resolveRelation, ToastFiller toastFiller, string spillDirectory, int spillAfter)
+    /// <param name="binary">The stream carries binary values (<see cref="BinaryValues"/>): a table that cannot stream so stops it.</param>
+    public PgOutputDecoder(Func<RelationMessage, ulong, Task<SourceTable>> resolveRelation, ToastFiller toastFiller, string spillDirectory, int spillAfter, bool binary = false)
     {
+        _binary = binary;
         _resolveRelation = resolveRelation;
         ToastFiller = toastFiller;
         _spillDirectory = spillDirectory;
@@ -53,7 +56,14 @@ internal sealed class PgOutputDecoder : IDisposable
                 return null;
             case RelationMessage relation:
                 // Inside a streamed block the commit LSN is not known yet: never taken for one older than a resync.
-                Relate(relation.RelationId, await _resolveRelation(relation, _inStream is null ? _commitLsn : StreamedTransaction.Uncommitted), relation.Columns.Select(c => c.ColumnName).ToArray());
+                var described = await _resolveRelation(relation, _inStream is null ? _commitLsn : StreamedTransaction.Uncommitted);
+                if (_binary && !BinaryValues.Qualify(described))
+                {
+                    throw new TextDecodingNeededException(described,
+                        $"it has a column whose binary form Strata does not read ({string.Join(", ", described.Columns.Where(c => !BinaryValues.Qualifies(c)).Select(c => $"{c.Name} {c.SourceType}"))})");
+                }
+
+                Relate(relation.RelationId, described, relation.Columns.Select(c => c.ColumnName).ToArray());
                 return null;
             case StreamStartMessage start:
                 StartStream(start.TransactionXid);
@@ -152,7 +162,9 @@ internal sealed class PgOutputDecoder : IDisposable
     }
 
     /// <summary>Remembers the table and column names a relation message describes.</summary>
-    internal void Relate(uint relationId, SourceTable table, string[] columns) => _relations[relationId] = (table, columns);
+    /// <remarks>Each position's column is looked up once here, not once per value.</remarks>
+    internal void Relate(uint relationId, SourceTable table, string[] columns) =>
+        _relations[relationId] = (table, columns, columns.Select(name => table.Columns.FirstOrDefault(c => c.Name == name)).ToArray());
 
     /// <summary>Ends the transaction (a commit message) and hands it on.</summary>
     internal CommittedTransaction Commit(ulong endLsn)
@@ -275,13 +287,14 @@ internal sealed class PgOutputDecoder : IDisposable
     /// </summary>
     private async Task<Row> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
     {
-        var (table, names) = _relations[relationId];
+        var (table, names, byPosition) = _relations[relationId];
         var values = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);
         string? error = null;
         var i = 0;
         await foreach (var value in tuple.WithCancellation(cancellationToken))
         {
-            var name = names[i++];
+            var position = i++;
+            var name = names[position];
             if (value.IsUnchangedToastedValue)
             {
                 ToastFiller.MarkUnchanged(values, name);
@@ -294,7 +307,23 @@ internal sealed class PgOutputDecoder : IDisposable
                 continue;
             }
 
-            var column = table.Columns.First(c => c.Name == name);
+            var column = byPosition[position] ?? throw new InvalidOperationException($"{table.DisplayName} has no column {name}");
+            if (value.Kind == TupleDataKind.BinaryValue)
+            {
+                try
+                {
+                    values[name] = await BinaryValues.ReadAsync(value, column, table, cancellationToken);
+                }
+                catch (IngestionException ex)
+                {
+                    // A value bronze cannot hold (NaN in a numeric, a date out of range): its text is what the
+                    // quarantine keeps, and only the text stream has it.
+                    throw new TextDecodingNeededException(table, ex.Message, ex);
+                }
+
+                continue;
+            }
+
             var text = await value.Get<string>(cancellationToken);
             try
             {

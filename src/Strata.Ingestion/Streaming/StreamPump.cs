@@ -23,7 +23,8 @@ internal sealed class StreamPump(
     PgOutputDecoder decoder,
     IngestOptions options,
     IStrataConsole console,
-    Func<Change, bool> keep)
+    Func<Change, bool> keep,
+    bool binary = false)
 {
     public long Changes { get; private set; }
 
@@ -67,12 +68,13 @@ internal sealed class StreamPump(
 
     /// <summary>
     /// pgoutput v2 with streaming where the server has it (PostgreSQL 14+) and it is not turned off: a large
-    /// transaction arrives while it runs instead of all after its commit. Else v1.
+    /// transaction arrives while it runs instead of all after its commit. Else v1. Binary values when asked (the
+    /// caller checked the server and the tables).
     /// </summary>
     private PgOutputReplicationOptions ReplicationOptions(string publication) =>
         options.StreamInProgress && source.PostgreSqlVersion.Major >= 14
-            ? new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V2, binary: false, streamingMode: PgOutputStreamingMode.On, messages: true)
-            : new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V1, binary: false, messages: true);
+            ? new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V2, binary: binary, streamingMode: PgOutputStreamingMode.On, messages: true)
+            : new PgOutputReplicationOptions([publication], PgOutputProtocolVersion.V1, binary: binary, messages: true);
 
     private async Task ReadAsync(
         PgOutputReplicationSlot slot, PgOutputReplicationOptions replicationOptions, ulong checkpoint, ChannelWriter<CommittedTransaction> output, CancellationToken cancellationToken)
