@@ -34,6 +34,12 @@ internal static class IngestBenchmark
         var (pgRows, pgSeconds) = await SnapshotIntoAsync(source,
             ("STRATA_INGEST_PIPELINE", "bench_pg"), ("STRATA_WAREHOUSE_ENGINE", "postgres"), ("STRATA_WAREHOUSE_DATABASE", "strata_bench_wh"));
         await DropSlotAsync(source, "strata_bench_pg");
+        (long Rows, double Seconds) native;
+        await using (var peer = await NativeReplicationPeer.StartAsync(source))
+        {
+            native = await peer.InitialSyncAsync();
+        }
+
         var rawRate = raw.Rows / raw.Seconds;
         return string.Create(CultureInfo.InvariantCulture, $"""
             | path | rows | seconds | rows/s | ratio |
@@ -41,6 +47,7 @@ internal static class IngestBenchmark
             | `psql -c "COPY … TO STDOUT (FORMAT binary)" > /dev/null`, every published table (ceiling) | {raw.Rows:N0} | {raw.Seconds:0.0} | {rawRate:N0} | 1.00 |
             | `strata ingest` snapshot into DuckDB | {duckRows:N0} | {duckSeconds:0.0} | {duckRows / duckSeconds:N0} | {duckRows / duckSeconds / rawRate:0.00} |
             | `strata ingest` snapshot into PostgreSQL (same server) | {pgRows:N0} | {pgSeconds:0.0} | {pgRows / pgSeconds:N0} | {pgRows / pgSeconds / rawRate:0.00} |
+            | peer: PostgreSQL logical replication, initial sync into a second local cluster (`binary = true`, `streaming = on`) | {native.Rows:N0} | {native.Seconds:0.0} | {native.Rows / native.Seconds:N0} | {native.Rows / native.Seconds / rawRate:0.00} |
 
             Peak memory (RSS) of the process during the DuckDB snapshot: {peak:N0} MB.
             """);
@@ -55,6 +62,9 @@ internal static class IngestBenchmark
         await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
         await DropSlotAsync(source, "bench_recv");
         await source.ExecuteAsync("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
+        // The peer's subscription is synced, then waits (disabled) while the changes are made, like the two slots.
+        await using var peer = await NativeReplicationPeer.StartAsync(source);
+        await peer.PrepareApplyAsync();
         await source.ExecuteAsync("""
             CREATE OR REPLACE PROCEDURE operations.bench_changes(wanted bigint) LANGUAGE plpgsql AS $$
             DECLARE made bigint := 0; i int := 0; size int; base bigint;
@@ -106,12 +116,14 @@ internal static class IngestBenchmark
                 $"the streaming benchmark streamed {result.Changes:N0} changes (and snapshotted {result.SnapshotRows:N0} rows) where {changes:N0} were made: it measured nothing, no figure printed"));
         }
 
+        var peerSeconds = await peer.ApplyAsync(end);
         var recvRate = result.Changes / recvSeconds;
         return string.Create(CultureInfo.InvariantCulture, $"""
             | path | changes | seconds | changes/s | ratio |
             | --- | ---: | ---: | ---: | ---: |
             | `pg_recvlogical` (pgoutput) draining the changes to /dev/null (ceiling) | {result.Changes:N0} | {recvSeconds:0.0} | {recvRate:N0} | 1.00 |
-            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit) | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
+            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit), values {result.Values} | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
+            | peer: PostgreSQL logical replication applying them in a second local cluster (`binary = true`, `streaming = on`) | {result.Changes:N0} | {peerSeconds:0.0} | {result.Changes / peerSeconds:N0} | {result.Changes / peerSeconds / recvRate:0.00} |
 
             {result.Transactions:N0} source transactions of 1–100 inserts or updates.
             """);
