@@ -120,7 +120,12 @@ public sealed class IngestionService
             (exception, attempt, delay) =>
             {
                 var why = $"{Describe(exception)}; resuming from the checkpoint in {delay.TotalSeconds:0.0} s (attempt {attempt})";
-                _console.Warning(why);
+                if (exception is not TextDecodingNeededException)
+                {
+                    // Turning the stream to text is not a fault: the attempt said why, as information.
+                    _console.Warning(why);
+                }
+
                 options.OnRetrying?.Invoke(why);
             },
             isTransient: e => (_streamed && IsTransient(e)) || e is TextDecodingNeededException,
@@ -144,6 +149,7 @@ public sealed class IngestionService
 
     private static string Describe(Exception? exception) => exception switch
     {
+        TextDecodingNeededException text => text.Message,
         PostgresException pg => $"the source ended the connection ({pg.SqlState}: {pg.MessageText})",
         null => "the attempt failed",
         _ => $"lost the connection to the source ({exception.Message})",
