@@ -58,7 +58,7 @@ public sealed class SnowflakeReportStatementTests : IAsyncLifetime
         // Each report once by run, the delivered one again by deliver.
         Assert.Equal(4 + 1, statements.Count(s => s.Contains("from \"GOLD\".\"RPT_", StringComparison.Ordinal)));
         Assert.Contains(statements, s => s.StartsWith("INSERT INTO \"_STRATA\".\"REPORT_DELIVERIES\" ", StringComparison.Ordinal));
-        Assert.Contains(statements, s => s.StartsWith("SELECT delivered_at, report, ", StringComparison.Ordinal));
+        Assert.Contains(statements, s => s.StartsWith("SELECT \"DELIVERED_AT\", \"REPORT\", ", StringComparison.Ordinal));
         await SnowflakeGrammar.AssertParsesExceptGapsAsync(statements);
     }
 

@@ -118,7 +118,7 @@ public sealed partial class WarehouseStateScript
     [GeneratedRegex($@"^DROP TABLE IF EXISTS {Relation}$")]
     private static partial Regex DropTable();
 
-    [GeneratedRegex(@"^INSERT INTO ""_STRATA""\.""SCHEMA_VERSION"" \(version, applied_at\) VALUES \((?<version>[0-9]+),")]
+    [GeneratedRegex(@"^INSERT INTO ""_STRATA""\.""SCHEMA_VERSION"" \(""VERSION"", ""APPLIED_AT""\) VALUES \((?<version>[0-9]+),")]
     private static partial Regex VersionInsert();
 
     [GeneratedRegex($@"^MERGE INTO ""_STRATA""\.""CHECKPOINTS"" .*?(?<pipeline>{Literal}) AS ""PIPELINE"", .*?(?<lsn>-?[0-9]+) AS ""CONFIRMED_LSN""", RegexOptions.Singleline)]
