@@ -12,7 +12,7 @@ internal static class HistoryQuery
     /// <paramref name="partitionBy"/>, then <paramref name="orderBy"/>.
     /// </summary>
     public static string NewestPerSql(IWarehouse warehouse, StrataTable table, string partitionBy, int keep, string orderBy) =>
-        $"SELECT {table.ColumnList} FROM (SELECT {table.ColumnList}, row_number() OVER (PARTITION BY {partitionBy} ORDER BY started_at DESC) AS newest " +
+        $"SELECT {table.ColumnList(warehouse)} FROM (SELECT {table.ColumnList(warehouse)}, row_number() OVER (PARTITION BY {partitionBy} ORDER BY started_at DESC) AS newest " +
         $"FROM {table.Qualified(warehouse)}) AS ranked WHERE newest <= {keep.ToString(CultureInfo.InvariantCulture)} ORDER BY {orderBy}";
 
     /// <summary>

@@ -158,8 +158,15 @@ public static class StrataSchema
 /// <param name="Key">Its primary key, for the tables written by upsert.</param>
 public sealed record StrataTable(string Name, IReadOnlyList<WarehouseColumn> Columns, IReadOnlyList<string>? Key = null)
 {
-    /// <summary>The column names, comma-separated, for explicit inserts and selects.</summary>
-    public string ColumnList => string.Join(", ", Columns.Select(c => c.Name));
+    /// <summary>
+    /// The column names, comma-separated and quoted, for explicit inserts and selects: some are words an engine
+    /// reserves (<c>rows</c>, <c>sample</c>, <c>trigger</c> on Snowflake).
+    /// </summary>
+    public string ColumnList(IWarehouse warehouse)
+    {
+        ArgumentNullException.ThrowIfNull(warehouse);
+        return string.Join(", ", Columns.Select(c => warehouse.Quote(c.Name)));
+    }
 
     /// <summary><c>"_strata"."name"</c> in <paramref name="warehouse"/>'s quoting.</summary>
     public string Qualified(IWarehouse warehouse)
@@ -172,9 +179,9 @@ public sealed record StrataTable(string Name, IReadOnlyList<WarehouseColumn> Col
     public string InsertSql(IWarehouse warehouse)
     {
         ArgumentNullException.ThrowIfNull(warehouse);
-        return $"INSERT INTO {Qualified(warehouse)} ({ColumnList}) VALUES ({string.Join(", ", Columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
+        return $"INSERT INTO {Qualified(warehouse)} ({ColumnList(warehouse)}) VALUES ({string.Join(", ", Columns.Select((_, i) => warehouse.Parameter(i + 1)))})";
     }
 
     /// <summary>A select of every column in column order, then <paramref name="rest"/> (a WHERE, ORDER BY, LIMIT).</summary>
-    public string SelectSql(IWarehouse warehouse, string rest = "") => $"SELECT {ColumnList} FROM {Qualified(warehouse)} {rest}".TrimEnd();
+    public string SelectSql(IWarehouse warehouse, string rest = "") => $"SELECT {ColumnList(warehouse)} FROM {Qualified(warehouse)} {rest}".TrimEnd();
 }

@@ -14,6 +14,9 @@ public sealed partial record CapturedRequest(string Text, IReadOnlyList<string> 
             .ToList();
     }
 
+    /// <summary>Every statement <paramref name="server"/> was sent, a transaction's one by one (so a grammar failure names the one statement).</summary>
+    public static IReadOnlyList<string> StatementsOf(FakeSnowflakeServer server) => Of(server).SelectMany(r => r.Statements).ToList();
+
     /// <summary>A <c>BEGIN … COMMIT</c> request.</summary>
     public bool IsTransaction => Statements.Count > 1;
 

@@ -54,6 +54,21 @@ public sealed class FakeSnowflakeAccount : IAsyncDisposable
         $"{Server.BaseUrl.Host}:{Server.BaseUrl.Port}/STRATA",
         "test");
 
+    /// <summary>Points a project's warehouse at this account, as a user would with <c>STRATA_WAREHOUSE_*</c> (a programmatic access token).</summary>
+    public void UseIn(IDictionary<string, string> environment, string token = "test-pat") => UseIn(environment, Server.BaseUrl, token);
+
+    /// <summary>Points a project's warehouse at the SQL API at <paramref name="baseUrl"/>, as a user would with <c>STRATA_WAREHOUSE_*</c>.</summary>
+    public static void UseIn(IDictionary<string, string> environment, Uri baseUrl, string token)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        environment["STRATA_WAREHOUSE_ENGINE"] = "snowflake";
+        environment["STRATA_WAREHOUSE_ACCOUNT"] = "xy12345";
+        environment["STRATA_WAREHOUSE_BASE_URL"] = baseUrl?.ToString() ?? throw new ArgumentNullException(nameof(baseUrl));
+        environment["STRATA_WAREHOUSE_DATABASE"] = "STRATA";
+        environment["STRATA_WAREHOUSE_AUTHENTICATOR"] = "pat";
+        environment["STRATA_WAREHOUSE_TOKEN"] = token;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 

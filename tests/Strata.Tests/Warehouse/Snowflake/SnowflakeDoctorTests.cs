@@ -49,12 +49,7 @@ public sealed class SnowflakeDoctorTests
     private static TestProject SnowflakeProject(Uri baseUrl, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         var project = TestProject.Empty(name);
-        project.Environment["STRATA_WAREHOUSE_ENGINE"] = "snowflake";
-        project.Environment["STRATA_WAREHOUSE_ACCOUNT"] = "xy12345";
-        project.Environment["STRATA_WAREHOUSE_BASE_URL"] = baseUrl.ToString();
-        project.Environment["STRATA_WAREHOUSE_DATABASE"] = "STRATA";
-        project.Environment["STRATA_WAREHOUSE_AUTHENTICATOR"] = "pat";
-        project.Environment["STRATA_WAREHOUSE_TOKEN"] = Token;
+        FakeSnowflakeAccount.UseIn(project.Environment, baseUrl, Token);
         return project;
     }
 

@@ -20,6 +20,10 @@ public static partial class SnowflakeGrammar
         (new Regex(@"\$[0-9]+"), "Snowflake's bind variables are ?, not $n"),
         (new Regex(@"\b(JSONB|BYTEA|TIMESTAMPTZ|BLOB|UUID|HUGEINT)\b", RegexOptions.IgnoreCase), "not a Snowflake type"),
         (new Regex(@"\bCREATE\s+TEMP\s+", RegexOptions.IgnoreCase), "Snowflake writes TEMPORARY"),
+        // Strata writes unquoted names in lower case and keywords in upper case: these lower-case words stand where a
+        // name does (in a list, a comparison, before FROM), and Snowflake reserves them (docs.snowflake.com/en/sql-reference/reserved-keywords).
+        (new Regex(@"(?<![\w.$])(?:trigger|rows|sample|start|increment|issue)(?=\s*(?:,|\)|=|<|>|$)|\s+(?:FROM|IS|AS|DESC|ASC|AND|OR)\b)"),
+            "a word Snowflake reserves, unquoted where a name stands; quote it"),
     ];
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);

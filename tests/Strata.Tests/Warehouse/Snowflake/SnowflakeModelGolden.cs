@@ -13,7 +13,7 @@ internal static class SnowflakeModelGolden
         DELETE FROM "SILVER"."THINGS" AS t USING "_STRATA_STAGE"."STRATA_LATEST__THINGS__BUILD" AS s WHERE t."ID" = s."ID";
         INSERT INTO "SILVER"."THINGS" ("ID", "NAME", "N", "_LSN", "_COMMIT_TS") SELECT "ID", "NAME", "N", "_LSN", "_COMMIT_TS" FROM "_STRATA_STAGE"."STRATA_LATEST__THINGS__BUILD" WHERE _op <> 'd';
         DELETE FROM "_STRATA"."MODEL_STATE" WHERE model = 'things';
-        INSERT INTO "_STRATA"."MODEL_STATE" (model, lsn, seq, commit_ts, updated_at) VALUES ('things', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
+        INSERT INTO "_STRATA"."MODEL_STATE" ("MODEL", "LSN", "SEQ", "COMMIT_TS", "UPDATED_AT") VALUES ('things', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
         COMMIT
         """";
 
@@ -27,7 +27,7 @@ internal static class SnowflakeModelGolden
         INSERT INTO "SILVER"."THINGS_HISTORY" ("ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, valid_from, valid_to, is_current, is_deleted) SELECT "ID", "NAME", "N", "_LSN", "_COMMIT_TS", _seq, _commit_ts, lead(_commit_ts) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq), lead(_lsn) OVER (PARTITION BY "ID" ORDER BY _lsn, _seq) IS NULL, _op = 'd' FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE (_lsn > 110 OR (_lsn = 110 AND _seq > 2)) AND true AND _op <> 't';
         DELETE FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" WHERE CAST((SELECT CAST('strata guard: ' AS VARCHAR) || strata_violation FROM (SELECT 'id=' || coalesce(CAST(t."ID" AS VARCHAR), 'NULL') AS strata_violation FROM "SILVER"."THINGS_HISTORY" AS t WHERE t.is_current AND EXISTS (SELECT 1 FROM "_STRATA_STAGE"."STRATA_BATCH__THINGS_HISTORY__BUILD" AS s WHERE t."ID" = s."ID") GROUP BY t."ID" HAVING count(*) > 1) AS guard LIMIT 1) AS NUMBER(19,0)) IS NOT NULL;
         DELETE FROM "_STRATA"."MODEL_STATE" WHERE model = 'things_history';
-        INSERT INTO "_STRATA"."MODEL_STATE" (model, lsn, seq, commit_ts, updated_at) VALUES ('things_history', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
+        INSERT INTO "_STRATA"."MODEL_STATE" ("MODEL", "LSN", "SEQ", "COMMIT_TS", "UPDATED_AT") VALUES ('things_history', 120, 3, '2025-12-01 08:30:00.0000000', '<now>');
         COMMIT
         """";
 

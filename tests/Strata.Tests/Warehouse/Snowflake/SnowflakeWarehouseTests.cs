@@ -265,11 +265,11 @@ public sealed class SnowflakeWarehouseTests
     [Fact]
     public async Task The_grammar_check_refuses_what_is_not_Snowflake_SQL()
     {
-        foreach (var wrong in new[] { "SELEC 1", "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING", "CREATE TABLE t (a TIMESTAMPTZ)" })
+        foreach (var wrong in new[] { "SELEC 1", "INSERT INTO t (a) VALUES ($1) ON CONFLICT (a) DO NOTHING", "CREATE TABLE t (a TIMESTAMPTZ)", "SELECT job, trigger FROM runs" })
         {
             await Assert.ThrowsAnyAsync<Xunit.Sdk.XunitException>(() => SnowflakeGrammar.AssertParsesAsync([wrong]));
         }
 
-        await SnowflakeGrammar.AssertParsesAsync(["SELECT 'ON CONFLICT $1' AS \"TIMESTAMPTZ\""]);
+        await SnowflakeGrammar.AssertParsesAsync(["SELECT 'ON CONFLICT $1' AS \"TIMESTAMPTZ\"", "SELECT job, \"TRIGGER\", sum(x) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM runs"]);
     }
 }
