@@ -26,9 +26,10 @@ public sealed record IngestOptions
 
     /// <summary>
     /// Ask the server to stream large transactions while they run (pgoutput v2, PostgreSQL 14+), so that at their
-    /// commit only the tail is left to receive; off, or on older servers, they arrive after their commit (v1).
+    /// commit only the tail is left to receive; off (the default: it measured slower, docs/benchmarks.md), or on older
+    /// servers, they arrive after their commit (v1).
     /// </summary>
-    public bool StreamInProgress { get; init; } = true;
+    public bool StreamInProgress { get; init; }
 
     /// <summary>
     /// Ask for binary values (PostgreSQL 14+) when every published table has readers for them; otherwise, or once
@@ -69,7 +70,7 @@ public sealed record IngestOptions
             BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
-            StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) != "false",
+            StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) == "true",
             BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) != "false",
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
             SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),

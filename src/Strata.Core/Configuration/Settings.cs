@@ -157,8 +157,8 @@ public static class Settings
         "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
 
     /// <summary>Streaming of transactions in progress (pgoutput v2).</summary>
-    public static readonly SettingDefinition IngestStreamInProgress = new("ingest.stream_in_progress", SettingKind.Boolean, "true",
-        "Ask PostgreSQL 14+ to stream a large transaction while it runs (pgoutput v2), so that at its commit only the tail is left to receive; false = after its commit (v1)");
+    public static readonly SettingDefinition IngestStreamInProgress = new("ingest.stream_in_progress", SettingKind.Boolean, "false",
+        "Ask PostgreSQL 14+ to stream a large transaction while it runs (pgoutput v2) into its spill file; off by default: it measured slower from commit to bronze than after-commit delivery (docs/benchmarks.md)");
 
     /// <summary>Binary values in the stream.</summary>
     public static readonly SettingDefinition IngestBinary = new("ingest.binary", SettingKind.Boolean, "true",

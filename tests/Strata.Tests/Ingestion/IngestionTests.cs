@@ -215,6 +215,7 @@ public abstract class IngestionTests(string engine) : SharedServerTest($"ingest_
     {
         await SourceAsync("CREATE TABLE IF NOT EXISTS operations.streamed_txn (id bigint PRIMARY KEY, note text, counter int)");
         await UsePipelineAsync("streamed");
+        Project.Environment["STRATA_INGEST_STREAM_IN_PROGRESS"] = "true";
         await IngestOnceAsync();
         // The server streams a transaction once its decoded changes pass logical_decoding_work_mem: at 64kB, a few
         // thousand rows. The walsender of the next run reads the database's setting.
