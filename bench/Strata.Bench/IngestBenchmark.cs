@@ -60,6 +60,9 @@ internal static class IngestBenchmark
         // table that joins the publication mid-stream is snapshotted instead, and the benchmark would measure nothing).
         await source.ExecuteAsync("CREATE TABLE IF NOT EXISTS operations.bench_stream (id bigint PRIMARY KEY, v int, note text)");
         await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        // The same changes streamed as text, from a slot and a warehouse of their own, for the binary/text contrast.
+        var textConfig = source.Config(("STRATA_INGEST_PIPELINE", "bench_text"), ("STRATA_WAREHOUSE_PATH", Path.Combine(source.Directory, "bench_text.duckdb")));
+        await new IngestionService(textConfig, Strata.Platform.Warehouses.Opener(textConfig), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = false });
         await DropSlotAsync(source, "bench_recv");
         await source.ExecuteAsync("SELECT pg_create_logical_replication_slot('bench_recv', 'pgoutput')");
         // The peer's subscription is synced, then waits (disabled) while the changes are made, like the two slots.
@@ -108,12 +111,20 @@ internal static class IngestBenchmark
         await DropSlotAsync(source, "bench_recv");
 
         clock.Restart();
-        var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true });
+        var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = true });
         var strataSeconds = clock.Elapsed.TotalSeconds;
         if (result.Changes < changes || result.SnapshotRows > 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"the streaming benchmark streamed {result.Changes:N0} changes (and snapshotted {result.SnapshotRows:N0} rows) where {changes:N0} were made: it measured nothing, no figure printed"));
+        }
+
+        clock.Restart();
+        var text = await new IngestionService(textConfig, Strata.Platform.Warehouses.Opener(textConfig), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = false });
+        var textSeconds = clock.Elapsed.TotalSeconds;
+        if (text.Changes != result.Changes || text.Values != "text")
+        {
+            throw new InvalidOperationException($"the text run streamed {text.Changes:N0} changes as {text.Values} where the binary run streamed {result.Changes:N0}: no figure printed");
         }
 
         var peerSeconds = await peer.ApplyAsync(end);
@@ -122,7 +133,8 @@ internal static class IngestBenchmark
             | path | changes | seconds | changes/s | ratio |
             | --- | ---: | ---: | ---: | ---: |
             | `pg_recvlogical` (pgoutput) draining the changes to /dev/null (ceiling) | {result.Changes:N0} | {recvSeconds:0.0} | {recvRate:N0} | 1.00 |
-            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit), values {result.Values} | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
+            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit), values {result.Values} (`ingest.binary: true`) | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
+            | `strata ingest --once` as above, values text (default) | {text.Changes:N0} | {textSeconds:0.0} | {text.Changes / textSeconds:N0} | {text.Changes / textSeconds / recvRate:0.00} |
             | peer: PostgreSQL logical replication applying them in a second local cluster (`binary = true`, `streaming = on`) | {result.Changes:N0} | {peerSeconds:0.0} | {result.Changes / peerSeconds:N0} | {result.Changes / peerSeconds / recvRate:0.00} |
 
             {result.Transactions:N0} source transactions of 1–100 inserts or updates.

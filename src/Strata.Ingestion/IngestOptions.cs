@@ -24,6 +24,9 @@ public sealed record IngestOptions
     /// <summary>…or its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>How long the stream must be quiet before a batch is written: short, so light load is written at once.</summary>
+    public TimeSpan IdleFlush { get; init; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>
     /// Ask the server to stream large transactions while they run (pgoutput v2, PostgreSQL 14+), so that at their
     /// commit only the tail is left to receive; off (the default: it measured slower, docs/benchmarks.md), or on older
@@ -32,10 +35,10 @@ public sealed record IngestOptions
     public bool StreamInProgress { get; init; }
 
     /// <summary>
-    /// Ask for binary values (PostgreSQL 14+) when every published table has readers for them; otherwise, or once
-    /// the stream meets what only text carries, text.
+    /// Ask for binary values (PostgreSQL 14+) when every published table has readers for them; otherwise (the
+    /// default: binary measured no faster, docs/benchmarks.md), or once the stream meets what only text carries, text.
     /// </summary>
-    public bool BinaryValues { get; init; } = true;
+    public bool BinaryValues { get; init; }
 
     /// <summary>Changes of one source transaction held in memory before the rest go to a spill file.</summary>
     public int SpillAfter { get; init; } = 100_000;
@@ -69,9 +72,10 @@ public sealed record IngestOptions
         {
             BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
+            IdleFlush = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestIdleFlushMilliseconds) ?? 5),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
             StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) == "true",
-            BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) != "false",
+            BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) == "true",
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
             SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),
         };

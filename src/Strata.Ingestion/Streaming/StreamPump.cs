@@ -126,10 +126,13 @@ internal sealed class StreamPump(
             CommittedTransaction? next = null;
             if (last is not null)
             {
-                // Adaptive batching: take what has already arrived, and write as soon as nothing more is waiting. Under
-                // light load a transaction is written alone at once; under load the transactions that arrive during a
-                // write make the next batch (bounded by batch_size and flush_ms).
-                input.TryRead(out next);
+                // Adaptive batching: take what has arrived, and write once the stream has been quiet for a moment
+                // (ingest.idle_flush_ms). Under light load a transaction is written almost at once; while transactions
+                // keep coming (load, catching up) the batch grows to batch_size or flush_ms.
+                if (!input.TryRead(out next))
+                {
+                    next = await NextWithinAsync(input, Min(options.IdleFlush, options.FlushInterval - age.Elapsed), cancellationToken);
+                }
             }
             else
             {
@@ -235,6 +238,28 @@ internal sealed class StreamPump(
             }
         }
     }
+
+    /// <summary>The next transaction if one arrives within <paramref name="wait"/>, else null (also when the reader has finished).</summary>
+    private static async Task<CommittedTransaction?> NextWithinAsync(ChannelReader<CommittedTransaction> input, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (wait <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        try
+        {
+            return await input.WaitToReadAsync(timeout.Token) && input.TryRead(out var next) ? next : null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Writes <paramref name="parts"/> with the checkpoint of <paramref name="last"/>, and acknowledges it once committed.</summary>
     private async Task FlushAsync(

@@ -126,6 +126,7 @@ public abstract class TypeRoundTripTests(string engine) : SharedServerTest($"typ
         await SourceAsync($"CREATE TABLE operations.binary_types (id serial PRIMARY KEY, variant int NOT NULL, path text NOT NULL, {string.Join(", ", binary.Select(c => $"{c.Name} {c.Type}"))});" +
             InsertRows("binary_types", binary, "snapshot"));
         await UsePipelineAsync("binary");
+        Project.Environment["STRATA_INGEST_BINARY"] = "true";
         await IngestOnceAsync();
         await SourceAsync(InsertRows("binary_types", binary, "stream"));
 
