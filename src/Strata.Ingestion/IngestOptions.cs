@@ -24,9 +24,6 @@ public sealed record IngestOptions
     /// <summary>…or its oldest change is this old.</summary>
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>How long the stream must be quiet before a batch is written: short, so light load is written at once.</summary>
-    public TimeSpan IdleFlush { get; init; } = TimeSpan.FromMilliseconds(5);
-
     /// <summary>
     /// Ask the server to stream large transactions while they run (pgoutput v2, PostgreSQL 14+), so that at their
     /// commit only the tail is left to receive; off (the default: it measured slower, docs/benchmarks.md), or on older
@@ -72,7 +69,6 @@ public sealed record IngestOptions
         {
             BatchSize = config.Integer(Strata.Configuration.Settings.IngestBatchSize) ?? 10_000,
             FlushInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestFlushMilliseconds) ?? 200),
-            IdleFlush = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestIdleFlushMilliseconds) ?? 5),
             SpillAfter = config.Integer(Strata.Configuration.Settings.IngestSpillAfter) ?? 100_000,
             StreamInProgress = config.Text(Strata.Configuration.Settings.IngestStreamInProgress) == "true",
             BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) == "true",

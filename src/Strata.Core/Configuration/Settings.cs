@@ -156,10 +156,6 @@ public static class Settings
     public static readonly SettingDefinition IngestSpillAfter = new("ingest.spill_after", SettingKind.Integer, "100000",
         "Changes of one source transaction held in memory; the rest of a larger one wait in a file under .strata/spill until its commit", 100, 100_000_000);
 
-    /// <summary>Quiet time before a batch is written.</summary>
-    public static readonly SettingDefinition IngestIdleFlushMilliseconds = new("ingest.idle_flush_ms", SettingKind.Integer, "5",
-        "A batch is written once the stream has been quiet this long (or at batch_size changes, or flush_ms after its first change)", 0, 10_000);
-
     /// <summary>Streaming of transactions in progress (pgoutput v2).</summary>
     public static readonly SettingDefinition IngestStreamInProgress = new("ingest.stream_in_progress", SettingKind.Boolean, "false",
         "Ask PostgreSQL 14+ to stream a large transaction while it runs (pgoutput v2) into its spill file; off by default: it measured slower from commit to bronze than after-commit delivery (docs/benchmarks.md)");
@@ -276,7 +272,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         WarehouseAccount, WarehouseRole, WarehouseCompute, WarehouseAuthenticator, WarehousePrivateKeyFile, WarehousePrivateKey, WarehousePrivateKeyPassphrase,
         WarehouseToken, WarehouseBaseUrl, WarehouseStatementTimeout,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestIdleFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestBinary, IngestSnapshotPauseMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestBinary, IngestSnapshotPauseMilliseconds,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,

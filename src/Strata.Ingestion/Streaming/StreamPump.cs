@@ -26,6 +26,9 @@ internal sealed class StreamPump(
     Func<Change, bool> keep,
     bool binary = false)
 {
+    /// <summary>How old the newest commit of a batch must be for the stream to count as catching up rather than live.</summary>
+    private static readonly TimeSpan CatchingUp = TimeSpan.FromSeconds(1);
+
     public long Changes { get; private set; }
 
     public long Transactions { get; private set; }
@@ -126,12 +129,12 @@ internal sealed class StreamPump(
             CommittedTransaction? next = null;
             if (last is not null)
             {
-                // Adaptive batching: take what has arrived, and write once the stream has been quiet for a moment
-                // (ingest.idle_flush_ms). Under light load a transaction is written almost at once; while transactions
-                // keep coming (load, catching up) the batch grows to batch_size or flush_ms.
-                if (!input.TryRead(out next))
+                // Adaptive batching: live, a batch is written as soon as nothing more is waiting (the transactions that
+                // arrive during a write make the next one); catching up on a backlog (the newest commit older than
+                // CatchingUp), it waits for more, up to batch_size or flush_ms, so a backlog goes in large writes.
+                if (!input.TryRead(out next) && DateTime.UtcNow - last.CommitTime > CatchingUp)
                 {
-                    next = await NextWithinAsync(input, Min(options.IdleFlush, options.FlushInterval - age.Elapsed), cancellationToken);
+                    next = await NextWithinAsync(input, options.FlushInterval - age.Elapsed, cancellationToken);
                 }
             }
             else
@@ -258,8 +261,6 @@ internal sealed class StreamPump(
             return null;
         }
     }
-
-    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Writes <paramref name="parts"/> with the checkpoint of <paramref name="last"/>, and acknowledges it once committed.</summary>
     private async Task FlushAsync(
