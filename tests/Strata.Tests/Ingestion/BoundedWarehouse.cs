@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Strata.Warehouse;
+using Strata.Warehouse.Sharing;
 
 namespace Strata.Tests.Ingestion;
 
@@ -8,75 +9,15 @@ namespace Strata.Tests.Ingestion;
 /// so ingestion splits its writes on it; it records what each committed transaction held, and can fail the commit
 /// of a chosen transaction as a crash would (that transaction rolls back, the ones before stay committed).
 /// </summary>
-internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run run) : IWarehouse
+internal sealed class BoundedWarehouse(IWarehouse inner, BoundedWarehouse.Run run) : ForwardingWarehouse(inner)
 {
-    public string Engine => inner.Engine;
+    public override WarehouseCapabilities Capabilities => Inner.Capabilities with { MaxTransactionBytes = run.Bound };
 
-    public string Location => inner.Location;
+    public override async Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
+        new Transaction(run, await Inner.BeginAsync(cancellationToken));
 
-    public WarehouseCapabilities Capabilities => inner.Capabilities with { MaxTransactionBytes = run.Bound };
-
-    public string Quote(string identifier) => inner.Quote(identifier);
-
-    public string Qualify(string schema, string table) => inner.Qualify(schema, table);
-
-    public string TypeName(WarehouseType type) => inner.TypeName(type);
-
-    public Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default) => inner.EnsureSchemaAsync(schema, cancellationToken);
-
-    public Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default) => inner.GetColumnsAsync(schema, table, cancellationToken);
-
-    public Task<RelationKind> RelationKindAsync(string schema, string name, CancellationToken cancellationToken = default) => inner.RelationKindAsync(schema, name, cancellationToken);
-
-    public Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default) => inner.CheckAccessAsync(cancellationToken);
-
-    public string CreateScratchTableSql(string schema, string name, string sql) => inner.CreateScratchTableSql(schema, name, sql);
-
-    public string ReplaceTableSql(string schema, string name, string sql) => inner.ReplaceTableSql(schema, name, sql);
-
-    public Task CreateTableAsync(string schema, string table, IReadOnlyList<WarehouseColumn> columns, CancellationToken cancellationToken = default, IReadOnlyList<string>? primaryKey = null) => inner.CreateTableAsync(schema, table, columns, cancellationToken, primaryKey);
-
-    public Task AddColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default) => inner.AddColumnAsync(schema, table, column, cancellationToken);
-
-    public Task WidenColumnAsync(string schema, string table, WarehouseColumn column, CancellationToken cancellationToken = default) => inner.WidenColumnAsync(schema, table, column, cancellationToken);
-
-    public long AppendBytes(IReadOnlyList<WarehouseColumn> columns, ReadOnlySpan<object?> row, bool first) => inner.AppendBytes(columns, row, first);
-
-    public async Task<IWarehouseTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
-        new Transaction(run, await inner.BeginAsync(cancellationToken));
-
-    public Task<QueryResult> QueryAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) => inner.QueryAsync(sql, parameters, cancellationToken);
-
-    public Task ExecuteAsync(string sql, IReadOnlyList<object?>? parameters = null, CancellationToken cancellationToken = default) => inner.ExecuteAsync(sql, parameters, cancellationToken);
-
-    public string DropRelationSql(string schema, string name, bool isView) => inner.DropRelationSql(schema, name, isView);
-
-    public string Parameter(int index) => inner.Parameter(index);
-
-    public string UpsertSql(string schema, string table, IReadOnlyList<string> columns, IReadOnlyList<string> key) => inner.UpsertSql(schema, table, columns, key);
-
-    public Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default) =>
-        inner.ReplaceViewAsync(transaction is Transaction t ? t.Inner : transaction, schema, name, sql, cancellationToken);
-
-    public string CreateTempTableSql(string name, string sql) => inner.CreateTempTableSql(name, sql);
-
-    public string CreateTempViewSql(string name, string sql) => inner.CreateTempViewSql(name, sql);
-
-    public string MergeSql(string target, string source, IReadOnlyList<string> keys, IReadOnlyList<string> columns) => inner.MergeSql(target, source, keys, columns);
-
-    public string DeleteMatchingSql(string target, string source, IReadOnlyList<string> keys) => inner.DeleteMatchingSql(target, source, keys);
-
-    public string UpdateFromSql(string target, string source, IReadOnlyList<string> keys, string assignments, string condition = "true") => inner.UpdateFromSql(target, source, keys, assignments, condition);
-
-    public string DaysBetweenSql(string from, string to) => inner.DaysBetweenSql(from, to);
-
-    public string HashTextSql(string expression) => inner.HashTextSql(expression);
-
-    public string TypedParameter(int index, WarehouseType type) => inner.TypedParameter(index, type);
-
-    public string TimestampSql(DateTimeOffset instant, WarehouseType type) => inner.TimestampSql(instant, type);
-
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public override Task ReplaceViewAsync(IWarehouseTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken = default) =>
+        Inner.ReplaceViewAsync(transaction is Transaction t ? t.Inner : transaction, schema, name, sql, cancellationToken);
 
     /// <summary>What every warehouse a run of ingestion opens shares: the bound, the crash to inject, the commits seen.</summary>
     /// <param name="Bound">The transaction bound, in bytes of SQL text.</param>
