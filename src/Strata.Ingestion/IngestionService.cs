@@ -287,7 +287,7 @@ public sealed class IngestionService
             options.SpillAfter,
             binary);
         // Changes older than a table's resync snapshot are already in it.
-        var pump = new StreamPump(replication.Connection, source, writer, decoder, options, _console, change => !_resynced.Covers(change.Table.BronzeName, change.Lsn), binary);
+        var pump = new StreamPump(replication.Connection, source, writer, decoder, options, _console, change => !_resynced.Covers(change.Table.BronzeName, change.Lsn), _clock, binary);
         _streamed = true;
         _phase.Streaming(checkpoint.Value);
         options.OnStreaming?.Invoke();

@@ -24,6 +24,7 @@ internal sealed class StreamPump(
     IngestOptions options,
     IStrataConsole console,
     Func<Change, bool> keep,
+    TimeProvider clock,
     bool binary = false)
 {
     /// <summary>How old the newest commit of a batch must be for the stream to count as catching up rather than live.</summary>
@@ -96,8 +97,9 @@ internal sealed class StreamPump(
                 if (!transaction.IsHeartbeat && transaction.CommitLsn <= checkpoint)
                 {
                     transaction.Spill?.Dispose();
-                    if (transaction.TransactionId is { } xid)
+                    if (transaction is { Spill: not null, TransactionId: { } xid })
                     {
+                        // Only a spilled transaction may have been streamed, leaving uncommitted rows with the filler.
                         decoder.ToastFiller.Forget(xid);
                     }
 
@@ -132,7 +134,7 @@ internal sealed class StreamPump(
                 // Adaptive batching: live, a batch is written as soon as nothing more is waiting (the transactions that
                 // arrive during a write make the next one); catching up on a backlog (the newest commit older than
                 // CatchingUp), it waits for more, up to batch_size or flush_ms, so a backlog goes in large writes.
-                if (!input.TryRead(out next) && DateTime.UtcNow - last.CommitTime > CatchingUp)
+                if (!input.TryRead(out next) && clock.GetUtcNow().UtcDateTime - last.CommitTime > CatchingUp)
                 {
                     next = await NextWithinAsync(input, options.FlushInterval - age.Elapsed, cancellationToken);
                 }
