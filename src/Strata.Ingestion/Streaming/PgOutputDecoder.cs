@@ -49,6 +49,12 @@ internal sealed class PgOutputDecoder : IDisposable
     /// <summary>Handles one message; returns a transaction when its commit arrives.</summary>
     public async Task<CommittedTransaction?> HandleAsync(PgOutputReplicationMessage message, CancellationToken cancellationToken)
     {
+        if (message is TransactionalMessage transactional)
+        {
+            // Inside a streamed block, each message names the (sub)transaction it belongs to.
+            InSubtransaction(transactional.TransactionXid);
+        }
+
         switch (message)
         {
             case BeginMessage begin:
@@ -77,11 +83,9 @@ internal sealed class PgOutputDecoder : IDisposable
             case StreamCommitMessage streamCommit:
                 return CommitStream(streamCommit.TransactionXid, (ulong)streamCommit.CommitLsn, (ulong)streamCommit.TransactionEndLsn, streamCommit.TransactionCommitTimestamp.ToUniversalTime());
             case InsertMessage insert:
-                Subtransaction(insert);
                 Add(insert.Relation.RelationId, 'c', await ReadAsync(insert.Relation.RelationId, insert.NewRow, cancellationToken));
                 return null;
             case FullUpdateMessage full:
-                Subtransaction(full);
                 var old = await ReadAsync(full.Relation.RelationId, full.OldRow, cancellationToken);
                 var updated = await ReadAsync(full.Relation.RelationId, full.NewRow, cancellationToken);
                 updated = updated with
@@ -103,7 +107,6 @@ internal sealed class PgOutputDecoder : IDisposable
 
                 return null;
             case IndexUpdateMessage keyed:
-                Subtransaction(keyed);
                 var key = await ReadAsync(keyed.Relation.RelationId, keyed.Key, cancellationToken);
                 var changed = await ReadAsync(keyed.Relation.RelationId, keyed.NewRow, cancellationToken);
                 Add(keyed.Relation.RelationId, 'u', changed with
@@ -113,7 +116,6 @@ internal sealed class PgOutputDecoder : IDisposable
                 });
                 return null;
             case UpdateMessage update:
-                Subtransaction(update);
                 var row = await ReadAsync(update.Relation.RelationId, update.NewRow, cancellationToken);
                 Add(update.Relation.RelationId, 'u', row with
                 {
@@ -121,15 +123,12 @@ internal sealed class PgOutputDecoder : IDisposable
                 });
                 return null;
             case FullDeleteMessage fullDelete:
-                Subtransaction(fullDelete);
                 Add(fullDelete.Relation.RelationId, 'd', await ReadAsync(fullDelete.Relation.RelationId, fullDelete.OldRow, cancellationToken));
                 return null;
             case KeyDeleteMessage keyDelete:
-                Subtransaction(keyDelete);
                 Add(keyDelete.Relation.RelationId, 'd', await ReadAsync(keyDelete.Relation.RelationId, keyDelete.Key, cancellationToken));
                 return null;
             case TruncateMessage truncate:
-                Subtransaction(truncate);
                 foreach (var relation in truncate.Relations)
                 {
                     Add(relation.RelationId, 't', new Dictionary<string, object?>());
@@ -269,8 +268,6 @@ internal sealed class PgOutputDecoder : IDisposable
 
         _streamed.Clear();
     }
-
-    private void Subtransaction(TransactionalMessage message) => InSubtransaction(message.TransactionXid);
 
     /// <summary>Inside a streamed block, the (sub)transaction the next change belongs to: what a later subtransaction abort names.</summary>
     internal void InSubtransaction(uint? xid)
