@@ -64,7 +64,7 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
 
         if (declaration.Snowflake is { } declared && snowflake is not null)
         {
-            var account = new SnowflakePlanner(snowflake, declared, SnowflakeTarget.From(config));
+            var account = new SnowflakePlanner(snowflake, declared, SnowflakeTarget.From(config), ensureMetadata);
             changes.AddRange(await TranslatedSnowflake("reading the account", () => account.PlanAsync(prune, cancellationToken)));
         }
         else if (declaration.Snowflake is not null)
@@ -96,15 +96,25 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         }
 
         // In the plan's order, one statement at a time: Snowflake commits each as it runs.
+        const string Partly = "; what ran before it stays (Snowflake commits each statement) — run `strata infra plan` to see what is left";
         foreach (var change in plan.Changes.Where(c => c.Part == SnowflakePlanner.Part))
         {
+            if (change.Run is { } run)
+            {
+                await TranslatedSnowflake("creating Strata's metadata tables", async () =>
+                {
+                    await run(cancellationToken);
+                    return true;
+                }, Partly);
+            }
+
             foreach (var statement in change.Statements)
             {
                 await TranslatedSnowflake($"`{statement.Shown}`", async () =>
                 {
                     await snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken);
                     return true;
-                }, "; what ran before it stays (Snowflake commits each statement) — run `strata infra plan` to see what is left");
+                }, Partly);
             }
 
             done.Add(change.Done);

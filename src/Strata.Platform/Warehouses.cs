@@ -3,6 +3,7 @@ using Strata.Source;
 using Strata.Source.Connection;
 using Strata.Warehouse;
 using Strata.Warehouse.DuckDb;
+using Strata.Warehouse.Metadata;
 using Strata.Warehouse.Postgres;
 using Strata.Warehouse.Snowflake;
 using Strata.Warehouse.Sharing;
@@ -34,6 +35,16 @@ public static class Warehouses
 
     /// <summary>Opens the warehouse <c>warehouse.*</c> describes.</summary>
     public static Task<IWarehouse> OpenAsync(StrataConfig config, CancellationToken cancellationToken = default) => Provider(config).OpenAsync(config, cancellationToken);
+
+    /// <summary>
+    /// Creates or migrates the <c>_strata</c> schema as <paramref name="config"/>'s login — <c>strata infra apply</c>'s
+    /// admin, so that the parts' least-privilege logins never need to.
+    /// </summary>
+    public static async Task MigrateMetadataAsync(StrataConfig config, CancellationToken cancellationToken = default)
+    {
+        await using var warehouse = await OpenAsync(config, cancellationToken);
+        await StrataSchema.EnsureAsync(warehouse, cancellationToken);
+    }
 
     /// <summary>The process's one handle of the configured warehouse, opened on first use and lent to every service (<see cref="SharedWarehouse.Lend"/>).</summary>
     public static SharedWarehouse Shared(StrataConfig config) => new(Opener(config));

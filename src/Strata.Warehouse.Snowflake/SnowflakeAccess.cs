@@ -2,9 +2,8 @@ namespace Strata.Warehouse.Snowflake;
 
 /// <summary>
 /// <c>strata doctor</c>'s checks of a Snowflake login beyond the connection: the session's role, a compute warehouse
-/// it may use (and will resume), and the privilege to create Strata's schemas in the database — tried with
-/// <c>CREATE SCHEMA IF NOT EXISTS</c> on <c>_strata</c>, the schema the first run creates anyway, because a role's
-/// grants may come through other roles and only trying tells.
+/// it may use (and will resume), and Strata's schema <c>_strata</c>: there and visible to the role, or else created —
+/// tried, as the first run would do anyway, because a role's grants may come through other roles and only trying tells.
 /// </summary>
 internal static class SnowflakeAccess
 {
@@ -31,7 +30,7 @@ internal static class SnowflakeAccess
         try
         {
             await warehouse.EnsureSchemaAsync("_strata", cancellationToken);
-            checks.Add(new("schema privileges", true, $"role {role} can create schemas in {database}"));
+            checks.Add(new("schema privileges", true, $"role {role} can use or create Strata's schema _strata in {database}"));
         }
         catch (WarehouseException ex) when (ex.Kind == WarehouseErrorKind.Permission)
         {

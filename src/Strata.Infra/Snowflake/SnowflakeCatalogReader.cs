@@ -11,6 +11,8 @@ namespace Strata.Infra.Snowflake;
 /// </summary>
 internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
 {
+    private const string VersionTable = "SCHEMA_VERSION";
+
     public async Task<CatalogState> ReadAsync(SnowflakeDeclaration declaration, bool prune, CancellationToken cancellationToken)
     {
         var objects = new List<CatalogObject>();
@@ -91,6 +93,24 @@ internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
         }
 
         return new CatalogState(objects, [.. grants.Distinct()]);
+    }
+
+    /// <summary>
+    /// The tables <paramref name="schema"/> (<c>DB._STRATA</c>) holds, by name, and the newest version its
+    /// <c>SCHEMA_VERSION</c> records (null when it has none): whether Strata's metadata is there and current.
+    /// </summary>
+    public async Task<(IReadOnlySet<string> Tables, long? Version)> MetadataAsync(string schema, CancellationToken cancellationToken)
+    {
+        var tables = (await show.ShowAsync($"SHOW TABLES IN SCHEMA {SnowflakeNames.Sql(schema)}", cancellationToken)).Select(row => Text(row, "name")).ToHashSet(StringComparer.Ordinal);
+        if (!tables.Contains(VersionTable))
+        {
+            return (tables, null);
+        }
+
+        var rows = await show.ShowAsync($"SELECT MAX(VERSION) AS VERSION FROM {SnowflakeNames.Sql($"{schema}.{VersionTable}")}", cancellationToken);
+        return (tables, rows.Count == 0 || rows[0].GetValueOrDefault("version") is not { Length: > 0 } version
+            ? null
+            : long.Parse(SnowflakeNames.Number(version), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A row of SHOW GRANTS as a grant; null for what is not managed (ownership, kinds Strata does not declare).</summary>

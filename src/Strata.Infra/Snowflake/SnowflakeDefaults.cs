@@ -10,6 +10,9 @@ namespace Strata.Infra.Snowflake;
 /// </summary>
 internal static class SnowflakeDefaults
 {
+    /// <summary>Strata's metadata schema as Snowflake stores it (the adapter writes <c>_strata</c> upper-cased).</summary>
+    public const string MetadataSchema = "_STRATA";
+
     /// <summary>
     /// <paramref name="declared"/> with every default filled in — the database from <paramref name="target"/>, the
     /// warehouses, monitors and roles — and, with <see cref="SnowflakeDeclaration.UsePartRoles"/>, each part's role granted
@@ -51,29 +54,42 @@ internal static class SnowflakeDefaults
     {
         string Schema(string name) => $"{database}.{name}";
         SnowflakeGrant Grant(string on, string name, params string[] privileges) => new() { On = on, Name = name, Privileges = [.. privileges] };
-        SnowflakeRole Role(string part, string warehouse, params SnowflakeGrant[] grants) =>
-            new() { Name = prefix + part, Grants = [Grant("warehouse", prefix + warehouse, "USAGE"), Grant("database", database, "USAGE"), .. grants] };
+        SnowflakeRole Role(string part, string warehouse, params SnowflakeGrant[] grants) => new()
+        {
+            Name = prefix + part.ToUpperInvariant(),
+            Grants = [Grant("warehouse", prefix + warehouse, "USAGE"), Grant("database", database, "USAGE"), .. grants, .. Metadata(database, part)],
+        };
 
         return
         [
-            Role("INGESTION", "INGESTION_WH",
-                Grant("schema", Schema("BRONZE"), "USAGE", "CREATE TABLE"),
-                Grant("schema", Schema("_STRATA"), "USAGE", "CREATE TABLE")),
-            Role("TRANSFORMATION", "TRANSFORMATION_WH",
+            Role(WarehouseParts.Ingestion, "INGESTION_WH",
+                Grant("schema", Schema("BRONZE"), "USAGE", "CREATE TABLE")),
+
+            // CREATE SCHEMA: its scratch schema (_STRATA_STAGE) and the custom schemas a dbt project's models name.
+            Role(WarehouseParts.Transformation, "TRANSFORMATION_WH",
+                Grant("database", database, "CREATE SCHEMA"),
                 Grant("schema", Schema("BRONZE"), "USAGE"),
                 Grant("future tables", Schema("BRONZE"), "SELECT"),
                 Grant("schema", Schema("SILVER"), "USAGE", "CREATE TABLE", "CREATE VIEW"),
-                Grant("schema", Schema("GOLD"), "USAGE", "CREATE TABLE", "CREATE VIEW"),
-                Grant("schema", Schema("_STRATA"), "USAGE", "CREATE TABLE"),
-                Grant("future tables", Schema("_STRATA"), "SELECT")),
-            Role("REPORTS", "REPORTS_WH",
+                Grant("schema", Schema("GOLD"), "USAGE", "CREATE TABLE", "CREATE VIEW")),
+            Role(WarehouseParts.Reports, "REPORTS_WH",
                 Grant("schema", Schema("GOLD"), "USAGE"),
                 Grant("future tables", Schema("GOLD"), "SELECT")),
-            Role("DASHBOARD", "REPORTS_WH",
+            Role(WarehouseParts.Dashboard, "REPORTS_WH",
                 Grant("schema", Schema("GOLD"), "USAGE"),
-                Grant("future tables", Schema("GOLD"), "SELECT"),
-                Grant("schema", Schema("_STRATA"), "USAGE"),
-                Grant("future tables", Schema("_STRATA"), "SELECT")),
+                Grant("future tables", Schema("GOLD"), "SELECT")),
         ];
     }
+
+    /// <summary>
+    /// The part's tables of <c>_STRATA</c>, as on PostgreSQL (<see cref="MetadataAccess"/>): the admin creates them
+    /// (<see cref="SnowflakePlanner"/>), so no part owns another's records or may create tables there.
+    /// </summary>
+    private static IEnumerable<SnowflakeGrant> Metadata(string database, string part) =>
+        MetadataAccess.Of(part).GroupBy(a => a.Table).Select(table => new SnowflakeGrant
+        {
+            On = "table",
+            Name = $"{database}.{MetadataSchema}.{table.Key.ToUpperInvariant()}",
+            Privileges = [.. table.Select(a => a.Privilege)],
+        }).Prepend(new SnowflakeGrant { On = "schema", Name = $"{database}.{MetadataSchema}", Privileges = ["USAGE"] });
 }

@@ -4,7 +4,6 @@ using Strata.Configuration;
 using Strata.Infra;
 using Strata.Infra.Declaration;
 using Strata.Platform;
-using Strata.Warehouse.Metadata;
 
 namespace Strata.Cli.Commands.Infra;
 
@@ -23,11 +22,6 @@ internal abstract class InfraCommandBase<TSettings>(CliRuntime runtime, SpectreS
         var snowflake = config.Text(Settings.WarehouseEngine) == "snowflake" && declaration.Snowflake is not null
             ? await SnowflakeInfraSession.OpenAsync(config, cancellationToken)
             : null;
-        return new InfraService(config, declaration, async token =>
-        {
-            // The admin login creates and migrates _strata, so the parts' least-privilege logins never need to.
-            await using var warehouse = await Warehouses.OpenAsync(config, token);
-            await StrataSchema.EnsureAsync(warehouse, token);
-        }, snowflake);
+        return new InfraService(config, declaration, token => Warehouses.MigrateMetadataAsync(config, token), snowflake);
     }
 }

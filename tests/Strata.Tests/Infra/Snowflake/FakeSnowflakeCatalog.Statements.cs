@@ -59,10 +59,16 @@ public sealed partial class FakeSnowflakeCatalog
             _ = ExistingSchema(Stored(all["schema"].Value));
             _ = Existing(Roles, "Role", Stored(all["grantee"].Value));
         }
-        else if (Match(statement, $"(?<verb>GRANT|REVOKE) (?<privilege>[A-Z ]+?) ON (?<kind>WAREHOUSE|DATABASE|SCHEMA) (?<name>{Name}) (?:TO|FROM) ROLE (?<grantee>{Name})") is { } privilege)
+        else if (Match(statement, $"(?<verb>GRANT|REVOKE) (?<privilege>[A-Z ]+?) ON (?<kind>WAREHOUSE|DATABASE|SCHEMA|TABLE) (?<name>{Name}) (?:TO|FROM) ROLE (?<grantee>{Name})") is { } privilege)
         {
             var kind = privilege["kind"].Value;
-            var name = kind == "SCHEMA" ? ExistingSchema(Stored(privilege["name"].Value)) : Existing(kind == "WAREHOUSE" ? Warehouses : Databases, Title(kind), Stored(privilege["name"].Value));
+            var stored = Stored(privilege["name"].Value);
+            var name = kind switch
+            {
+                "SCHEMA" => ExistingSchema(stored),
+                "TABLE" => ExistingTable(stored),
+                _ => Existing(kind == "WAREHOUSE" ? Warehouses : Databases, Title(kind), stored),
+            };
             Change(privilege["verb"].Value, Grants, privilege["privilege"].Value, kind, name, "ROLE", Existing(Roles, "Role", Stored(privilege["grantee"].Value)), role);
         }
         else

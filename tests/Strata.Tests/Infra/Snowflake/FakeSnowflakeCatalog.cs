@@ -15,7 +15,9 @@ namespace Strata.Tests.Infra.Snowflake;
 /// statement it does not model is refused, never ignored.
 /// </summary>
 /// <remarks>
-/// Not modelled: tables (<c>ON ALL TABLES</c> grants nothing), privileges of the session's role (it may do everything),
+/// Tables are modelled as names only, made by what Strata's metadata migration sends through the warehouse adapter
+/// (<c>FakeSnowflakeCatalog.Metadata.cs</c>), with the schema's version: SHOW TABLES, grants on them. Not modelled:
+/// columns, <c>ON ALL TABLES</c> (grants nothing), privileges of the session's role (it may do everything),
 /// users beyond those named at the start, and the exact column types of SHOW output (a few are typed, the rest text).
 /// </remarks>
 public sealed partial class FakeSnowflakeCatalog
@@ -68,11 +70,17 @@ public sealed partial class FakeSnowflakeCatalog
 
     private List<Dictionary<string, string?>> FutureGrants { get; } = [];
 
+    /// <summary>SHOW TABLES rows.</summary>
+    private List<Dictionary<string, string?>> Tables { get; } = [];
+
+    /// <summary>Each schema's metadata version, by its stored qualified name.</summary>
+    private Dictionary<string, long> Versions { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The answer to a request: SHOW from the model, a statement applied to it; null for the fake account's default (the probe's SELECT).</summary>
     public FakeAnswer? Answer(FakeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!request.IsSubmit || request.Statement is not { } statement || statement.StartsWith("SELECT ", StringComparison.Ordinal))
+        if (!request.IsSubmit || request.Statement is not { } statement)
         {
             return null;
         }
@@ -83,6 +91,16 @@ public sealed partial class FakeSnowflakeCatalog
             var handle = $"infra-{++_next}";
             try
             {
+                if (Metadata(request, statement, role, handle) is { } metadata)
+                {
+                    return metadata;
+                }
+
+                if (statement.StartsWith("SELECT ", StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
                 if (statement.StartsWith("SHOW ", StringComparison.Ordinal))
                 {
                     Shown.Add(statement);
@@ -149,6 +167,12 @@ public sealed partial class FakeSnowflakeCatalog
             return [.. FutureGrants.Where(g => g["name"] == $"{schema}.<TABLE>")];
         }
 
+        if (Match(statement, $"SHOW TABLES IN SCHEMA (?<schema>{Name})") is { } inSchema)
+        {
+            var schema = ExistingSchema(Stored(inSchema["schema"].Value));
+            return [.. Tables.Where(t => $"{t["database_name"]}.{t["schema_name"]}" == schema)];
+        }
+
         if (Match(statement, $"SHOW GRANTS ON (?<kind>WAREHOUSE|DATABASE|SCHEMA) (?<name>{Name})") is { } on)
         {
             var kind = on["kind"].Value;
@@ -184,6 +208,9 @@ public sealed partial class FakeSnowflakeCatalog
 
     private string ExistingSchema(string qualified) =>
         Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == qualified) ? qualified : throw SnowflakeRefusal.NotFound("Schema", qualified);
+
+    private string ExistingTable(string qualified) =>
+        Tables.Any(t => Qualified(t) == qualified) ? qualified : throw SnowflakeRefusal.NotFound("Table", qualified);
 
     private static SnowflakeRefusal Unmodelled(string statement) =>
         new("001003", "42000", $"SQL compilation error: the fake account does not model this statement: {statement}");

@@ -5,6 +5,7 @@ using Strata.Infra.Declaration;
 using Strata.Infra.Postgres;
 using Strata.Platform;
 using Strata.Tests.Warehouse.Snowflake;
+using Strata.Warehouse;
 using Strata.Warehouse.Snowflake;
 
 namespace Strata.Tests.Infra.Snowflake;
@@ -30,7 +31,7 @@ public sealed class SnowflakeInfraLiveTests : IDisposable
         var config = Config(account);
         try
         {
-            await using (var service = new InfraService(config, InfraFile.Load(_project), _ => Task.CompletedTask, await SnowflakeInfraSession.OpenAsync(config)))
+            await using (var service = new InfraService(config, InfraFile.Load(_project), token => Warehouses.MigrateMetadataAsync(config, token), await SnowflakeInfraSession.OpenAsync(config)))
             {
                 var plan = await service.PlanAsync(prune: false).WaitAsync(Deadline);
                 Assert.Equal($"+ create database {Database}", plan.Changes[0].Line);
@@ -47,6 +48,11 @@ public sealed class SnowflakeInfraLiveTests : IDisposable
                 Assert.Equal($"{_prefix}{part.ToUpperInvariant()}", row[0]);
                 Assert.Equal($"{_prefix}{(part == WarehouseParts.Dashboard ? "REPORTS" : part.ToUpperInvariant())}_WH", row[1]);
             }
+
+            // Reports reads what it shows of _STRATA, and no other part's records.
+            using var reports = await SnowflakeWarehouseProvider.OpenAccountClientAsync(WarehouseLogins.For(config, WarehouseParts.Reports)).WaitAsync(Deadline);
+            await reports.ExecuteAsync($"SELECT COUNT(*) FROM {Database}._STRATA.MODEL_ASOF", "live-test").WaitAsync(Deadline);
+            await Assert.ThrowsAsync<WarehouseException>(() => reports.ExecuteAsync($"SELECT COUNT(*) FROM {Database}._STRATA.CHECKPOINTS", "live-test").WaitAsync(Deadline));
         }
         finally
         {

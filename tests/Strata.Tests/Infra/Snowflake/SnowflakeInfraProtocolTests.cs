@@ -4,6 +4,7 @@ using Strata.Infra.Declaration;
 using Strata.Platform;
 using Strata.Tests.Warehouse.Snowflake;
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 using Strata.Warehouse.Snowflake.Api;
 using Strata.Warehouse.Snowflake.Auth;
 
@@ -24,7 +25,7 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
     {
         var catalog = new FakeSnowflakeCatalog("STRATA_SVC");
         await using var account = await FakeSnowflakeAccount.StartAsync(catalog.Answer);
-        await using var service = Service(account, Declared);
+        await using var service = Service(account);
 
         var plan = await service.PlanAsync(prune: false);
         var lines = plan.Changes.Select(c => c.Line).ToList();
@@ -34,12 +35,20 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
         Assert.Empty(catalog.Executed);
         Assert.DoesNotContain(plan.Notes, n => n.StartsWith("warehouse:", StringComparison.Ordinal) || n.StartsWith("snowflake:", StringComparison.Ordinal));
 
+        // The admin's migration makes _STRATA's tables after their schema exists and before any part is granted one.
+        var metadata = lines.IndexOf("+ create Strata's metadata tables in STRATA._STRATA (version 2)");
+        Assert.InRange(metadata, lines.IndexOf("+ create schema STRATA._STRATA") + 1, lines.FindIndex(l => l.Contains(" on table STRATA._STRATA.", StringComparison.Ordinal)) - 1);
+
         var (done, _) = await service.ApplyAsync(plan);
 
         Assert.Equal(plan.Changes.SelectMany(c => c.Statements).Select(s => s.Shown), catalog.Executed);
         Assert.Equal(plan.Changes.Select(c => c.Done), done);
         Assert.Empty((await service.PlanAsync(prune: false)).Changes);
         Assert.Empty((await service.PlanAsync(prune: true)).Changes);
+        using var session = new SnowflakeInfraSession(Client(account));
+        var tables = await session.ShowAsync("SHOW TABLES IN SCHEMA STRATA._STRATA");
+        Assert.Equal(StrataSchema.All.Count + 1, tables.Count);
+        Assert.All(tables, t => Assert.Equal("SYSADMIN", t["owner"]));
     }
 
     [Fact]
@@ -47,7 +56,7 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
     {
         var catalog = new FakeSnowflakeCatalog("STRATA_SVC", "ALICE");
         await using var account = await FakeSnowflakeAccount.StartAsync(catalog.Answer);
-        await using var service = Service(account, Declared);
+        await using var service = Service(account);
         var first = await service.PlanAsync(prune: true);
         await service.ApplyAsync(first);
 
@@ -118,7 +127,8 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    private InfraService Service(FakeSnowflakeAccount account, string yaml)
+    /// <summary>The service on <paramref name="account"/>; its metadata migration runs through the adapter, as the CLI's does.</summary>
+    private InfraService Service(FakeSnowflakeAccount account)
     {
         var config = ConfigLoader.Load(_project, new Dictionary<string, string>
         {
@@ -126,7 +136,11 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
             ["STRATA_WAREHOUSE_DATABASE"] = "strata",
             ["STRATA_WAREHOUSE_USER"] = "strata_svc",
         }, _project);
-        return new InfraService(config, InfraFile.Parse(yaml, "infra.yml"), _ => Task.CompletedTask, new SnowflakeInfraSession(Client(account)));
+        return new InfraService(config, InfraFile.Parse(Declared, "infra.yml"), async token =>
+        {
+            await using var warehouse = account.Warehouse();
+            await StrataSchema.EnsureAsync(warehouse, token);
+        }, new SnowflakeInfraSession(Client(account)));
     }
 
     private static SnowflakeClient Client(FakeSnowflakeAccount account) => new(

@@ -178,6 +178,7 @@ public sealed class SnowflakeModelBuildTests : IDisposable
         var texts = CapturedRequest.Of(account.Server).Select(r => CapturedRequest.Normalized(r.Text)).ToList();
         Assert.Equal(
             [
+                "SELECT 1 FROM information_schema.schemata WHERE schema_name = ?",
                 "CREATE SCHEMA IF NOT EXISTS \"_STRATA_STAGE\"",
                 "CREATE OR REPLACE TRANSIENT TABLE \"_STRATA_STAGE\".\"STRATA_BATCH__M__BUILD\" AS\nSELECT 1 AS id",
                 "DROP TABLE IF EXISTS \"_STRATA_STAGE\".\"STRATA_BATCH__M__BUILD\"",

@@ -29,6 +29,21 @@ public sealed class SnowflakePlanTests
         Assert.Contains("GRANT CREATE TABLE ON SCHEMA STRATA.BRONZE TO ROLE STRATA_INGESTION", statements);
         Assert.Contains("GRANT SELECT ON FUTURE TABLES IN SCHEMA STRATA.GOLD TO ROLE STRATA_REPORTS", statements);
         Assert.Contains("GRANT SELECT ON ALL TABLES IN SCHEMA STRATA.GOLD TO ROLE STRATA_REPORTS", statements);
+
+        // Each part reads and writes only its own records in _STRATA, which the admin creates (no part may create tables there).
+        Assert.Contains("GRANT INSERT ON TABLE STRATA._STRATA.REPORT_DELIVERIES TO ROLE STRATA_REPORTS", statements);
+        Assert.Contains("GRANT SELECT ON TABLE STRATA._STRATA.MODEL_ASOF TO ROLE STRATA_REPORTS", statements);
+        Assert.Contains("GRANT UPDATE ON TABLE STRATA._STRATA.CHECKPOINTS TO ROLE STRATA_INGESTION", statements);
+        Assert.Contains("GRANT INSERT ON TABLE STRATA._STRATA.MODEL_RUNS TO ROLE STRATA_TRANSFORMATION", statements);
+        Assert.Contains("GRANT SELECT ON TABLE STRATA._STRATA.SCHEMA_VERSION TO ROLE STRATA_DASHBOARD", statements);
+        Assert.DoesNotContain(statements, s => s.Contains("ON SCHEMA STRATA._STRATA", StringComparison.Ordinal) && !s.StartsWith("GRANT USAGE ", StringComparison.Ordinal));
+        Assert.DoesNotContain(statements, s => s.EndsWith("TO ROLE STRATA_REPORTS", StringComparison.Ordinal)
+            && (s.Contains("STRATA.BRONZE", StringComparison.Ordinal) || s.Contains("STRATA._STRATA.QUARANTINE", StringComparison.Ordinal) || s.Contains("STRATA._STRATA.CHECKPOINTS", StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => s.EndsWith("TO ROLE STRATA_INGESTION", StringComparison.Ordinal) && (s.Contains("STRATA.GOLD", StringComparison.Ordinal) || s.Contains("STRATA.SILVER", StringComparison.Ordinal)));
+
+        // Its scratch schema (_STRATA_STAGE) and a dbt project's custom schemas are transformation's own to create.
+        Assert.Contains("GRANT CREATE SCHEMA ON DATABASE STRATA TO ROLE STRATA_TRANSFORMATION", statements);
+        Assert.DoesNotContain(statements, s => s.StartsWith("GRANT CREATE SCHEMA", StringComparison.Ordinal) && !s.EndsWith("TO ROLE STRATA_TRANSFORMATION", StringComparison.Ordinal));
     }
 
     [Fact]
