@@ -56,6 +56,7 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         if (WarehousePlanner() is { } planner)
         {
             changes.AddRange(await Translated(planner.Where, () => planner.PlanAsync(prune, cancellationToken)));
+            notes.AddRange(planner.Notes);
         }
         else if (WarehouseNote() is { } note)
         {
@@ -142,10 +143,18 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         return $"source {endpoint.Address} as '{endpoint.User}'";
     }
 
-    private PostgresWarehousePlanner? WarehousePlanner() =>
-        config.Text(Settings.WarehouseEngine) == "postgres" && declaration.Warehouse.Manage
-            ? new PostgresWarehousePlanner(WarehouseAdmin.Endpoint(config), config.Text(Settings.WarehouseDatabase)!, declaration.Warehouse, config.SecretStore, ensureMetadata)
-            : null;
+    private PostgresWarehousePlanner? WarehousePlanner()
+    {
+        if (config.Text(Settings.WarehouseEngine) != "postgres" || !declaration.Warehouse.Manage)
+        {
+            return null;
+        }
+
+        // By name alone, whatever the server (localhost and 127.0.0.1 are one): erring this way only leaves PUBLIC be.
+        var database = config.Text(Settings.WarehouseDatabase)!;
+        var sharesSource = database == SourceSettings.From(config).Database;
+        return new PostgresWarehousePlanner(WarehouseAdmin.Endpoint(config), database, declaration.Warehouse, config.SecretStore, ensureMetadata, sharesSource);
+    }
 
     /// <summary>Why the warehouse half has no changes of its own; null when the <c>snowflake:</c> part stands for it.</summary>
     private string? WarehouseNote() => config.Text(Settings.WarehouseEngine) switch

@@ -26,7 +26,9 @@ internal sealed class PostgresCatalogReader(NpgsqlConnection connection)
             r => grants.Add(new CatalogGrant(CatalogGrant.Member, ObjectKinds.Role, r.GetString(0), r.GetString(1))), cancellationToken, [roleNames]);
 
         await ForEachRowAsync(
-            "SELECT d.datname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_database d, aclexplode(d.datacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee " +
+            // A database nobody granted on has no ACL yet, which means the defaults: PUBLIC may CONNECT and create TEMPORARY tables.
+            "SELECT d.datname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a " +
+            "LEFT JOIN pg_roles r ON r.oid = a.grantee " +
             "WHERE d.datname = current_database() AND a.grantee <> d.datdba",
             r => grants.Add(new CatalogGrant(r.GetString(2), ObjectKinds.Database, r.GetString(0), r.GetString(1))), cancellationToken);
 

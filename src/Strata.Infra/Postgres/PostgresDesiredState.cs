@@ -15,7 +15,14 @@ internal static class PostgresDesiredState
     /// <summary>The attribute value of a login whose password the secret store holds.</summary>
     public const string PasswordKept = "in the secret store";
 
-    public static DesiredState Build(WarehouseDeclaration declaration, string database, PostgresCatalog live)
+    /// <param name="declaration">The warehouse section of infra.yml.</param>
+    /// <param name="database">The warehouse database.</param>
+    /// <param name="live">What the server has.</param>
+    /// <param name="sharesSourceDatabase">
+    /// The warehouse is the source's own database: what PUBLIC may do there is the business's, never revoked. Otherwise
+    /// PUBLIC is a role like any Strata does not manage: its CONNECT and TEMPORARY on the warehouse go with --prune.
+    /// </param>
+    public static DesiredState Build(WarehouseDeclaration declaration, string database, PostgresCatalog live, bool sharesSourceDatabase)
     {
         var objects = new List<CatalogObject>();
         var grants = new List<CatalogGrant>();
@@ -55,7 +62,7 @@ internal static class PostgresDesiredState
         }
 
         var managed = objects.Where(o => o.Kind == ObjectKinds.Role).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
-        var protectedGrantees = live.Admins.Append(CatalogGrant.Public).ToHashSet(StringComparer.Ordinal);
+        var protectedGrantees = (sharesSourceDatabase ? live.Admins.Append(CatalogGrant.Public) : live.Admins).ToHashSet(StringComparer.Ordinal);
         return new DesiredState(new CatalogState(objects, grants), managed, protectedGrantees);
     }
 

@@ -17,11 +17,15 @@ namespace Strata.Infra.Postgres;
 /// <param name="declaration">The warehouse section of infra.yml.</param>
 /// <param name="secrets">Where the logins' passwords are kept.</param>
 /// <param name="ensureMetadata">Creates or migrates the <c>_strata</c> schema through the warehouse adapter, as the admin login.</param>
+/// <param name="sharesSourceDatabase">The warehouse database is (or may be) the source's: PUBLIC's privileges there are left alone.</param>
 internal sealed class PostgresWarehousePlanner(
-    SourceEndpoint endpoint, string database, WarehouseDeclaration declaration, SecretStore secrets, Func<CancellationToken, Task> ensureMetadata)
+    SourceEndpoint endpoint, string database, WarehouseDeclaration declaration, SecretStore secrets, Func<CancellationToken, Task> ensureMetadata, bool sharesSourceDatabase)
 {
     public const string Part = "warehouse";
     private const string MaintenanceDatabase = "postgres";
+
+    /// <summary>What the last plan found worth saying that is not a change.</summary>
+    public List<string> Notes { get; } = [];
 
     /// <summary>For errors: <c>warehouse host:port/database as 'login'</c>.</summary>
     public string Where => $"warehouse {endpoint.Address}/{database} as '{endpoint.User}'";
@@ -64,7 +68,13 @@ internal sealed class PostgresWarehousePlanner(
         }
 
         var dialect = new PostgresDialect(role => secrets.GetOrCreate(SecretOf(role)));
-        foreach (var change in CatalogDiff.Compute(PostgresDesiredState.Build(declaration, database, live), live.State, prune))
+        var open = live.State.Grants.Where(g => g.Grantee == CatalogGrant.Public && g.ObjectKind == ObjectKinds.Database).Select(g => g.Privilege).Order(StringComparer.Ordinal).ToList();
+        if (!prune && !sharesSourceDatabase && open.Count > 0)
+        {
+            Notes.Add($"warehouse: PUBLIC (every login on {endpoint.Address}) has {string.Join(" and ", open)} on database {database}; `strata infra apply --prune` revokes it");
+        }
+
+        foreach (var change in CatalogDiff.Compute(PostgresDesiredState.Build(declaration, database, live, sharesSourceDatabase), live.State, prune))
         {
             changes.Add(new PlannedChange(Part, change.Action, change.Subject, change.Done, dialect.Statements(change), database)
             {

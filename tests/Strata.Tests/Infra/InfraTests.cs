@@ -157,8 +157,23 @@ public sealed class InfraTests() : SharedServerTest("infra")
         Assert.Contains($"warehouse revoke USAGE on schema gold from {stranger}", planned);
         Assert.All(planned, p => Assert.StartsWith("warehouse revoke", p, StringComparison.Ordinal));
 
+        // PUBLIC is such a role: by default every login on the server may connect to the warehouse and create temporary tables there.
+        Assert.Contains($"warehouse revoke CONNECT on database {_warehouse} from PUBLIC", planned);
+        Assert.Contains($"warehouse revoke TEMPORARY on database {_warehouse} from PUBLIC", planned);
+        var plain = await RunAsync(outputs, "infra", "plan", "--json");
+        Assert.Contains(Json(plain).GetProperty("notes").EnumerateArray(), n => n.GetString()!.StartsWith("warehouse: PUBLIC (every login on ", StringComparison.Ordinal));
+        var passerby = _prefix + "passerby";
+        await Server.ExecuteAsync($"CREATE ROLE {passerby} LOGIN PASSWORD 'passerby-pw'", _warehouse);
+        await (await Server.OpenAsync(_warehouse, passerby, "passerby-pw")).DisposeAsync();
+        await ExecuteAsAsync(Reports, "CREATE TEMPORARY TABLE scratch (id int)");
+
         Assert.Equal(0, (await RunAsync(outputs, "infra", "apply", "--prune", "--yes")).ExitCode);
         Assert.Equal(0, (await RunAsync(outputs, "infra", "plan", "--prune")).ExitCode);
+        Assert.Equal(0, (await RunAsync(outputs, "infra", "plan")).ExitCode);
+        var refused = await Assert.ThrowsAsync<PostgresException>(async () => await (await Server.OpenAsync(_warehouse, passerby, "passerby-pw")).DisposeAsync());
+        Assert.Equal("42501", refused.SqlState);
+        await AssertDeniedAsync(Reports, "CREATE TEMPORARY TABLE scratch (id int)");
+        await ExecuteAsAsync(Reports, "SELECT * FROM gold.fct_orders");
         Assert.False(await Server.ScalarAsync<bool>($"SELECT has_table_privilege('{stranger}', 'gold.fct_orders', 'SELECT')", _warehouse));
         Assert.Equal(Transformation, await Server.ScalarAsync<string>("SELECT tableowner::text FROM pg_tables WHERE schemaname = 'gold' AND tablename = 'fct_orders'", _warehouse));
         await ExecuteAsAsync(Transformation, "INSERT INTO gold.fct_orders VALUES (1)");
