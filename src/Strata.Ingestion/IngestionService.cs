@@ -252,8 +252,13 @@ public sealed class IngestionService
                     "run `strata ingest --resync` to take a fresh snapshot");
             }
 
-            (replicationSlot, checkpoint, snapshotRows) = await SnapshotFromNewSlotAsync(
-                replication, writer, snapshots, snapshotter, slot is not null, checkpoint, tables.Values.ToList(), resync.Count > 0, cancellationToken);
+            var resumable = checkpoint is null && !slotLost ? await ResumableAsync(slot, snapshots, cancellationToken) : null;
+            ulong from;
+            (replicationSlot, from, snapshotRows) = resumable is { } unfinished
+                ? await ResumeSnapshotAsync(writer, resyncer, unfinished, tables.Values.ToList(), cancellationToken)
+                : await SnapshotFromNewSlotAsync(
+                    replication, writer, snapshots, snapshotter, slot is not null, checkpoint, tables.Values.ToList(), resync.Count > 0, cancellationToken);
+            checkpoint = from;
         }
         else
         {
@@ -309,6 +314,45 @@ public sealed class IngestionService
 
         return new IngestResult(snapshotRows, pump.Changes, pump.Transactions, new NpgsqlLogSequenceNumber(pump.Checkpoint).ToString(), writer.Quarantine.Tables,
             binary ? "binary" : "text");
+    }
+
+    /// <summary>
+    /// The first snapshot that a kill (or a failure) stopped after some of its tables committed, when it can go on:
+    /// the slot made for it is still there and has not moved since (its confirmed position is still the snapshot's
+    /// consistent point), and no table record is older than that point. Null when it cannot: it is then taken again
+    /// from the start.
+    /// </summary>
+    private static async Task<(ulong Lsn, HashSet<string> Tables)?> ResumableAsync(SlotState? slot, SnapshotRecords snapshots, CancellationToken cancellationToken)
+    {
+        if (slot is not { WalStatus: not "lost", ConfirmedFlushLsn: { } confirmed } || !NpgsqlLogSequenceNumber.TryParse(confirmed, out var position))
+        {
+            return null;
+        }
+
+        var recorded = await snapshots.RecordedAsync(cancellationToken);
+        var lsn = (ulong)position - 1;
+        // A record newer than the slot's point is a table an earlier resumption copied: kept too (its changes up to its
+        // own point are skipped). One older than it belongs to no snapshot of this slot.
+        return recorded.Count > 0 && recorded.All(r => r.Lsn >= lsn) ? (lsn, recorded.Select(r => r.Table).ToHashSet(StringComparer.Ordinal)) : null;
+    }
+
+    /// <summary>
+    /// Goes on with an unfinished first snapshot: the tables it committed are kept as they are, the others are copied as
+    /// of a newer consistent point (a resync, through a temporary slot), and streaming starts from the first snapshot's
+    /// point — each resynced table skipping the changes its newer copy already holds. So a kill costs the tables in
+    /// flight, not the whole snapshot.
+    /// </summary>
+    private async Task<(PgOutputReplicationSlot Slot, ulong Checkpoint, long Rows)> ResumeSnapshotAsync(
+        BronzeWriter writer, TableResync resyncer, (ulong Lsn, HashSet<string> Tables) resumable, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+    {
+        var rest = tables.Where(t => !resumable.Tables.Contains(t.BronzeName)).ToList();
+        _console.Info($"Resuming the unfinished snapshot at {new NpgsqlLogSequenceNumber(resumable.Lsn + 1)}: " +
+            $"{tables.Count - rest.Count} table(s) it committed are kept, {rest.Count} still to copy.");
+        var rows = rest.Count > 0 ? await resyncer.RunAsync(rest, cancellationToken) : 0;
+        await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
+        await writer.WriteCheckpointAsync(transaction, resumable.Lsn, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return (new PgOutputReplicationSlot(Slot), resumable.Lsn, rows);
     }
 
     /// <summary>

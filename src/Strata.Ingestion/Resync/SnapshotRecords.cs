@@ -31,6 +31,15 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         return rows.Select(r => ((string)r[0]!, (ulong)Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
     }
 
+    /// <summary>Every table snapshot recorded (not the full-resync marker), as bronze name and snapshot LSN.</summary>
+    public async Task<List<(string Table, ulong Lsn)>> RecordedAsync(CancellationToken cancellationToken)
+    {
+        var rows = await warehouse.QueryAsync(
+            $"SELECT table_name, snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> {warehouse.Parameter(2)}",
+            [pipeline, FullResyncMarker], cancellationToken);
+        return rows.Select(r => ((string)r[0]!, (ulong)Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
+    }
+
     /// <summary>True when a full resync began and its checkpoint was never written.</summary>
     public async Task<bool> FullResyncPendingAsync(CancellationToken cancellationToken) =>
         (await warehouse.QueryAsync(

@@ -35,6 +35,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         using var stopWorkload = new CancellationTokenSource();
         var workload = Project.RunAsync(stopWorkload.Token, "source", "simulate", "--speed", "1000", "--delete-rate", "0.05");
         var random = new Random(20261127);
+        List<(string Table, long Lsn)> committedBeforeKill = [];
         for (var round = 0; round < Rounds; round++)
         {
             var inSnapshot = round < SnapshotRounds;
@@ -77,6 +78,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
                 // A table of the unfinished snapshot is committed: the next start has to take it out again.
                 var committed = await BronzeReader.QueryAsync(Project, "SELECT count(*) FROM _strata.snapshots");
                 Assert.True(Convert.ToInt64(committed[0][0], System.Globalization.CultureInfo.InvariantCulture) >= 1, "no table of the killed snapshot was committed");
+                committedBeforeKill = await SnapshotRecordsAsync();
             }
         }
 
@@ -85,6 +87,14 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
         var catchUp = await Project.RunAsync("ingest", "--once");
         Assert.True(catchUp.ExitCode == 0, catchUp.ToString());
+
+        // The next start went on with that snapshot: what it had committed was kept, not copied again; the other
+        // tables were copied as of a newer point.
+        var records = await SnapshotRecordsAsync();
+        Assert.NotEmpty(committedBeforeKill);
+        Assert.All(committedBeforeKill, kept => Assert.Contains(kept, records));
+        Assert.All(records.Where(r => committedBeforeKill.All(k => k.Table != r.Table)), r => Assert.True(r.Lsn > committedBeforeKill[0].Lsn, $"{r.Table} was copied at {r.Lsn}"));
+        Assert.Equal(Tables.Length, records.Count);
 
         foreach (var (table, key, columns) in Tables)
         {
@@ -102,6 +112,10 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
             Assert.Equal(0L, Convert.ToInt64(duplicates[0][0], System.Globalization.CultureInfo.InvariantCulture));
         }
     }
+
+    private async Task<List<(string Table, long Lsn)>> SnapshotRecordsAsync() =>
+        [.. (await BronzeReader.QueryAsync(Project, "SELECT table_name, snapshot_lsn FROM _strata.snapshots WHERE table_name <> '*' ORDER BY table_name"))
+            .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)))];
 
     private async Task<long> CheckpointsAsync()
     {
