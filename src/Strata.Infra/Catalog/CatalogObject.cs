@@ -40,13 +40,16 @@ public static class ObjectKinds
     /// <summary>A table or view.</summary>
     public const string Table = "table";
 
-    /// <summary>The tables a schema will have (default privileges, future grants).</summary>
+    /// <summary>The tables a schema will have (default privileges, future grants; on PostgreSQL its views too).</summary>
     public const string FutureTables = "future tables";
+
+    /// <summary>The views a Snowflake schema will have (future grants: Snowflake's future tables do not cover views).</summary>
+    public const string FutureViews = "future views";
 
     /// <summary>Kinds in dependency order.</summary>
     public static IReadOnlyList<string> InOrder => Order;
 
-    private static readonly string[] Order = [Database, Role, ResourceMonitor, Warehouse, Schema, Table, FutureTables];
+    private static readonly string[] Order = [Database, Role, ResourceMonitor, Warehouse, Schema, Table, FutureTables, FutureViews];
 
     /// <summary>The place of <paramref name="kind"/> in <see cref="InOrder"/> (unknown kinds last).</summary>
     public static int Rank(string kind)

@@ -77,7 +77,8 @@ internal sealed class SnowflakeCatalogReader(ISnowflakeShow show)
         foreach (var schema in schemas)
         {
             grants.AddRange((await show.ShowAsync($"SHOW FUTURE GRANTS IN SCHEMA {SnowflakeNames.Sql(schema)}", cancellationToken)).Select(row =>
-                new CatalogGrant(Text(row, "privilege"), ObjectKinds.FutureTables, schema, Text(row, "grantee_name"))).Where(g => g.Privilege != "OWNERSHIP"));
+                new CatalogGrant(Text(row, "privilege"), Text(row, "grant_on") == "VIEW" ? ObjectKinds.FutureViews : ObjectKinds.FutureTables, schema, Text(row, "grantee_name")))
+                .Where(g => g.Privilege != "OWNERSHIP"));
         }
 
         if (prune)

@@ -77,8 +77,8 @@ public sealed class SnowflakeRole
 }
 
 /// <summary>
-/// Privileges on one object: <c>on: warehouse|database|schema|table|future tables|role</c> and its name
-/// (<c>DB.SCHEMA</c> for a schema or future tables, <c>DB.SCHEMA.TABLE</c> for a table).
+/// Privileges on one object: <c>on: warehouse|database|schema|table|future tables|future views|role</c> and its name
+/// (<c>DB.SCHEMA</c> for a schema or its future tables or views, <c>DB.SCHEMA.TABLE</c> for a table).
 /// </summary>
 public sealed class SnowflakeGrant
 {

@@ -72,12 +72,15 @@ internal static class SnowflakeDefaults
                 Grant("future tables", Schema("BRONZE"), "SELECT"),
                 Grant("schema", Schema("SILVER"), "USAGE", "CREATE TABLE", "CREATE VIEW"),
                 Grant("schema", Schema("GOLD"), "USAGE", "CREATE TABLE", "CREATE VIEW")),
+            // Views too: a dbt project's marts may be views, which Snowflake's future tables do not cover.
             Role(WarehouseParts.Reports, "REPORTS_WH",
                 Grant("schema", Schema("GOLD"), "USAGE"),
-                Grant("future tables", Schema("GOLD"), "SELECT")),
+                Grant("future tables", Schema("GOLD"), "SELECT"),
+                Grant("future views", Schema("GOLD"), "SELECT")),
             Role(WarehouseParts.Dashboard, "REPORTS_WH",
                 Grant("schema", Schema("GOLD"), "USAGE"),
-                Grant("future tables", Schema("GOLD"), "SELECT")),
+                Grant("future tables", Schema("GOLD"), "SELECT"),
+                Grant("future views", Schema("GOLD"), "SELECT")),
         ];
     }
 

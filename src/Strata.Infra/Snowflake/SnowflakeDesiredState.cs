@@ -23,9 +23,11 @@ internal static class SnowflakeDesiredState
         var grants = roles.SelectMany(r => r.Grants.SelectMany(g => g.Privileges.Select(p => Grant(g, p.ToUpperInvariant(), SnowflakeNames.Name(r.Name))))).ToList();
         grants.AddRange(roles.SelectMany(r => r.Users.Select(u => new CatalogGrant(CatalogGrant.UserMember, ObjectKinds.Role, SnowflakeNames.Name(r.Name), SnowflakeNames.Name(u)))));
 
-        // A table read back with a privilege a future grant of its schema gives is that future grant at work, not drift.
-        var future = grants.Where(g => g.ObjectKind == ObjectKinds.FutureTables).ToHashSet();
-        grants.AddRange(live.Grants.Where(g => g.ObjectKind == ObjectKinds.Table && future.Contains(g with { ObjectKind = ObjectKinds.FutureTables, ObjectName = SchemaOf(g.ObjectName) })));
+        // A table or view read back with a privilege a future grant of its schema gives is that future grant at work, not drift.
+        var future = grants.Where(g => g.ObjectKind is ObjectKinds.FutureTables or ObjectKinds.FutureViews).ToHashSet();
+        grants.AddRange(live.Grants.Where(g => g.ObjectKind == ObjectKinds.Table
+            && (future.Contains(g with { ObjectKind = ObjectKinds.FutureTables, ObjectName = SchemaOf(g.ObjectName) })
+                || future.Contains(g with { ObjectKind = ObjectKinds.FutureViews, ObjectName = SchemaOf(g.ObjectName) }))));
 
         var managed = objects.Where(o => o.Kind == ObjectKinds.Role).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         return new DesiredState(new CatalogState(objects, grants), managed, SystemRoles);
@@ -51,6 +53,7 @@ internal static class SnowflakeDesiredState
     {
         "role" => new CatalogGrant(CatalogGrant.Member, ObjectKinds.Role, SnowflakeNames.Name(grant.Name), role),
         "future tables" => new CatalogGrant(privilege, ObjectKinds.FutureTables, SnowflakeNames.Qualified(grant.Name), role),
+        "future views" => new CatalogGrant(privilege, ObjectKinds.FutureViews, SnowflakeNames.Qualified(grant.Name), role),
         "warehouse" or "database" or "schema" or "table" => new CatalogGrant(privilege, grant.On.ToLowerInvariant() switch
         {
             "warehouse" => ObjectKinds.Warehouse,
@@ -58,7 +61,7 @@ internal static class SnowflakeDesiredState
             "schema" => ObjectKinds.Schema,
             _ => ObjectKinds.Table,
         }, SnowflakeNames.Qualified(grant.Name), role),
-        var other => throw new InfraException($"infra.yml: role {role} has a grant on '{other}'; use warehouse, database, schema, table, future tables or role"),
+        var other => throw new InfraException($"infra.yml: role {role} has a grant on '{other}'; use warehouse, database, schema, table, future tables, future views or role"),
     };
 
     private static string SchemaOf(string table) => table[..table.LastIndexOf('.')];

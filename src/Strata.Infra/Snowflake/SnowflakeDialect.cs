@@ -50,10 +50,13 @@ internal sealed class SnowflakeDialect : IInfraDialect
             ObjectKinds.Role when grant.Privilege == CatalogGrant.UserMember => [$"{verb} ROLE {name} {direction} USER {SnowflakeNames.Identifier(grant.Grantee)}"],
             ObjectKinds.Role => [$"{verb} ROLE {name} {direction} {grantee}"],
 
-            // Tables that exist already get the privilege once; the future grant covers the ones made later.
+            // Tables (views) that exist already get the privilege once; the future grant covers the ones made later.
             ObjectKinds.FutureTables when action == ChangeAction.Grant =>
                 [$"GRANT {grant.Privilege} ON FUTURE TABLES IN SCHEMA {name} TO {grantee}", $"GRANT {grant.Privilege} ON ALL TABLES IN SCHEMA {name} TO {grantee}"],
             ObjectKinds.FutureTables => [$"REVOKE {grant.Privilege} ON FUTURE TABLES IN SCHEMA {name} FROM {grantee}"],
+            ObjectKinds.FutureViews when action == ChangeAction.Grant =>
+                [$"GRANT {grant.Privilege} ON FUTURE VIEWS IN SCHEMA {name} TO {grantee}", $"GRANT {grant.Privilege} ON ALL VIEWS IN SCHEMA {name} TO {grantee}"],
+            ObjectKinds.FutureViews => [$"REVOKE {grant.Privilege} ON FUTURE VIEWS IN SCHEMA {name} FROM {grantee}"],
             _ => [$"{verb} {grant.Privilege} ON {grant.ObjectKind.ToUpperInvariant()} {name} {direction} {grantee}"],
         };
     }

@@ -43,19 +43,23 @@ public sealed partial class FakeSnowflakeCatalog
             _ = membership["kind"].Value == "ROLE" ? Existing(Roles, "Role", grantee) : _users.Contains(grantee) ? grantee : throw SnowflakeRefusal.NotFound("User", grantee);
             Change(membership["verb"].Value, Grants, "USAGE", "ROLE", Existing(Roles, "Role", Stored(membership["role"].Value)), membership["kind"].Value, grantee, role);
         }
-        else if (Match(statement, $"(?<verb>GRANT|REVOKE) (?<privilege>[A-Z ]+?) ON FUTURE TABLES IN SCHEMA (?<schema>{Name}) (?:TO|FROM) ROLE (?<grantee>{Name})") is { } future)
+        else if (Match(statement, $"(?<verb>GRANT|REVOKE) (?<privilege>[A-Z ]+?) ON FUTURE (?<kind>TABLES|VIEWS) IN SCHEMA (?<schema>{Name}) (?:TO|FROM) ROLE (?<grantee>{Name})") is { } future)
         {
             var schema = ExistingSchema(Stored(future["schema"].Value));
             var grantee = Existing(Roles, "Role", Stored(future["grantee"].Value));
-            FutureGrants.RemoveAll(g => g["privilege"] == future["privilege"].Value && g["name"] == $"{schema}.<TABLE>" && g["grantee_name"] == grantee);
+            var kind = future["kind"].Value == "VIEWS" ? "VIEW" : "TABLE";
+            FutureGrants.RemoveAll(g => g["privilege"] == future["privilege"].Value && g["name"] == $"{schema}.<{kind}>" && g["grantee_name"] == grantee);
             if (future["verb"].Value == "GRANT")
             {
-                FutureGrants.Add(Row("SHOW FUTURE GRANTS IN SCHEMA STRATA.GOLD", _ => true, new() { ["privilege"] = future["privilege"].Value, ["name"] = $"{schema}.<TABLE>", ["grantee_name"] = grantee, ["created_on"] = Created }));
+                FutureGrants.Add(Row("SHOW FUTURE GRANTS IN SCHEMA STRATA.GOLD", _ => true, new()
+                {
+                    ["privilege"] = future["privilege"].Value, ["grant_on"] = kind, ["name"] = $"{schema}.<{kind}>", ["grantee_name"] = grantee, ["created_on"] = Created,
+                }));
             }
         }
-        else if (Match(statement, $"GRANT (?<privilege>[A-Z ]+?) ON ALL TABLES IN SCHEMA (?<schema>{Name}) TO ROLE (?<grantee>{Name})") is { } all)
+        else if (Match(statement, $"GRANT (?<privilege>[A-Z ]+?) ON ALL (?:TABLES|VIEWS) IN SCHEMA (?<schema>{Name}) TO ROLE (?<grantee>{Name})") is { } all)
         {
-            // No tables are modelled, so there is nothing to grant on; the names must still exist.
+            // Only Strata's metadata tables are modelled, and no schema holding them is granted on this way; the names must still exist.
             _ = ExistingSchema(Stored(all["schema"].Value));
             _ = Existing(Roles, "Role", Stored(all["grantee"].Value));
         }

@@ -17,7 +17,7 @@ namespace Strata.Tests.Infra.Snowflake;
 /// <remarks>
 /// Tables are modelled as names only, made by what Strata's metadata migration sends through the warehouse adapter
 /// (<c>FakeSnowflakeCatalog.Metadata.cs</c>), with the schema's version: SHOW TABLES, grants on them. Not modelled:
-/// columns, <c>ON ALL TABLES</c> (grants nothing), privileges of the session's role (it may do everything),
+/// columns, <c>ON ALL TABLES</c> or <c>VIEWS</c> (grants nothing), privileges of the session's role (it may do everything),
 /// users beyond those named at the start, and the exact column types of SHOW output (a few are typed, the rest text).
 /// </remarks>
 public sealed partial class FakeSnowflakeCatalog
@@ -164,7 +164,7 @@ public sealed partial class FakeSnowflakeCatalog
         if (Match(statement, $"SHOW FUTURE GRANTS IN SCHEMA (?<schema>{Name})") is { } future)
         {
             var schema = ExistingSchema(Stored(future["schema"].Value));
-            return [.. FutureGrants.Where(g => g["name"] == $"{schema}.<TABLE>")];
+            return [.. FutureGrants.Where(g => g["name"] is { } name && name.StartsWith($"{schema}.<", StringComparison.Ordinal))];
         }
 
         if (Match(statement, $"SHOW TABLES IN SCHEMA (?<schema>{Name})") is { } inSchema)

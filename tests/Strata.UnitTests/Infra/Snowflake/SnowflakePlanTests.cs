@@ -29,6 +29,8 @@ public sealed class SnowflakePlanTests
         Assert.Contains("GRANT CREATE TABLE ON SCHEMA STRATA.BRONZE TO ROLE STRATA_INGESTION", statements);
         Assert.Contains("GRANT SELECT ON FUTURE TABLES IN SCHEMA STRATA.GOLD TO ROLE STRATA_REPORTS", statements);
         Assert.Contains("GRANT SELECT ON ALL TABLES IN SCHEMA STRATA.GOLD TO ROLE STRATA_REPORTS", statements);
+        Assert.Contains("GRANT SELECT ON FUTURE VIEWS IN SCHEMA STRATA.GOLD TO ROLE STRATA_REPORTS", statements);
+        Assert.Contains("GRANT SELECT ON ALL VIEWS IN SCHEMA STRATA.GOLD TO ROLE STRATA_DASHBOARD", statements);
 
         // Each part reads and writes only its own records in _STRATA, which the admin creates (no part may create tables there).
         Assert.Contains("GRANT INSERT ON TABLE STRATA._STRATA.REPORT_DELIVERIES TO ROLE STRATA_REPORTS", statements);
