@@ -265,15 +265,8 @@ internal static class IngestBenchmark
     private static async Task<(long Rows, double Seconds)> RawCopyAsync(BenchSource source)
     {
         var builder = new NpgsqlConnectionStringBuilder(source.ConnectionString);
-        // Every table the snapshot copies: the publication's, not just the four business tables.
-        var tables = (await source.ScalarAsync<string>(
-            "SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE pubname = 'strata_publication' AND schemaname = 'operations'")).Split(',');
-        long rows = 0;
-        foreach (var table in tables)
-        {
-            rows += await source.ScalarAsync<long>($"SELECT count(*) FROM operations.{table}");
-        }
-
+        var tables = await PublishedTablesAsync(source);
+        var rows = await PublishedRowsAsync(source);
         var clock = Stopwatch.StartNew();
         foreach (var table in tables)
         {
@@ -293,15 +286,31 @@ internal static class IngestBenchmark
         return (rows, clock.Elapsed.TotalSeconds);
     }
 
+    private static async Task<string[]> PublishedTablesAsync(BenchSource source) =>
+        (await source.ScalarAsync<string>(
+            "SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE pubname = 'strata_publication' AND schemaname = 'operations'")).Split(',');
+
+    /// <summary>The rows of every table the snapshot copies: the publication's, not just the four business tables.</summary>
+    public static async Task<long> PublishedRowsAsync(BenchSource source)
+    {
+        long rows = 0;
+        foreach (var table in await PublishedTablesAsync(source))
+        {
+            rows += await source.ScalarAsync<long>($"SELECT count(*) FROM operations.{table}");
+        }
+
+        return rows;
+    }
+
     /// <summary>Drops a slot and forgets its owner, as an operator retiring the warehouse it fed would.</summary>
-    private static async Task DropSlotAsync(BenchSource source, string slot)
+    public static async Task DropSlotAsync(BenchSource source, string slot)
     {
         await source.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'");
         await source.ExecuteAsync(
             $"DO $$ BEGIN IF to_regclass('strata.slot_owners') IS NOT NULL THEN DELETE FROM strata.slot_owners WHERE slot_name = '{slot}'; END IF; END $$");
     }
 
-    private static void DeleteDuckDb(string path)
+    public static void DeleteDuckDb(string path)
     {
         File.Delete(path);
         File.Delete(path + ".wal");

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Strata.Bench;
 
-// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|streaming|latency|ingest|large|transform|increment|load|reports|host|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
+// dotnet run --project bench/Strata.Bench -c Release -- [seed|simulate|snapshot|resume|streaming|latency|ingest|large|transform|increment|load|reports|host|all] [--orders N] [--items-per-order N] [--seconds S] [--changes N]
 var what = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 int Option(string name, int fallback)
 {
@@ -31,6 +31,13 @@ if (what is "snapshot" or "ingest" or "all")
     Console.WriteLine();
     Console.WriteLine("### Ingest: snapshot");
     Console.WriteLine(await IngestBenchmark.SnapshotAsync(source));
+}
+
+if (what is "resume" or "ingest" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: a snapshot stopped halfway, then resumed");
+    Console.WriteLine(await SnapshotResumeBenchmark.RunAsync(source));
 }
 
 if (what is "streaming" or "ingest" or "all")

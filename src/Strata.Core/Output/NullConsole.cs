@@ -1,7 +1,7 @@
 namespace Strata.Output;
 
 /// <summary>A console that shows nothing: for benchmarks and services run without a user watching.</summary>
-public sealed class NullConsole : IStrataConsole, IProgressBoard, IProgressTask
+public class NullConsole : IStrataConsole, IProgressBoard, IProgressTask
 {
     /// <summary>The shared instance.</summary>
     public static NullConsole Instance { get; } = new();
@@ -51,7 +51,8 @@ public sealed class NullConsole : IStrataConsole, IProgressBoard, IProgressTask
     public IProgressTask Add(string name, long total) => this;
 
     /// <inheritdoc />
-    public void Increment(long amount)
+    /// <remarks>Virtual for a caller that wants the progress and nothing else (a benchmark counting rows).</remarks>
+    public virtual void Increment(long amount)
     {
     }
 }
