@@ -290,7 +290,10 @@ internal static class IngestBenchmark
         (await source.ScalarAsync<string>(
             "SELECT string_agg(tablename, ',') FROM pg_publication_tables WHERE pubname = 'strata_publication' AND schemaname = 'operations'")).Split(',');
 
-    /// <summary>The rows of every table the snapshot copies: the publication's, not just the four business tables.</summary>
+    /// <summary>
+    /// The rows of every table the snapshot copies: the publication's, not just the four business tables. Fewer than a
+    /// million means the data set was never seeded, and a figure from it would say nothing: that fails.
+    /// </summary>
     public static async Task<long> PublishedRowsAsync(BenchSource source)
     {
         long rows = 0;
@@ -299,7 +302,8 @@ internal static class IngestBenchmark
             rows += await source.ScalarAsync<long>($"SELECT count(*) FROM operations.{table}");
         }
 
-        return rows;
+        return rows >= 1_000_000 ? rows : throw new InvalidOperationException(
+            $"the bench source holds {rows:N0} published rows, not the 10M-item data set: run `-- seed` first (no figure printed)");
     }
 
     /// <summary>Drops a slot and forgets its owner, as an operator retiring the warehouse it fed would.</summary>
