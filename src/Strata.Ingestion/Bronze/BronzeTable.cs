@@ -69,18 +69,6 @@ internal sealed class BronzeTable
         }
     }
 
-    /// <summary>
-    /// Fills one bronze row from a source row laid out as <see cref="MapFrom"/>'s table and metadata already boxed, in
-    /// <see cref="MetadataColumns"/> order: a snapshot's are the same for every row but the sequence.
-    /// </summary>
-    public void Fill(object?[] values, int[] map, object?[] sourceRow, object?[] metadata)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = _metadataSlot[i] >= 0 ? metadata[_metadataSlot[i]] : map[i] >= 0 ? sourceRow[map[i]] : null;
-        }
-    }
-
     /// <summary>Fills one bronze row from a change's values by name.</summary>
     public void Fill(object?[] values, IReadOnlyDictionary<string, object?> source, in ChangeMetadata metadata)
     {
@@ -108,9 +96,6 @@ internal sealed class BronzeTable
 /// <summary>The metadata of one bronze row, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
 internal readonly record struct ChangeMetadata(char Operation, ulong Lsn, int Sequence, long? TransactionId, DateTime CommitTime, DateTime IngestedAt)
 {
-    /// <summary>Every value, boxed, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
-    public object?[] Boxed() => [.. Enumerable.Range(0, BronzeTable.MetadataColumns.Count).Select(Value)];
-
     public object? Value(int slot) => slot switch
     {
         0 => Operation.ToString(),

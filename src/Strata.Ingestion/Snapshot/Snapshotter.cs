@@ -22,9 +22,6 @@ namespace Strata.Ingestion.Snapshot;
 internal sealed class Snapshotter(
     BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, PhaseReporter phase, int threads = 1, TimeSpan pause = default)
 {
-    /// <summary>Where <see cref="ChangeMetadata.Boxed"/> keeps <c>_seq</c>.</summary>
-    private const int SequenceSlot = 2;
-
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
     /// <param name="lsn">Its consistent point: the <c>_lsn</c> of every row.</param>
@@ -77,8 +74,6 @@ internal sealed class Snapshotter(
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
         var snapshotTime = DateTime.UtcNow;
-        // The same for every row but the sequence, so boxed once.
-        var metadata = new ChangeMetadata('r', lsn, 0, null, snapshotTime, snapshotTime).Boxed();
         long count = 0;
         var clock = Stopwatch.StartNew();
 
@@ -90,102 +85,44 @@ internal sealed class Snapshotter(
             await new Resync.SnapshotRecords(warehouse, pipeline).RemoveUnrecordedAsync(bronze.Name, cancellationToken);
         }
 
-        // Reads the exporter's current row into the source row, and numbers it.
-        void ReadSourceRow(Npgsql.NpgsqlBinaryExporter exporter)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
-            }
-
-            metadata[SequenceSlot] = (int)(count % int.MaxValue);
-            count++;
-        }
-
-        async ValueTask PaceAsync(CancellationToken token)
-        {
-            if (pause > TimeSpan.Zero && count % 1_000 == 0)
-            {
-                await Task.Delay(pause, token);
-            }
-
-            if (count % 10_000 == 0)
-            {
-                token.ThrowIfCancellationRequested();
-                progress.Increment(10_000);
-            }
-        }
-
         await using var chunks = budget is null ? null : new ChunkedWrite(warehouse, budget);
         await using var transaction = budget is null ? await warehouse.BeginAsync(cancellationToken) : null;
         await using (var appender = transaction is null ? null : await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
         await using (var exporter = await source.ExportAsync(table, cancellationToken))
         {
+            while (exporter.StartRow() != -1)
+            {
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
+                }
+
+                bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
+                if (chunks is null)
+                {
+                    appender!.Append(values);
+                }
+                else
+                {
+                    await chunks.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {count + 1} of the snapshot of {table.DisplayName}", cancellationToken);
+                }
+
+                count++;
+                if (pause > TimeSpan.Zero && count % 1_000 == 0)
+                {
+                    await Task.Delay(pause, cancellationToken);
+                }
+
+                if (count % 10_000 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress.Increment(10_000);
+                }
+            }
+
             if (appender is not null)
             {
-                await PipelinedAsync(exporter, appender);
-            }
-            else
-            {
-                while (exporter.StartRow() != -1)
-                {
-                    ReadSourceRow(exporter);
-                    bronze.Fill(values, map, row, metadata);
-                    await chunks!.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {count} of the snapshot of {table.DisplayName}", cancellationToken);
-                    await PaceAsync(cancellationToken);
-                }
-            }
-        }
-
-        // The source is read and converted on a thread of its own while the appender takes the rows read before.
-        async Task PipelinedAsync(Npgsql.NpgsqlBinaryExporter exporter, Warehouse.IBulkAppender appender)
-        {
-            var rows = new RowPipeline(bronze.Columns.Count);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var reader = Task.Run(async () =>
-            {
-                try
-                {
-                    while (exporter.StartRow() != -1)
-                    {
-                        ReadSourceRow(exporter);
-                        bronze.Fill(await rows.NextAsync(stop.Token), map, row, metadata);
-                        await PaceAsync(stop.Token);
-                    }
-
-                    await rows.CompleteAsync(stop.Token);
-                }
-                catch (Exception ex)
-                {
-                    rows.Fail(ex);
-                    throw;
-                }
-            }, stop.Token);
-
-            Exception? appendError = null;
-            try
-            {
-                await rows.ConsumeAsync(values => appender.Append(values), stop.Token);
                 await appender.CompleteAsync(cancellationToken);
-            }
-            catch (Exception ex)
-            {
-                appendError = ex;
-                await stop.CancelAsync();
-            }
-
-            // The reader's own failure (a value the warehouse cannot hold) is the one to report; it also reached the appender side.
-            try
-            {
-                await reader;
-            }
-            catch (OperationCanceledException) when (appendError is not null)
-            {
-            }
-
-            if (appendError is not null)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(appendError);
             }
         }
 
