@@ -60,12 +60,15 @@ internal sealed class BronzeTable
     public int[] MapFrom(SourceTable table) =>
         Columns.Select((c, i) => _metadataSlot[i] >= 0 ? -1 : IndexOf(table, c.Name)).ToArray();
 
-    /// <summary>Fills one bronze row from a source row laid out as <see cref="MapFrom"/>'s table.</summary>
-    public void Fill(object?[] values, int[] map, object?[] sourceRow, in ChangeMetadata metadata)
+    /// <summary>
+    /// Fills one bronze row from a source row laid out as <see cref="MapFrom"/>'s table and metadata already boxed, in
+    /// <see cref="MetadataColumns"/> order: a snapshot's are the same for every row but the sequence.
+    /// </summary>
+    public void Fill(object?[] values, int[] map, object?[] sourceRow, object?[] metadata)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = _metadataSlot[i] >= 0 ? metadata.Value(_metadataSlot[i]) : map[i] >= 0 ? sourceRow[map[i]] : null;
+            values[i] = _metadataSlot[i] >= 0 ? metadata[_metadataSlot[i]] : map[i] >= 0 ? sourceRow[map[i]] : null;
         }
     }
 
@@ -96,6 +99,9 @@ internal sealed class BronzeTable
 /// <summary>The metadata of one bronze row, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
 internal readonly record struct ChangeMetadata(char Operation, ulong Lsn, int Sequence, long? TransactionId, DateTime CommitTime, DateTime IngestedAt)
 {
+    /// <summary>Every value, boxed, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
+    public object?[] Boxed() => [.. Enumerable.Range(0, BronzeTable.MetadataColumns.Count).Select(Value)];
+
     public object? Value(int slot) => slot switch
     {
         0 => Operation.ToString(),

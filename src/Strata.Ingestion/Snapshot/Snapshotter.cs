@@ -22,6 +22,9 @@ namespace Strata.Ingestion.Snapshot;
 internal sealed class Snapshotter(
     BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, PhaseReporter phase, int threads = 1, TimeSpan pause = default)
 {
+    /// <summary>Where <see cref="ChangeMetadata.Boxed"/> keeps <c>_seq</c>.</summary>
+    private const int SequenceSlot = 2;
+
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
     /// <param name="lsn">Its consistent point: the <c>_lsn</c> of every row.</param>
@@ -74,6 +77,8 @@ internal sealed class Snapshotter(
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
         var snapshotTime = DateTime.UtcNow;
+        // The same for every row but the sequence, so boxed once.
+        var metadata = new ChangeMetadata('r', lsn, 0, null, snapshotTime, snapshotTime).Boxed();
         long count = 0;
         var clock = Stopwatch.StartNew();
 
@@ -97,7 +102,8 @@ internal sealed class Snapshotter(
                     row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
                 }
 
-                bronze.Fill(values, map, row, new ChangeMetadata('r', lsn, (int)(count % int.MaxValue), null, snapshotTime, snapshotTime));
+                metadata[SequenceSlot] = (int)(count % int.MaxValue);
+                bronze.Fill(values, map, row, metadata);
                 if (chunks is null)
                 {
                     appender!.Append(values);
