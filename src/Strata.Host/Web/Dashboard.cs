@@ -44,10 +44,10 @@ internal static class Dashboard
             using var job = WarehouseJob.Begin("dashboard");
             await next();
         });
-        var warehouse = new Lazy<Task<IWarehouse>>(() => warehouses.Dashboard(CancellationToken.None));
+        var warehouse = new RetryingLazy<IWarehouse>(() => warehouses.Dashboard(CancellationToken.None));
         // The project and its catalog as the host builds them: the docs page describes every model, silver's too.
-        var transform = new Lazy<Task<TransformService>>(async () => await TransformService.OpenAsync(config, await openWarehouse(CancellationToken.None), NullConsole.Instance));
-        var reports = new Lazy<Task<ReportService>>(async () => ReportService.From(config, await transform.Value, await warehouses.Reports(CancellationToken.None), NullConsole.Instance));
+        var transform = new RetryingLazy<TransformService>(async () => await TransformService.OpenAsync(config, await openWarehouse(CancellationToken.None), NullConsole.Instance));
+        var reports = new RetryingLazy<ReportService>(async () => ReportService.From(config, await transform.Value, await warehouses.Reports(CancellationToken.None), NullConsole.Instance));
 
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/readyz", () =>

@@ -17,7 +17,7 @@ internal static class DashboardPages
     /// <summary>How many of a test's newest results the pages read: a longer streak shows as this many runs ("500+").</summary>
     internal const int StreakLimit = 500;
 
-    public static void Map(WebApplication app, Lazy<Task<IWarehouse>> warehouse, Lazy<Task<TransformService>> transform, JobHistory history)
+    public static void Map(WebApplication app, RetryingLazy<IWarehouse> warehouse, RetryingLazy<TransformService> transform, JobHistory history)
     {
         app.MapGet("/", () => DashboardAssets.Serve("overview.html"));
         app.MapGet("/runs", () => DashboardAssets.Serve("runs.html"));

@@ -11,12 +11,12 @@ namespace Strata.Host.Web;
 /// change only when a run builds, so between runs a visit costs nothing, and a host that nobody asks for docs never
 /// compiles the project for them.
 /// </summary>
-internal sealed class DocsEndpoint(Lazy<Task<TransformService>> transform, PlatformState state, ISqlParser parser)
+internal sealed class DocsEndpoint(RetryingLazy<TransformService> transform, PlatformState state, ISqlParser parser)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (int Runs, string Html)? _page;
 
-    public static void Map(WebApplication app, Lazy<Task<TransformService>> transform, PlatformState state, ISqlParser parser)
+    public static void Map(WebApplication app, RetryingLazy<TransformService> transform, PlatformState state, ISqlParser parser)
     {
         var endpoint = new DocsEndpoint(transform, state, parser);
         app.MapGet("/docs", async (CancellationToken token) =>

@@ -22,7 +22,7 @@ internal static class ReportEndpoints
         ["json"] = "application/json; charset=utf-8",
     };
 
-    public static void Map(WebApplication app, Lazy<Task<ReportService>> reports)
+    public static void Map(WebApplication app, RetryingLazy<ReportService> reports)
     {
         app.MapGet("/reports", () => DashboardAssets.Serve("reports.html"));
         app.MapGet("/api/reports", async () => Results.Json((await reports.Value).Reports.Select(r => new ReportEntry(r.Name, r.Title, r.Description)), HostClient.Json));
