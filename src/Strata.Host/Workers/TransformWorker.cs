@@ -65,7 +65,7 @@ internal sealed class TransformWorker(
             }
 
             var cause = first ? "start" : _failed.Count > 0 && select.All(s => _failed.Contains(s.TrimEnd('+'))) ? "retry" : "commit";
-            var started = DateTime.UtcNow;
+            var started = Clock.GetUtcNow().UtcDateTime;
             // The transactions in bronze now are in this run (it reads up to the checkpoint it finds when it starts).
             var included = Drain(State.Unpublished);
             try
@@ -82,7 +82,7 @@ internal sealed class TransformWorker(
             {
                 Console.Error($"transformation run failed: {ex.Message}");
                 State.Workers.Degraded(Name, $"the last run failed: {ex.Message}");
-                await history.RecordAsync(new JobRun("transformation", cause, "failed", 1, started, DateTime.UtcNow - started, "", ex.Message), CancellationToken.None);
+                await history.RecordAsync(new JobRun("transformation", cause, "failed", 1, started, Clock.GetUtcNow().UtcDateTime - started, "", ex.Message), CancellationToken.None);
                 ScheduleRetry(failed: true);
             }
         }
@@ -134,7 +134,7 @@ internal sealed class TransformWorker(
     private async Task RecordAsync(TransformService transform, RunSummary summary, string triggeredBy, DateTime started, List<DateTime> included)
     {
         State.Runs++;
-        var now = DateTime.UtcNow;
+        var now = Clock.GetUtcNow().UtcDateTime;
         foreach (var model in summary.Models.Where(m => m.Status != "skipped"))
         {
             metrics.ModelRun(model.Model, model.Duration, model.Status);
