@@ -223,10 +223,11 @@ public sealed class IngestionService
         }
 
         // A full resync (after a lost slot) that did not finish left a slot ahead of the checkpoint: what lies between
-        // can no longer be streamed, so it is taken again from the start.
-        if (checkpoint is not null && await snapshots.FullResyncPendingAsync(cancellationToken))
+        // can no longer be streamed, so the resync goes on from its own point (or, when it cannot, is taken again).
+        var pendingResync = checkpoint is not null ? await snapshots.PendingFullResyncAsync(cancellationToken) : null;
+        if (pendingResync is not null)
         {
-            _console.Warning($"the last full resync of pipeline {Pipeline} did not finish; taking it again");
+            _console.Warning($"the last full resync of pipeline {Pipeline} did not finish; going on with it");
             resync = tables.Values.ToList();
             slotLost = true;
         }
@@ -252,10 +253,12 @@ public sealed class IngestionService
                     "run `strata ingest --resync` to take a fresh snapshot");
             }
 
-            var resumable = checkpoint is null && !slotLost ? await ResumableAsync(slot, snapshots, cancellationToken) : null;
+            var resumable = checkpoint is null && !slotLost ? await ResumableAsync(slot, snapshots, null, cancellationToken)
+                : pendingResync is { } point ? await ResumableAsync(slot, snapshots, point, cancellationToken)
+                : null;
             ulong from;
             (replicationSlot, from, snapshotRows) = resumable is { } unfinished
-                ? await ResumeSnapshotAsync(writer, resyncer, unfinished, tables.Values.ToList(), cancellationToken)
+                ? await ResumeSnapshotAsync(writer, snapshots, resyncer, unfinished, pendingResync is not null, tables.Values.ToList(), cancellationToken)
                 : await SnapshotFromNewSlotAsync(
                     replication, writer, snapshots, snapshotter, slot is not null, checkpoint, tables.Values.ToList(), resync.Count > 0, cancellationToken);
             checkpoint = from;
@@ -317,33 +320,47 @@ public sealed class IngestionService
     }
 
     /// <summary>
-    /// The first snapshot that a kill (or a failure) stopped after some of its tables committed, when it can go on:
-    /// the slot made for it is still there and has not moved since (its confirmed position is still the snapshot's
-    /// consistent point), and no table record is older than that point. Null when it cannot: it is then taken again
-    /// from the start.
+    /// A first snapshot, or a full resync (<paramref name="fullResyncAt"/>: its point), that a kill (or a failure)
+    /// stopped after some of its tables committed, when it can go on: the slot made for it is still there and has not
+    /// moved since (its confirmed position is still the snapshot's consistent point), and for a first snapshot no
+    /// table record is older than that point. Returns the point and the tables to keep: those recorded at it or after
+    /// (a table an earlier resumption copied, whose changes up to its own point are skipped). Null when it cannot go
+    /// on: it is then taken again from the start.
     /// </summary>
-    private static async Task<(ulong Lsn, HashSet<string> Tables)?> ResumableAsync(SlotState? slot, SnapshotRecords snapshots, CancellationToken cancellationToken)
+    private static async Task<(ulong Lsn, HashSet<string> Tables)?> ResumableAsync(
+        SlotState? slot, SnapshotRecords snapshots, ulong? fullResyncAt, CancellationToken cancellationToken)
     {
         if (slot is not { WalStatus: not "lost", ConfirmedFlushLsn: { } confirmed } || !NpgsqlLogSequenceNumber.TryParse(confirmed, out var position))
         {
             return null;
         }
 
-        var recorded = await snapshots.RecordedAsync(cancellationToken);
         var lsn = (ulong)position - 1;
-        // A record newer than the slot's point is a table an earlier resumption copied: kept too (its changes up to its
-        // own point are skipped). One older than it belongs to no snapshot of this slot.
-        return recorded.Count > 0 && recorded.All(r => r.Lsn >= lsn) ? (lsn, recorded.Select(r => r.Table).ToHashSet(StringComparer.Ordinal)) : null;
+        var recorded = await snapshots.RecordedAsync(cancellationToken);
+        // Before a full resync every table has older records; before a first snapshot, one belongs to no snapshot of this slot.
+        if (fullResyncAt is { } point ? point != lsn : recorded.Any(r => r.Lsn < lsn))
+        {
+            return null;
+        }
+
+        var kept = recorded.Where(r => r.Lsn >= lsn).Select(r => r.Table).ToHashSet(StringComparer.Ordinal);
+        return kept.Count > 0 ? (lsn, kept) : null;
     }
 
     /// <summary>
-    /// Goes on with an unfinished first snapshot: the tables it committed are kept as they are, the others are copied as
+    /// Goes on with an unfinished first snapshot (or full resync): the tables it committed are kept as they are, the others are copied as
     /// of a newer consistent point (a resync, through a temporary slot), and streaming starts from the first snapshot's
     /// point — each resynced table skipping the changes its newer copy already holds. So a kill costs the tables in
     /// flight, not the whole snapshot.
     /// </summary>
     private async Task<(PgOutputReplicationSlot Slot, ulong Checkpoint, long Rows)> ResumeSnapshotAsync(
-        BronzeWriter writer, TableResync resyncer, (ulong Lsn, HashSet<string> Tables) resumable, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken)
+        BronzeWriter writer,
+        SnapshotRecords snapshots,
+        TableResync resyncer,
+        (ulong Lsn, HashSet<string> Tables) resumable,
+        bool fullResync,
+        IReadOnlyList<SourceTable> tables,
+        CancellationToken cancellationToken)
     {
         var rest = tables.Where(t => !resumable.Tables.Contains(t.BronzeName)).ToList();
         _console.Info($"Resuming the unfinished snapshot at {new NpgsqlLogSequenceNumber(resumable.Lsn + 1)}: " +
@@ -351,6 +368,11 @@ public sealed class IngestionService
         var rows = rest.Count > 0 ? await resyncer.RunAsync(rest, cancellationToken) : 0;
         await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
         await writer.WriteCheckpointAsync(transaction, resumable.Lsn, cancellationToken);
+        if (fullResync)
+        {
+            await snapshots.EndFullResyncAsync(transaction, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return (new PgOutputReplicationSlot(Slot), resumable.Lsn, rows);
     }

@@ -40,11 +40,14 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         return rows.Select(r => ((string)r[0]!, (ulong)Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
     }
 
-    /// <summary>True when a full resync began and its checkpoint was never written.</summary>
-    public async Task<bool> FullResyncPendingAsync(CancellationToken cancellationToken) =>
-        (await warehouse.QueryAsync(
-            $"SELECT 1 FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
-            [pipeline, FullResyncMarker], cancellationToken)).Count > 0;
+    /// <summary>The consistent point of a full resync that began and whose checkpoint was never written; null when none is pending.</summary>
+    public async Task<ulong?> PendingFullResyncAsync(CancellationToken cancellationToken)
+    {
+        var rows = await warehouse.QueryAsync(
+            $"SELECT snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
+            [pipeline, FullResyncMarker], cancellationToken);
+        return rows.Count == 0 ? null : (ulong)Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+    }
 
     /// <summary>Records, before the copy starts, that a full resync at <paramref name="lsn"/> is under way; <see cref="EndFullResyncAsync"/> removes the record.</summary>
     public Task MarkFullResyncAsync(ulong lsn, CancellationToken cancellationToken) =>

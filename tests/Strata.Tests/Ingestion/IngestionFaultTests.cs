@@ -159,19 +159,38 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
         using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
         {
             var resync = Project.RunAsync(stop.Token, "ingest", "--resync");
-            await Project.WaitForIngestAsync(IngestStage.Snapshot, Environment.ProcessId, Timeout);
+            await Eventually.ValueAsync(
+                () => Project.ReadIngestPhase() is { Stage: IngestStage.Snapshot, TablesDone: >= 1 } p && p.ProcessId == Environment.ProcessId ? p : null,
+                Timeout, "the full resync to commit its first table");
             await stop.CancelAsync();
             await resync;
         }
 
+        var point = await ScalarAsync("SELECT snapshot_lsn FROM _strata.snapshots WHERE pipeline = 'interrupted' AND table_name = '*'");
+        var committed = await RecordsAsync($"snapshot_lsn >= {point}");
+        Assert.NotEmpty(committed);
         Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
         await Server.ExecuteAsync("INSERT INTO operations.customers (customer_name) VALUES ('after the interruption')", Project.Database);
 
-        // The new slot is ahead of the old checkpoint: the next run must take the resync again, not stream from it.
+        // The new slot is ahead of the old checkpoint: the next run must not stream from it, but go on with the resync —
+        // keeping what it committed, copying the rest as of a newer point.
         var next = await Project.RunAsync("ingest", "--once");
         Assert.True(next.ExitCode == 0, next.ToString());
         await Reconciled.AssertEqualAsync(Project, tables: 5);
+        var after = await RecordsAsync($"snapshot_lsn >= {point}");
+        Assert.All(committed, kept => Assert.Contains(kept, after));
+        Assert.DoesNotContain(after, r => committed.Any(k => k.Table == r.Table) && r.Lsn > point);
+        Assert.All(after.Where(r => !committed.Contains(r)), r => Assert.True(r.Lsn > point, $"{r.Table} was copied at {r.Lsn}, not after the resync's point {point}"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM _strata.snapshots WHERE pipeline = 'interrupted' AND table_name = '*'"));
     }
+
+    private async Task<long> ScalarAsync(string sql) =>
+        Convert.ToInt64((await BronzeReader.QueryAsync(Project, sql))[0][0], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The pipeline's table snapshot records matching <paramref name="where"/>.</summary>
+    private async Task<List<(string Table, long Lsn)>> RecordsAsync(string where) =>
+        [.. (await BronzeReader.QueryAsync(Project, $"SELECT table_name, snapshot_lsn FROM _strata.snapshots WHERE pipeline = 'interrupted' AND table_name <> '*' AND {where}"))
+            .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)))];
 
     /// <summary>Waits until a walsender other than <paramref name="exceptPid"/> streams from the slot; returns its pid.</summary>
     private async Task<int> WalSenderAsync(string slot, int exceptPid)
