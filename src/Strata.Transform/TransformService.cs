@@ -111,6 +111,16 @@ public sealed class TransformService
         return compiled;
     }
 
+    /// <summary>
+    /// The columns of <paramref name="model"/>'s relation as the warehouse has them, read through this service's
+    /// handle (the login that builds it, so it sees every model's); null before the model is built.
+    /// </summary>
+    public Task<IReadOnlyList<WarehouseColumn>?> RelationColumnsAsync(string model, CancellationToken cancellationToken = default)
+    {
+        var (schema, name) = Graph[model].Relation;
+        return _warehouse.GetColumnsAsync(schema, name, cancellationToken);
+    }
+
     /// <summary>Where <c>strata docs</c> writes by default: <c>target/docs</c>, beside <c>target/compiled</c>.</summary>
     public string DocsDirectory => Path.Combine(_target, "docs");
 

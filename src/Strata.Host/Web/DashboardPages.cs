@@ -45,9 +45,9 @@ internal static class DashboardPages
         });
         app.MapGet("/api/models/{name}", async (string name, CancellationToken token) =>
         {
-            var graph = (await transform.Value).Graph;
-            return graph.Contains(name)
-                ? Results.Json(await ModelView.ReadAsync(graph, name, await warehouse.Value, token), HostClient.Json)
+            var project = await transform.Value;
+            return project.Graph.Contains(name)
+                ? Results.Json(await ModelView.ReadAsync(project, name, await warehouse.Value, token), HostClient.Json)
                 : Dashboard.Problem(StatusCodes.Status404NotFound, $"no model {name}");
         });
     }

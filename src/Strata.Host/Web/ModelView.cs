@@ -1,4 +1,4 @@
-using Strata.Transform.Graph;
+using Strata.Transform;
 using Strata.Transform.History;
 using Strata.Warehouse;
 
@@ -29,11 +29,16 @@ public sealed record ModelView(
     IReadOnlyList<ModelTestView> Tests,
     IReadOnlyList<ModelRunView> Runs)
 {
-    internal static async Task<ModelView> ReadAsync(ProjectGraph graph, string name, IWarehouse warehouse, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The columns come through the transformation's handle, which builds (and so sees) every model: the dashboard's
+    /// own login reads gold and Strata's records only, and would see no silver relation's columns.
+    /// </remarks>
+    internal static async Task<ModelView> ReadAsync(TransformService transform, string name, IWarehouse warehouse, CancellationToken cancellationToken)
     {
+        var graph = transform.Graph;
         var model = graph[name];
         var documented = model.Columns.ToDictionary(c => c.Name, c => c.Description, StringComparer.OrdinalIgnoreCase);
-        var actual = await warehouse.GetColumnsAsync(model.Config.Schema, model.Name, cancellationToken);
+        var actual = await transform.RelationColumnsAsync(name, cancellationToken);
         var columns = actual?.Select(c => new ModelColumnView(c.Name, c.Type.ToString(), documented.GetValueOrDefault(c.Name))).ToList()
             ?? model.Columns.Select(c => new ModelColumnView(c.Name, null, c.Description)).ToList();
         var results = (await new TestHistory(warehouse).TestStreaksAsync(DashboardPages.StreakLimit, cancellationToken)).ToDictionary(t => t.Test, StringComparer.Ordinal);

@@ -47,6 +47,13 @@ public sealed class InfraHostTests() : SharedServerTest("infra_host", initialize
             using var reports = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/reports", UriKind.Relative)));
             var report = await client.GetAsync(new Uri($"api/reports/{reports.RootElement[0].GetProperty("name").GetString()}", UriKind.Relative));
             Assert.True(report.IsSuccessStatusCode, await report.Content.ReadAsStringAsync());
+            // A silver model's page lists its columns, though the dashboard's login may not read silver.
+            using (var page = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/models/orders", UriKind.Relative))))
+            {
+                var columns = page.RootElement.GetProperty("columns").EnumerateArray().ToList();
+                Assert.Contains(columns, c => c.GetProperty("name").GetString() == "order_id" && c.GetProperty("type").GetString() is { Length: > 0 });
+            }
+
             var logins = await Server.ScalarAsync<string>($"SELECT string_agg(DISTINCT usename::text, ',') FROM pg_stat_activity WHERE datname = '{Warehouse}'", Warehouse);
             Assert.Contains(_prefix + "reports", logins!.Split(','));
             Assert.Contains(_prefix + "dashboard", logins.Split(','));
