@@ -49,8 +49,8 @@ internal static class Dashboard
         var transform = new RetryingLazy<TransformService>(async () => await TransformService.OpenAsync(config, await openWarehouse(CancellationToken.None), NullConsole.Instance));
         var reports = new RetryingLazy<ReportService>(async () => ReportService.From(config, await transform.Value, await warehouses.Reports(CancellationToken.None), NullConsole.Instance));
 
-        app.MapGet("/healthz", () => Results.Text("ok"));
-        app.MapGet("/readyz", () =>
+        app.MapRead("/healthz", () => Results.Text("ok"));
+        app.MapRead("/readyz", () =>
         {
             // Not ready for what blocks (a worker not healthy, gold past error_after, the slot, a quarantine); the
             // body lists every problem, in the words of the overview and strata status.
@@ -59,9 +59,9 @@ internal static class Dashboard
                 ? Results.Json(new { ready = false, problems = problems.Select(p => p.Message) }, HostClient.Json, statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Json(new { ready = true, problems = problems.Select(p => p.Message) }, HostClient.Json);
         });
-        app.MapGet("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), HostClient.Json));
-        app.MapGet("/api/alerts", async (CancellationToken token) => Results.Json(await alerts.RecentAsync(100, token), HostClient.Json));
-        app.MapGet("/api/freshness", () =>
+        app.MapRead("/api/overview", async (CancellationToken token) => Results.Json(await Overview.ReadAsync(state, await warehouse.Value, history, token), HostClient.Json));
+        app.MapRead("/api/alerts", async (CancellationToken token) => Results.Json(await alerts.RecentAsync(100, token), HostClient.Json));
+        app.MapRead("/api/freshness", () =>
         {
             var hour = DateTime.UtcNow.AddHours(-1);
             return Results.Json(new
@@ -77,7 +77,7 @@ internal static class Dashboard
         DocsEndpoint.Map(app, transform, state, sqlParser);
 
         // The API the CLI uses while this host owns the DuckDB warehouse.
-        app.MapGet("/api/ingest/status", async (CancellationToken token) =>
+        app.MapRead("/api/ingest/status", async (CancellationToken token) =>
             Results.Json(await new IngestionService(config, openWarehouse, NullConsole.Instance).StatusAsync(token), HostClient.Json));
         app.MapPost("/api/ingest/resync", (HttpRequest request) =>
         {

@@ -43,7 +43,7 @@ internal static class DashboardAssets
     public static string Text(string name) => System.Text.Encoding.UTF8.GetString(Files.Value[name]);
 
     public static void Map(WebApplication app) =>
-        app.MapGet("/assets/{*name}", (string name) => Serve(name));
+        app.MapRead("/assets/{*name}", (string name) => Serve(name));
 
     /// <summary>The asset <paramref name="name"/> (e.g. <c>overview.html</c>), or 404.</summary>
     public static IResult Serve(string name) =>

@@ -19,22 +19,22 @@ internal static class DashboardPages
 
     public static void Map(WebApplication app, RetryingLazy<IWarehouse> warehouse, RetryingLazy<TransformService> transform, JobHistory history)
     {
-        app.MapGet("/", () => DashboardAssets.Serve("overview.html"));
-        app.MapGet("/runs", () => DashboardAssets.Serve("runs.html"));
-        app.MapGet("/tests", () => DashboardAssets.Serve("tests.html"));
-        app.MapGet("/models", () => DashboardAssets.Serve("models.html"));
-        app.MapGet("/models/{name}", async (string name) => (await transform.Value).Graph.Contains(name)
+        app.MapRead("/", () => DashboardAssets.Serve("overview.html"));
+        app.MapRead("/runs", () => DashboardAssets.Serve("runs.html"));
+        app.MapRead("/tests", () => DashboardAssets.Serve("tests.html"));
+        app.MapRead("/models", () => DashboardAssets.Serve("models.html"));
+        app.MapRead("/models/{name}", async (string name) => (await transform.Value).Graph.Contains(name)
             ? DashboardAssets.Serve("model.html")
             : Dashboard.Problem(StatusCodes.Status404NotFound, $"no model {name}"));
 
-        app.MapGet("/api/runs", async (CancellationToken token) => Results.Json(new
+        app.MapRead("/api/runs", async (CancellationToken token) => Results.Json(new
         {
             Jobs = await history.ReadAsync(300, token),
             ModelRuns = await new RunHistory(await warehouse.Value).RecentModelRunsAsync(200, token),
         }, HostClient.Json));
-        app.MapGet("/api/tests", async (CancellationToken token) =>
+        app.MapRead("/api/tests", async (CancellationToken token) =>
             Results.Json(FailuresFirst(await new TestHistory(await warehouse.Value).TestStreaksAsync(StreakLimit, token)), HostClient.Json));
-        app.MapGet("/api/models", async (CancellationToken token) =>
+        app.MapRead("/api/models", async (CancellationToken token) =>
         {
             var graph = (await transform.Value).Graph;
             var last = await new RunHistory(await warehouse.Value).LatestRunPerModelAsync(token);
@@ -43,7 +43,7 @@ internal static class DashboardPages
             var models = last.Select(r => new { r.Model, r.Materialized, r.Status, r.RowsChanged, r.StartedAt, r.DurationMs, r.Error });
             return Results.Json(new { Graph = ModelGraphSvg.Render(graph, status, node => node.StartsWith("source:", StringComparison.Ordinal) ? null : "/models/" + Uri.EscapeDataString(node)), Models = models }, HostClient.Json);
         });
-        app.MapGet("/api/models/{name}", async (string name, CancellationToken token) =>
+        app.MapRead("/api/models/{name}", async (string name, CancellationToken token) =>
         {
             var project = await transform.Value;
             return project.Graph.Contains(name)

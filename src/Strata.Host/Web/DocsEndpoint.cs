@@ -19,7 +19,7 @@ internal sealed class DocsEndpoint(RetryingLazy<TransformService> transform, Pla
     public static void Map(WebApplication app, RetryingLazy<TransformService> transform, PlatformState state, ISqlParser parser)
     {
         var endpoint = new DocsEndpoint(transform, state, parser);
-        app.MapGet("/docs", async (CancellationToken token) =>
+        app.MapRead("/docs", async (CancellationToken token) =>
         {
             try
             {

@@ -24,9 +24,9 @@ internal static class ReportEndpoints
 
     public static void Map(WebApplication app, RetryingLazy<ReportService> reports)
     {
-        app.MapGet("/reports", () => DashboardAssets.Serve("reports.html"));
-        app.MapGet("/api/reports", async () => Results.Json((await reports.Value).Reports.Select(r => new ReportEntry(r.Name, r.Title, r.Description)), HostClient.Json));
-        app.MapGet("/api/reports/{name}", async (string name, HttpRequest request, CancellationToken token) =>
+        app.MapRead("/reports", () => DashboardAssets.Serve("reports.html"));
+        app.MapRead("/api/reports", async () => Results.Json((await reports.Value).Reports.Select(r => new ReportEntry(r.Name, r.Title, r.Description)), HostClient.Json));
+        app.MapRead("/api/reports/{name}", async (string name, HttpRequest request, CancellationToken token) =>
         {
             var service = await reports.Value;
             if (Find(service, name) is not { } report)
@@ -37,7 +37,7 @@ internal static class ReportEndpoints
             var (result, error) = await RunAsync(service, report, request, token);
             return result is null ? error! : Results.Json(ReportView.From(result), HostClient.Json);
         });
-        app.MapGet("/reports/{name}", async (string name, HttpRequest request, CancellationToken token) =>
+        app.MapRead("/reports/{name}", async (string name, HttpRequest request, CancellationToken token) =>
         {
             var service = await reports.Value;
             var format = Path.GetExtension(name) is { Length: > 1 } extension ? extension[1..] : null;

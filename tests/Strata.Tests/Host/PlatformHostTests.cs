@@ -241,6 +241,14 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await client.GetAsync(new Uri("docs", UriKind.Relative))).StatusCode);
         client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "dash-token-1");
         Assert.Equal("ok", await client.GetStringAsync(new Uri("healthz", UriKind.Relative)));
+
+        // HEAD, as uptime checkers and `curl -I` probe: the headers of a GET, no body.
+        foreach (var path in new[] { "healthz", "readyz", "api/overview", "assets/overview.js", "" })
+        {
+            using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, new Uri(path, UriKind.Relative)));
+            Assert.True(head.StatusCode is System.Net.HttpStatusCode.OK or System.Net.HttpStatusCode.ServiceUnavailable, $"HEAD /{path}: {head.StatusCode}");
+            Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        }
         using var overview = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync(new Uri("api/overview", UriKind.Relative)));
         Assert.Equal(System.Text.Json.JsonValueKind.Number, overview.RootElement.GetProperty("gold_freshness_seconds").ValueKind);
         Assert.Equal("healthy", overview.RootElement.GetProperty("workers").GetProperty("ingestion").GetProperty("state").GetString());
