@@ -253,12 +253,11 @@ public sealed class IngestionService
                     "run `strata ingest --resync` to take a fresh snapshot");
             }
 
-            var resumable = checkpoint is null && !slotLost ? await ResumableAsync(slot, snapshots, null, cancellationToken)
-                : pendingResync is { } point ? await ResumableAsync(slot, snapshots, point, cancellationToken)
-                : null;
+            // A first snapshot (no checkpoint yet) or a full resync that was stopped may go on; a lost slot's resync starts anew.
+            var resumable = (checkpoint is null && !slotLost) || pendingResync is not null ? await ResumableAsync(slot, snapshots, pendingResync, cancellationToken) : null;
             ulong from;
             (replicationSlot, from, snapshotRows) = resumable is { } unfinished
-                ? await ResumeSnapshotAsync(writer, snapshots, resyncer, unfinished, pendingResync is not null, tables.Values.ToList(), cancellationToken)
+                ? await ResumeSnapshotAsync(writer, snapshots, resyncer, unfinished, tables.Values.ToList(), cancellationToken)
                 : await SnapshotFromNewSlotAsync(
                     replication, writer, snapshots, snapshotter, slot is not null, checkpoint, tables.Values.ToList(), resync.Count > 0, cancellationToken);
             checkpoint = from;
@@ -358,7 +357,6 @@ public sealed class IngestionService
         SnapshotRecords snapshots,
         TableResync resyncer,
         (ulong Lsn, HashSet<string> Tables) resumable,
-        bool fullResync,
         IReadOnlyList<SourceTable> tables,
         CancellationToken cancellationToken)
     {
@@ -366,14 +364,7 @@ public sealed class IngestionService
         _console.Info($"Resuming the unfinished snapshot at {new NpgsqlLogSequenceNumber(resumable.Lsn + 1)}: " +
             $"{tables.Count - rest.Count} table(s) it committed are kept, {rest.Count} still to copy.");
         var rows = rest.Count > 0 ? await resyncer.RunAsync(rest, cancellationToken) : 0;
-        await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
-        await writer.WriteCheckpointAsync(transaction, resumable.Lsn, cancellationToken);
-        if (fullResync)
-        {
-            await snapshots.EndFullResyncAsync(transaction, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await CommitSnapshotPointAsync(writer, snapshots, resumable.Lsn, cancellationToken);
         return (new PgOutputReplicationSlot(Slot), resumable.Lsn, rows);
     }
 
@@ -417,10 +408,16 @@ public sealed class IngestionService
         _console.Info($"Created slot {Slot}; taking a consistent snapshot at {created.ConsistentPoint}.");
         // After a lost slot every table missed changes: all of them are snapshotted again.
         var rows = await snapshotter.RunAsync(created.SnapshotName!, snapshotLsn, tables, cancellationToken, replaceIncompatible);
+        await CommitSnapshotPointAsync(writer, snapshots, snapshotLsn, cancellationToken);
+        return (created, snapshotLsn, rows);
+    }
+
+    /// <summary>The checkpoint at a snapshot's point and the end of any full resync's record, in one transaction: the snapshot is done.</summary>
+    private static async Task CommitSnapshotPointAsync(BronzeWriter writer, SnapshotRecords snapshots, ulong lsn, CancellationToken cancellationToken)
+    {
         await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
-        await writer.WriteCheckpointAsync(transaction, snapshotLsn, cancellationToken);
+        await writer.WriteCheckpointAsync(transaction, lsn, cancellationToken);
         await snapshots.EndFullResyncAsync(transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return (created, snapshotLsn, rows);
     }
 }
