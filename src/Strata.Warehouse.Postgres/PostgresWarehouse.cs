@@ -120,22 +120,11 @@ public sealed class PostgresWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
-    /// <remarks>PostgreSQL refuses to drop what views depend on; they are dropped too and rebuilt by their own models.</remarks>
-    /// <inheritdoc />
-    /// <remarks>
-    /// CREATE SCHEMA IF NOT EXISTS checks the right to create schemas before it looks, so a least-privilege login
-    /// (a part's own, made by strata infra) could not even confirm that its schema exists: look first.
-    /// </remarks>
-    public override async Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default)
-    {
-        var exists = await QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema], cancellationToken);
-        if (exists.Count == 0)
-        {
-            await base.EnsureSchemaAsync(schema, cancellationToken);
-        }
-    }
+    protected override async Task<bool> SchemaExistsAsync(string schema, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema], cancellationToken)).Count > 0;
 
     /// <inheritdoc />
+    /// <remarks>PostgreSQL refuses to drop what views depend on; they are dropped too and rebuilt by their own models.</remarks>
     public override string DropRelationSql(string schema, string name, bool isView) => base.DropRelationSql(schema, name, isView) + " CASCADE";
 
     /// <inheritdoc />

@@ -66,18 +66,8 @@ public sealed class SnowflakeWarehouse : WarehouseBase
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// Snowflake checks the right to create schemas in the database before it looks, even with IF NOT EXISTS, so a
-    /// part's least-privilege role (made by strata infra) could not confirm that its schema exists: look first.
-    /// </remarks>
-    public override async Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default)
-    {
-        var exists = await QueryAsync("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [SnowflakeIdentifiers.Stored(schema)], cancellationToken);
-        if (exists.Count == 0)
-        {
-            await base.EnsureSchemaAsync(schema, cancellationToken);
-        }
-    }
+    protected override async Task<bool> SchemaExistsAsync(string schema, CancellationToken cancellationToken) =>
+        (await QueryAsync("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [SnowflakeIdentifiers.Stored(schema)], cancellationToken)).Count > 0;
 
     /// <inheritdoc />
     public override Task<IReadOnlyList<WarehouseAccessCheck>> CheckAccessAsync(CancellationToken cancellationToken = default) =>

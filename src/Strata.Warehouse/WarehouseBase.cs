@@ -29,8 +29,21 @@ public abstract class WarehouseBase : IWarehouse
     public virtual string Parameter(int index) => "$" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public virtual Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default) =>
-        ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", null, cancellationToken);
+    /// <remarks>
+    /// Looks first (<see cref="SchemaExistsAsync"/>): PostgreSQL and Snowflake check the right to create schemas before
+    /// they look, even for CREATE SCHEMA IF NOT EXISTS, so a least-privilege login (a part's own, made by strata infra)
+    /// could not otherwise confirm that its schema exists.
+    /// </remarks>
+    public virtual async Task EnsureSchemaAsync(string schema, CancellationToken cancellationToken = default)
+    {
+        if (!await SchemaExistsAsync(schema, cancellationToken))
+        {
+            await ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS {Quote(schema)}", null, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <paramref name="schema"/> exists, asked before creating it; false (create at once) where creating needs no privilege.</summary>
+    protected virtual Task<bool> SchemaExistsAsync(string schema, CancellationToken cancellationToken) => Task.FromResult(false);
 
     /// <inheritdoc />
     public virtual async Task<IReadOnlyList<WarehouseColumn>?> GetColumnsAsync(string schema, string table, CancellationToken cancellationToken = default)
