@@ -23,11 +23,11 @@ internal static class SnowflakeDesiredState
         var grants = roles.SelectMany(r => r.Grants.SelectMany(g => g.Privileges.Select(p => Grant(g, p.ToUpperInvariant(), SnowflakeNames.Name(r.Name))))).ToList();
         grants.AddRange(roles.SelectMany(r => r.Users.Select(u => new CatalogGrant(CatalogGrant.UserMember, ObjectKinds.Role, SnowflakeNames.Name(r.Name), SnowflakeNames.Name(u)))));
 
-        // A table or view read back with a privilege a future grant of its schema gives is that future grant at work, not drift.
-        var future = grants.Where(g => g.ObjectKind is ObjectKinds.FutureTables or ObjectKinds.FutureViews).ToHashSet();
-        grants.AddRange(live.Grants.Where(g => g.ObjectKind == ObjectKinds.Table
-            && (future.Contains(g with { ObjectKind = ObjectKinds.FutureTables, ObjectName = SchemaOf(g.ObjectName) })
-                || future.Contains(g with { ObjectKind = ObjectKinds.FutureViews, ObjectName = SchemaOf(g.ObjectName) }))));
+        // A table or view read back with a privilege a future grant of its schema gives is that future grant at work, not
+        // drift. (SHOW GRANTS TO ROLE names both as tables here, so a future grant on either kind explains either.)
+        var future = grants.Where(g => g.ObjectKind is ObjectKinds.FutureTables or ObjectKinds.FutureViews)
+            .Select(g => (g.Privilege, Schema: g.ObjectName, g.Grantee)).ToHashSet();
+        grants.AddRange(live.Grants.Where(g => g.ObjectKind == ObjectKinds.Table && future.Contains((g.Privilege, SchemaOf(g.ObjectName), g.Grantee))));
 
         var managed = objects.Where(o => o.Kind == ObjectKinds.Role).Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
         return new DesiredState(new CatalogState(objects, grants), managed, SystemRoles);

@@ -40,6 +40,9 @@ internal sealed class SnowflakeDialect : IInfraDialect
             _ => throw new InvalidOperationException($"no Snowflake warehouse property {key}"),
         }));
 
+    /// <summary><c>TABLES</c> or <c>VIEWS</c>: what a future grant is on.</summary>
+    private static string Relations(CatalogGrant grant) => grant.ObjectKind == ObjectKinds.FutureViews ? "VIEWS" : "TABLES";
+
     private static List<InfraStatement> GrantStatements(ChangeAction action, CatalogGrant grant)
     {
         var (verb, direction) = action == ChangeAction.Revoke ? ("REVOKE", "FROM") : ("GRANT", "TO");
@@ -51,12 +54,9 @@ internal sealed class SnowflakeDialect : IInfraDialect
             ObjectKinds.Role => [$"{verb} ROLE {name} {direction} {grantee}"],
 
             // Tables (views) that exist already get the privilege once; the future grant covers the ones made later.
-            ObjectKinds.FutureTables when action == ChangeAction.Grant =>
-                [$"GRANT {grant.Privilege} ON FUTURE TABLES IN SCHEMA {name} TO {grantee}", $"GRANT {grant.Privilege} ON ALL TABLES IN SCHEMA {name} TO {grantee}"],
-            ObjectKinds.FutureTables => [$"REVOKE {grant.Privilege} ON FUTURE TABLES IN SCHEMA {name} FROM {grantee}"],
-            ObjectKinds.FutureViews when action == ChangeAction.Grant =>
-                [$"GRANT {grant.Privilege} ON FUTURE VIEWS IN SCHEMA {name} TO {grantee}", $"GRANT {grant.Privilege} ON ALL VIEWS IN SCHEMA {name} TO {grantee}"],
-            ObjectKinds.FutureViews => [$"REVOKE {grant.Privilege} ON FUTURE VIEWS IN SCHEMA {name} FROM {grantee}"],
+            ObjectKinds.FutureTables or ObjectKinds.FutureViews when action == ChangeAction.Grant =>
+                [$"GRANT {grant.Privilege} ON FUTURE {Relations(grant)} IN SCHEMA {name} TO {grantee}", $"GRANT {grant.Privilege} ON ALL {Relations(grant)} IN SCHEMA {name} TO {grantee}"],
+            ObjectKinds.FutureTables or ObjectKinds.FutureViews => [$"REVOKE {grant.Privilege} ON FUTURE {Relations(grant)} IN SCHEMA {name} FROM {grantee}"],
             _ => [$"{verb} {grant.Privilege} ON {grant.ObjectKind.ToUpperInvariant()} {name} {direction} {grantee}"],
         };
     }
