@@ -102,20 +102,12 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         {
             if (change.Run is { } run)
             {
-                await TranslatedSnowflake("creating Strata's metadata tables", async () =>
-                {
-                    await run(cancellationToken);
-                    return true;
-                }, Partly);
+                await TranslatedSnowflake("creating Strata's metadata tables", () => run(cancellationToken), Partly);
             }
 
             foreach (var statement in change.Statements)
             {
-                await TranslatedSnowflake($"`{statement.Shown}`", async () =>
-                {
-                    await snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken);
-                    return true;
-                }, Partly);
+                await TranslatedSnowflake($"`{statement.Shown}`", () => snowflake!.ExecuteAsync(statement.ToRun(), cancellationToken), Partly);
             }
 
             done.Add(change.Done);
@@ -166,6 +158,14 @@ public sealed class InfraService(StrataConfig config, InfraDeclaration declarati
         _ when !declaration.Warehouse.Manage => "warehouse: not managed (warehouse.manage is false in infra.yml)",
         var engine => $"warehouse: the {engine} engine has no roles Strata manages yet",
     };
+
+    /// <inheritdoc cref="TranslatedSnowflake{T}"/>
+    private static Task TranslatedSnowflake(string doing, Func<Task> work, string then) =>
+        TranslatedSnowflake(doing, async () =>
+        {
+            await work();
+            return true;
+        }, then);
 
     /// <summary>Snowflake's refusal as one line naming what Strata was doing; the adapter's message already names the endpoint and never a credential.</summary>
     private static async Task<T> TranslatedSnowflake<T>(string doing, Func<Task<T>> work, string then = "")
