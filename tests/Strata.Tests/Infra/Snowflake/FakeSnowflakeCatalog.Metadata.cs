@@ -41,13 +41,13 @@ public sealed partial class FakeSnowflakeCatalog
         if (Match(statement, "SELECT 1 FROM information_schema.schemata WHERE schema_name = \\?") is not null)
         {
             var schema = InDatabase(Binding(request, 1));
-            return Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == schema) ? Rows("1", "1") : Rows("1");
+            return HasSchema(schema) ? Rows("1", "1") : Rows("1");
         }
 
         if (Match(statement, $"CREATE SCHEMA IF NOT EXISTS (?<name>{Name})") is { } schemaCreate)
         {
             var schema = InDatabase(Stored(schemaCreate["name"].Value));
-            if (!Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == schema))
+            if (!HasSchema(schema))
             {
                 Create("SCHEMA", schema, role);
             }
@@ -58,14 +58,14 @@ public sealed partial class FakeSnowflakeCatalog
         if (Match(statement, "SELECT column_name, data_type, numeric_precision, numeric_scale, character_maximum_length FROM information_schema.columns WHERE table_schema = \\? AND table_name = \\? ORDER BY ordinal_position") is not null)
         {
             var table = InDatabase($"{Binding(request, 1)}.{Binding(request, 2)}");
-            return Tables.Any(t => Qualified(t) == table) ? throw Unmodelled($"{statement} (columns of the existing table {table})") : Rows("COLUMN_NAME");
+            return HasTable(table) ? throw Unmodelled($"{statement} (columns of the existing table {table})") : Rows("COLUMN_NAME");
         }
 
         if (Match(statement, $"CREATE TABLE IF NOT EXISTS (?<name>{Name}) \\(.+\\)") is { } tableCreate)
         {
             var table = InDatabase(Stored(tableCreate["name"].Value));
             var schema = ExistingSchema(table[..table.LastIndexOf('.')]);
-            if (!Tables.Any(t => Qualified(t) == table))
+            if (!HasTable(table))
             {
                 Tables.Add(Row("SHOW TABLES IN SCHEMA STRATA._STRATA", _ => true, new()
                 {

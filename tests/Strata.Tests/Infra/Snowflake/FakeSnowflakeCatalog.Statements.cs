@@ -101,7 +101,7 @@ public sealed partial class FakeSnowflakeCatalog
             default:
                 var dot = name.LastIndexOf('.');
                 var database = dot > 0 ? Existing(Databases, "Database", name[..dot]) : throw new SnowflakeRefusal("090105", "22000", "Cannot perform CREATE SCHEMA. This session does not have a current database.");
-                if (Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == name))
+                if (HasSchema(name))
                 {
                     throw SnowflakeRefusal.Exists(name);
                 }

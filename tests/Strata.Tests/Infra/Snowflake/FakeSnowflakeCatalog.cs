@@ -206,11 +206,15 @@ public sealed partial class FakeSnowflakeCatalog
     /// <summary><c>WAREHOUSE</c> → <c>Warehouse</c>, as Snowflake's messages name kinds.</summary>
     private static string Title(string kind) => kind[0] + kind[1..].ToLowerInvariant();
 
+    private bool HasSchema(string qualified) => Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == qualified);
+
     private string ExistingSchema(string qualified) =>
-        Schemas.Any(s => $"{s["database_name"]}.{s["name"]}" == qualified) ? qualified : throw SnowflakeRefusal.NotFound("Schema", qualified);
+        HasSchema(qualified) ? qualified : throw SnowflakeRefusal.NotFound("Schema", qualified);
+
+    private bool HasTable(string qualified) => Tables.Any(t => Qualified(t) == qualified);
 
     private string ExistingTable(string qualified) =>
-        Tables.Any(t => Qualified(t) == qualified) ? qualified : throw SnowflakeRefusal.NotFound("Table", qualified);
+        HasTable(qualified) ? qualified : throw SnowflakeRefusal.NotFound("Table", qualified);
 
     private static SnowflakeRefusal Unmodelled(string statement) =>
         new("001003", "42000", $"SQL compilation error: the fake account does not model this statement: {statement}");
