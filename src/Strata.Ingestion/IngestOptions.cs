@@ -61,6 +61,12 @@ public sealed record IngestOptions
     /// <summary>Waited after every 1,000 rows a snapshot copies: zero, except where a test needs a snapshot that lasts seconds.</summary>
     public TimeSpan SnapshotPause { get; init; }
 
+    /// <summary>
+    /// Rows per block range of a table's snapshot (PostgreSQL 14+, on a warehouse without a transaction bound): each
+    /// range commits with its record, so a stopped snapshot goes on at the ranges in flight; 0 copies each table whole.
+    /// </summary>
+    public long SnapshotRangeRows { get; init; } = 1_000_000;
+
     /// <summary>The options the project's configuration asks for.</summary>
     public static IngestOptions From(Strata.Configuration.StrataConfig config)
     {
@@ -74,6 +80,7 @@ public sealed record IngestOptions
             BinaryValues = config.Text(Strata.Configuration.Settings.IngestBinary) == "true",
             HeartbeatInterval = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestHeartbeatMilliseconds) ?? 10_000),
             SnapshotPause = TimeSpan.FromMilliseconds(config.Integer(Strata.Configuration.Settings.IngestSnapshotPauseMilliseconds) ?? 0),
+            SnapshotRangeRows = config.Integer(Strata.Configuration.Settings.IngestSnapshotRangeRows) ?? 1_000_000,
         };
     }
 }

@@ -183,9 +183,11 @@ public sealed class IngestionService
             // run, and tables whose first snapshot failed (their bronze table may exist, empty), are snapshotted
             // before streaming on.
             var snapshotted = await snapshots.TablesAsync(cancellationToken);
+            // A resync stopped partway left ranges of a newer snapshot beside the old one: it is completed.
+            var unfinished = (await snapshots.RangesAsync(cancellationToken)).Select(r => r.Table).ToHashSet(StringComparer.Ordinal);
             foreach (var table in tables.Values)
             {
-                if (!resync.Contains(table) && !snapshotted.Contains(table.BronzeName))
+                if (!resync.Contains(table) && (!snapshotted.Contains(table.BronzeName) || unfinished.Contains(table.BronzeName)))
                 {
                     resync.Add(table);
                 }
@@ -239,7 +241,7 @@ public sealed class IngestionService
         }
 
         await using var replication = await ReplicationSession.OpenAsync(connectionString, cdc, cancellationToken);
-        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, _phase, options.Threads, options.SnapshotPause);
+        var snapshotter = new Snapshotter(writer, connectionString, Pipeline, _console, _phase, options.Threads, options.SnapshotPause, options.SnapshotRangeRows);
         var resyncer = new TableResync(connectionString, cdc, snapshotter, Slot, _resynced, _console);
 
         long snapshotRows = 0;
@@ -267,7 +269,7 @@ public sealed class IngestionService
             replicationSlot = new PgOutputReplicationSlot(Slot);
             if (resync.Count > 0)
             {
-                snapshotRows = await resyncer.RunAsync(resync, cancellationToken);
+                snapshotRows = await resyncer.RunAsync(resync, checkpoint.Value, cancellationToken);
             }
         }
 
@@ -288,7 +290,7 @@ public sealed class IngestionService
         // stream meets what only text carries, text for the rest of this process.
         var binary = options.BinaryValues && !_textOnly && source.PostgreSqlVersion.Major >= 14 && tables.Values.All(BinaryValues.Qualify);
         using var decoder = new PgOutputDecoder(
-            (relation, lsn) => _relations.ResolveAsync(relation, lsn, tables, catalog, writer, table => resyncer.RunAsync([table], cancellationToken), cancellationToken),
+            (relation, lsn) => _relations.ResolveAsync(relation, lsn, tables, catalog, writer, table => resyncer.RunAsync([table], streamFrom: null, cancellationToken), cancellationToken),
             new ToastFiller(warehouse, _console),
             spillDirectory,
             options.SpillAfter,
@@ -320,9 +322,9 @@ public sealed class IngestionService
 
     /// <summary>
     /// A first snapshot, or a full resync (<paramref name="fullResyncAt"/>: its point), that a kill (or a failure)
-    /// stopped after some of its tables committed, when it can go on: the slot made for it is still there and has not
-    /// moved since (its confirmed position is still the snapshot's consistent point), and for a first snapshot no
-    /// table record is older than that point. Returns the point and the tables to keep: those recorded at it or after
+    /// stopped after some of its tables or block ranges committed, when it can go on: the slot made for it is still
+    /// there and has not moved since (its confirmed position is still the snapshot's consistent point), and for a first
+    /// snapshot no table or range record is older than that point. Returns the point and the tables to keep: those recorded at it or after
     /// (a table an earlier resumption copied, whose changes up to its own point are skipped). Null when it cannot go
     /// on: it is then taken again from the start.
     /// </summary>
@@ -336,21 +338,23 @@ public sealed class IngestionService
 
         var lsn = (ulong)position - 1;
         var recorded = await snapshots.RecordedAsync(cancellationToken);
+        var ranges = await snapshots.RangesAsync(cancellationToken);
         // Before a full resync every table has older records; before a first snapshot, one belongs to no snapshot of this slot.
-        if (fullResyncAt is { } point ? point != lsn : recorded.Any(r => r.Lsn < lsn))
+        if (fullResyncAt is { } point ? point != lsn : recorded.Any(r => r.Lsn < lsn) || ranges.Any(r => r.Lsn < lsn))
         {
             return null;
         }
 
         var kept = recorded.Where(r => r.Lsn >= lsn).Select(r => r.Table).ToHashSet(StringComparer.Ordinal);
-        return kept.Count > 0 ? (lsn, kept) : null;
+        // A table stopped after some of its ranges is among the rest: its copy goes on from them (Snapshotter).
+        return kept.Count > 0 || ranges.Any(r => r.Lsn >= lsn) ? (lsn, kept) : null;
     }
 
     /// <summary>
     /// Goes on with an unfinished first snapshot (or full resync): the tables it committed are kept as they are, the others are copied as
     /// of a newer consistent point (a resync, through a temporary slot), and streaming starts from the first snapshot's
-    /// point — each resynced table skipping the changes its newer copy already holds. So a kill costs the tables in
-    /// flight, not the whole snapshot.
+    /// point — each table copied anew skipping the changes its newer copy already holds, each table completed from its
+    /// committed ranges skipping none. So a kill costs the ranges in flight, not the whole snapshot.
     /// </summary>
     private async Task<(PgOutputReplicationSlot Slot, ulong Checkpoint, long Rows)> ResumeSnapshotAsync(
         BronzeWriter writer,
@@ -363,7 +367,7 @@ public sealed class IngestionService
         var rest = tables.Where(t => !resumable.Tables.Contains(t.BronzeName)).ToList();
         _console.Info($"Resuming the unfinished snapshot at {new NpgsqlLogSequenceNumber(resumable.Lsn + 1)}: " +
             $"{tables.Count - rest.Count} table(s) it committed are kept, {rest.Count} still to copy.");
-        var rows = rest.Count > 0 ? await resyncer.RunAsync(rest, cancellationToken) : 0;
+        var rows = rest.Count > 0 ? await resyncer.RunAsync(rest, resumable.Lsn, cancellationToken) : 0;
         await CommitSnapshotPointAsync(writer, snapshots, resumable.Lsn, cancellationToken);
         return (new PgOutputReplicationSlot(Slot), resumable.Lsn, rows);
     }
@@ -407,9 +411,9 @@ public sealed class IngestionService
 
         _console.Info($"Created slot {Slot}; taking a consistent snapshot at {created.ConsistentPoint}.");
         // After a lost slot every table missed changes: all of them are snapshotted again.
-        var rows = await snapshotter.RunAsync(created.SnapshotName!, snapshotLsn, tables, cancellationToken, replaceIncompatible);
+        var copied = await snapshotter.RunAsync(created.SnapshotName!, snapshotLsn, tables, snapshotLsn, cancellationToken, replaceIncompatible);
         await CommitSnapshotPointAsync(writer, snapshots, snapshotLsn, cancellationToken);
-        return (created, snapshotLsn, rows);
+        return (created, snapshotLsn, copied.Rows);
     }
 
     /// <summary>The checkpoint at a snapshot's point and the end of any full resync's record, in one transaction: the snapshot is done.</summary>

@@ -168,6 +168,10 @@ public static class Settings
     public static readonly SettingDefinition IngestSnapshotPauseMilliseconds = new("ingest.snapshot_pause_ms", SettingKind.Integer, "0",
         "Pause after every 1,000 rows a snapshot copies (0 = none); for tests that need a snapshot lasting seconds, never for production", 0, 10_000);
 
+    /// <summary>Rows per block range of a table's snapshot: each range commits on its own, so a stopped snapshot resumes at the ranges in flight.</summary>
+    public static readonly SettingDefinition IngestSnapshotRangeRows = new("ingest.snapshot_range_rows", SettingKind.Integer, "1000000",
+        "Rows per block range a snapshot copies and commits at a time, so a stopped snapshot loses only the ranges in flight (0 = each table whole)", 0, 1_000_000_000);
+
     /// <summary>Analytics project folder.</summary>
     public static readonly SettingDefinition TransformProject = new("transform.project", SettingKind.Text, "analytics",
         "Folder of the analytics project (dbt_project.yml or strata_project.yml, models/, tests/); when the default is missing, a dbt project in the project folder, else the finance project shipped with Strata");
@@ -272,7 +276,7 @@ public static class Settings
         WarehouseEngine, WarehousePath, WarehouseHost, WarehousePort, WarehouseUser, WarehousePassword, WarehouseDatabase,
         WarehouseAccount, WarehouseRole, WarehouseCompute, WarehouseAuthenticator, WarehousePrivateKeyFile, WarehousePrivateKey, WarehousePrivateKeyPassphrase,
         WarehouseToken, WarehouseBaseUrl, WarehouseStatementTimeout,
-        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestBinary, IngestSnapshotPauseMilliseconds,
+        IngestPipeline, IngestSlot, IngestBatchSize, IngestFlushMilliseconds, IngestHeartbeatMilliseconds, IngestSpillAfter, IngestStreamInProgress, IngestBinary, IngestSnapshotPauseMilliseconds, IngestSnapshotRangeRows,
         TransformProject,
         DashboardHost, DashboardPort, DashboardToken,
         ScheduleTests, ScheduleReconcile, ScheduleFreshness, ScheduleTimeZone,

@@ -15,7 +15,7 @@ internal static class MetadataAccess
     private static readonly string[] Read = ["SELECT"];
 
     private static readonly string[] IngestionTables =
-        [StrataSchema.Checkpoints.Name, StrataSchema.Snapshots.Name, StrataSchema.BronzeColumns.Name, StrataSchema.WarehouseIdentity.Name, StrataSchema.Quarantine.Name];
+        [StrataSchema.Checkpoints.Name, StrataSchema.Snapshots.Name, StrataSchema.SnapshotRanges.Name, StrataSchema.BronzeColumns.Name, StrataSchema.WarehouseIdentity.Name, StrataSchema.Quarantine.Name];
 
     private static readonly string[] TransformationTables =
         [StrataSchema.ModelState.Name, StrataSchema.ModelRuns.Name, StrataSchema.TestResults.Name, StrataSchema.ModelAsOf.Name, StrataSchema.Seeds.Name];

@@ -72,6 +72,7 @@ public enum IngestStage
 /// <param name="TablesTotal">During a snapshot: tables it copies.</param>
 /// <param name="CheckpointLsn">While streaming: the checkpoint it resumed from.</param>
 /// <param name="UpdatedAt">When it was written (UTC).</param>
+/// <param name="RangesDone">During a snapshot: block ranges committed so far of tables not yet done.</param>
 public sealed record IngestPhase(
     string Pipeline,
     string Slot,
@@ -81,4 +82,5 @@ public sealed record IngestPhase(
     int TablesDone,
     int TablesTotal,
     string? CheckpointLsn,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    int RangesDone = 0);

@@ -9,6 +9,7 @@ internal sealed class PhaseReporter(string path, string pipeline, string slot, T
     private readonly Lock _lock = new();
     private string? _snapshotLsn;
     private int _tablesDone;
+    private int _rangesDone;
     private int _tablesTotal;
     private string? _streamingFrom;
 
@@ -25,7 +26,17 @@ internal sealed class PhaseReporter(string path, string pipeline, string slot, T
     {
         lock (_lock)
         {
-            (_snapshotLsn, _tablesDone, _tablesTotal) = (LsnText.Format(lsn), 0, tables);
+            (_snapshotLsn, _tablesDone, _rangesDone, _tablesTotal) = (LsnText.Format(lsn), 0, 0, tables);
+            Write(IngestStage.Snapshot);
+        }
+    }
+
+    /// <summary>A block range of a table still under way committed.</summary>
+    public void RangeDone()
+    {
+        lock (_lock)
+        {
+            _rangesDone++;
             Write(IngestStage.Snapshot);
         }
     }
@@ -75,6 +86,6 @@ internal sealed class PhaseReporter(string path, string pipeline, string slot, T
         IngestPhaseFile.Write(path, new IngestPhase(
             pipeline, slot, Environment.ProcessId, stage,
             snapshot ? _snapshotLsn : null, snapshot ? _tablesDone : 0, snapshot ? _tablesTotal : 0,
-            stage == IngestStage.Streaming ? _streamingFrom : null, clock.GetUtcNow().UtcDateTime));
+            stage == IngestStage.Streaming ? _streamingFrom : null, clock.GetUtcNow().UtcDateTime, snapshot ? _rangesDone : 0));
     }
 }

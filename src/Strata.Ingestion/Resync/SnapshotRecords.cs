@@ -1,19 +1,64 @@
 using System.Globalization;
 using Strata.Ingestion.Bronze;
+using Strata.Ingestion.Snapshot;
 using Strata.Warehouse;
+using Strata.Warehouse.Metadata;
 
 namespace Strata.Ingestion.Resync;
 
 /// <summary>
 /// <c>_strata.snapshots</c> of one pipeline: a row per table snapshot, committed with the snapshot's rows (a table is
-/// snapshotted only once its row is there), and a marker row while a full resync is under way.
+/// snapshotted only once its row is there), and a marker row while a full resync is under way; and
+/// <c>_strata.snapshot_ranges</c>: the block ranges committed of table snapshots still under way.
 /// </summary>
 internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
 {
     /// <summary>The row that stands for a full resync under way (no table has this name).</summary>
     private const string FullResyncMarker = "*";
 
-    private string Table => warehouse.Qualify(MetadataTables.Schema, "snapshots");
+    private string Table => warehouse.Qualify(MetadataTables.Schema, StrataSchema.Snapshots.Name);
+
+    private string Ranges => StrataSchema.SnapshotRanges.Qualified(warehouse);
+
+    /// <summary>The ranges committed of every table snapshot under way.</summary>
+    public async Task<List<RangeRecord>> RangesAsync(CancellationToken cancellationToken)
+    {
+        var rows = await warehouse.QueryAsync(
+            $"SELECT table_name, snapshot_lsn, first_block, end_block, row_count, layout FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)} ORDER BY table_name, first_block",
+            [pipeline], cancellationToken);
+        return rows.Select(r => new RangeRecord(
+            (string)r[0]!, (ulong)Number(r[1]), new BlockRange(Number(r[2]), r[3] is null ? null : Number(r[3])), Number(r[4]), (string)r[5]!)).ToList();
+    }
+
+    /// <summary>Records a range of table <paramref name="table"/>'s snapshot as committed, in the transaction with its rows.</summary>
+    public Task RecordRangeAsync(IWarehouseTransaction transaction, string table, ulong lsn, BlockRange range, long rows, string layout, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(StrataSchema.SnapshotRanges.InsertSql(warehouse), [pipeline, table, (long)lsn, range.First, range.End, rows, layout, DateTime.UtcNow], cancellationToken);
+
+    /// <summary>Removes the rows and range records of an earlier, unfinished copy of <paramref name="table"/>, which is copied anew.</summary>
+    public async Task DiscardRangesAsync(IWarehouseTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        await transaction.ExecuteAsync(
+            $"DELETE FROM {warehouse.Qualify(BronzeTable.Schema, table)} WHERE _op = 'r' AND _lsn IN " +
+            $"(SELECT snapshot_lsn FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)})",
+            [pipeline, table], cancellationToken);
+        await DeleteRangesAsync(transaction, table, cancellationToken);
+    }
+
+    /// <summary>Records <paramref name="table"/>'s snapshot at <paramref name="lsn"/> as done (its range records go), in the transaction with its last rows.</summary>
+    public async Task RecordTableAsync(IWarehouseTransaction transaction, string table, ulong lsn, long rows, CancellationToken cancellationToken)
+    {
+        await transaction.ExecuteAsync(
+            $"INSERT INTO {Table} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
+            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
+            [pipeline, table, (long)lsn, rows, DateTime.UtcNow], cancellationToken);
+        await DeleteRangesAsync(transaction, table, cancellationToken);
+    }
+
+    private Task DeleteRangesAsync(IWarehouseTransaction transaction, string table, CancellationToken cancellationToken) =>
+        transaction.ExecuteAsync(
+            $"DELETE FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}", [pipeline, table], cancellationToken);
+
+    private static long Number(object? value) => Convert.ToInt64(value, CultureInfo.InvariantCulture);
 
     /// <summary>The bronze names of the tables whose snapshot is done.</summary>
     public async Task<HashSet<string>> TablesAsync(CancellationToken cancellationToken)
@@ -70,7 +115,8 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
     public async Task<int> RemovePartialAsync(CancellationToken cancellationToken)
     {
         var partial = await warehouse.QueryAsync(
-            $"SELECT table_name, snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> '{FullResyncMarker}'",
+            $"SELECT table_name, snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> '{FullResyncMarker}' " +
+            $"UNION SELECT table_name, snapshot_lsn FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)}",
             [pipeline], cancellationToken);
         if (partial.Count == 0)
         {
@@ -86,8 +132,9 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         }
 
         await transaction.ExecuteAsync($"DELETE FROM {Table} WHERE pipeline = {warehouse.Parameter(1)}", [pipeline], cancellationToken);
+        await transaction.ExecuteAsync($"DELETE FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)}", [pipeline], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return partial.Count;
+        return partial.Select(r => (string)r[0]!).Distinct().Count();
     }
 
     /// <summary>
@@ -100,3 +147,11 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
             $"(SELECT snapshot_lsn FROM {Table} WHERE table_name = {warehouse.Parameter(1)})",
             [table], cancellationToken);
 }
+
+/// <summary>A committed range of a table snapshot under way.</summary>
+/// <param name="Table">The bronze table.</param>
+/// <param name="Lsn">The <c>_lsn</c> its rows carry.</param>
+/// <param name="Range">Its blocks.</param>
+/// <param name="Rows">Rows it holds.</param>
+/// <param name="Layout">The table's layout it was read under (<see cref="TableLayout.Token"/>).</param>
+internal sealed record RangeRecord(string Table, ulong Lsn, BlockRange Range, long Rows, string Layout);

@@ -37,11 +37,44 @@ internal sealed class SnapshotReader : IAsyncDisposable
         }
     }
 
-    /// <summary>Every row of <paramref name="table"/> by binary COPY, its columns in catalog order (types Strata cannot map as text).</summary>
-    public Task<NpgsqlBinaryExporter> ExportAsync(SourceTable table, CancellationToken cancellationToken)
+    /// <summary>
+    /// The rows of <paramref name="table"/> in <paramref name="range"/> by binary COPY, its columns in catalog order
+    /// (types Strata cannot map as text).
+    /// </summary>
+    public Task<NpgsqlBinaryExporter> ExportAsync(SourceTable table, BlockRange range, CancellationToken cancellationToken)
     {
         var select = string.Join(", ", table.Columns.Select(c => c.CastToText ? AsOutputText(Sql.Identifier(c.Name)) : Sql.Identifier(c.Name)));
-        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+        var where = range == BlockRange.All ? "" : $" WHERE {range.Condition}";
+        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}{where}) TO STDOUT (FORMAT binary)", cancellationToken);
+    }
+
+    /// <summary>
+    /// The table's layout, holding a lock that keeps it (ACCESS SHARE, as the copy would take) until the snapshot's
+    /// transaction ends; null where block ranges cannot be read quickly (before PostgreSQL 14, no TID range scans).
+    /// </summary>
+    public async Task<TableLayout?> LayoutAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        if (_connection.PostgreSqlVersion.Major < 14)
+        {
+            return null;
+        }
+
+        var name = Sql.Qualified(table.Schema, table.Name);
+        await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {name} IN ACCESS SHARE MODE", _connection, _transaction))
+        {
+            await lockTable.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var command = new NpgsqlCommand(
+            "SELECT c.relkind = 'r', coalesce(pg_relation_filenode(c.oid), 0), c.relpages, c.reltuples, " +
+            "pg_relation_size(c.oid) / current_setting('block_size')::bigint FROM pg_class c WHERE c.oid = $1::regclass", _connection, _transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var (plain, filenode, pages, tuples, blocks) = (reader.GetBoolean(0), reader.GetFieldValue<uint>(1), reader.GetInt32(2), reader.GetFloat(3), reader.GetInt64(4));
+        var columns = string.Join(",", table.Columns.Select(c => $"{c.Name} {c.SourceType}"));
+        var digest = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(columns)))[..16];
+        return new TableLayout($"{filenode}:{digest}", blocks, pages > 0 && tuples > 0 ? tuples / pages : 0, plain);
     }
 
     /// <summary>

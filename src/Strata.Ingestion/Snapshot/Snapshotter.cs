@@ -3,6 +3,7 @@ using Npgsql;
 using Strata.Ingestion.Bronze;
 using Strata.Ingestion.Catalog;
 using Strata.Ingestion.Progress;
+using Strata.Ingestion.Resync;
 using Strata.Output;
 using Strata.Source.Schema;
 
@@ -10,31 +11,45 @@ namespace Strata.Ingestion.Snapshot;
 
 /// <summary>
 /// Copies every published table into bronze as <c>_op = 'r'</c> rows, inside the slot's exported snapshot, so that
-/// the stream that follows from the slot's consistent point has no gap and no overlap.
+/// the stream that follows from the slot's consistent point has no gap and no overlap. A large table goes in block
+/// ranges, each committed with its record, so a copy that is stopped goes on at the range in flight (docs/ingestion.md).
 /// </summary>
 /// <param name="writer">Writes bronze.</param>
 /// <param name="sourceConnectionString">The CDC login's connection.</param>
 /// <param name="pipeline">Names the snapshot records.</param>
 /// <param name="console">Progress and results.</param>
-/// <param name="phase">Told when a snapshot starts and as each table commits.</param>
+/// <param name="phase">Told when a snapshot starts and as each range and table commits.</param>
 /// <param name="threads">Tables copied at once where the warehouse takes parallel writers.</param>
 /// <param name="pause">Waited after every 1,000 rows copied: zero except where a test needs a snapshot that lasts.</param>
+/// <param name="rangeRows">Rows per block range (about); 0 copies each table in one piece.</param>
 internal sealed class Snapshotter(
-    BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, PhaseReporter phase, int threads = 1, TimeSpan pause = default)
+    BronzeWriter writer, string sourceConnectionString, string pipeline, IStrataConsole console, PhaseReporter phase, int threads = 1, TimeSpan pause = default,
+    long rangeRows = 0)
 {
     /// <summary>Where <see cref="ChangeMetadata.Boxed"/> keeps <c>_seq</c>.</summary>
     private const int SequenceSlot = 2;
 
-    /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its rows.</summary>
+    private SnapshotRecords Records { get; } = new(writer.Warehouse, pipeline);
+
+    /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its (last) rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
-    /// <param name="lsn">Its consistent point: the <c>_lsn</c> of every row.</param>
+    /// <param name="lsn">Its consistent point: the <c>_lsn</c> of every row of a table copied anew.</param>
     /// <param name="tables">The tables to copy.</param>
-    /// <param name="cancellationToken">Cancels the copy; a table not finished leaves nothing behind.</param>
+    /// <param name="streamFrom">
+    /// Where the stream that follows starts. A table whose earlier copy stopped after some of its ranges, stamped at or
+    /// after this point, is completed under that stamp (the stream brings every change since, which orders after its
+    /// rows); one stamped before it is discarded and copied anew.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the copy; a range not finished leaves nothing behind.</param>
     /// <param name="replaceIncompatible">Resync: a bronze table that cannot hold the table's current columns is set aside and started anew.</param>
-    public async Task<long> RunAsync(string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, CancellationToken cancellationToken, bool replaceIncompatible = false)
+    /// <returns>The rows copied, and the <c>_lsn</c> each table's rows carry.</returns>
+    public async Task<SnapshotResult> RunAsync(
+        string snapshotName, ulong lsn, IReadOnlyList<SourceTable> tables, ulong streamFrom, CancellationToken cancellationToken, bool replaceIncompatible = false)
     {
         long total = 0;
+        var stamps = new System.Collections.Concurrent.ConcurrentDictionary<string, ulong>(StringComparer.Ordinal);
         phase.SnapshotStarted(lsn, tables.Count);
+        var unfinished = (await Records.RangesAsync(cancellationToken)).ToLookup(r => r.Table, StringComparer.Ordinal);
         // Every copy imports the same exported snapshot; an engine with one writer (DuckDB) takes the tables in turn.
         var parallel = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
         await console.RunWithProgressAsync(async board =>
@@ -47,13 +62,15 @@ internal sealed class Snapshotter(
             {
                 try
                 {
-                    var rows = await CopyTableAsync(snapshotName, lsn, table, tasks[table.BronzeName], replaceIncompatible, token);
+                    var copy = new TableCopy(table, [.. unfinished[table.BronzeName]], lsn, streamFrom, tasks[table.BronzeName]);
+                    var rows = await CopyTableAsync(snapshotName, copy, replaceIncompatible, token);
+                    stamps[table.BronzeName] = copy.Stamp;
                     Interlocked.Add(ref total, rows);
                 }
                 catch (Exception ex) when (ex is IngestionException or Warehouse.WarehouseException { IsTransient: false, InUse: false } && !token.IsCancellationRequested)
                 {
-                    // A value this table's snapshot cannot land (or a column bronze cannot hold): nothing of the table
-                    // was committed. It is quarantined rather than stopping every other table.
+                    // A value this table's snapshot cannot land (or a column bronze cannot hold): nothing of the range
+                    // in flight was committed. It is quarantined rather than stopping every other table.
                     await writer.Quarantine.HoldFailedSnapshotAsync(table, lsn, ex.Message, token);
                     console.Warning(
                         $"{table.DisplayName} is quarantined: its snapshot failed ({ex.Message}). Every other table goes on; its changes wait in " +
@@ -64,98 +81,135 @@ internal sealed class Snapshotter(
             });
         });
         phase.SnapshotFinished();
-        return total;
+        return new SnapshotResult(total, stamps);
     }
 
-    private async Task<long> CopyTableAsync(
-        string snapshotName, ulong lsn, SourceTable table, IProgressTask progress, bool replaceIncompatible, CancellationToken cancellationToken)
+    private async Task<long> CopyTableAsync(string snapshotName, TableCopy copy, bool replaceIncompatible, CancellationToken cancellationToken)
     {
+        var table = copy.Table;
         var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken, replaceIncompatible);
-        var warehouse = writer.Warehouse;
         await using var source = await SnapshotReader.OpenAsync(sourceConnectionString, snapshotName, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var budget = writer.Budget();
+        long count;
+        if (budget is not null)
+        {
+            count = await CopyInChunksAsync(source, copy, bronze, budget, cancellationToken);
+        }
+        else
+        {
+            var layout = rangeRows > 0 ? await source.LayoutAsync(table, cancellationToken) : null;
+            var ranges = copy.Plan(layout, rangeRows);
+            count = copy.Committed;
+            copy.Progress.Increment(count);
+            for (var i = 0; i < ranges.Count; i++)
+            {
+                var last = i == ranges.Count - 1;
+                await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
+                if (i == 0 && copy.Discards)
+                {
+                    await Records.DiscardRangesAsync(transaction, table.BronzeName, cancellationToken);
+                }
+
+                long rows;
+                await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
+                {
+                    rows = await CopyRowsAsync(source, copy, ranges[i], bronze, count, (values, _) =>
+                    {
+                        appender.Append(values);
+                        return ValueTask.CompletedTask;
+                    }, cancellationToken);
+                    await appender.CompleteAsync(cancellationToken);
+                }
+
+                count += rows;
+                if (last)
+                {
+                    await CompleteAsync(transaction, table, copy.Stamp, count, cancellationToken);
+                }
+                else
+                {
+                    await Records.RecordRangeAsync(transaction, table.BronzeName, copy.Stamp, ranges[i], rows, layout!.Token, cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                if (!last)
+                {
+                    phase.RangeDone();
+                }
+            }
+        }
+
+        writer.Quarantine.Release(table.BronzeName);
+        var copied = count - copy.Committed;
+        console.Info($"snapshot {table.DisplayName}: {copied:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({copied / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)" +
+            (copy.Committed > 0 ? $", after {copy.Committed:N0} rows an earlier run committed" : ""));
+        return copied;
+    }
+
+    /// <summary>
+    /// Where the engine bounds a transaction, the table goes in several (ChunkedWrite), its record with the last: rows of
+    /// an earlier copy that never got its record are removed first, so a copy taken again is not doubled.
+    /// </summary>
+    private async Task<long> CopyInChunksAsync(SnapshotReader source, TableCopy copy, BronzeTable bronze, TransactionBudget budget, CancellationToken cancellationToken)
+    {
+        var table = copy.Table;
+        copy.Plan(null, 0);
+        await Records.RemoveUnrecordedAsync(bronze.Name, cancellationToken);
+        await using var chunks = new ChunkedWrite(writer.Warehouse, budget);
+        var count = await CopyRowsAsync(source, copy, BlockRange.All, bronze, 0, (values, row) => new ValueTask(chunks.AppendAsync(
+            BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {row + 1} of the snapshot of {table.DisplayName}", cancellationToken)), cancellationToken);
+        await chunks.CommitAsync(last => CompleteAsync(last, table, copy.Stamp, count, cancellationToken), cancellationToken);
+        return count;
+    }
+
+    /// <summary>Reads the rows of <paramref name="range"/> and hands each to <paramref name="append"/> as a bronze row (with its number in the range); <c>_seq</c> goes on from <paramref name="sequence"/>.</summary>
+    private async Task<long> CopyRowsAsync(
+        SnapshotReader source, TableCopy copy, BlockRange range, BronzeTable bronze, long sequence, Func<object?[], long, ValueTask> append, CancellationToken cancellationToken)
+    {
+        var table = copy.Table;
         var map = bronze.MapFrom(table);
         var values = new object?[bronze.Columns.Count];
         var row = new object?[table.Columns.Count];
         var snapshotTime = DateTime.UtcNow;
         // The same for every row but the sequence, so boxed once.
-        var metadata = new ChangeMetadata('r', lsn, 0, null, snapshotTime, snapshotTime).Boxed();
+        var metadata = new ChangeMetadata('r', copy.Stamp, 0, null, snapshotTime, snapshotTime).Boxed();
         long count = 0;
-        var clock = Stopwatch.StartNew();
-
-        // Where the engine bounds a transaction, the table goes in several (ChunkedWrite), its record with the last: rows
-        // of an earlier copy that never got its record are removed first, so a copy taken again is not doubled.
-        var budget = writer.Budget();
-        if (budget is not null)
+        await using var exporter = await source.ExportAsync(table, range, cancellationToken);
+        while (exporter.StartRow() != -1)
         {
-            await new Resync.SnapshotRecords(warehouse, pipeline).RemoveUnrecordedAsync(bronze.Name, cancellationToken);
-        }
-
-        await using var chunks = budget is null ? null : new ChunkedWrite(warehouse, budget);
-        await using var transaction = budget is null ? await warehouse.BeginAsync(cancellationToken) : null;
-        await using (var appender = transaction is null ? null : await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
-        await using (var exporter = await source.ExportAsync(table, cancellationToken))
-        {
-            while (exporter.StartRow() != -1)
+            for (var i = 0; i < row.Length; i++)
             {
-                for (var i = 0; i < row.Length; i++)
-                {
-                    row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
-                }
-
-                metadata[SequenceSlot] = (int)(count % int.MaxValue);
-                bronze.Fill(values, map, row, metadata);
-                if (chunks is null)
-                {
-                    appender!.Append(values);
-                }
-                else
-                {
-                    await chunks.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {count + 1} of the snapshot of {table.DisplayName}", cancellationToken);
-                }
-
-                count++;
-                if (pause > TimeSpan.Zero && count % 1_000 == 0)
-                {
-                    await Task.Delay(pause, cancellationToken);
-                }
-
-                if (count % 10_000 == 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    progress.Increment(10_000);
-                }
+                row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
             }
 
-            if (appender is not null)
+            metadata[SequenceSlot] = (int)((sequence + count) % int.MaxValue);
+            bronze.Fill(values, map, row, metadata);
+            await append(values, count);
+            count++;
+            if (pause > TimeSpan.Zero && count % 1_000 == 0)
             {
-                await appender.CompleteAsync(cancellationToken);
+                await Task.Delay(pause, cancellationToken);
+            }
+
+            if (count % 10_000 == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                copy.Progress.Increment(10_000);
             }
         }
 
-        progress.Increment(count % 10_000);
-        if (chunks is null)
-        {
-            await CompleteAsync(transaction!, table, lsn, count, cancellationToken);
-            await transaction!.CommitAsync(cancellationToken);
-        }
-        else
-        {
-            await chunks.CommitAsync(last => CompleteAsync(last, table, lsn, count, cancellationToken), cancellationToken);
-        }
-
-        writer.Quarantine.Release(table.BronzeName);
-        console.Info($"snapshot {table.DisplayName}: {count:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({count / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)");
+        copy.Progress.Increment(count % 10_000);
         return count;
     }
 
-    /// <summary>The table's record as snapshotted, and its held changes resolved, in the transaction with its (last) rows.</summary>
+    /// <summary>
+    /// The table's record as snapshotted (its range records gone with it), and its held changes resolved, in the
+    /// transaction with its (last) rows.
+    /// </summary>
     private async Task CompleteAsync(Warehouse.IWarehouseTransaction transaction, SourceTable table, ulong lsn, long count, CancellationToken cancellationToken)
     {
-        var warehouse = writer.Warehouse;
-        await transaction.ExecuteAsync(
-            $"INSERT INTO {warehouse.Qualify(MetadataTables.Schema, "snapshots")} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
-            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
-            [pipeline, table.BronzeName, (long)lsn, count, DateTime.UtcNow], cancellationToken);
+        await Records.RecordTableAsync(transaction, table.BronzeName, lsn, count, cancellationToken);
         // A quarantined table's held changes are all older than this snapshot, which holds their outcome.
         await writer.Quarantine.ResolveAsync(transaction, table.BronzeName, lsn, DateTime.UtcNow, cancellationToken);
     }

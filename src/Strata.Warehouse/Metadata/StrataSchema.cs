@@ -13,7 +13,7 @@ public static class StrataSchema
     public const string Name = "_strata";
 
     /// <summary>The version this Strata writes; raise it with every change below (only ever add tables or columns).</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     private static readonly WarehouseType Text = WarehouseType.Text;
     private static readonly WarehouseType Int64 = WarehouseType.Int64;
@@ -29,6 +29,16 @@ public static class StrataSchema
     public static readonly StrataTable Snapshots = new("snapshots",
         [new("pipeline", Text), new("table_name", Text), new("snapshot_lsn", Int64), new("row_count", Int64), new("completed_at", WarehouseType.TimestampTz)],
         ["pipeline", "table_name", "snapshot_lsn"]);
+
+    /// <summary>
+    /// The block ranges of a table snapshot committed so far, while it is under way (version 3): its rows are stamped
+    /// <c>snapshot_lsn</c>; <c>end_block</c> null is the open last range; <c>layout</c> says which file and columns the
+    /// blocks belong to, so a resumed copy knows the ranges still mean the same rows.
+    /// </summary>
+    public static readonly StrataTable SnapshotRanges = new("snapshot_ranges",
+        [new("pipeline", Text), new("table_name", Text), new("snapshot_lsn", Int64), new("first_block", Int64), new("end_block", Int64), new("row_count", Int64),
+         new("layout", Text), new("completed_at", WarehouseType.TimestampTz)],
+        ["pipeline", "table_name", "first_block"]);
 
     /// <summary>The source type of every bronze column, and whether it was dropped.</summary>
     public static readonly StrataTable BronzeColumns = new("bronze_columns",
@@ -84,7 +94,7 @@ public static class StrataSchema
 
     /// <summary>Every table of the schema.</summary>
     public static IReadOnlyList<StrataTable> All { get; } =
-        [Checkpoints, Snapshots, BronzeColumns, WarehouseIdentity, Quarantine, ModelState, ModelRuns, TestResults, ModelAsOf, Runs, Alerts, ReportDeliveries, Seeds];
+        [Checkpoints, Snapshots, SnapshotRanges, BronzeColumns, WarehouseIdentity, Quarantine, ModelState, ModelRuns, TestResults, ModelAsOf, Runs, Alerts, ReportDeliveries, Seeds];
 
     /// <summary>Creates or migrates the schema in <paramref name="warehouse"/>, once per open handle.</summary>
     /// <exception cref="WarehouseException">A newer Strata wrote the warehouse.</exception>
