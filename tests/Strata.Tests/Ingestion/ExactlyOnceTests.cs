@@ -36,12 +36,17 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         var workload = Project.RunAsync(stopWorkload.Token, "source", "simulate", "--speed", "1000", "--delete-rate", "0.05");
         var random = new Random(20261127);
         List<(string Table, long Lsn)> committedBeforeKill = [];
+        List<(string Table, long Lsn, long Rows)> rangesBeforeKill = [];
+        var rangesKilledAt = DateTime.MinValue;
         for (var round = 0; round < Rounds; round++)
         {
             var inSnapshot = round < SnapshotRounds;
-            // 100k items, then 20k orders, at 40 ms per 1,000 rows: the snapshot lasts about 5 s. Rounds 0 and 1 are
-            // killed within its first second; the last snapshot round once a table has committed and others have not.
+            // 100k items, then 20k orders, at 40 ms per 1,000 rows in ranges of about 5,000: the snapshot lasts about 5 s.
+            // Round 0 is killed within its first second; round 1 once a range has committed and no table has, inside a
+            // table copied in many ranges; the last snapshot round once a table has committed and others have not.
             Project.Environment["STRATA_INGEST_SNAPSHOT_PAUSE_MS"] = inSnapshot ? "40" : "0";
+            Project.Environment["STRATA_INGEST_SNAPSHOT_RANGE_ROWS"] = "5000";
+            var afterOneRange = round == 1;
             var afterOneTable = round == SnapshotRounds - 1;
             var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
             using var ingest = CliProcess.Start(Project, lines, "ingest");
@@ -53,6 +58,10 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
                     ? await Eventually.ValueAsync(
                         () => Project.ReadIngestPhase() is { Stage: IngestStage.Snapshot, TablesDone: >= 1 } p && p.ProcessId == ingest.Id ? p : null,
                         PhaseTimeout, $"ingest (pid {ingest.Id}) to commit the first table of its snapshot")
+                    : afterOneRange
+                    ? await Eventually.ValueAsync(
+                        () => Project.ReadIngestPhase() is { Stage: IngestStage.Snapshot, RangesDone: >= 1, TablesDone: 0 } p && p.ProcessId == ingest.Id ? p : null,
+                        PhaseTimeout, $"ingest (pid {ingest.Id}) to commit a range of its snapshot's first table")
                     : await Project.WaitForIngestAsync(stage, ingest.Id, PhaseTimeout);
             }
             catch (TimeoutException ex)
@@ -62,17 +71,26 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
                 throw;
             }
 
-            var life = random.Next(0, afterOneTable ? 300 : inSnapshot ? 1000 : 1500);
+            var life = random.Next(0, afterOneTable || afterOneRange ? 150 : inSnapshot ? 1000 : 1500);
             await Task.Delay(life); // the random moment of the kill, not a wait for anything
             Assert.False(ingest.HasExited, $"round {round}: ingest exited by itself with {(ingest.HasExited ? ingest.ExitCode : 0)}: {string.Join(" / ", lines)}");
             ingest.Kill(entireProcessTree: true);
             await ingest.WaitForExitAsync();
+            var killedAt = DateTime.UtcNow;
 
             var checkpoints = await CheckpointsAsync();
-            output.WriteLine($"round {round}: killed {life} ms into the {stage} (tables done {phase.TablesDone}/{phase.TablesTotal}); checkpoints after: {checkpoints}");
+            output.WriteLine($"round {round}: killed {life} ms into the {stage} (tables done {phase.TablesDone}/{phase.TablesTotal}, ranges {phase.RangesDone}); checkpoints after: {checkpoints}");
             Assert.True(inSnapshot ? checkpoints == 0 : checkpoints == 1,
                 $"round {round}: the kill was meant to land {(inSnapshot ? "inside the first snapshot (no checkpoint yet)" : "while streaming (after the checkpoint)")}, " +
                 $"yet the warehouse holds {checkpoints} checkpoint(s)");
+            if (afterOneRange)
+            {
+                // Ranges of a table in flight are committed: the next start goes on from them instead of copying them again.
+                rangesBeforeKill = await RangeRecordsAsync();
+                Assert.NotEmpty(rangesBeforeKill);
+                rangesKilledAt = killedAt;
+            }
+
             if (afterOneTable)
             {
                 // A table of the unfinished snapshot is committed: the next start has to take it out again.
@@ -85,16 +103,29 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         await stopWorkload.CancelAsync();
         Assert.Equal(0, (await workload).ExitCode);
         Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
+        Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_RANGE_ROWS");
         var catchUp = await Project.RunAsync("ingest", "--once");
         Assert.True(catchUp.ExitCode == 0, catchUp.ToString());
 
         // The next start went on with that snapshot: what it had committed was kept, not copied again; the other
-        // tables were copied as of a newer point.
+        // tables were copied as of a newer point, or completed from their committed ranges under the older one.
         var records = await SnapshotRecordsAsync();
         Assert.NotEmpty(committedBeforeKill);
         Assert.All(committedBeforeKill, kept => Assert.Contains(kept, records));
-        Assert.All(records.Where(r => committedBeforeKill.All(k => k.Table != r.Table)), r => Assert.True(r.Lsn > committedBeforeKill[0].Lsn, $"{r.Table} was copied at {r.Lsn}"));
+        Assert.All(records.Where(r => committedBeforeKill.All(k => k.Table != r.Table)), r => Assert.True(r.Lsn >= committedBeforeKill[0].Lsn, $"{r.Table} was copied at {r.Lsn}"));
         Assert.Equal(Tables.Length, records.Count);
+        Assert.Empty(await RangeRecordsAsync());
+
+        // The ranges committed before the kill in round 1 are in bronze as they were written then: their table was
+        // completed under their stamp, and no row of theirs was written again.
+        foreach (var table in rangesBeforeKill.GroupBy(r => r.Table))
+        {
+            var stamp = table.First().Lsn;
+            Assert.Contains((table.Key, stamp), records);
+            var kept = await BronzeReader.QueryAsync(Project,
+                $"SELECT count(*) FROM bronze.\"{table.Key}\" WHERE _op = 'r' AND _lsn = {stamp} AND _ingested_at < CAST('{rangesKilledAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' AS TIMESTAMPTZ)");
+            Assert.Equal(table.Sum(r => r.Rows), Convert.ToInt64(kept[0][0], System.Globalization.CultureInfo.InvariantCulture));
+        }
 
         foreach (var (table, key, columns) in Tables)
         {
@@ -116,6 +147,10 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
     private async Task<List<(string Table, long Lsn)>> SnapshotRecordsAsync() =>
         [.. (await BronzeReader.QueryAsync(Project, "SELECT table_name, snapshot_lsn FROM _strata.snapshots WHERE table_name <> '*' ORDER BY table_name"))
             .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)))];
+
+    private async Task<List<(string Table, long Lsn, long Rows)>> RangeRecordsAsync() =>
+        [.. (await BronzeReader.QueryAsync(Project, "SELECT table_name, snapshot_lsn, row_count FROM _strata.snapshot_ranges ORDER BY table_name, first_block"))
+            .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt64(r[2], System.Globalization.CultureInfo.InvariantCulture)))];
 
     private async Task<long> CheckpointsAsync()
     {
