@@ -187,9 +187,56 @@ public sealed class IngestionFaultTests() : SharedServerTest("ingest_faults", in
     private async Task<long> ScalarAsync(string sql) =>
         Convert.ToInt64((await BronzeReader.QueryAsync(Project, sql))[0][0], System.Globalization.CultureInfo.InvariantCulture);
 
+    [Fact]
+    public async Task A_resync_stopped_after_some_ranges_goes_on_from_them_while_rows_move_between_ranges()
+    {
+        UsePipeline("ranged");
+        await Server.ExecuteAsync(
+            "CREATE TABLE operations.ranged (id int PRIMARY KEY, note text); INSERT INTO operations.ranged SELECT g, 'row ' || g FROM generate_series(1, 40000) g; " +
+            "ANALYZE operations.ranged", Project.Database);
+        Assert.Equal(0, (await Project.RunAsync("ingest", "--once")).ExitCode);
+
+        // A resync of the table in ranges of about 2,000 rows, stopped once three have committed.
+        Project.Environment["STRATA_INGEST_SNAPSHOT_PAUSE_MS"] = "50";
+        Project.Environment["STRATA_INGEST_SNAPSHOT_RANGE_ROWS"] = "2000";
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
+        {
+            var resync = Project.RunAsync(stop.Token, "ingest", "--resync", "operations.ranged");
+            await Eventually.ValueAsync(
+                () => Project.ReadIngestPhase() is { Stage: IngestStage.Snapshot, RangesDone: >= 3 } p && p.ProcessId == Environment.ProcessId ? p : null,
+                Timeout, "the resync to commit three ranges");
+            await stop.CancelAsync();
+            await resync;
+        }
+
+        var stoppedAt = DateTime.UtcNow;
+        var ranges = await BronzeReader.QueryAsync(Project, "SELECT snapshot_lsn, first_block, row_count FROM _strata.snapshot_ranges WHERE pipeline = 'ranged' AND table_name = 'operations__ranged'");
+        Assert.True(ranges.Count >= 3, $"{ranges.Count} range(s) recorded");
+        var stamp = Convert.ToInt64(ranges[0][0], System.Globalization.CultureInfo.InvariantCulture);
+        var keptRows = ranges.Sum(r => Convert.ToInt64(r[2], System.Globalization.CultureInfo.InvariantCulture));
+
+        // Meanwhile rows of the committed ranges are updated (their new versions land in blocks not copied yet) and
+        // deleted, rows not copied yet are deleted, and rows are added.
+        await Server.ExecuteAsync(
+            "UPDATE operations.ranged SET note = 'moved ' || id WHERE id <= 1500; DELETE FROM operations.ranged WHERE id BETWEEN 1600 AND 1700 OR id BETWEEN 30000 AND 30100; " +
+            "INSERT INTO operations.ranged SELECT g, 'late ' || g FROM generate_series(40001, 41000) g", Project.Database);
+        Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_PAUSE_MS");
+
+        // The next run completes the table from its committed ranges, under their stamp, and streams every change since.
+        var next = await Project.RunAsync("ingest", "--once");
+        Assert.True(next.ExitCode == 0, next.ToString());
+        Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_RANGE_ROWS");
+        Assert.Contains(("operations__ranged", stamp), await RecordsAsync("true", "ranged"));
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM _strata.snapshot_ranges WHERE pipeline = 'ranged'"));
+        Assert.Equal(keptRows, await ScalarAsync(
+            $"SELECT count(*) FROM bronze.operations__ranged WHERE _op = 'r' AND _lsn = {stamp} AND _ingested_at < CAST('{stoppedAt:yyyy-MM-dd HH:mm:ss.ffffff}+00' AS TIMESTAMPTZ)"));
+        var published = await Server.ScalarAsync<long>("SELECT count(*) FROM pg_publication_tables", Project.Database);
+        await Reconciled.AssertEqualAsync(Project, tables: (int)published);
+    }
+
     /// <summary>The pipeline's table snapshot records matching <paramref name="where"/>.</summary>
-    private async Task<List<(string Table, long Lsn)>> RecordsAsync(string where) =>
-        [.. (await BronzeReader.QueryAsync(Project, $"SELECT table_name, snapshot_lsn FROM _strata.snapshots WHERE pipeline = 'interrupted' AND table_name <> '*' AND {where}"))
+    private async Task<List<(string Table, long Lsn)>> RecordsAsync(string where, string pipeline = "interrupted") =>
+        [.. (await BronzeReader.QueryAsync(Project, $"SELECT table_name, snapshot_lsn FROM _strata.snapshots WHERE pipeline = '{pipeline}' AND table_name <> '*' AND {where}"))
             .Select(r => ((string)r[0]!, Convert.ToInt64(r[1], System.Globalization.CultureInfo.InvariantCulture)))];
 
     /// <summary>Waits until a walsender other than <paramref name="exceptPid"/> streams from the slot; returns its pid.</summary>
