@@ -41,6 +41,7 @@ internal static class SnapshotResumeBenchmark
         }
 
         var again = counting.Rows + resumed.SnapshotRows - total;
+        var rangeRows = IngestOptions.From(config).SnapshotRangeRows;
         await IngestBenchmark.DropSlotAsync(source, "strata_bench_resume");
         return string.Create(CultureInfo.InvariantCulture, $"""
             | measure | rows | share |
@@ -49,6 +50,7 @@ internal static class SnapshotResumeBenchmark
             | read by the first run when it was stopped | {counting.Rows:N0} | {(double)counting.Rows / total:0.00} |
             | copied by the resumed run | {resumed.SnapshotRows:N0} | {(double)resumed.SnapshotRows / total:0.00} |
             | **copied again** (read before the stop and again after it) | {again:N0} | {(double)again / total:0.00} |
+            | copied again, in ranges of {rangeRows:N0} rows (`ingest.snapshot_range_rows`; goal ≤ 2) | {(double)again / rangeRows:0.00} ranges | |
             """);
     }
 

@@ -116,8 +116,8 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
     {
         var partial = await warehouse.QueryAsync(
             $"SELECT table_name, snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> '{FullResyncMarker}' " +
-            $"UNION SELECT table_name, snapshot_lsn FROM {Ranges} WHERE pipeline = {warehouse.Parameter(1)}",
-            [pipeline], cancellationToken);
+            $"UNION SELECT table_name, snapshot_lsn FROM {Ranges} WHERE pipeline = {warehouse.Parameter(2)}",
+            [pipeline, pipeline], cancellationToken);
         if (partial.Count == 0)
         {
             return 0;

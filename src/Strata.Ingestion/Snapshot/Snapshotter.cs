@@ -100,44 +100,30 @@ internal sealed class Snapshotter(
         {
             var layout = rangeRows > 0 ? await source.LayoutAsync(table, cancellationToken) : null;
             var ranges = copy.Plan(layout, rangeRows);
-            count = copy.Committed;
-            copy.Progress.Increment(count);
-            for (var i = 0; i < ranges.Count; i++)
+            copy.Progress.Increment(copy.Committed);
+            if (copy.Discards)
             {
-                var last = i == ranges.Count - 1;
-                await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
-                if (i == 0 && copy.Discards)
-                {
-                    await Records.DiscardRangesAsync(transaction, table.BronzeName, cancellationToken);
-                }
-
-                long rows;
-                await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
-                {
-                    rows = await CopyRowsAsync(source, copy, ranges[i], bronze, count, (values, _) =>
-                    {
-                        appender.Append(values);
-                        return ValueTask.CompletedTask;
-                    }, cancellationToken);
-                    await appender.CompleteAsync(cancellationToken);
-                }
-
-                count += rows;
-                if (last)
-                {
-                    await CompleteAsync(transaction, table, copy.Stamp, count, cancellationToken);
-                }
-                else
-                {
-                    await Records.RecordRangeAsync(transaction, table.BronzeName, copy.Stamp, ranges[i], rows, layout!.Token, cancellationToken);
-                }
-
-                await transaction.CommitAsync(cancellationToken);
-                if (!last)
-                {
-                    phase.RangeDone();
-                }
+                // In a transaction of its own: once it commits the table simply has no copy under way.
+                await using var discard = await writer.Warehouse.BeginAsync(cancellationToken);
+                await Records.DiscardRangesAsync(discard, table.BronzeName, cancellationToken);
+                await discard.CommitAsync(cancellationToken);
             }
+
+            // Every range but the last, on as many connections as the engine takes writers (each importing the same
+            // snapshot; the table's lock stays with this one); then the last, with the table's record.
+            var workers = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
+            long inRanges = 0;
+            await Parallel.ForEachAsync(ranges.Take(ranges.Count - 1), new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (range, token) =>
+            {
+                await using var own = workers > 1 ? await SnapshotReader.OpenAsync(sourceConnectionString, snapshotName, token) : null;
+                var rows = await CopyRangeAsync(own ?? source, copy, range, bronze, (transaction, rows) =>
+                    Records.RecordRangeAsync(transaction, table.BronzeName, copy.Stamp, range, rows, layout!.Token, token), token);
+                Interlocked.Add(ref inRanges, rows);
+                phase.RangeDone();
+            });
+            count = copy.Committed + inRanges;
+            count += await CopyRangeAsync(source, copy, ranges[^1], bronze, (transaction, rows) =>
+                CompleteAsync(transaction, table, copy.Stamp, count + rows, cancellationToken), cancellationToken);
         }
 
         writer.Quarantine.Release(table.BronzeName);
@@ -157,15 +143,36 @@ internal sealed class Snapshotter(
         copy.Plan(null, 0);
         await Records.RemoveUnrecordedAsync(bronze.Name, cancellationToken);
         await using var chunks = new ChunkedWrite(writer.Warehouse, budget);
-        var count = await CopyRowsAsync(source, copy, BlockRange.All, bronze, 0, (values, row) => new ValueTask(chunks.AppendAsync(
+        var count = await CopyRowsAsync(source, copy, BlockRange.All, bronze, (values, row) => new ValueTask(chunks.AppendAsync(
             BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => $"row {row + 1} of the snapshot of {table.DisplayName}", cancellationToken)), cancellationToken);
         await chunks.CommitAsync(last => CompleteAsync(last, table, copy.Stamp, count, cancellationToken), cancellationToken);
         return count;
     }
 
-    /// <summary>Reads the rows of <paramref name="range"/> and hands each to <paramref name="append"/> as a bronze row (with its number in the range); <c>_seq</c> goes on from <paramref name="sequence"/>.</summary>
+    /// <summary>One range in a warehouse transaction of its own, committed with what <paramref name="complete"/> adds (the range's record, or the table's).</summary>
+    private async Task<long> CopyRangeAsync(
+        SnapshotReader source, TableCopy copy, BlockRange range, BronzeTable bronze, Func<Warehouse.IWarehouseTransaction, long, Task> complete, CancellationToken cancellationToken)
+    {
+        await using var transaction = await writer.Warehouse.BeginAsync(cancellationToken);
+        long rows;
+        await using (var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken))
+        {
+            rows = await CopyRowsAsync(source, copy, range, bronze, (values, _) =>
+            {
+                appender.Append(values);
+                return ValueTask.CompletedTask;
+            }, cancellationToken);
+            await appender.CompleteAsync(cancellationToken);
+        }
+
+        await complete(transaction, rows);
+        await transaction.CommitAsync(cancellationToken);
+        return rows;
+    }
+
+    /// <summary>Reads the rows of <paramref name="range"/> and hands each to <paramref name="append"/> as a bronze row (with its number in the range), numbered by <see cref="TableCopy.NextSequence"/>.</summary>
     private async Task<long> CopyRowsAsync(
-        SnapshotReader source, TableCopy copy, BlockRange range, BronzeTable bronze, long sequence, Func<object?[], long, ValueTask> append, CancellationToken cancellationToken)
+        SnapshotReader source, TableCopy copy, BlockRange range, BronzeTable bronze, Func<object?[], long, ValueTask> append, CancellationToken cancellationToken)
     {
         var table = copy.Table;
         var map = bronze.MapFrom(table);
@@ -183,7 +190,7 @@ internal sealed class Snapshotter(
                 row[i] = ValueConversion.Read(exporter, table.Columns[i], table);
             }
 
-            metadata[SequenceSlot] = (int)((sequence + count) % int.MaxValue);
+            metadata[SequenceSlot] = copy.NextSequence();
             bronze.Fill(values, map, row, metadata);
             await append(values, count);
             count++;

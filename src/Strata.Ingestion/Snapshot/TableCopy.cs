@@ -18,6 +18,7 @@ namespace Strata.Ingestion.Snapshot;
 internal sealed class TableCopy(SourceTable table, IReadOnlyList<RangeRecord> unfinished, ulong lsn, ulong streamFrom, IProgressTask progress)
 {
     private bool _goesOn;
+    private long _sequence = -1;
 
     public SourceTable Table => table;
 
@@ -29,6 +30,12 @@ internal sealed class TableCopy(SourceTable table, IReadOnlyList<RangeRecord> un
     /// <summary>Rows the earlier copy committed and this one keeps.</summary>
     public long Committed => _goesOn ? unfinished.Sum(r => r.Rows) : 0;
 
+    /// <summary>
+    /// The next row's <c>_seq</c>: unique in the table's snapshot across ranges copied at once, after the rows the
+    /// earlier copy committed.
+    /// </summary>
+    public int NextSequence() => (int)(Interlocked.Increment(ref _sequence) % int.MaxValue);
+
     /// <summary>The earlier copy's rows and records are to be removed (in the first range's transaction).</summary>
     public bool Discards => unfinished.Count > 0 && !_goesOn;
 
@@ -39,14 +46,10 @@ internal sealed class TableCopy(SourceTable table, IReadOnlyList<RangeRecord> un
     /// </summary>
     public List<BlockRange> Plan(TableLayout? layout, long rangeRows)
     {
-        if (layout is not { Plain: true })
-        {
-            _goesOn = false;
-            return [BlockRange.All];
-        }
-
         var stamp = unfinished.Count > 0 ? unfinished[0].Lsn : 0;
-        _goesOn = unfinished.Count > 0 && stamp >= streamFrom && unfinished.All(r => r.Lsn == stamp && r.Layout == layout.Token) && table.Columns.Any(c => c.IsKey);
-        return BlockRange.Remaining(_goesOn ? unfinished.Select(r => r.Range) : [], layout.Blocks, layout.BlocksFor(rangeRows));
+        _goesOn = layout is { Plain: true } && unfinished.Count > 0 && stamp >= streamFrom && unfinished.All(r => r.Lsn == stamp && r.Layout == layout.Token)
+            && table.Columns.Any(c => c.IsKey);
+        _sequence = Committed - 1;
+        return layout is { Plain: true } ? BlockRange.Remaining(_goesOn ? unfinished.Select(r => r.Range) : [], layout.Blocks, layout.BlocksFor(rangeRows)) : [BlockRange.All];
     }
 }

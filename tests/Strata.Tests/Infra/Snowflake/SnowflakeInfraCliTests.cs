@@ -31,7 +31,7 @@ public sealed class SnowflakeInfraCliTests : IDisposable
         Assert.Contains(changes, c => c.GetProperty("subject").GetString() == "membership of user STRATA_SVC in role STRATA_REPORTS"
             && c.GetProperty("statements")[0].GetString() == "GRANT ROLE STRATA_REPORTS TO USER STRATA_SVC");
         Assert.Equal(["source: not managed (source.manage is false in infra.yml)"], json.GetProperty("notes").EnumerateArray().Select(n => n.GetString()));
-        Assert.Equal("Plan: 14 to create, 118 to grant.", json.GetProperty("summary").GetString());
+        Assert.Equal("Plan: 14 to create, 124 to grant.", json.GetProperty("summary").GetString());
         Assert.Empty(catalog.Executed);
 
         var apply = await _project.RunAsync("infra", "apply", "--yes");

@@ -36,7 +36,7 @@ public sealed class SnowflakeInfraProtocolTests : IDisposable
         Assert.DoesNotContain(plan.Notes, n => n.StartsWith("warehouse:", StringComparison.Ordinal) || n.StartsWith("snowflake:", StringComparison.Ordinal));
 
         // The admin's migration makes _STRATA's tables after their schema exists and before any part is granted one.
-        var metadata = lines.IndexOf("+ create Strata's metadata tables in STRATA._STRATA (version 2)");
+        var metadata = lines.IndexOf($"+ create Strata's metadata tables in STRATA._STRATA (version {StrataSchema.Version})");
         Assert.InRange(metadata, lines.IndexOf("+ create schema STRATA._STRATA") + 1, lines.FindIndex(l => l.Contains(" on table STRATA._STRATA.", StringComparison.Ordinal)) - 1);
 
         var (done, _) = await service.ApplyAsync(plan);
