@@ -261,7 +261,10 @@ public sealed class PlatformHostTests() : SharedServerTest("host", initialize: t
         var docs = await client.GetStringAsync(new Uri("docs", UriKind.Relative));
         Assert.Contains("href=\"#node/model.fct_orders\"", docs, StringComparison.Ordinal);
         Assert.Contains("\"lineage_edges\":[{", docs, StringComparison.Ordinal);
-        var metrics = await client.GetStringAsync(new Uri("metrics", UriKind.Relative));
+        // The lag gauge is NaN until the host's first look at the slot: wait for a number, with a deadline.
+        var metrics = await Eventually.ValueAsync(
+            async () => await client.GetStringAsync(new Uri("metrics", UriKind.Relative)) is var m && System.Text.RegularExpressions.Regex.IsMatch(m, @"strata_replication_lag_bytes(\{[^}]*\})? \d") ? m : null,
+            TimeSpan.FromSeconds(30), "/metrics to report the replication lag");
         Assert.Contains("strata_gold_freshness_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("strata_ingest_latency_seconds_bucket", metrics, StringComparison.Ordinal);
         Assert.Matches(@"strata_replication_lag_bytes(\{[^}]*\})? \d", metrics);
