@@ -16,7 +16,7 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
     /// <summary>The row that stands for a full resync under way (no table has this name).</summary>
     private const string FullResyncMarker = "*";
 
-    private string Table => warehouse.Qualify(MetadataTables.Schema, StrataSchema.Snapshots.Name);
+    private string Table => StrataSchema.Snapshots.Qualified(warehouse);
 
     private string Ranges => StrataSchema.SnapshotRanges.Qualified(warehouse);
 
@@ -47,10 +47,7 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
     /// <summary>Records <paramref name="table"/>'s snapshot at <paramref name="lsn"/> as done (its range records go), in the transaction with its last rows.</summary>
     public async Task RecordTableAsync(IWarehouseTransaction transaction, string table, ulong lsn, long rows, CancellationToken cancellationToken)
     {
-        await transaction.ExecuteAsync(
-            $"INSERT INTO {Table} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
-            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, {warehouse.Parameter(4)}, {warehouse.Parameter(5)})",
-            [pipeline, table, (long)lsn, rows, DateTime.UtcNow], cancellationToken);
+        await transaction.ExecuteAsync(StrataSchema.Snapshots.InsertSql(warehouse), [pipeline, table, (long)lsn, rows, DateTime.UtcNow], cancellationToken);
         await DeleteRangesAsync(transaction, table, cancellationToken);
     }
 
@@ -73,7 +70,7 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
     {
         var rows = await warehouse.QueryAsync(
             $"SELECT table_name, max(snapshot_lsn) FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} GROUP BY table_name", [pipeline], cancellationToken);
-        return rows.Select(r => ((string)r[0]!, (ulong)Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
+        return rows.Select(r => ((string)r[0]!, (ulong)Number(r[1]))).ToList();
     }
 
     /// <summary>Every table snapshot recorded (not the full-resync marker), as bronze name and snapshot LSN.</summary>
@@ -82,7 +79,7 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         var rows = await warehouse.QueryAsync(
             $"SELECT table_name, snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name <> {warehouse.Parameter(2)}",
             [pipeline, FullResyncMarker], cancellationToken);
-        return rows.Select(r => ((string)r[0]!, (ulong)Convert.ToInt64(r[1], CultureInfo.InvariantCulture))).ToList();
+        return rows.Select(r => ((string)r[0]!, (ulong)Number(r[1]))).ToList();
     }
 
     /// <summary>The consistent point of a full resync that began and whose checkpoint was never written; null when none is pending.</summary>
@@ -91,15 +88,12 @@ internal sealed class SnapshotRecords(IWarehouse warehouse, string pipeline)
         var rows = await warehouse.QueryAsync(
             $"SELECT snapshot_lsn FROM {Table} WHERE pipeline = {warehouse.Parameter(1)} AND table_name = {warehouse.Parameter(2)}",
             [pipeline, FullResyncMarker], cancellationToken);
-        return rows.Count == 0 ? null : (ulong)Convert.ToInt64(rows[0][0], CultureInfo.InvariantCulture);
+        return rows.Count == 0 ? null : (ulong)Number(rows[0][0]);
     }
 
     /// <summary>Records, before the copy starts, that a full resync at <paramref name="lsn"/> is under way; <see cref="EndFullResyncAsync"/> removes the record.</summary>
     public Task MarkFullResyncAsync(ulong lsn, CancellationToken cancellationToken) =>
-        warehouse.ExecuteAsync(
-            $"INSERT INTO {Table} (pipeline, table_name, snapshot_lsn, row_count, completed_at) " +
-            $"VALUES ({warehouse.Parameter(1)}, {warehouse.Parameter(2)}, {warehouse.Parameter(3)}, -1, {warehouse.Parameter(4)})",
-            [pipeline, FullResyncMarker, (long)lsn, DateTime.UtcNow], cancellationToken);
+        warehouse.ExecuteAsync(StrataSchema.Snapshots.InsertSql(warehouse), [pipeline, FullResyncMarker, (long)lsn, -1L, DateTime.UtcNow], cancellationToken);
 
     /// <summary>Removes the full-resync record in the transaction that writes the resync's checkpoint.</summary>
     public Task EndFullResyncAsync(IWarehouseTransaction transaction, CancellationToken cancellationToken) =>

@@ -36,7 +36,7 @@ internal sealed class TableCopy(SourceTable table, IReadOnlyList<RangeRecord> un
     /// </summary>
     public int NextSequence() => (int)(Interlocked.Increment(ref _sequence) % int.MaxValue);
 
-    /// <summary>The earlier copy's rows and records are to be removed (in the first range's transaction).</summary>
+    /// <summary>The earlier copy's rows and records are to be removed (in a transaction of their own, before any range).</summary>
     public bool Discards => unfinished.Count > 0 && !_goesOn;
 
     /// <summary>

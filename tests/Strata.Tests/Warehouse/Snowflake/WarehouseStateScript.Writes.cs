@@ -124,7 +124,7 @@ public sealed partial class WarehouseStateScript
     [GeneratedRegex($@"^MERGE INTO ""_STRATA""\.""CHECKPOINTS"" .*?(?<pipeline>{Literal}) AS ""PIPELINE"", .*?(?<lsn>-?[0-9]+) AS ""CONFIRMED_LSN""", RegexOptions.Singleline)]
     private static partial Regex CheckpointMerge();
 
-    [GeneratedRegex($@"^INSERT INTO ""_STRATA""\.""SNAPSHOTS"" \(pipeline, table_name, snapshot_lsn, row_count, completed_at\) VALUES \((?<pipeline>{Literal}), (?<table>{Literal}), (?<lsn>-?[0-9]+),")]
+    [GeneratedRegex($@"^INSERT INTO ""_STRATA""\.""SNAPSHOTS"" \(""PIPELINE"", ""TABLE_NAME"", ""SNAPSHOT_LSN"", ""ROW_COUNT"", ""COMPLETED_AT""\) VALUES \((?<pipeline>{Literal}), (?<table>{Literal}), (?<lsn>-?[0-9]+),")]
     private static partial Regex SnapshotInsert();
 
     [GeneratedRegex($@"^DELETE FROM ""_STRATA""\.""SNAPSHOTS"" WHERE pipeline = (?<pipeline>{Literal})(?: AND table_name = (?<table>{Literal}))?$")]
