@@ -19,7 +19,11 @@ namespace Strata.Ingestion.Snapshot;
 /// <param name="pipeline">Names the snapshot records.</param>
 /// <param name="console">Progress and results.</param>
 /// <param name="phase">Told when a snapshot starts and as each range and table commits.</param>
-/// <param name="threads">Tables copied at once where the warehouse takes parallel writers.</param>
+/// <param name="threads">
+/// Copies (ranges or whole tables) under way at once, over all tables, where the warehouse takes parallel writers: one
+/// limit, so several tables of several ranges never take more than this many readers (each table in progress also keeps
+/// the connection that holds its lock).
+/// </param>
 /// <param name="pause">Waited after every 1,000 rows copied: zero except where a test needs a snapshot that lasts.</param>
 /// <param name="rangeRows">Rows per block range (about); 0 copies each table in one piece.</param>
 internal sealed class Snapshotter(
@@ -30,6 +34,9 @@ internal sealed class Snapshotter(
     private const int SequenceSlot = 2;
 
     private SnapshotRecords Records { get; } = new(writer.Warehouse, pipeline);
+
+    /// <summary>How many copies may run at once: the threads given where the engine takes parallel writers, else one.</summary>
+    private int Parallelism { get; } = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
 
     /// <summary>Copies <paramref name="tables"/> as of snapshot <paramref name="snapshotName"/>, recording each table as done in the same transaction as its (last) rows.</summary>
     /// <param name="snapshotName">The exported snapshot.</param>
@@ -51,19 +58,20 @@ internal sealed class Snapshotter(
         phase.SnapshotStarted(lsn, tables.Count);
         var unfinished = (await Records.RangesAsync(cancellationToken)).ToLookup(r => r.Table, StringComparer.Ordinal);
         // Every copy imports the same exported snapshot; an engine with one writer (DuckDB) takes the tables in turn.
-        var parallel = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
+        // Tables and their ranges share one set of slots, so parallel ranges of parallel tables stay within the limit.
+        using var slots = new SemaphoreSlim(Parallelism);
         await console.RunWithProgressAsync(async board =>
         {
             var estimates = await EstimateRowsAsync(tables, cancellationToken);
             var tasks = tables.ToDictionary(t => t.BronzeName, t => board.Add($"snapshot {t.DisplayName}", estimates.GetValueOrDefault(t.DisplayName)));
             // Largest tables first, so parallel copies finish together.
             var ordered = tables.OrderByDescending(t => estimates.GetValueOrDefault(t.DisplayName)).ToList();
-            await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (table, token) =>
+            await Parallel.ForEachAsync(ordered, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (table, token) =>
             {
                 try
                 {
                     var copy = new TableCopy(table, [.. unfinished[table.BronzeName]], lsn, streamFrom, tasks[table.BronzeName]);
-                    var rows = await CopyTableAsync(snapshotName, copy, replaceIncompatible, token);
+                    var rows = await CopyTableAsync(snapshotName, copy, slots, replaceIncompatible, token);
                     stamps[table.BronzeName] = copy.Stamp;
                     Interlocked.Add(ref total, rows);
                 }
@@ -84,7 +92,7 @@ internal sealed class Snapshotter(
         return new SnapshotResult(total, stamps);
     }
 
-    private async Task<long> CopyTableAsync(string snapshotName, TableCopy copy, bool replaceIncompatible, CancellationToken cancellationToken)
+    private async Task<long> CopyTableAsync(string snapshotName, TableCopy copy, SemaphoreSlim slots, bool replaceIncompatible, CancellationToken cancellationToken)
     {
         var table = copy.Table;
         var bronze = await writer.EnsureTableAsync(table, followSource: true, cancellationToken, replaceIncompatible);
@@ -94,7 +102,7 @@ internal sealed class Snapshotter(
         long count;
         if (budget is not null)
         {
-            count = await CopyInChunksAsync(source, copy, bronze, budget, cancellationToken);
+            count = await InSlotAsync(slots, () => CopyInChunksAsync(source, copy, bronze, budget, cancellationToken), cancellationToken);
         }
         else
         {
@@ -109,21 +117,22 @@ internal sealed class Snapshotter(
                 await discard.CommitAsync(cancellationToken);
             }
 
-            // Every range but the last, on as many connections as the engine takes writers (each importing the same
-            // snapshot; the table's lock stays with this one); then the last, with the table's record.
-            var workers = writer.Warehouse.Capabilities.ParallelWriters ? Math.Max(1, threads) : 1;
+            // Every range but the last, each in a slot, on a connection of its own where copies run at once (each
+            // importing the same snapshot; the table's lock stays with this one); then the last, with the table's record.
             long inRanges = 0;
-            await Parallel.ForEachAsync(ranges.Take(ranges.Count - 1), new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (range, token) =>
-            {
-                await using var own = workers > 1 ? await SnapshotReader.OpenAsync(sourceConnectionString, snapshotName, token) : null;
-                var rows = await CopyRangeAsync(own ?? source, copy, range, bronze, (transaction, rows) =>
-                    Records.RecordRangeAsync(transaction, table.BronzeName, copy.Stamp, range, rows, layout!.Token, token), token);
-                Interlocked.Add(ref inRanges, rows);
-                phase.RangeDone();
-            });
+            await Parallel.ForEachAsync(ranges.Take(ranges.Count - 1), new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, (range, token) =>
+                new ValueTask(InSlotAsync(slots, async () =>
+                {
+                    await using var own = Parallelism > 1 ? await SnapshotReader.OpenAsync(sourceConnectionString, snapshotName, token) : null;
+                    var rows = await CopyRangeAsync(own ?? source, copy, range, bronze, (transaction, rows) =>
+                        Records.RecordRangeAsync(transaction, table.BronzeName, copy.Stamp, range, rows, layout!.Token, token), token);
+                    Interlocked.Add(ref inRanges, rows);
+                    phase.RangeDone();
+                    return rows;
+                }, token)));
             count = copy.Committed + inRanges;
-            count += await CopyRangeAsync(source, copy, ranges[^1], bronze, (transaction, rows) =>
-                CompleteAsync(transaction, table, copy.Stamp, count + rows, cancellationToken), cancellationToken);
+            count += await InSlotAsync(slots, () => CopyRangeAsync(source, copy, ranges[^1], bronze, (transaction, rows) =>
+                CompleteAsync(transaction, table, copy.Stamp, count + rows, cancellationToken), cancellationToken), cancellationToken);
         }
 
         writer.Quarantine.Release(table.BronzeName);
@@ -131,6 +140,20 @@ internal sealed class Snapshotter(
         console.Info($"snapshot {table.DisplayName}: {copied:N0} rows in {clock.Elapsed.TotalSeconds:0.0} s ({copied / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} rows/s)" +
             (copy.Committed > 0 ? $", after {copy.Committed:N0} rows an earlier run committed" : ""));
         return copied;
+    }
+
+    /// <summary>Runs one copy once a slot is free, and frees it after.</summary>
+    private static async Task<long> InSlotAsync(SemaphoreSlim slots, Func<Task<long>> copy, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await copy();
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     /// <summary>

@@ -476,4 +476,53 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
     }
 }
 
-public sealed class PostgresIngestionTests() : IngestionTests("postgres");
+public sealed class PostgresIngestionTests() : IngestionTests("postgres")
+{
+    [Fact]
+    public async Task A_snapshot_copies_ranges_of_several_tables_at_once_within_one_limit()
+    {
+        await UsePipelineAsync("spread");
+        // Each table's read pauses 20 ms at every heap block (a policy the CDC login is under), so the server is busy
+        // ("active") for as long as a copy lasts: the big table's 20 ranges of about 2,000 rows take about 200 ms each, the
+        // small table (one range, its blocks mostly empty) about 1 s, and the big one goes on alone for seconds after it.
+        const string slow = "USING ((ctid::text::point)[1] > 1 OR (SELECT true FROM pg_sleep(0.02)))";
+        await Server.ExecuteAsync(
+            "CREATE TABLE operations.spread_big (id int PRIMARY KEY, note text); INSERT INTO operations.spread_big SELECT g, 'row ' || g FROM generate_series(1, 40000) g; " +
+            "CREATE TABLE operations.spread_small (id int PRIMARY KEY, note text) WITH (fillfactor = 10); INSERT INTO operations.spread_small SELECT g, 'row ' || g FROM generate_series(1, 1000) g; " +
+            $"ALTER TABLE operations.spread_big ENABLE ROW LEVEL SECURITY; CREATE POLICY slow ON operations.spread_big FOR SELECT {slow}; " +
+            $"ALTER TABLE operations.spread_small ENABLE ROW LEVEL SECURITY; CREATE POLICY slow ON operations.spread_small FOR SELECT {slow}; " +
+            "ANALYZE operations.spread_big; ANALYZE operations.spread_small", Project.Database);
+        try
+        {
+            // Two copies at most, of 21 ranges in all.
+            Project.Environment["STRATA_INGEST_SNAPSHOT_RANGE_ROWS"] = "2000";
+            var ingest = Project.RunAsync("ingest", "--once", "--threads", "2");
+            int most = 0, mostOfBig = 0;
+            while (!ingest.IsCompleted)
+            {
+                // The copies reading at this moment: every table's, and the big table's alone.
+                var copying = await Server.ScalarAsync<string>(
+                    "SELECT count(*) || ',' || count(*) FILTER (WHERE query LIKE '%spread_big%') FROM pg_stat_activity " +
+                    $"WHERE datname = '{Project.Database}' AND state = 'active' AND query LIKE 'COPY (SELECT %TO STDOUT%'", Project.Database);
+                var counts = copying!.Split(',').Select(int.Parse).ToArray();
+                (most, mostOfBig) = (Math.Max(most, counts[0]), Math.Max(mostOfBig, counts[1]));
+                await Task.Delay(5);
+            }
+
+            var result = await ingest;
+            Assert.True(result.ExitCode == 0, result.ToString());
+            Assert.True(most <= 2, $"{most} copies ran at once with --threads 2 ({mostOfBig} of operations.spread_big)");
+            Assert.True(mostOfBig == 2, $"at most {mostOfBig} range(s) of operations.spread_big were copied at once, not 2");
+            Assert.Equal(
+                await BronzeReader.SourceAsync(Server, Project.Database, "spread_big", "id", "id, note"),
+                await BronzeReader.StateAsync(Project, "spread_big", "id", "id, note"));
+            var duplicates = await BronzeReader.QueryAsync(Project, "SELECT count(*) - count(DISTINCT _seq) FROM bronze.operations__spread_big");
+            Assert.Equal(0L, Convert.ToInt64(duplicates[0][0], CultureInfo.InvariantCulture));
+        }
+        finally
+        {
+            Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_RANGE_ROWS");
+            await Server.ExecuteAsync("DROP TABLE operations.spread_big, operations.spread_small", Project.Database);
+        }
+    }
+}

@@ -16,7 +16,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
         public bool Once { get; init; }
 
         [CommandOption("--threads <N>")]
-        [Description("Tables a snapshot copies at once (PostgreSQL warehouse; DuckDB has one writer). Default: one per core")]
+        [Description("Copies a snapshot runs at once, tables and block ranges of one table alike (PostgreSQL warehouse; DuckDB has one writer). Default: one per core")]
         public int? Threads { get; init; }
 
         [CommandOption("--take-over-slot")]
@@ -36,7 +36,7 @@ internal sealed class IngestCommand(CliRuntime runtime, SpectreStrataConsole con
     {
         if (settings.Threads is < 1)
         {
-            throw new Errors.UsageException($"--threads {settings.Threads}: give at least 1 (tables a snapshot copies at once)");
+            throw new Errors.UsageException($"--threads {settings.Threads}: give at least 1 (copies a snapshot runs at once)");
         }
 
         var config = LoadConfig(settings);
