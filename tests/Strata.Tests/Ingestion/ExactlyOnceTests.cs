@@ -31,9 +31,12 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
     [Fact]
     public async Task Kill_minus_9_at_random_moments_loses_and_duplicates_nothing()
     {
+        // Where the test's time goes, in its output.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--customers", "200", "--orders", "20000", "--items-per-order", "5")).ExitCode);
+        output.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0} s] seeded");
         using var stopWorkload = new CancellationTokenSource();
-        var workload = Project.RunAsync(stopWorkload.Token, "source", "simulate", "--speed", "1000", "--delete-rate", "0.05");
+        var workload = Project.RunAsync(stopWorkload.Token, "source", "simulate", "--speed", "250", "--delete-rate", "0.05");
         var random = new Random(20261127);
         List<(string Table, long Lsn)> committedBeforeKill = [];
         List<(string Table, long Lsn, long Rows)> rangesBeforeKill = [];
@@ -79,7 +82,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
             var killedAt = DateTime.UtcNow;
 
             var checkpoints = await CheckpointsAsync();
-            output.WriteLine($"round {round}: killed {life} ms into the {stage} (tables done {phase.TablesDone}/{phase.TablesTotal}, ranges {phase.RangesDone}); checkpoints after: {checkpoints}");
+            output.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0} s] round {round}: killed {life} ms into the {stage} (tables done {phase.TablesDone}/{phase.TablesTotal}, ranges {phase.RangesDone}); checkpoints after: {checkpoints}");
             Assert.True(inSnapshot ? checkpoints == 0 : checkpoints == 1,
                 $"round {round}: the kill was meant to land {(inSnapshot ? "inside the first snapshot (no checkpoint yet)" : "while streaming (after the checkpoint)")}, " +
                 $"yet the warehouse holds {checkpoints} checkpoint(s)");
@@ -106,6 +109,7 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
         Project.Environment.Remove("STRATA_INGEST_SNAPSHOT_RANGE_ROWS");
         var catchUp = await Project.RunAsync("ingest", "--once");
         Assert.True(catchUp.ExitCode == 0, catchUp.ToString());
+        output.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0} s] caught up");
 
         // The next start went on with that snapshot: what it had committed was kept, not copied again; the other
         // tables were copied as of a newer point, or completed from their committed ranges under the older one.
@@ -142,6 +146,8 @@ public sealed class ExactlyOnceTests(ITestOutputHelper output) : SharedServerTes
                 $"SELECT count(*) FROM (SELECT _lsn, _seq FROM bronze.\"operations__{table}\" GROUP BY _lsn, _seq HAVING count(*) > 1) d");
             Assert.Equal(0L, Convert.ToInt64(duplicates[0][0], System.Globalization.CultureInfo.InvariantCulture));
         }
+
+        output.WriteLine($"[{clock.Elapsed.TotalSeconds:0.0} s] compared with the source");
     }
 
     private async Task<List<(string Table, long Lsn)>> SnapshotRecordsAsync() =>
