@@ -24,12 +24,7 @@ internal static class IngestBenchmark
 
         await DropSlotAsync(source, "strata_bench_pg");
         await source.ExecuteAsync("SELECT 1"); // keep the connection warm
-        await using (var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(source.ConnectionString) { Database = "postgres" }.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await using var drop = new NpgsqlCommand("DROP DATABASE IF EXISTS strata_bench_wh", admin);
-            await drop.ExecuteNonQueryAsync();
-        }
+        await DropWarehouseDatabaseAsync(source, "strata_bench_wh");
 
         var (pgRows, pgSeconds) = await SnapshotIntoAsync(source,
             ("STRATA_INGEST_PIPELINE", "bench_pg"), ("STRATA_WAREHOUSE_ENGINE", "postgres"), ("STRATA_WAREHOUSE_DATABASE", "strata_bench_wh"));
@@ -312,6 +307,15 @@ internal static class IngestBenchmark
         await source.ExecuteAsync($"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}'");
         await source.ExecuteAsync(
             $"DO $$ BEGIN IF to_regclass('strata.slot_owners') IS NOT NULL THEN DELETE FROM strata.slot_owners WHERE slot_name = '{slot}'; END IF; END $$");
+    }
+
+    /// <summary>Drops a PostgreSQL warehouse database on the bench server, so the next snapshot starts from nothing.</summary>
+    public static async Task DropWarehouseDatabaseAsync(BenchSource source, string database)
+    {
+        await using var admin = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(source.ConnectionString) { Database = "postgres" }.ConnectionString);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {database}", admin);
+        await drop.ExecuteNonQueryAsync();
     }
 
     public static void DeleteDuckDb(string path)

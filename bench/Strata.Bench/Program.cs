@@ -40,6 +40,13 @@ if (what is "resume" or "ingest" or "all")
     Console.WriteLine(await SnapshotResumeBenchmark.RunAsync(source));
 }
 
+if (what is "workers" or "ingest" or "all")
+{
+    Console.WriteLine();
+    Console.WriteLine("### Ingest: snapshot workers, 1 against 2");
+    Console.WriteLine(await SnapshotWorkersBenchmark.RunAsync(source));
+}
+
 if (what is "streaming" or "ingest" or "all")
 {
     Console.WriteLine();
