@@ -23,7 +23,9 @@ internal sealed class SnapshotReader : IAsyncDisposable
         {
             await connection.OpenAsync(cancellationToken);
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
-            await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'", connection, transaction))
+            // Row security off: a table whose policies would hide rows from this login fails its read (below) instead
+            // of yielding a snapshot short of the rows the stream then changes.
+            await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'; SET LOCAL row_security = off", connection, transaction))
             {
                 await set.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -45,7 +47,8 @@ internal sealed class SnapshotReader : IAsyncDisposable
     {
         var select = string.Join(", ", table.Columns.Select(c => c.CastToText ? AsOutputText(Sql.Identifier(c.Name)) : Sql.Identifier(c.Name)));
         var where = range == BlockRange.All ? "" : $" WHERE {range.Condition}";
-        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}{where}) TO STDOUT (FORMAT binary)", cancellationToken);
+        return ReadableAsync(table, () => _connection.BeginBinaryExportAsync(
+            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}{where}) TO STDOUT (FORMAT binary)", cancellationToken));
     }
 
     /// <summary>
@@ -62,7 +65,7 @@ internal sealed class SnapshotReader : IAsyncDisposable
         var name = Sql.Qualified(table.Schema, table.Name);
         await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {name} IN ACCESS SHARE MODE", _connection, _transaction))
         {
-            await lockTable.ExecuteNonQueryAsync(cancellationToken);
+            await ReadableAsync(table, () => lockTable.ExecuteNonQueryAsync(cancellationToken));
         }
 
         await using var command = new NpgsqlCommand(
@@ -84,7 +87,8 @@ internal sealed class SnapshotReader : IAsyncDisposable
     public Task<NpgsqlBinaryExporter> ExportTextAsync(SourceTable table, CancellationToken cancellationToken)
     {
         var select = string.Join(", ", table.Columns.Select(c => OutputText(c)));
-        return _connection.BeginBinaryExportAsync($"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken);
+        return ReadableAsync(table, () => _connection.BeginBinaryExportAsync(
+            $"COPY (SELECT {select} FROM {Sql.Qualified(table.Schema, table.Name)}) TO STDOUT (FORMAT binary)", cancellationToken));
 
         static string OutputText(SourceColumn column)
         {
@@ -100,6 +104,25 @@ internal sealed class SnapshotReader : IAsyncDisposable
     /// for some types the cast differs (<c>'10.1.2.3'::inet::text</c> is <c>10.1.2.3/32</c>, the stream says <c>10.1.2.3</c>).
     /// </summary>
     private static string AsOutputText(string column) => $"CASE WHEN {column} IS NULL THEN NULL ELSE format('%s', {column}) END";
+
+    /// <summary>
+    /// Runs a read of <paramref name="table"/>; a login that may not read all of it (no SELECT, or row-level security it
+    /// is subject to) is one line naming the table, the login and the fix.
+    /// </summary>
+    private async Task<T> ReadableAsync<T>(SourceTable table, Func<Task<T>> read)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new IngestionException(
+                $"{table.DisplayName}: the CDC login {_connection.UserName} cannot read every row of it ({ex.MessageText}), and a snapshot must hold every " +
+                $"row the stream will change: grant it SELECT on the table, and where the table has row-level security, BYPASSRLS " +
+                $"(as a superuser: ALTER ROLE {_connection.UserName} BYPASSRLS)", ex);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
