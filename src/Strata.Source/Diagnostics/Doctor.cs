@@ -53,6 +53,7 @@ public sealed class Doctor
             checks.Add(await CheckCdcRoleAsync(connection, endpoint, cancellationToken));
             checks.Add(await CheckPublicationAsync(connection, cancellationToken));
             checks.Add(await CheckFollowableAsync(connection, cancellationToken));
+            checks.Add(await CheckReadableWholeAsync(connection, cancellationToken));
         }
 
         return checks;
@@ -156,6 +157,25 @@ public sealed class Doctor
             ? new DoctorCheck("Published tables can be updated", true, "every published table has a primary key or a replica identity")
             : new DoctorCheck("Published tables can be updated", false,
                 $"{string.Join(", ", tables)}: no primary key or replica identity; the source refuses their UPDATE and DELETE", UnfollowableTables.Fix);
+    }
+
+    /// <summary>
+    /// Published tables with row-level security the CDC login is subject to: their snapshot would miss the rows the
+    /// policies hide, so ingestion refuses to copy them (it reads with row security off).
+    /// </summary>
+    private async Task<DoctorCheck> CheckReadableWholeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        const string name = "Published tables readable in full";
+        var policed = await connection.ScalarAsync<string>(
+            "SELECT string_agg(format('%I.%I', t.schemaname, t.tablename), ', ' ORDER BY t.schemaname, t.tablename) " +
+            "FROM pg_publication_tables t JOIN pg_class c ON c.oid = format('%I.%I', t.schemaname, t.tablename)::regclass JOIN pg_roles r ON r.rolname = $2 " +
+            "WHERE t.pubname = $1 AND c.relrowsecurity AND NOT r.rolsuper AND NOT r.rolbypassrls " +
+            "AND (c.relforcerowsecurity OR NOT pg_has_role(r.oid, c.relowner, 'USAGE'))",
+            cancellationToken, _settings.Publication, _settings.CdcUser);
+        return policed is null
+            ? new DoctorCheck(name, true, $"no published table has row-level security that {_settings.CdcUser} is subject to")
+            : new DoctorCheck(name, false, $"{policed}: row-level security hides rows from {_settings.CdcUser}; their snapshot is refused (it would miss those rows)",
+                $"as a superuser: ALTER ROLE {_settings.CdcUser} BYPASSRLS");
     }
 
     private async Task<DoctorCheck> CheckPublicationAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

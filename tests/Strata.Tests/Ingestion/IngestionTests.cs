@@ -484,9 +484,11 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
             Assert.Contains("operations.policed", warning, StringComparison.Ordinal);
             Assert.Contains($"ALTER ROLE {Project.CdcUser} BYPASSRLS", warning, StringComparison.Ordinal);
             Assert.Equal("quarantined", await SnapshotStateAsync("operations__policed"));
+            Assert.False(await DoctorSaysReadableAsync());
 
             // With the fix the next run copies every row, not the two the policy shows.
             await Server.ExecuteAsync($"ALTER ROLE {Project.CdcUser} BYPASSRLS");
+            Assert.True(await DoctorSaysReadableAsync());
             var fixedRun = await Project.RunAsync("ingest", "--once");
             Assert.True(fixedRun.ExitCode == 0, fixedRun.ToString());
             Assert.Equal(["1", "2", "3", "4"], await BronzeReader.StateAsync(Project, "policed", "id", "id"));
@@ -495,6 +497,14 @@ public sealed class DuckDbIngestionTests() : IngestionTests("duckdb")
         {
             await Server.ExecuteAsync($"ALTER ROLE {Project.CdcUser} NOBYPASSRLS");
         }
+    }
+
+    private async Task<bool> DoctorSaysReadableAsync()
+    {
+        var doctor = await Project.RunAsync("doctor", "--json");
+        using var json = System.Text.Json.JsonDocument.Parse(doctor.Output);
+        return json.RootElement.GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("name").GetString() == "Published tables readable in full").GetProperty("ok").GetBoolean();
     }
 
     private async Task<string?> SnapshotStateAsync(string table)

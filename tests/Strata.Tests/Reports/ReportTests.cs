@@ -23,7 +23,7 @@ public abstract partial class ReportTests(string engine) : SharedServerTest($"re
         TransformProjects.CopyFinanceProject(analytics);
         Project.Environment["STRATA_TRANSFORM_PROJECT"] = analytics;
         Assert.Equal(0, (await Project.RunAsync("source", "seed", "--orders", "80", "--items-per-order", "3")).ExitCode);
-        var simulate = await Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "2s", "--delete-rate", "0.05");
+        var simulate = await Project.RunAsync("source", "simulate", "--speed", "3000", "--duration", "1s", "--delete-rate", "0.05");
         Assert.True(simulate.ExitCode == 0, simulate.ToString());
         var ingest = await Project.RunAsync("ingest", "--once");
         Assert.True(ingest.ExitCode == 0, ingest.ToString());

@@ -46,7 +46,7 @@ public sealed class LocalSourceTests : IDisposable
         using (var json = JsonDocument.Parse(doctor.Output))
         {
             Assert.True(json.RootElement.GetProperty("healthy").GetBoolean());
-            Assert.Equal(8, json.RootElement.GetProperty("checks").GetArrayLength());
+            Assert.Equal(9, json.RootElement.GetProperty("checks").GetArrayLength());
         }
 
         var status = await RunAsync("source", "status", "--json");
