@@ -90,8 +90,41 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
             return null;
         }
 
+        await RefuseUnfinishedFirstSnapshotAsync(cancellationToken);
         var rows = await warehouse.QueryAsync($"SELECT min(confirmed_lsn) FROM {warehouse.Qualify(Schema, "checkpoints")}", null, cancellationToken);
         return rows[0][0] is null ? null : Long(rows[0][0]);
+    }
+
+    /// <summary>
+    /// A pipeline with snapshot or range records and no checkpoint is part-way through its first snapshot: with no bound
+    /// to stop at, a build would take the tables (and ranges) copied so far for the whole source, so it is refused.
+    /// </summary>
+    private async Task RefuseUnfinishedFirstSnapshotAsync(CancellationToken cancellationToken)
+    {
+        List<string> recorded = [];
+        foreach (var table in new[] { StrataSchema.Snapshots, StrataSchema.SnapshotRanges })
+        {
+            if (await warehouse.GetColumnsAsync(Schema, table.Name, cancellationToken) is not null)
+            {
+                recorded.Add($"SELECT pipeline FROM {table.Qualified(warehouse)}");
+            }
+        }
+
+        if (recorded.Count == 0)
+        {
+            return;
+        }
+
+        var unfinished = await warehouse.QueryAsync(
+            $"SELECT DISTINCT pipeline FROM ({string.Join(" UNION ", recorded)}) r WHERE pipeline NOT IN (SELECT pipeline FROM {StrataSchema.Checkpoints.Qualified(warehouse)})",
+            null, cancellationToken);
+        if (unfinished.Count > 0)
+        {
+            var pipelines = string.Join(", ", unfinished.Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+            throw new TransformException(
+                $"bronze of pipeline {pipelines} is part-way through its first snapshot (no checkpoint yet): a build now would take the tables copied " +
+                "so far for the whole source; let `strata ingest` finish the snapshot, then build again");
+        }
     }
 
     public Task RecordRunAsync(string runId, ModelResult result, CancellationToken cancellationToken) =>
