@@ -85,13 +85,13 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     /// <remarks>Read once per run, so that every changelog model of the run stops at the same source position.</remarks>
     public async Task<long?> ChangelogBoundAsync(CancellationToken cancellationToken)
     {
-        if (await warehouse.GetColumnsAsync(Schema, "checkpoints", cancellationToken) is null)
+        if (await warehouse.GetColumnsAsync(Schema, StrataSchema.Checkpoints.Name, cancellationToken) is null)
         {
             return null;
         }
 
         await RefuseUnfinishedFirstSnapshotAsync(cancellationToken);
-        var rows = await warehouse.QueryAsync($"SELECT min(confirmed_lsn) FROM {warehouse.Qualify(Schema, "checkpoints")}", null, cancellationToken);
+        var rows = await warehouse.QueryAsync($"SELECT min(confirmed_lsn) FROM {StrataSchema.Checkpoints.Qualified(warehouse)}", null, cancellationToken);
         return rows[0][0] is null ? null : Long(rows[0][0]);
     }
 
@@ -99,24 +99,13 @@ internal sealed class TransformMetadata(IWarehouse warehouse)
     /// A pipeline with snapshot or range records and no checkpoint is part-way through its first snapshot: with no bound
     /// to stop at, a build would take the tables (and ranges) copied so far for the whole source, so it is refused.
     /// </summary>
+    /// <remarks>The record tables exist wherever the checkpoints do: the schema's migration makes every table at once.</remarks>
     private async Task RefuseUnfinishedFirstSnapshotAsync(CancellationToken cancellationToken)
     {
-        List<string> recorded = [];
-        foreach (var table in new[] { StrataSchema.Snapshots, StrataSchema.SnapshotRanges })
-        {
-            if (await warehouse.GetColumnsAsync(Schema, table.Name, cancellationToken) is not null)
-            {
-                recorded.Add($"SELECT pipeline FROM {table.Qualified(warehouse)}");
-            }
-        }
-
-        if (recorded.Count == 0)
-        {
-            return;
-        }
-
         var unfinished = await warehouse.QueryAsync(
-            $"SELECT DISTINCT pipeline FROM ({string.Join(" UNION ", recorded)}) r WHERE pipeline NOT IN (SELECT pipeline FROM {StrataSchema.Checkpoints.Qualified(warehouse)})",
+            $"SELECT DISTINCT pipeline FROM (SELECT pipeline FROM {StrataSchema.Snapshots.Qualified(warehouse)} UNION " +
+            $"SELECT pipeline FROM {StrataSchema.SnapshotRanges.Qualified(warehouse)}) r " +
+            $"WHERE pipeline NOT IN (SELECT pipeline FROM {StrataSchema.Checkpoints.Qualified(warehouse)})",
             null, cancellationToken);
         if (unfinished.Count > 0)
         {
