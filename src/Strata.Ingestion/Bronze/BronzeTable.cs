@@ -72,12 +72,12 @@ internal sealed class BronzeTable
         }
     }
 
-    /// <summary>Fills one bronze row from a change's values by name.</summary>
-    public void Fill(object?[] values, IReadOnlyDictionary<string, object?> source, in ChangeMetadata metadata)
+    /// <summary>Fills one bronze row from a change's values by name and its metadata, boxed in <see cref="MetadataColumns"/> order.</summary>
+    public void Fill(object?[] values, IReadOnlyDictionary<string, object?> source, object?[] metadata)
     {
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = _metadataSlot[i] >= 0 ? metadata.Value(_metadataSlot[i])
+            values[i] = _metadataSlot[i] >= 0 ? metadata[_metadataSlot[i]]
                 : source.TryGetValue(Columns[i].Name, out var value) ? value : null;
         }
     }
@@ -100,15 +100,5 @@ internal sealed class BronzeTable
 internal readonly record struct ChangeMetadata(char Operation, ulong Lsn, int Sequence, long? TransactionId, DateTime CommitTime, DateTime IngestedAt)
 {
     /// <summary>Every value, boxed, in <see cref="BronzeTable.MetadataColumns"/> order.</summary>
-    public object?[] Boxed() => [.. Enumerable.Range(0, BronzeTable.MetadataColumns.Count).Select(Value)];
-
-    public object? Value(int slot) => slot switch
-    {
-        0 => Operation.ToString(),
-        1 => (long)Lsn,
-        2 => Sequence,
-        3 => TransactionId,
-        4 => CommitTime,
-        _ => IngestedAt,
-    };
+    public object?[] Boxed() => [Operation.ToString(), (long)Lsn, Sequence, TransactionId, CommitTime, IngestedAt];
 }

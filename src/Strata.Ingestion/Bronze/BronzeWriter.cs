@@ -162,6 +162,7 @@ internal sealed class BronzeWriter
         IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, Dictionary<string, Change> newly, DateTime ingestedAt, CancellationToken cancellationToken)
     {
         long written = 0;
+        var metadata = new StreamMetadata(ingestedAt);
         await using var transaction = await _warehouse.BeginAsync(cancellationToken);
         foreach (var part in parts)
         {
@@ -173,7 +174,7 @@ internal sealed class BronzeWriter
                 var values = new object?[bronze.Columns.Count];
                 foreach (var change in group)
                 {
-                    bronze.Fill(values, change.Values, Metadata(change, ingestedAt));
+                    bronze.Fill(values, change.Values, metadata.Of(change));
                     appender.Append(values);
                 }
 
@@ -202,6 +203,7 @@ internal sealed class BronzeWriter
         IEnumerable<IReadOnlyList<Change>> parts, ulong checkpoint, Dictionary<string, Change> newly, DateTime ingestedAt, TransactionBudget budget, CancellationToken cancellationToken)
     {
         long written = 0;
+        var metadata = new StreamMetadata(ingestedAt);
         try
         {
             _committed ??= await ReadCheckpointAsync(cancellationToken) ?? 0;
@@ -217,7 +219,7 @@ internal sealed class BronzeWriter
                     foreach (var change in group)
                     {
                         var values = new object?[bronze.Columns.Count];
-                        bronze.Fill(values, change.Values, Metadata(change, ingestedAt));
+                        bronze.Fill(values, change.Values, metadata.Of(change));
                         await write.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, values, () => Describe(change), cancellationToken);
                         written++;
                     }
@@ -246,9 +248,6 @@ internal sealed class BronzeWriter
 
         return written;
     }
-
-    private static ChangeMetadata Metadata(Change change, DateTime ingestedAt) =>
-        new(change.Operation, change.Lsn, change.Sequence, change.TransactionId, change.CommitTime, ingestedAt);
 
     private static string Describe(Change change) =>
         $"a change of {change.Table.DisplayName} at LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(change.Lsn)} (#{change.Sequence})";

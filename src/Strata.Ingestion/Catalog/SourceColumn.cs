@@ -18,9 +18,24 @@ public sealed record SourceColumn(string Name, string SourceType, WarehouseType 
 /// <param name="Columns">Its columns in order.</param>
 public sealed record SourceTable(string Schema, string Name, IReadOnlyList<SourceColumn> Columns)
 {
+    // The names are made once, not on every read (the stream asks for the bronze name of every change it batches),
+    // and again when `with` sets another schema or name: an initializer sets a property's field without its accessor.
+
     /// <summary>The bronze table's name: <c>&lt;schema&gt;__&lt;table&gt;</c>.</summary>
-    public string BronzeName => $"{Schema}__{Name}";
+    public string BronzeName { get; private set; } = $"{Schema}__{Name}";
 
     /// <summary><c>schema.table</c>, for messages.</summary>
-    public string DisplayName => $"{Schema}.{Name}";
+    public string DisplayName { get; private set; } = $"{Schema}.{Name}";
+
+    /// <summary>Source schema.</summary>
+    public string Schema { get; init { field = value; Named(); } } = Schema;
+
+    /// <summary>Source table.</summary>
+    public string Name { get; init { field = value; Named(); } } = Name;
+
+    private void Named()
+    {
+        BronzeName = $"{Schema}__{Name}";
+        DisplayName = $"{Schema}.{Name}";
+    }
 }

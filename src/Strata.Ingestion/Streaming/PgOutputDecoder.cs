@@ -282,7 +282,7 @@ internal sealed class PgOutputDecoder : IDisposable
     /// Copies a tuple's values out. A value that cannot be converted does not stop the stream: the row keeps the
     /// source's text of it and says why, and the writer quarantines its table (<see cref="Bronze.Quarantine"/>).
     /// </summary>
-    private async Task<Row> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
+    private async ValueTask<Row> ReadAsync(uint relationId, ReplicationTuple tuple, CancellationToken cancellationToken)
     {
         var (table, names, byPosition) = _relations[relationId];
         var values = new Dictionary<string, object?>(names.Length, StringComparer.Ordinal);

@@ -41,7 +41,9 @@ internal sealed class StreamPump(
     {
         Checkpoint = checkpoint;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var channel = Channel.CreateBounded<CommittedTransaction>(new BoundedChannelOptions(10_000) { SingleReader = true, SingleWriter = true });
+        // The reader runs at most this many transactions ahead of the writer: enough to decode on while a batch is
+        // written, few enough that decoded changes are written before they outlive the young generation of the heap.
+        var channel = Channel.CreateBounded<CommittedTransaction>(new BoundedChannelOptions(1_000) { SingleReader = true, SingleWriter = true });
         var replicationOptions = ReplicationOptions(publication);
         var reader = Task.Run(() => ReadAsync(slot, replicationOptions, checkpoint, channel.Writer, stop.Token), CancellationToken.None);
 
@@ -284,9 +286,15 @@ internal sealed class StreamPump(
 
     private static IReadOnlyList<Change> Touch(IReadOnlyList<Change> part, HashSet<string> touched)
     {
+        Catalog.SourceTable? previous = null;
         foreach (var change in part)
         {
-            touched.Add(change.Table.BronzeName);
+            // Changes of one table come in runs: one lookup per run.
+            if (!ReferenceEquals(change.Table, previous))
+            {
+                touched.Add(change.Table.BronzeName);
+                previous = change.Table;
+            }
         }
 
         return part;

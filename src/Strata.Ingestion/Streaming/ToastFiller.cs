@@ -51,11 +51,19 @@ internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
         }
     }
 
-    public async Task<Dictionary<string, object?>> FillAsync(
+    public async ValueTask<Dictionary<string, object?>> FillAsync(
         SourceTable table, Dictionary<string, object?> values, Dictionary<string, object?>? old, CancellationToken cancellationToken)
     {
-        var missing = values.Where(v => ReferenceEquals(v.Value, Unchanged)).Select(v => v.Key).ToList();
-        if (missing.Count == 0)
+        List<string>? missing = null;
+        foreach (var (column, value) in values)
+        {
+            if (ReferenceEquals(value, Unchanged))
+            {
+                (missing ??= []).Add(column);
+            }
+        }
+
+        if (missing is null)
         {
             return values;
         }
@@ -112,7 +120,8 @@ internal sealed class ToastFiller(IWarehouse warehouse, IStrataConsole console)
         const int leastToastTarget = 128;
         var size = 24;
         var variable = false;
-        foreach (var value in values.Values)
+        // The decoder's rows are dictionaries: enumerated as one, without boxing an enumerator per row.
+        foreach (var value in values is Dictionary<string, object?> row ? row.Values : values.Values)
         {
             switch (value)
             {
