@@ -167,7 +167,7 @@ internal sealed class BronzeWriter
         foreach (var part in parts)
         {
             var (changes, held) = Quarantine.Split(MarkRefused(part), newly);
-            foreach (var group in changes.GroupBy(c => c.Table.BronzeName))
+            foreach (var group in ByTable(changes))
             {
                 var bronze = _tables[group.Key];
                 await using var appender = await transaction.AppendAsync(BronzeTable.Schema, bronze.Name, bronze.Columns, cancellationToken);
@@ -249,6 +249,31 @@ internal sealed class BronzeWriter
         return written;
     }
 
+    /// <summary>The changes by bronze table; most batches hold one table's, which need no grouping.</summary>
+    private static IEnumerable<IGrouping<string, Change>> ByTable(IReadOnlyList<Change> changes)
+    {
+        var table = changes.Count > 0 ? changes[0].Table : null;
+        for (var i = 1; i < changes.Count && table is not null; i++)
+        {
+            if (!ReferenceEquals(changes[i].Table, table) && changes[i].Table.BronzeName != table.BronzeName)
+            {
+                table = null;
+            }
+        }
+
+        return table is null ? changes.GroupBy(c => c.Table.BronzeName, StringComparer.Ordinal) : [new OneTable(table.BronzeName, changes)];
+    }
+
+    /// <summary>A batch of one table's changes, as the one group of itself.</summary>
+    private sealed class OneTable(string bronzeName, IReadOnlyList<Change> changes) : IGrouping<string, Change>
+    {
+        public string Key => bronzeName;
+
+        public IEnumerator<Change> GetEnumerator() => changes.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     private static string Describe(Change change) =>
         $"a change of {change.Table.DisplayName} at LSN {new NpgsqlTypes.NpgsqlLogSequenceNumber(change.Lsn)} (#{change.Sequence})";
 
@@ -256,10 +281,16 @@ internal sealed class BronzeWriter
     private IReadOnlyList<Change> MarkRefused(IReadOnlyList<Change> changes)
     {
         List<Change>? marked = null;
+        (SourceTable Source, BronzeTable Bronze)? last = null;
         for (var i = 0; i < changes.Count; i++)
         {
             var change = changes[i];
-            if (change.Error is null && _tables[change.Table.BronzeName].Refuses(change) is { } why)
+            if (last is not { } known || !ReferenceEquals(known.Source, change.Table))
+            {
+                last = known = (change.Table, _tables[change.Table.BronzeName]);
+            }
+
+            if (change.Error is null && known.Bronze.Refuses(change) is { } why)
             {
                 marked ??= [.. changes];
                 marked[i] = change with { Error = why };
