@@ -97,26 +97,28 @@ internal static class IngestBenchmark
             RedirectStandardError = true,
         };
         var clock = Stopwatch.StartNew();
-        using (var process = Process.Start(recv)!)
+        double recvServer;
+        await using (var walsender = WalsenderCpu.Watch(source, "bench_recv"))
         {
-            await process.WaitForExitAsync();
+            using (var process = Process.Start(recv)!)
+            {
+                await process.WaitForExitAsync();
+            }
+
+            recvServer = await walsender.SecondsAsync();
         }
 
         var recvSeconds = clock.Elapsed.TotalSeconds;
         await DropSlotAsync(source, "bench_recv");
 
-        clock.Restart();
-        var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = true });
-        var strataSeconds = clock.Elapsed.TotalSeconds;
+        var (result, strataSeconds, strataServer, strataClient) = await StreamOnceAsync(source, config, "strata_bench_duck", binary: true);
         if (result.Changes < changes || result.SnapshotRows > 0)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                 $"the streaming benchmark streamed {result.Changes:N0} changes (and snapshotted {result.SnapshotRows:N0} rows) where {changes:N0} were made: it measured nothing, no figure printed"));
         }
 
-        clock.Restart();
-        var text = await new IngestionService(textConfig, Strata.Platform.Warehouses.Opener(textConfig), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = false });
-        var textSeconds = clock.Elapsed.TotalSeconds;
+        var (text, textSeconds, textServer, textClient) = await StreamOnceAsync(source, textConfig, "strata_bench_text", binary: false);
         if (text.Changes != result.Changes || text.Values != "text")
         {
             throw new InvalidOperationException($"the text run streamed {text.Changes:N0} changes as {text.Values} where the binary run streamed {result.Changes:N0}: no figure printed");
@@ -125,15 +127,32 @@ internal static class IngestBenchmark
         var peerSeconds = await peer.ApplyAsync(end);
         var recvRate = result.Changes / recvSeconds;
         return string.Create(CultureInfo.InvariantCulture, $"""
-            | path | changes | seconds | changes/s | ratio |
-            | --- | ---: | ---: | ---: | ---: |
-            | `pg_recvlogical` (pgoutput) draining the changes to /dev/null (ceiling) | {result.Changes:N0} | {recvSeconds:0.0} | {recvRate:N0} | 1.00 |
-            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit), values {result.Values} (`ingest.binary: true`) | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} |
-            | `strata ingest --once` as above, values text (default) | {text.Changes:N0} | {textSeconds:0.0} | {text.Changes / textSeconds:N0} | {text.Changes / textSeconds / recvRate:0.00} |
-            | peer: PostgreSQL logical replication applying them in a second local cluster (`binary = true`, `streaming = on`) | {result.Changes:N0} | {peerSeconds:0.0} | {result.Changes / peerSeconds:N0} | {result.Changes / peerSeconds / recvRate:0.00} |
+            | path | changes | seconds | changes/s | ratio | walsender busy | client CPU s |
+            | --- | ---: | ---: | ---: | ---: | ---: | ---: |
+            | `pg_recvlogical` (pgoutput) draining the changes to /dev/null (ceiling) | {result.Changes:N0} | {recvSeconds:0.0} | {recvRate:N0} | 1.00 | {recvServer / recvSeconds:P0} | |
+            | `strata ingest --once` into DuckDB, exactly once (batch + checkpoint per transaction, ack after commit), values {result.Values} (`ingest.binary: true`) | {result.Changes:N0} | {strataSeconds:0.0} | {result.Changes / strataSeconds:N0} | {result.Changes / strataSeconds / recvRate:0.00} | {strataServer / strataSeconds:P0} | {strataClient:0.0} |
+            | `strata ingest --once` as above, values text (default) | {text.Changes:N0} | {textSeconds:0.0} | {text.Changes / textSeconds:N0} | {text.Changes / textSeconds / recvRate:0.00} | {textServer / textSeconds:P0} | {textClient:0.0} |
+            | peer: PostgreSQL logical replication applying them in a second local cluster (`binary = true`, `streaming = on`) | {result.Changes:N0} | {peerSeconds:0.0} | {result.Changes / peerSeconds:N0} | {result.Changes / peerSeconds / recvRate:0.00} | | |
 
-            {result.Transactions:N0} source transactions of 1–100 inserts or updates.
+            {result.Transactions:N0} source transactions of 1–100 inserts or updates. Walsender busy: the CPU time of the
+            server process decoding the slot over the run's seconds (100% = one core); the walsender needed
+            {recvServer:0.0} s of CPU to decode them for `pg_recvlogical`. Client CPU: the Strata process's CPU
+            seconds over the run (both cores count).
             """);
+    }
+
+    /// <summary>One `ingest --once` run of <paramref name="config"/>'s pipeline: its result, seconds, and the CPU seconds of its walsender and of this process.</summary>
+    private static async Task<(IngestResult Result, double Seconds, double Server, double Client)> StreamOnceAsync(BenchSource source, Strata.Configuration.StrataConfig config, string slot, bool binary)
+    {
+        using var self = Process.GetCurrentProcess();
+        var cpu = self.TotalProcessorTime;
+        var clock = Stopwatch.StartNew();
+        await using var walsender = WalsenderCpu.Watch(source, slot);
+        var result = await new IngestionService(config, Strata.Platform.Warehouses.Opener(config), NullConsole.Instance).RunAsync(new IngestOptions { Once = true, BinaryValues = binary });
+        var seconds = clock.Elapsed.TotalSeconds;
+        var server = await walsender.SecondsAsync();
+        self.Refresh();
+        return (result, seconds, server, (self.TotalProcessorTime - cpu).TotalSeconds);
     }
 
     /// <summary>
