@@ -201,12 +201,20 @@ public sealed class IngestionService
 
         writer.Quarantine.Changed = options.OnQuarantine;
         options.OnQuarantine?.Invoke(writer.Quarantine.Tables);
-        _relations.Unverify(tables.Keys);
+        var unverified = tables.Keys.ToHashSet(StringComparer.Ordinal);
         foreach (var table in tables.Values.Where(t => !resync.Contains(t)))
         {
             // Once streaming, relation messages bring bronze up to date: the catalog may already be ahead of them.
             await writer.EnsureTableAsync(table, followSource: checkpoint is null, cancellationToken);
+            if (await writer.HoldsAsync(table, cancellationToken))
+            {
+                // Bronze is as the catalog says: a first relation message of the same shape has nothing to bring up
+                // to date, so it is not checked again (that took catalog look-ups per column on the first changes).
+                unverified.Remove(table.DisplayName);
+            }
         }
+
+        _relations.Unverify(unverified);
 
         var slotLost = false;
         var slot = await SlotState.ReadAsync(source, Slot, cancellationToken);

@@ -117,6 +117,26 @@ internal sealed class BronzeWriter
         return bronze;
     }
 
+    /// <summary>
+    /// Whether bronze already holds <paramref name="table"/> as it is, so that <see cref="EnsureTableAsync"/> following
+    /// it would change nothing: every column there, recorded with the same source type and not as dropped, and no
+    /// recorded column the table lacks that is not already recorded as dropped.
+    /// </summary>
+    public async Task<bool> HoldsAsync(SourceTable table, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (await _warehouse.GetColumnsAsync(BronzeTable.Schema, table.BronzeName, cancellationToken) is not { } existing)
+        {
+            return false;
+        }
+
+        var (known, dropped) = await KnownSourceTypesAsync(table, cancellationToken);
+        var names = existing.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var columns = table.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        return table.Columns.All(c => names.Contains(c.Name) && known.GetValueOrDefault(c.Name) == c.SourceType && !dropped.Contains(c.Name))
+            && known.Keys.All(k => columns.Contains(k) || dropped.Contains(k));
+    }
+
     /// <summary>Appends <paramref name="changes"/> and moves the checkpoint to <paramref name="checkpoint"/>, atomically.</summary>
     public Task<long> WriteAsync(IReadOnlyList<Change> changes, ulong checkpoint, CancellationToken cancellationToken) =>
         WriteAsync([changes], checkpoint, cancellationToken);

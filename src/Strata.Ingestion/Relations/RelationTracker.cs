@@ -16,8 +16,15 @@ internal sealed class RelationTracker(string publication, ResyncPoints resynced,
 {
     private readonly HashSet<string> _unverified = new(StringComparer.Ordinal);
 
-    /// <summary>Has the first relation message of each of <paramref name="tables"/> checked against bronze: the source may have changed while ingestion was stopped.</summary>
-    public void Unverify(IEnumerable<string> tables) => _unverified.UnionWith(tables);
+    /// <summary>
+    /// Has the first relation message of each of <paramref name="tables"/> checked against bronze in this attempt: the
+    /// source may have changed while ingestion was stopped. The others' bronze is known to match the catalog.
+    /// </summary>
+    public void Unverify(IEnumerable<string> tables)
+    {
+        _unverified.Clear();
+        _unverified.UnionWith(tables);
+    }
 
     /// <summary>The table a relation message describes, with bronze brought up to date with it.</summary>
     /// <param name="relation">The message.</param>
